@@ -1,0 +1,165 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import cors from 'cors';
+import express from 'express';
+
+import type { Backends } from './backends.js';
+import type { Config } from './config.js';
+import { createContext, createServices, type GraphQLContext } from './context.js';
+import { createErrorFormatter } from './errors.js';
+import { startWsServer } from './http/graphql-ws.js';
+import { checkReadiness } from './http/readiness.js';
+import type { Logger } from './logger.js';
+import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
+import { buildGatewaySchema } from './schema.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** The running gateway: one HTTP server carrying GraphQL, graphql-ws and health endpoints. */
+export interface App {
+  httpServer: http.Server;
+  apollo: ApolloServer<GraphQLContext>;
+  /** Starts listening on the configured host and port; resolves with the GraphQL URL. */
+  listen(): Promise<string>;
+  /**
+   * Graceful stop: `/readyz` answers 503 at once, in-flight requests finish, sockets close with
+   * 1001, then the HTTP server closes. Does not stop the backends (their owner does).
+   */
+  stop(): Promise<void>;
+}
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  backends: Backends;
+}
+
+/** Builds the whole gateway without listening, so tests run the real thing in-process. */
+export async function createApp({ config, logger, backends }: AppDeps): Promise<App> {
+  const schema = await buildGatewaySchema(backends.pubSub);
+  const services = createServices(backends);
+  const expressApp = express();
+  const httpServer = http.createServer(expressApp);
+  const armor = new ApolloArmor().protect();
+  const wsServer = startWsServer({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    services,
+    logger,
+    validationRules: armor.validationRules,
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    logger,
+    introspection: config.http.exposeSchema,
+    // Stack traces never leave the server, whatever NODE_ENV says.
+    includeStacktraceInErrorResponses: false,
+    // No "Did you mean ...?" hints that map the schema for someone without introspection.
+    hideSchemaDetailsFromClientErrors: !config.http.exposeSchema,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError: createErrorFormatter(logger),
+    validationRules: armor.validationRules,
+    plugins: [
+      ...armor.plugins.map(fromCommonJsTypings),
+      fromCommonJsTypings(
+        ApolloServerPluginDrainHttpServer({
+          httpServer,
+          stopGracePeriodMillis: config.http.shutdownTimeoutMs,
+        }),
+      ),
+      drainWebSocketsPlugin(wsServer),
+      config.http.exposeSchema
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  if (config.env === 'production') await assertSchemaHidden(apollo, services, logger);
+
+  let shuttingDown = false;
+  const readinessDeadlines = {
+    postgres: config.postgres.connectTimeoutMs,
+    neo4j: config.neo4j.timeoutMs,
+    redis: config.redis.commandTimeoutMs,
+  };
+  expressApp.disable('x-powered-by');
+  expressApp.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/readyz', async (_req, res) => {
+    const readiness = await checkReadiness(backends, readinessDeadlines, shuttingDown);
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
+  });
+  expressApp.use(
+    GRAPHQL_PATH,
+    cors<cors.CorsRequest>({ origin: [...config.http.corsOrigins] }),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(services, logger, requestIdOf(req.headers['x-request-id'])),
+    }),
+  );
+
+  return {
+    httpServer,
+    apollo,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.http.port, config.http.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host =
+            config.http.host === '0.0.0.0' || config.http.host === '::'
+              ? 'localhost'
+              : config.http.host;
+          resolve(`http://${host}:${port}${GRAPHQL_PATH}`);
+        });
+      }),
+    stop: async () => {
+      shuttingDown = true;
+      await apollo.stop();
+    },
+  };
+}
+
+/**
+ * graphql-armor and some of Apollo's plugin entry points are typed against Apollo's CommonJS
+ * declarations, whose HeaderMap is nominally distinct from the ESM one; at run time they are
+ * the same objects.
+ */
+function fromCommonJsTypings(plugin: object): ApolloServerPlugin<GraphQLContext> {
+  return plugin as ApolloServerPlugin<GraphQLContext>;
+}
+
+/** A caller's request id is kept only when it is short and plain, so logs cannot be forged. */
+function requestIdOf(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : undefined;
+}
+
+/**
+ * In production the schema must not be discoverable. Checked against the running server at
+ * start, so a wrong setting stops the process instead of shipping an open schema.
+ */
+async function assertSchemaHidden(
+  apollo: ApolloServer<GraphQLContext>,
+  services: ReturnType<typeof createServices>,
+  logger: Logger,
+) {
+  const response = await apollo.executeOperation(
+    { query: '{ __schema { queryType { name } } }' },
+    { contextValue: createContext(services, logger) },
+  );
+  const ok =
+    response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+  if (!ok) throw new Error('refusing to start: introspection answered in production');
+}

@@ -1,0 +1,22 @@
+import type { Config } from './config.js';
+
+/** The human-readable lines a person starting c360 needs: where to click, what runs where. */
+export function printBanner(
+  graphqlUrl: string,
+  stores: Record<string, string>,
+  config: Config,
+): void {
+  const base = graphqlUrl.replace(/\/graphql$/, '');
+  const lines = [
+    '',
+    `c360 is ready (${config.env})`,
+    config.http.exposeSchema
+      ? `  Apollo Sandbox:  open ${graphqlUrl} in a browser`
+      : `  GraphQL:         ${graphqlUrl} (introspection and Sandbox off in production)`,
+    `  Subscriptions:   ${graphqlUrl.replace(/^http/, 'ws')} (graphql-ws)`,
+    `  Health:          ${base}/healthz   Readiness: ${base}/readyz`,
+    ...Object.entries(stores).map(([name, backend]) => `  ${`${name}:`.padEnd(17)}${backend}`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Command } from 'commander';
+
+import { ConfigError, loadConfig } from '../config.js';
+import { openPostgres } from '../backends.js';
+import { migrate } from '../datasources/migrate.js';
+import {
+  ensureLauncherBuilt,
+  LauncherError,
+  startNeo4jLauncher,
+} from '../datasources/neo4j-launcher.js';
+import { createLogger } from '../logger.js';
+import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
+import { createGatewayPubSub } from '../subscriptions/pubsub.js';
+
+const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
+
+const program = new Command('c360').description('Operate a c360 customer-360 gateway.');
+
+program
+  .command('migrate')
+  .description('Apply pending PostgreSQL migrations (DATABASE_URL, or the embedded database).')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.log.level);
+    const { postgres, close } = await openPostgres(config, logger);
+    try {
+      const report = await migrate(postgres, logger);
+      console.log(
+        `${postgres.target}: schema version ${report.from} -> ${report.to}, ${report.applied.length} applied`,
+      );
+    } finally {
+      await close();
+    }
+  });
+
+program
+  .command('schema')
+  .description('Write schema/schema.graphql from the code, or with --check fail when it is stale.')
+  .option('--check', 'compare instead of writing; exit 1 when the committed file differs')
+  .action(async (options: { check?: boolean }) => {
+    const sdl = printGatewaySchema(await buildGatewaySchema(createGatewayPubSub(null)));
+    if (!options.check) {
+      await writeFile(SCHEMA_FILE, sdl);
+      console.log(`wrote ${SCHEMA_FILE}`);
+      return;
+    }
+    const committed = await readFile(SCHEMA_FILE, 'utf8').catch(() => '');
+    if (committed !== sdl) {
+      console.error(
+        'schema/schema.graphql is stale: run `npm run schema:emit` and commit the result.',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    console.log('schema/schema.graphql is up to date.');
+  });
+
+const neo4j = program.command('neo4j').description('The embedded Neo4j launcher (neo4j/launcher).');
+
+neo4j
+  .command('build')
+  .description('Build the launcher with Maven unless it is already up to date.')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    await ensureLauncherBuilt(createLogger(config.log.level));
+    console.log('neo4j launcher is built.');
+  });
+
+neo4j
+  .command('start')
+  .description('Run the embedded Neo4j on its own (Ctrl-C stops it); point NEO4J_URI at it.')
+  .action(async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.log.level);
+    await ensureLauncherBuilt(logger);
+    const running = await startNeo4jLauncher({
+      dataDir: path.join(config.dataDir, 'neo4j'),
+      boltPort: config.neo4j.embedded.boltPort,
+      heap: config.neo4j.embedded.heap,
+      pageCache: config.neo4j.embedded.pageCache,
+      logger,
+    });
+    console.log(`Neo4j is ready: NEO4J_URI=${running.uri}`);
+    const stop = () => void running.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(
+    error instanceof ConfigError || error instanceof LauncherError ? error.message : error,
+  );
+  process.exitCode = 1;
+});

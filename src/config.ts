@@ -1,0 +1,182 @@
+import path from 'node:path';
+
+import { z } from 'zod';
+
+/** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalUrl = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const memorySize = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+[kmg]$/i, 'must be a size such as 256m or 1g')
+    .default(fallback);
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+/**
+ * Every environment variable c360 reads. `.env.example` documents each one; keep both in step.
+ */
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: list,
+  C360_DATA_DIR: z.string().min(1).default('.data'),
+  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATABASE_POOL_MAX: positiveInt(10),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(10_000),
+
+  NEO4J_URI: optionalUrl(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().default(''),
+  NEO4J_TIMEOUT_MS: positiveInt(5_000),
+  NEO4J_EMBEDDED_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
+  NEO4J_EMBEDDED_HEAP: memorySize('768m'),
+  NEO4J_EMBEDDED_PAGECACHE: memorySize('256m'),
+
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
+});
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** The parsed, frozen configuration handed to everything that needs a setting. */
+export interface Config {
+  readonly env: NodeEnv;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Browser origins allowed by CORS; empty means same-origin only. */
+    readonly corsOrigins: readonly string[];
+    /** Sandbox landing page and introspection: on outside production, always off in it. */
+    readonly exposeSchema: boolean;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly log: { readonly level: string };
+  readonly dataDir: string;
+  readonly demoData: 'auto' | 'off';
+  readonly postgres: {
+    /** `null` selects the embedded PGlite database under `dataDir`. */
+    readonly url: string | null;
+    readonly poolMax: number;
+    readonly connectTimeoutMs: number;
+    readonly statementTimeoutMs: number;
+  };
+  readonly neo4j: {
+    /** `null` selects the embedded launcher under `neo4j/launcher`. */
+    readonly uri: string | null;
+    readonly user: string;
+    readonly password: string;
+    readonly timeoutMs: number;
+    readonly embedded: {
+      readonly boltPort: number;
+      readonly heap: string;
+      readonly pageCache: string;
+    };
+  };
+  readonly redis: {
+    /** `null` selects the in-process fallback, which serves a single gateway instance. */
+    readonly url: string | null;
+    readonly commandTimeoutMs: number;
+  };
+}
+
+/**
+ * Parses the environment once. Reports every problem together (not just the first) so a
+ * misconfigured deployment is fixed in one round.
+ *
+ * @throws ConfigError when any variable is missing or malformed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+      ),
+    );
+  }
+  const e = parsed.data;
+  const corsOrigins =
+    e.CORS_ORIGINS.length > 0 || e.NODE_ENV === 'production' ? e.CORS_ORIGINS : DEV_CORS_ORIGINS;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins,
+      exposeSchema: e.NODE_ENV !== 'production',
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    log: { level: e.LOG_LEVEL },
+    dataDir: path.resolve(e.C360_DATA_DIR),
+    demoData: e.DEMO_DATA,
+    postgres: {
+      url: e.DATABASE_URL ?? null,
+      poolMax: e.DATABASE_POOL_MAX,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    neo4j: {
+      uri: e.NEO4J_URI ?? null,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      timeoutMs: e.NEO4J_TIMEOUT_MS,
+      embedded: {
+        boltPort: e.NEO4J_EMBEDDED_BOLT_PORT,
+        heap: e.NEO4J_EMBEDDED_HEAP,
+        pageCache: e.NEO4J_EMBEDDED_PAGECACHE,
+      },
+    },
+    redis: {
+      url: e.REDIS_URL ?? null,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+  });
+}
+
+/**
+ * Outside production, Apollo Sandbox (served from Apollo's origins) and local frontends may
+ * call the gateway; production allows exactly what CORS_ORIGINS lists.
+ */
+const DEV_CORS_ORIGINS = [
+  'https://sandbox.embed.apollographql.com',
+  'https://studio.apollographql.com',
+  'http://localhost:3000',
+  'http://localhost:5173',
+];
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child !== null && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

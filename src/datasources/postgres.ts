@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+
+import pg from 'pg';
+
+import type { Logger } from '../logger.js';
+
+/** What a store sees of PostgreSQL: named, parameterised statements and transactions. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+export interface PostgresOptions {
+  /** Connection settings; credentials never reach a log. */
+  connection: pg.PoolConfig;
+  /** Human-readable target without credentials, for start-up and readiness output. */
+  target: string;
+  kind: 'postgresql' | 'pglite';
+  poolMax: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  logger: Logger;
+}
+
+/** Emitted for every statement, named by the comment that opens its text (style rule 4). */
+export interface ExecutedStatement {
+  name: string;
+  durationMs: number;
+}
+
+/**
+ * The PostgreSQL pool, with deadlines on connecting and on every statement, so a stuck database
+ * turns into a fast error instead of a hung request.
+ */
+export class Postgres implements Queryable {
+  readonly kind: PostgresOptions['kind'];
+  readonly target: string;
+  /** Listeners receive `statement` events with an {@link ExecutedStatement}; tests count them. */
+  readonly events = new EventEmitter<{ statement: [ExecutedStatement] }>();
+  private readonly pool: pg.Pool;
+
+  constructor(options: PostgresOptions) {
+    this.kind = options.kind;
+    this.target = options.target;
+    this.pool = new pg.Pool({
+      ...options.connection,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      statement_timeout: options.statementTimeoutMs,
+      application_name: 'c360',
+    });
+    const log = options.logger.child({ module: 'postgres' });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.pool.on('error', (err) => log.warn({ err: err.message }, 'idle postgres client failed'));
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    const started = performance.now();
+    try {
+      return await this.pool.query<R>(text, params as unknown[]);
+    } finally {
+      this.record(text, started);
+    }
+  }
+
+  /**
+   * Runs `work` inside one transaction on one connection: committed when it resolves, rolled
+   * back when it throws (the error is re-thrown).
+   */
+  async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx: Queryable = {
+      query: async <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => {
+        const started = performance.now();
+        try {
+          return await client.query<R>(text, params as unknown[]);
+        } finally {
+          this.record(text, started);
+        }
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `work` with one dedicated connection (for session-level locks such as migrations). */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Resolves when PostgreSQL answers a trivial statement within the deadlines. */
+  async ping(): Promise<void> {
+    await this.query('/* health.ping */ SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private record(text: string, started: number): void {
+    if (this.events.listenerCount('statement') === 0) return;
+    this.events.emit('statement', {
+      name: statementName(text),
+      durationMs: performance.now() - started,
+    });
+  }
+}
+
+/** The name from a statement's leading `/* name *\/` comment, or `unnamed`. */
+export function statementName(text: string): string {
+  return /^\s*\/\*\s*([\w.:-]+)\s*\*\//.exec(text)?.[1] ?? 'unnamed';
+}
+
+/** `host:port/database` of a connection string, without user or password. */
+export function describePostgresUrl(url: string): string {
+  const parsed = new URL(url);
+  return `postgresql://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+}

@@ -1,0 +1,73 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+import type { Logger } from '../logger.js';
+
+/**
+ * The Redis connections c360 holds: one for commands and, because a subscribed connection can
+ * issue no other command, one each for publishing and subscribing (the subscription fan-out).
+ */
+export interface RedisConnections {
+  commands: Redis;
+  publisher: Redis;
+  subscriber: Redis;
+  target: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RedisConnectOptions {
+  url: string;
+  commandTimeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Connects all three clients and resolves once each is ready.
+ *
+ * Commands fail fast when Redis is down (offline queue off, one retry, a command deadline)
+ * instead of ioredis' default of queueing for about ten seconds; the clients keep reconnecting
+ * in the background, so the gateway recovers by itself when Redis returns.
+ *
+ * @throws when Redis cannot be reached at start.
+ */
+export async function connectRedis(options: RedisConnectOptions): Promise<RedisConnections> {
+  const log = options.logger.child({ module: 'redis' });
+  const common: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.commandTimeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  };
+  const make = (role: string, extra: RedisOptions = {}) => {
+    const client = new Redis(options.url, { ...common, ...extra, connectionName: `c360-${role}` });
+    client.on('error', (err: Error) =>
+      log.warn({ role, err: err.message }, 'redis connection error'),
+    );
+    return client;
+  };
+  const commands = make('commands', { commandTimeout: options.commandTimeoutMs });
+  const publisher = make('publisher', { commandTimeout: options.commandTimeoutMs });
+  // The subscriber must replay its SUBSCRIBEs after a reconnect, so it keeps an offline queue.
+  const subscriber = make('subscriber', { enableOfflineQueue: true });
+  const clients = [commands, publisher, subscriber];
+  try {
+    await Promise.all(clients.map((client) => client.connect()));
+  } catch (error) {
+    clients.forEach((client) => client.disconnect());
+    throw error;
+  }
+  const parsed = new URL(options.url);
+  return {
+    commands,
+    publisher,
+    subscriber,
+    target: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}`,
+    async ping() {
+      await commands.ping();
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Backends } from '../backends.js';
+import { embedTerms } from '../lib/hashed-embedding.js';
+import type { Logger } from '../logger.js';
+import { CustomerGraph, type FamilyEdgeType } from '../modules/customer/customer.graph.js';
+import { CustomerStore } from '../modules/customer/customer.store.js';
+import { generateDemoData } from './demo-data.js';
+
+/**
+ * Loads the demo population into an empty database, so a first start has something to query.
+ * Does nothing when any customer exists. The graph is written first (MERGE, so repeatable) and
+ * PostgreSQL last in one transaction: an interrupted load is simply redone on the next start.
+ *
+ * @returns how many customers were loaded (0 when the database already had data).
+ */
+export async function loadDemoDataIfEmpty(
+  backends: Pick<Backends, 'postgres' | 'graph'>,
+  logger: Logger,
+): Promise<number> {
+  if ((await new CustomerStore(backends.postgres).count()) > 0) return 0;
+  const demo = generateDemoData();
+  const graph = new CustomerGraph(backends.graph);
+  await graph.mergeCustomers(demo.customers.map(({ id, displayName }) => ({ id, displayName })));
+  for (const [type, edges] of Object.entries(demo.edges) as [
+    FamilyEdgeType,
+    { from: string; to: string }[],
+  ][]) {
+    await graph.mergeFamilyEdges(type, edges);
+  }
+  await backends.postgres.withTransaction(async (tx) => {
+    const store = new CustomerStore(tx);
+    for (const customer of demo.customers) {
+      await store.upsert({ ...customer, embedding: embedTerms(customer.traits.interests) });
+    }
+  });
+  logger.info({ customers: demo.customers.length }, 'demo data loaded');
+  return demo.customers.length;
+}

@@ -1,0 +1,33 @@
+import { ErrorCode, GatewayError } from '../errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Customer ids are UUIDs; anything else is the caller's mistake, said clearly. */
+export function assertUuid(value: string, argument: string): string {
+  if (!UUID.test(value)) {
+    throw new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      `${argument} must be a UUID, got "${value.slice(0, 64)}"`,
+      {
+        extensions: { argument },
+      },
+    );
+  }
+  return value.toLowerCase();
+}
+
+/** Page sizes are bounded so no query can ask for an unbounded list. */
+export const MAX_PAGE_SIZE = 100;
+
+export function assertPageSize(first: number, argument = 'first'): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      `${argument} must be between 1 and ${MAX_PAGE_SIZE}`,
+      {
+        extensions: { argument },
+      },
+    );
+  }
+  return first;
+}

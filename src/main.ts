@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+
+import { createApp } from './app.js';
+import { BackendUnavailableError, startBackends } from './backends.js';
+import { ConfigError, loadConfig } from './config.js';
+import { LauncherError } from './datasources/neo4j-launcher.js';
+import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
+import { createLogger } from './logger.js';
+import { printBanner } from './banner.js';
+import { onShutdownSignal } from './shutdown.js';
+
+/** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.log.level);
+  // Steps are added as things start, so a signal at any moment stops exactly what runs.
+  const stopSteps: (() => Promise<void>)[] = [];
+  onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
+  const backends = await startBackends(config, logger);
+  stopSteps.push(() => backends.stop());
+  if (config.demoData === 'auto') await loadDemoDataIfEmpty(backends, logger);
+  const app = await createApp({ config, logger, backends });
+  stopSteps.unshift(() => app.stop());
+  printBanner(await app.listen(), backends.describe(), config);
+}
+
+main().catch((error: unknown) => {
+  // Known start-up failures are explained in one message; anything else keeps its stack.
+  const known =
+    error instanceof ConfigError ||
+    error instanceof LauncherError ||
+    error instanceof BackendUnavailableError;
+  process.stderr.write(
+    `c360 could not start: ${known ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+});

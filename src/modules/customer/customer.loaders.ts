@@ -1,0 +1,67 @@
+import DataLoader from 'dataloader';
+
+import { type StoreName, storeUnavailable } from '../../errors.js';
+import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
+import type { CustomerGraph, RelativeRecord } from './customer.graph.js';
+import type { CustomerStore, SimilarCustomerRow } from './customer.store.js';
+import type { Customer } from './customer.type.js';
+
+/** A similarity lookup: whose neighbours, and how many. */
+export interface SimilarKey {
+  customerId: string;
+  first: number;
+}
+
+export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
+
+/**
+ * Per-request loaders for the customer module: each field kind costs one batched call per
+ * store however many customers a response holds. A store failure rejects only the loads of
+ * that batch, with an error naming the store.
+ */
+export function createCustomerLoaders(stores: { customers: CustomerStore; graph: CustomerGraph }) {
+  return {
+    customerById: new DataLoader<string, Customer | null>(
+      guarded('postgres', async (ids) =>
+        alignToKeys(ids, await stores.customers.findByIds(ids), (c) => c.id),
+      ),
+      { name: 'customerById' },
+    ),
+    relativesByCustomerId: new DataLoader<string, RelativeRecord[]>(
+      guarded('neo4j', async (ids) =>
+        groupToKeys(ids, await stores.graph.listRelativesByCustomerIds(ids), (r) => r.customerId),
+      ),
+      { name: 'relativesByCustomerId' },
+    ),
+    similarByCustomerId: new DataLoader<SimilarKey, SimilarCustomerRow[], string>(
+      guarded('postgres', (keys) => loadSimilar(stores.customers, keys)),
+      { name: 'similarByCustomerId', cacheKeyFn: (key) => `${key.customerId}:${key.first}` },
+    ),
+  };
+}
+
+/** One statement per distinct page size (in practice one per request). */
+async function loadSimilar(
+  store: CustomerStore,
+  keys: readonly SimilarKey[],
+): Promise<SimilarCustomerRow[][]> {
+  const results = new Map<string, SimilarCustomerRow[]>();
+  for (const first of new Set(keys.map((key) => key.first))) {
+    const ids = keys.filter((key) => key.first === first).map((key) => key.customerId);
+    const rows = await store.listSimilarByCustomerIds(ids, first);
+    groupToKeys(ids, rows, (row) => row.customerId).forEach((group, i) =>
+      results.set(`${ids[i]}:${first}`, group),
+    );
+  }
+  return keys.map((key) => results.get(`${key.customerId}:${key.first}`) ?? []);
+}
+
+function guarded<K, V>(store: StoreName, batch: (keys: readonly K[]) => Promise<V[]>) {
+  return async (keys: readonly K[]): Promise<V[]> => {
+    try {
+      return await batch(keys);
+    } catch (error) {
+      throw storeUnavailable(store, error);
+    }
+  };
+}

@@ -1,0 +1,65 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+@ObjectType({ description: 'A person c360 knows: one profile joined across every store.' })
+export class Customer {
+  @Field(() => ID, { description: 'Stable id (a UUID).' })
+  id!: string;
+
+  @Field(() => String, { description: 'Name to show for this customer.' })
+  displayName!: string;
+
+  @Field(() => String, { nullable: true, description: 'Primary e-mail address, when known.' })
+  email!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Free-form traits (interests, plan, city, ...).' })
+  traits!: Record<string, unknown>;
+
+  @Field(() => Date, { description: 'When the profile was first stored.' })
+  createdAt!: Date;
+
+  @Field(() => Date, { description: 'When the profile last changed.' })
+  updatedAt!: Date;
+}
+
+/** How a relative stands to the customer whose `family` is asked for. */
+export enum FamilyRelation {
+  SPOUSE = 'SPOUSE',
+  PARENT = 'PARENT',
+  CHILD = 'CHILD',
+  SIBLING = 'SIBLING',
+}
+
+registerEnumType(FamilyRelation, {
+  name: 'FamilyRelation',
+  description:
+    'How a relative stands to the customer: the relative is their SPOUSE, PARENT, CHILD or SIBLING.',
+});
+
+@ObjectType({ description: 'A family member found in the relationship graph (Neo4j).' })
+export class Relative {
+  @Field(() => FamilyRelation, { description: 'What the relative is to the customer.' })
+  relation!: FamilyRelation;
+
+  /** Resolved through the customer loader; not a GraphQL field itself. */
+  customerId!: string;
+}
+
+@ObjectType({
+  description: 'A customer whose interests resemble this one (pgvector nearest neighbour).',
+})
+export class SimilarCustomer {
+  @Field(() => Float, { description: 'Cosine similarity in [-1, 1]; higher is more alike.' })
+  score!: number;
+
+  customerId!: string;
+}
+
+@ObjectType({ description: 'Sent to subscribers when a customer profile changes.' })
+export class CustomerUpdated {
+  @Field(() => ID, { description: 'The customer that changed.' })
+  customerId!: string;
+
+  @Field(() => Date, { description: 'When the change was stored.' })
+  updatedAt!: Date;
+}

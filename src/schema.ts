@@ -1,0 +1,32 @@
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+
+import {
+  CustomerResolver,
+  CustomerUpdatedResolver,
+  RelativeResolver,
+  SimilarCustomerResolver,
+} from './modules/customer/customer.resolver.js';
+import type { GatewayPubSub } from './subscriptions/pubsub.js';
+
+/**
+ * Builds the executable schema from the decorated resolvers. Inputs are validated with
+ * class-validator before any resolver runs.
+ */
+export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [
+      CustomerResolver,
+      RelativeResolver,
+      SimilarCustomerResolver,
+      CustomerUpdatedResolver,
+    ],
+    pubSub,
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real contract changes. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
