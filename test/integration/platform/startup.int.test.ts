@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { spawnGateway } from '../../support/gateway-process.js';
+
+describe('gateway start-up', () => {
+  it('refuses a malformed configuration with one clear message listing every problem', async () => {
+    const gateway = spawnGateway({
+      PORT: 'four-thousand',
+      DATABASE_URL: 'mysql://db/c360',
+      NODE_ENV: 'staging',
+    });
+
+    assert.equal(await gateway.exited, 1);
+    const stderr = gateway.stderr();
+    assert.match(stderr, /c360 could not start: invalid configuration/);
+    assert.match(stderr, /PORT: /);
+    assert.match(stderr, /DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//);
+    assert.match(stderr, /NODE_ENV: /);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('explains how to fix an unreachable PostgreSQL instead of hanging', async () => {
+    const gateway = spawnGateway({
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+    });
+
+    assert.equal(await gateway.exited, 1);
+    assert.match(
+      gateway.stderr(),
+      /c360 could not start: PostgreSQL at postgresql:\/\/127.0.0.1:1\/none did not answer: .*Check DATABASE_URL/,
+    );
+    assert.doesNotMatch(gateway.stderr(), /\n\s+at /, 'no stack trace');
+  });
+});

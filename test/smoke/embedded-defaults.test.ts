@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { freePort } from '../../src/lib/free-port.js';
+import {
+  CustomerUpdatedDocument,
+  RecentCustomersDocument,
+  UpsertCustomerDocument,
+} from '../__generated__/graphql.js';
+import { actUntilEvent, execute, subscribe, wsClient } from '../support/graphql-client.js';
+import { type GatewayProcess, spawnGateway } from '../support/gateway-process.js';
+
+/**
+ * What the README's first command gives a newcomer: no store URLs at all, so PGlite, the
+ * embedded Neo4j launcher and the in-process fallback for Redis, with demo data loaded.
+ */
+describe('embedded defaults', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'c360-embedded-'));
+    env = {
+      C360_DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      NEO4J_EMBEDDED_BOLT_PORT: String(await freePort()),
+      NEO4J_EMBEDDED_HEAP: '512m',
+      NEO4J_EMBEDDED_PAGECACHE: '64m',
+      LOG_LEVEL: 'warn',
+    };
+  });
+
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const stop = async (gateway: GatewayProcess) => {
+    gateway.child.kill('SIGTERM');
+    assert.equal(await gateway.exited, 0, gateway.stderr());
+  };
+
+  it('starts on PGlite, the launcher and the in-process fallback, with demo data to query', async () => {
+    const gateway = spawnGateway(env);
+    const url = await gateway.ready;
+    try {
+      assert.match(gateway.stdout(), /postgres:\s+pglite /);
+      assert.match(gateway.stdout(), /neo4j:\s+embedded-neo4j bolt:\/\/127\.0\.0\.1:/);
+      assert.match(gateway.stdout(), /redis:\s+in-process fallback/);
+
+      const result = await execute(url, RecentCustomersDocument, { first: 100 });
+      assert.equal(result.errors, undefined);
+      const customers = result.data!.customers;
+      assert.ok(customers.length >= 30, `demo customers: ${customers.length}`);
+      assert.ok(customers.some((c) => c.family!.some((r) => r.relation === 'SPOUSE')));
+      assert.ok(customers.every((c) => c.similarCustomers!.length === 3));
+
+      const ready = await fetch(url.replace(/\/graphql$/, '/readyz'));
+      assert.equal(ready.status, 200);
+
+      const client = wsClient(url);
+      const target = customers[0]!;
+      const subscription = subscribe(client, CustomerUpdatedDocument, { id: target.id });
+      const event = await actUntilEvent(subscription, () =>
+        execute(url, UpsertCustomerDocument, {
+          input: { id: target.id, displayName: 'Renamed In Smoke Test' },
+        }),
+      );
+      assert.equal(event.data?.customerUpdated.customer?.displayName, 'Renamed In Smoke Test');
+      await client.dispose();
+    } finally {
+      await stop(gateway);
+    }
+  });
+
+  it('restarts on the same data folder without loading the demo twice', async () => {
+    const gateway = spawnGateway(env);
+    const url = await gateway.ready;
+    try {
+      const result = await execute(url, RecentCustomersDocument, { first: 100 });
+      const names = result.data!.customers.map((c) => c.displayName);
+      assert.ok(
+        names.includes('Renamed In Smoke Test'),
+        'the change made before the restart is still there',
+      );
+      assert.equal(new Set(result.data!.customers.map((c) => c.id)).size, names.length);
+    } finally {
+      await stop(gateway);
+    }
+  });
+});

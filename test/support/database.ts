@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+import pg from 'pg';
+
+import { TEST_SERVICES } from './services.js';
+
+/** A database of its own for one test file, dropped by `drop()`. */
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database on the test PostgreSQL server; migrations are the caller's. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `c360_test_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_SERVICES.adminDatabaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    // WITH (FORCE) ends connections a failed test may have left open.
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_SERVICES.adminDatabaseUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

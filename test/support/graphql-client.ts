@@ -1,0 +1,102 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type FormattedExecutionResult, print } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** Sends one operation over real HTTP, as any GraphQL client would. */
+export async function execute<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
+): Promise<FormattedExecutionResult<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  return (await response.json()) as FormattedExecutionResult<TData>;
+}
+
+/** A graphql-ws client over a real WebSocket; close it with `dispose()`. */
+export function wsClient(httpUrl: string): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+  });
+}
+
+/**
+ * Subscribes and collects results; `next()` resolves with the next one (or rejects after
+ * `timeoutMs`).
+ */
+export function subscribe<TData, TVariables>(
+  client: Client,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
+) {
+  const queue: FormattedExecutionResult<TData>[] = [];
+  const waiters: ((value: FormattedExecutionResult<TData>) => void)[] = [];
+  const unsubscribe = client.subscribe<TData>(
+    { query: print(document), variables: (variables ?? {}) as Record<string, unknown> },
+    {
+      next: (value) => {
+        const waiter = waiters.shift();
+        if (waiter) waiter(value as FormattedExecutionResult<TData>);
+        else queue.push(value as FormattedExecutionResult<TData>);
+      },
+      error: (error) => {
+        const waiter = waiters.shift();
+        const errors = Array.isArray(error) ? error : [error];
+        const result = {
+          errors: errors.map((e: unknown) => ({
+            message: e instanceof Error ? e.message : JSON.stringify(e),
+          })),
+        };
+        if (waiter) waiter(result as FormattedExecutionResult<TData>);
+        else queue.push(result as FormattedExecutionResult<TData>);
+      },
+      complete: () => undefined,
+    },
+  );
+  return {
+    unsubscribe,
+    next(timeoutMs = 10_000): Promise<FormattedExecutionResult<TData>> {
+      const queued = queue.shift();
+      if (queued) return Promise.resolve(queued);
+      return new Promise((resolve, reject) => {
+        const waiter = (value: FormattedExecutionResult<TData>) => {
+          clearTimeout(timer);
+          resolve(value);
+        };
+        const timer = setTimeout(() => {
+          // Forget this waiter, or a later event would be handed to a promise nobody awaits.
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no subscription event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+  };
+}
+
+/**
+ * Repeats `action` until the subscription yields an event. A subscription becomes live only
+ * some time after `subscribe` returns (the server must receive it and listen on Redis), and
+ * pub/sub does not replay, so a single publish right away could race it.
+ */
+export async function actUntilEvent<T>(
+  subscription: { next(timeoutMs?: number): Promise<T> },
+  action: () => Promise<unknown>,
+  attempts = 20,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    await action();
+    try {
+      return await subscription.next(500);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+
+import { type App, createApp } from '../../src/app.js';
+import { type Backends, startBackends } from '../../src/backends.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createSilentLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { TEST_SERVICES } from './services.js';
+
+export interface TestApp {
+  app: App;
+  backends: Backends;
+  config: Config;
+  /** `http://127.0.0.1:<port>/graphql` */
+  url: string;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment, e.g. NODE_ENV=production or NEO4J_URI of a private launcher. */
+  env?: Record<string, string>;
+  /** Share a database with another test app (two gateway instances, one system of record). */
+  database?: TestDatabase;
+}
+
+/**
+ * The real gateway on real stores, listening on a free loopback port: a fresh PostgreSQL
+ * database (migrated), the test run's Neo4j, the machine's Redis. `stop()` shuts it down the
+ * way SIGTERM would and drops the database it created.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'off',
+    DATABASE_URL: database.url,
+    NEO4J_URI: TEST_SERVICES.neo4jUri,
+    REDIS_URL: TEST_SERVICES.redisUrl,
+    ...options.env,
+  });
+  const logger = createSilentLogger();
+  const backends = await startBackends(config, logger);
+  const app = await createApp({ config, logger, backends });
+  const url = await app.listen();
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    app,
+    backends,
+    config,
+    url,
+    baseUrl: `http://127.0.0.1:${port}`,
+    database,
+    async stop() {
+      await app.stop();
+      await backends.stop();
+      if (!options.database) await database.drop();
+    },
+  };
+}

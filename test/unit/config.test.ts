@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('starts on embedded defaults when no store URL is given', () => {
+    const config = loadConfig({});
+
+    assert.equal(config.http.port, 4000);
+    assert.equal(config.postgres.url, null);
+    assert.equal(config.neo4j.uri, null);
+    assert.equal(config.redis.url, null);
+    assert.equal(config.http.exposeSchema, true);
+    assert.ok(Object.isFrozen(config.postgres));
+  });
+
+  it('reports every malformed value at once, naming each variable', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          PORT: 'http',
+          DATABASE_URL: 'mysql://db',
+          REDIS_URL: 'localhost:6379',
+          LOG_LEVEL: 'loud',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 4);
+        for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) {
+          assert.match(error.message, new RegExp(`${name}: `));
+        }
+        return true;
+      },
+    );
+  });
+
+  it('turns the schema off and CORS to the explicit list in production', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://shop.example, https://crm.example',
+    });
+
+    assert.equal(config.http.exposeSchema, false);
+    assert.deepEqual(config.http.corsOrigins, ['https://shop.example', 'https://crm.example']);
+    assert.deepEqual(loadConfig({ NODE_ENV: 'production' }).http.corsOrigins, []);
+  });
+
+  it('treats an empty store URL as unset', () => {
+    assert.equal(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' }).postgres.url, null);
+  });
+});
