@@ -59,8 +59,9 @@ export interface Backends {
 export async function startBackends(config: Config, logger: Logger): Promise<Backends> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse())
+    for (const stop of stops.reverse()) {
       await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    }
     stops.length = 0;
   };
   try {

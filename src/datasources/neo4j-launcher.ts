@@ -174,10 +174,11 @@ function waitForReady(
     );
     lines.on('line', (line) => {
       if (line.startsWith(READY)) settle(() => resolve(line.slice(READY.length).trim()));
-      else if (line.startsWith(FAILED))
+      else if (line.startsWith(FAILED)) {
         settle(() =>
           reject(new LauncherError(`embedded Neo4j failed to start: ${line.slice(FAILED.length)}`)),
         );
+      }
     });
   });
 }
@@ -223,8 +224,9 @@ async function sourceHash(launcherDir: string): Promise<string> {
     path.join(launcherDir, 'pom.xml'),
     ...(await listFiles(path.join(launcherDir, 'src'))),
   ].sort();
-  for (const file of files)
+  for (const file of files) {
     hash.update(path.relative(launcherDir, file)).update(await readFile(file));
+  }
   return hash.digest('hex');
 }
 

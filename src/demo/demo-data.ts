@@ -86,8 +86,9 @@ export function generateDemoData(households = 15, seed = 360): DemoData {
     const children = Array.from({ length: faker.number.int({ min: 0, max: 3 }) }, () =>
       person(faker.person.firstName()),
     );
-    for (const child of children)
+    for (const child of children) {
       edges.PARENT_OF.push({ from: a.id, to: child.id }, { from: b.id, to: child.id });
+    }
     children.forEach((child, i) =>
       children
         .slice(i + 1)

@@ -20,8 +20,9 @@ export async function seedCustomer(
   const result = await execute(url, UpsertCustomerDocument, {
     input: { id, displayName, email: `${id}@example.com`, traits: { interests } },
   });
-  if (result.errors)
+  if (result.errors) {
     throw new Error(`seeding ${displayName} failed: ${JSON.stringify(result.errors)}`);
+  }
   return { id, displayName };
 }
 
@@ -36,8 +37,9 @@ export async function seedFamily(
 ): Promise<void> {
   const graph = new CustomerGraph(backends.graph);
   await graph.mergeCustomers(members);
-  for (const edge of edges)
+  for (const edge of edges) {
     await graph.mergeFamilyEdges(edge.type, [{ from: edge.from.id, to: edge.to.id }]);
+  }
 }
 
 /** Removes the test's customers (and their edges) from the shared test graph. */

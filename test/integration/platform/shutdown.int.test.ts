@@ -100,8 +100,9 @@ async function firstNotReady(url: string): Promise<{ status: number; afterMs: nu
       (r) => r.status,
       () => 0,
     );
-    if (status !== 200 || performance.now() - started > 5_000)
+    if (status !== 200 || performance.now() - started > 5_000) {
       return { status, afterMs: performance.now() - started };
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
