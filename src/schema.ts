@@ -2,11 +2,11 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 
 import {
-  CustomerResolver,
   CustomerUpdatedResolver,
   RelativeResolver,
   SimilarCustomerResolver,
-} from './modules/customer/customer.resolver.js';
+} from './modules/customer/customer-ref.resolver.js';
+import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /**

@@ -104,27 +104,3 @@ export class CustomerResolver {
     return { customerId: payload.customerId, updatedAt: new Date(payload.updatedAt) };
   }
 }
-
-@Resolver(() => Relative)
-export class RelativeResolver {
-  @FieldResolver(() => Customer, { nullable: true, description: 'The relative’s own profile.' })
-  customer(@Root() relative: Relative, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(relative.customerId);
-  }
-}
-
-@Resolver(() => SimilarCustomer)
-export class SimilarCustomerResolver {
-  @FieldResolver(() => Customer, { nullable: true, description: 'The similar customer’s profile.' })
-  customer(@Root() similar: SimilarCustomer, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(similar.customerId);
-  }
-}
-
-@Resolver(() => CustomerUpdated)
-export class CustomerUpdatedResolver {
-  @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now.' })
-  customer(@Root() event: CustomerUpdated, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(event.customerId);
-  }
-}

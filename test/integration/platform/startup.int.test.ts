@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { spawnGateway } from '../../support/gateway-process.js';
@@ -32,5 +35,23 @@ describe('gateway start-up', () => {
       /c360 could not start: PostgreSQL at postgresql:\/\/127.0.0.1:1\/none did not answer: .*Check DATABASE_URL/,
     );
     assert.doesNotMatch(gateway.stderr(), /\n\s+at /, 'no stack trace');
+  });
+
+  it('says what to install when the embedded Neo4j has no Java to run on', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'c360-nojava-'));
+    try {
+      // Node itself is started by absolute path; java and mvn are simply not on this PATH.
+      const gateway = spawnGateway({ PATH: '/nonexistent', C360_DATA_DIR: dataDir, PORT: '0' });
+
+      assert.equal(await gateway.exited, 1);
+      assert.match(
+        gateway.stderr(),
+        /c360 could not start: NEO4J_URI is not set, so c360 starts an embedded Neo4j, which needs Java 17 or newer on the PATH/,
+      );
+      assert.match(gateway.stderr(), /set NEO4J_URI/);
+      assert.doesNotMatch(gateway.stderr(), /\n\s+at /, 'no stack trace');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
