@@ -98,6 +98,9 @@ export async function startNeo4jLauncher(
       C360_NEO4J_PAGECACHE: options.pageCache,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only the gateway, which stops
+    // Neo4j after in-flight requests have finished instead of both stopping at once.
+    detached: true,
   });
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
