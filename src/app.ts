@@ -44,7 +44,7 @@ export interface AppDeps {
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
 export async function createApp({ config, logger, backends }: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
-  const services = createServices(backends);
+  const services = createServices(backends, { batchMaxSize: config.batchMaxSize });
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor().protect();

@@ -48,6 +48,7 @@ const Env = z.object({
   C360_DATA_DIR: z.string().min(1).default('.data'),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  BATCH_MAX_SIZE: positiveInt(1_000),
 
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: positiveInt(10),
@@ -81,6 +82,8 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
   };
   readonly log: { readonly level: string };
+  /** Most items one bulk mutation may carry. */
+  readonly batchMaxSize: number;
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';
   readonly postgres: {
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     log: { level: e.LOG_LEVEL },
+    batchMaxSize: e.BATCH_MAX_SIZE,
     dataDir: path.resolve(e.C360_DATA_DIR),
     demoData: e.DEMO_DATA,
     postgres: {

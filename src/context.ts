@@ -1,38 +1,52 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Backends } from './backends.js';
+import type { Postgres } from './datasources/postgres.js';
 import type { Logger } from './logger.js';
 import { CustomerGraph } from './modules/customer/customer.graph.js';
-import {
-  createCustomerLoaders,
-  type CustomerLoaders,
-} from './modules/customer/customer.loaders.js';
+import { createCustomerLoaders } from './modules/customer/customer.loaders.js';
 import { CustomerStore } from './modules/customer/customer.store.js';
+import { createEventLoaders } from './modules/event/event.loaders.js';
+import { EventStore } from './modules/event/event.store.js';
+import { createIdentityLoaders } from './modules/identity/identity.loaders.js';
+import { IdentityStore } from './modules/identity/identity.store.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /** Stores and services built once per process and shared by every request. */
 export interface Services {
+  /** For services that write several rows in one transaction. */
+  db: Postgres;
   customers: CustomerStore;
   customerGraph: CustomerGraph;
+  identities: IdentityStore;
+  events: EventStore;
   pubSub: GatewayPubSub;
+  limits: { batchMaxSize: number };
 }
 
 export function createServices(
   backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub'>,
+  limits: Services['limits'],
 ): Services {
   return {
+    db: backends.postgres,
     customers: new CustomerStore(backends.postgres),
     customerGraph: new CustomerGraph(backends.graph),
+    identities: new IdentityStore(backends.postgres),
+    events: new EventStore(backends.postgres),
     pubSub: backends.pubSub,
+    limits,
   };
 }
+
+export type Loaders = ReturnType<typeof createLoaders>;
 
 /** Everything a resolver may use; one per GraphQL operation. */
 export interface GraphQLContext {
   requestId: string;
   logger: Logger;
   services: Services;
-  loaders: CustomerLoaders;
+  loaders: Loaders;
 }
 
 /**
@@ -40,6 +54,14 @@ export interface GraphQLContext {
  * so a process-wide loader would serve stale rows and, once scopes exist, one viewer's rows to
  * another.
  */
+function createLoaders(services: Services) {
+  return {
+    ...createCustomerLoaders({ customers: services.customers, graph: services.customerGraph }),
+    ...createIdentityLoaders(services.identities),
+    ...createEventLoaders(services.events),
+  };
+}
+
 export function createContext(
   services: Services,
   logger: Logger,
@@ -49,10 +71,7 @@ export function createContext(
     requestId,
     logger: logger.child({ requestId }),
     services,
-    loaders: createCustomerLoaders({
-      customers: services.customers,
-      graph: services.customerGraph,
-    }),
+    loaders: createLoaders(services),
   };
 }
 

@@ -7,6 +7,8 @@ import {
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
+import { EventResolver } from './modules/event/event.resolver.js';
+import { IdentityResolver } from './modules/identity/identity.resolver.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /**
@@ -17,6 +19,8 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
   return buildSchema({
     resolvers: [
       CustomerResolver,
+      IdentityResolver,
+      EventResolver,
       RelativeResolver,
       SimilarCustomerResolver,
       CustomerUpdatedResolver,

@@ -8,7 +8,10 @@ import { Customer, CustomerUpdated, Relative, SimilarCustomer } from './customer
  * (relatives, neighbours, change events): the profile comes from the per-request loader, so
  * a list of references costs one PostgreSQL statement.
  */
-function customerRefResolver<T extends { customerId: string }>(type: ClassType<T>, description: string) {
+function customerRefResolver<T extends { customerId: string }>(
+  type: ClassType<T>,
+  description: string,
+) {
   @Resolver(() => type)
   class CustomerRefResolver {
     @FieldResolver(() => Customer, { nullable: true, description })
@@ -20,5 +23,11 @@ function customerRefResolver<T extends { customerId: string }>(type: ClassType<T
 }
 
 export const RelativeResolver = customerRefResolver(Relative, 'The relative’s own profile.');
-export const SimilarCustomerResolver = customerRefResolver(SimilarCustomer, 'The similar customer’s profile.');
-export const CustomerUpdatedResolver = customerRefResolver(CustomerUpdated, 'The profile as it is now.');
+export const SimilarCustomerResolver = customerRefResolver(
+  SimilarCustomer,
+  'The similar customer’s profile.',
+);
+export const CustomerUpdatedResolver = customerRefResolver(
+  CustomerUpdated,
+  'The profile as it is now.',
+);

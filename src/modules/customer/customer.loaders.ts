@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 
-import { type StoreName, storeUnavailable } from '../../errors.js';
 import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
+import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { CustomerGraph, RelativeRecord } from './customer.graph.js';
 import type { CustomerStore, SimilarCustomerRow } from './customer.store.js';
 import type { Customer } from './customer.type.js';
@@ -22,19 +22,19 @@ export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
 export function createCustomerLoaders(stores: { customers: CustomerStore; graph: CustomerGraph }) {
   return {
     customerById: new DataLoader<string, Customer | null>(
-      guarded('postgres', async (ids) =>
+      guardedBatch('postgres', async (ids) =>
         alignToKeys(ids, await stores.customers.findByIds(ids), (c) => c.id),
       ),
       { name: 'customerById' },
     ),
     relativesByCustomerId: new DataLoader<string, RelativeRecord[]>(
-      guarded('neo4j', async (ids) =>
+      guardedBatch('neo4j', async (ids) =>
         groupToKeys(ids, await stores.graph.listRelativesByCustomerIds(ids), (r) => r.customerId),
       ),
       { name: 'relativesByCustomerId' },
     ),
     similarByCustomerId: new DataLoader<SimilarKey, SimilarCustomerRow[], string>(
-      guarded('postgres', (keys) => loadSimilar(stores.customers, keys)),
+      guardedBatch('postgres', (keys) => loadSimilar(stores.customers, keys)),
       { name: 'similarByCustomerId', cacheKeyFn: (key) => `${key.customerId}:${key.first}` },
     ),
   };
@@ -54,14 +54,4 @@ async function loadSimilar(
     );
   }
   return keys.map((key) => results.get(`${key.customerId}:${key.first}`) ?? []);
-}
-
-function guarded<K, V>(store: StoreName, batch: (keys: readonly K[]) => Promise<V[]>) {
-  return async (keys: readonly K[]): Promise<V[]> => {
-    try {
-      return await batch(keys);
-    } catch (error) {
-      throw storeUnavailable(store, error);
-    }
-  };
 }

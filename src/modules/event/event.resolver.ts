@@ -1,0 +1,115 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { assertPageSize } from '../../lib/ids.js';
+import { Customer } from '../customer/customer.type.js';
+import { TrackEventInput } from './event.inputs.js';
+import { trackEvents } from './event.service.js';
+import {
+  EventConnection,
+  EventType,
+  TrackBatchResult,
+  TrackResult,
+  TrackStatus,
+} from './event.type.js';
+
+@Resolver(() => Customer)
+export class EventResolver {
+  @Mutation(() => TrackResult, {
+    description:
+      'Stores one event, idempotently by `messageId`; a malformed event is a BAD_USER_INPUT error.',
+  })
+  async track(
+    @Arg('event', () => TrackEventInput) event: TrackEventInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TrackResult> {
+    const [result] = await this.write(ctx, [event]);
+    if (result!.status === TrackStatus.REJECTED) {
+      throw new GatewayError(result!.error!.code as ErrorCode, result!.error!.message);
+    }
+    return result!;
+  }
+
+  @Mutation(() => TrackBatchResult, {
+    description:
+      'Stores up to BATCH_MAX_SIZE events (default 1,000), idempotently by `messageId`, with one result per event: a rejected event never affects the others.',
+  })
+  async trackBatch(
+    // Validated per event by the service, so one bad event is reported, not fatal to the batch.
+    @Arg('events', () => [TrackEventInput], { validate: false }) events: TrackEventInput[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TrackBatchResult> {
+    const max = ctx.services.limits.batchMaxSize;
+    if (events.length === 0 || events.length > max) {
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `events must hold 1 to ${max} items, got ${events.length}`,
+        {
+          extensions: { argument: 'events', max },
+        },
+      );
+    }
+    const results = await this.write(ctx, events);
+    const count = (status: TrackStatus) => results.filter((r) => r.status === status).length;
+    return {
+      accepted: count(TrackStatus.ACCEPTED),
+      duplicates: count(TrackStatus.DUPLICATE),
+      rejected: count(TrackStatus.REJECTED),
+      results,
+    };
+  }
+
+  @FieldResolver(() => EventConnection, {
+    nullable: true,
+    description:
+      'The customer’s events, newest first, optionally by type and time range [from, to).',
+  })
+  async events(
+    @Root() customer: Customer,
+    @Arg('first', () => Int, { description: 'Page size, 1 to 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
+    after: string | null,
+    @Arg('types', () => [EventType], { nullable: true, description: 'Only these types.' })
+    types: EventType[] | null,
+    @Arg('from', () => Date, { nullable: true, description: 'Only events at or after this time.' })
+    from: Date | null,
+    @Arg('to', () => Date, { nullable: true, description: 'Only events before this time.' })
+    to: Date | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<EventConnection> {
+    const rows = await ctx.loaders.eventPageByCustomerId.load({
+      customerId: customer.id,
+      first: assertPageSize(first),
+      after: parseAfter(after),
+      types: types && types.length > 0 ? types : null,
+      from: from ?? null,
+      to: to ?? null,
+    });
+    const page = rows.slice(0, first);
+    const edges = page.map((node) => ({ cursor: encodeCursor(node.cursorKey), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  private write(ctx: GraphQLContext, events: readonly TrackEventInput[]): Promise<TrackResult[]> {
+    return trackEvents(ctx.services.db, events, ctx.logger).catch((error: unknown) => {
+      throw storeUnavailable('postgres', error);
+    });
+  }
+}
+
+function parseAfter(after: string | null | undefined): { occurredUs: string; id: string } | null {
+  // Omitted nullable arguments arrive as undefined, explicit nulls as null.
+  if (after === null || after === undefined) return null;
+  const parts = decodeCursor(after);
+  if (parts?.length !== 2 || !parts.every((p) => typeof p === 'string' && /^-?\d+$/.test(p))) {
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor from this connection', {
+      extensions: { argument: 'after' },
+    });
+  }
+  return { occurredUs: parts[0] as string, id: parts[1] as string };
+}

@@ -1,0 +1,125 @@
+import { validateSync } from 'class-validator';
+
+import type { Postgres, Queryable } from '../../datasources/postgres.js';
+import { ErrorCode } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { normalizeIdentity } from '../identity/identity.normalize.js';
+import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
+import type { TrackEventInput } from './event.inputs.js';
+import { EventStore, type NewEvent } from './event.store.js';
+import { type TrackResult, TrackStatus } from './event.type.js';
+
+/** An item that passed validation, ready to be written. */
+interface PreparedEvent {
+  index: number;
+  identity: IdentityKey;
+  event: Omit<NewEvent, 'customerId'>;
+}
+
+/**
+ * Stores events idempotently, each attributed to the customer holding its identity (created
+ * when the identity is new), and says per event what happened.
+ *
+ * All events of one call share one transaction, each inside its own savepoint: an event that
+ * fails is rolled back alone and reported REJECTED, and no event is ever half-written. Invalid
+ * events are rejected before anything is written. Identity locks are taken up front in one
+ * sorted order, so concurrent calls never create two customers for one identity or deadlock.
+ *
+ * @throws when PostgreSQL itself fails (the caller maps that to POSTGRES_UNAVAILABLE).
+ */
+export async function trackEvents(
+  db: Postgres,
+  inputs: readonly TrackEventInput[],
+  logger: Logger,
+): Promise<TrackResult[]> {
+  const results: TrackResult[] = inputs.map((input, index) => ({
+    index,
+    messageId: input.messageId,
+    status: TrackStatus.REJECTED,
+    customerId: null,
+    error: null,
+  }));
+  const prepared: PreparedEvent[] = [];
+  inputs.forEach((input, index) => {
+    const outcome = prepare(input, index);
+    if ('reason' in outcome) {
+      results[index]!.error = { code: ErrorCode.BAD_USER_INPUT, message: outcome.reason };
+    } else prepared.push(outcome);
+  });
+  if (prepared.length === 0) return results;
+
+  await db.withTransaction(async (tx) => {
+    await new IdentityStore(tx).lockForResolution(prepared.map((p) => p.identity));
+    for (const item of prepared) {
+      await tx.query('SAVEPOINT track_item');
+      try {
+        Object.assign(results[item.index]!, await writeOne(tx, item));
+        await tx.query('RELEASE SAVEPOINT track_item');
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT track_item');
+        logger.error({ err: error, index: item.index }, 'event not stored');
+        results[item.index]!.error = {
+          code: ErrorCode.INTERNAL_SERVER_ERROR,
+          message: 'the event could not be stored',
+        };
+      }
+    }
+  });
+  return results;
+}
+
+/** Resolves the identity, then stores the event; a known message id changes nothing. */
+async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<TrackResult>> {
+  const identities = new IdentityStore(tx);
+  const events = new EventStore(tx);
+  let customerId = await identities.findCustomerId(item.identity);
+  if (customerId === null) {
+    // Check for a replay before creating anyone, so a resent message never leaves a new,
+    // empty customer behind.
+    const earlier = await events.findCustomerIdByMessageId(item.event.messageId);
+    if (earlier !== null) return { status: TrackStatus.DUPLICATE, customerId: earlier };
+    customerId = (await identities.resolveOrCreate(item.identity)).customerId;
+  }
+  const eventId = await events.insert({ ...item.event, customerId });
+  if (eventId !== null) return { status: TrackStatus.ACCEPTED, customerId };
+  return {
+    status: TrackStatus.DUPLICATE,
+    customerId: await events.findCustomerIdByMessageId(item.event.messageId),
+  };
+}
+
+function prepare(input: TrackEventInput, index: number): PreparedEvent | { reason: string } {
+  const violations = validateSync(input, { forbidUnknownValues: false });
+  if (violations.length > 0) return { reason: describeViolations(violations) };
+  const identity = normalizeIdentity(input.identity.type, input.identity.value);
+  if (!identity.ok) return { reason: `identity: ${identity.reason}` };
+  if (
+    input.occurredAt !== null &&
+    input.occurredAt !== undefined &&
+    Number.isNaN(input.occurredAt.getTime())
+  ) {
+    return { reason: 'occurredAt is not a valid date-time' };
+  }
+  return {
+    index,
+    identity: { type: input.identity.type, value: identity.value },
+    event: {
+      messageId: input.messageId,
+      type: input.type,
+      name: input.name ?? null,
+      properties: input.properties ?? {},
+      occurredAt: input.occurredAt ?? null,
+    },
+  };
+}
+
+function describeViolations(violations: ReturnType<typeof validateSync>): string {
+  return violations
+    .flatMap((v) => [
+      ...Object.values(v.constraints ?? {}),
+      ...(v.children ?? []).flatMap((c) =>
+        Object.values(c.constraints ?? {}).map((m) => `${v.property}.${m}`),
+      ),
+    ])
+    .join('; ');
+}

@@ -1,0 +1,125 @@
+import type { Queryable } from '../../datasources/postgres.js';
+import type { Event, EventType } from './event.type.js';
+
+interface EventRow {
+  id: string;
+  message_id: string;
+  customer_id: string;
+  type: EventType;
+  name: string | null;
+  properties: Record<string, unknown>;
+  occurred_at: Date;
+  received_at: Date;
+  /** occurred_at in microseconds since the epoch: a JS Date would drop the microseconds. */
+  occurred_us: string;
+}
+
+export interface NewEvent {
+  messageId: string;
+  customerId: string;
+  type: EventType;
+  name: string | null;
+  properties: Record<string, unknown>;
+  occurredAt: Date | null;
+}
+
+/** A page request for a customer's timeline, newest first. */
+export interface EventPageQuery {
+  first: number;
+  /** Keyset position: events strictly older than this (occurred_at in µs since the epoch, id). */
+  after: { occurredUs: string; id: string } | null;
+  types: readonly EventType[] | null;
+  from: Date | null;
+  to: Date | null;
+}
+
+const COLUMNS = 'id, message_id, customer_id, type, name, properties, occurred_at, received_at';
+
+/** PostgreSQL access for behavioural events. */
+export class EventStore {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Stores an event unless its message id was stored before.
+   *
+   * @returns the new event's id, or `null` for a duplicate message id.
+   */
+  async insert(event: NewEvent): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>(
+      /* sql */ `/* event.insert */
+      INSERT INTO events (message_id, customer_id, type, name, properties, occurred_at)
+      VALUES ($1, $2, $3, $4, $5::jsonb, COALESCE($6::timestamptz, now()))
+      ON CONFLICT ON CONSTRAINT events_message_id_key DO NOTHING
+      RETURNING id`,
+      [
+        event.messageId,
+        event.customerId,
+        event.type,
+        event.name,
+        JSON.stringify(event.properties),
+        event.occurredAt,
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The customer a message id was stored for, to answer a duplicate with it. */
+  async findCustomerIdByMessageId(messageId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ customer_id: string }>(
+      `/* event.findCustomerIdByMessageId */ SELECT customer_id FROM events WHERE message_id = $1`,
+      [messageId],
+    );
+    return rows[0]?.customer_id ?? null;
+  }
+
+  /**
+   * One page (plus one row, to tell whether more follow) of each customer's events, for all
+   * customers in one statement: a LATERAL keyset scan per customer on
+   * events_customer_id_occurred_at_idx.
+   */
+  async listPageByCustomerIds(
+    customerIds: readonly string[],
+    page: EventPageQuery,
+  ): Promise<Event[]> {
+    const { rows } = await this.db.query<EventRow>(
+      /* sql */ `/* event.listPageByCustomerIds */
+      SELECT e.* FROM unnest($1::uuid[]) AS c(id)
+      CROSS JOIN LATERAL (
+        SELECT ${COLUMNS}, (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us
+        FROM events
+        WHERE customer_id = c.id
+          AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+          AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+          AND ($5::timestamptz IS NULL OR occurred_at < $5)
+          AND ($6::bigint IS NULL
+               OR (occurred_at, id) < ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::bigint))
+        ORDER BY occurred_at DESC, id DESC
+        LIMIT $2
+      ) e`,
+      [
+        customerIds,
+        page.first + 1,
+        page.types,
+        page.from,
+        page.to,
+        page.after?.occurredUs ?? null,
+        page.after?.id ?? null,
+      ],
+    );
+    return rows.map(toEvent);
+  }
+}
+
+function toEvent(row: EventRow): Event {
+  return {
+    id: String(row.id),
+    messageId: row.message_id,
+    customerId: row.customer_id,
+    type: row.type,
+    name: row.name,
+    properties: row.properties,
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+    cursorKey: [row.occurred_us, String(row.id)],
+  };
+}

@@ -1,0 +1,133 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+import { PageInfo } from '../common/page-info.type.js';
+
+/** What happened. Values are stored lower-case (`cart_add`), as tracking clients send them. */
+export enum EventType {
+  VIEW = 'view',
+  CLICK = 'click',
+  CART_ADD = 'cart_add',
+  CART_REMOVE = 'cart_remove',
+  WISHLIST_ADD = 'wishlist_add',
+  PURCHASE = 'purchase',
+  SEARCH = 'search',
+  RECOMMENDATION_VIEW = 'recommendation_view',
+  RECOMMENDATION_CLICK = 'recommendation_click',
+  CAMPAIGN_TOUCH = 'campaign_touch',
+  PAGE = 'page',
+  CUSTOM = 'custom',
+}
+
+registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });
+
+@ObjectType({ description: 'One behavioural event in a customer’s timeline.' })
+export class Event {
+  @Field(() => ID, { description: 'c360’s id of the stored event.' })
+  id!: string;
+
+  @Field(() => String, { description: 'The client’s message id; stored at most once.' })
+  messageId!: string;
+
+  @Field(() => EventType, { description: 'What kind of event this is.' })
+  type!: EventType;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A name within the type (page name, custom event name).',
+  })
+  name!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Free-form properties sent with the event.' })
+  properties!: Record<string, unknown>;
+
+  @Field(() => Date, { description: 'When it happened, as the client says.' })
+  occurredAt!: Date;
+
+  @Field(() => Date, { description: 'When c360 stored it.' })
+  receivedAt!: Date;
+
+  customerId!: string;
+  /** Keyset position (occurred_at in µs, id) for cursors; not a GraphQL field. */
+  cursorKey!: [string, string];
+}
+
+@ObjectType({ description: 'An event and its cursor.' })
+export class EventEdge {
+  @Field(() => String, { description: 'Pass as `after` to continue after this event.' })
+  cursor!: string;
+
+  @Field(() => Event, { description: 'The event.' })
+  node!: Event;
+}
+
+@ObjectType({ description: 'A page of a customer’s events, newest first.' })
+export class EventConnection {
+  @Field(() => [EventEdge], { description: 'The events of this page.' })
+  edges!: EventEdge[];
+
+  @Field(() => PageInfo, { description: 'Whether more events follow.' })
+  pageInfo!: PageInfo;
+}
+
+/** How one tracked event fared. */
+export enum TrackStatus {
+  ACCEPTED = 'ACCEPTED',
+  DUPLICATE = 'DUPLICATE',
+  REJECTED = 'REJECTED',
+}
+
+registerEnumType(TrackStatus, {
+  name: 'TrackStatus',
+  description:
+    'ACCEPTED: stored now. DUPLICATE: this message id was stored before; nothing changed. REJECTED: not stored, see `error`.',
+});
+
+@ObjectType({ description: 'Why an item of a batch was not stored.' })
+export class ItemError {
+  @Field(() => String, {
+    description: 'A stable code, as in `extensions.code` (e.g. BAD_USER_INPUT).',
+  })
+  code!: string;
+
+  @Field(() => String, { description: 'What was wrong, for a human.' })
+  message!: string;
+}
+
+@ObjectType({ description: 'The outcome of tracking one event.' })
+export class TrackResult {
+  @Field(() => Int, { description: 'Position of the event in the request (0 for `track`).' })
+  index!: number;
+
+  @Field(() => String, { description: 'The message id the client sent.' })
+  messageId!: string;
+
+  @Field(() => TrackStatus, { description: 'Stored, already stored, or rejected.' })
+  status!: TrackStatus;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The customer the event belongs to (created for a new identity).',
+  })
+  customerId!: string | null;
+
+  @Field(() => ItemError, { nullable: true, description: 'Why the event was rejected.' })
+  error!: ItemError | null;
+}
+
+@ObjectType({
+  description: 'The outcome of a batch: counts and one result per event, in request order.',
+})
+export class TrackBatchResult {
+  @Field(() => Int, { description: 'Events stored now.' })
+  accepted!: number;
+
+  @Field(() => Int, { description: 'Events whose message id was already stored.' })
+  duplicates!: number;
+
+  @Field(() => Int, { description: 'Events not stored.' })
+  rejected!: number;
+
+  @Field(() => [TrackResult], { description: 'One result per event, in request order.' })
+  results!: TrackResult[];
+}

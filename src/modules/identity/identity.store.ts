@@ -1,0 +1,89 @@
+import type { Queryable } from '../../datasources/postgres.js';
+import type { Identity, IdentityType } from './identity.type.js';
+
+interface IdentityRow {
+  customer_id: string;
+  type: IdentityType;
+  value: string;
+  created_at: Date;
+}
+
+export interface CustomerIdentity extends Identity {
+  customerId: string;
+}
+
+/** A normalised identity; see identity.normalize.ts. */
+export interface IdentityKey {
+  type: IdentityType;
+  value: string;
+}
+
+/** PostgreSQL access for identities and identity resolution. */
+export class IdentityStore {
+  constructor(private readonly db: Queryable) {}
+
+  async listByCustomerIds(customerIds: readonly string[]): Promise<CustomerIdentity[]> {
+    const { rows } = await this.db.query<IdentityRow>(
+      /* sql */ `/* identity.listByCustomerIds */
+      SELECT customer_id, type, value, created_at FROM identities
+      WHERE customer_id = ANY($1::uuid[])
+      ORDER BY customer_id, created_at, type, value`,
+      [customerIds],
+    );
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      type: row.type,
+      value: row.value,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async findCustomerId(identity: IdentityKey): Promise<string | null> {
+    const { rows } = await this.db.query<{ customer_id: string }>(
+      /* sql */ `/* identity.findCustomerId */
+      SELECT customer_id FROM identities WHERE type = $1 AND value = $2`,
+      [identity.type, identity.value],
+    );
+    return rows[0]?.customer_id ?? null;
+  }
+
+  /**
+   * Takes transaction-scoped advisory locks on the given identities, in one sorted order, so
+   * that concurrent writers resolving overlapping identities neither create a customer twice
+   * nor deadlock. Must run inside a transaction; the locks end with it.
+   */
+  async lockForResolution(identities: readonly IdentityKey[]): Promise<void> {
+    await this.db.query(
+      /* sql */ `/* identity.lockForResolution */
+      SELECT pg_advisory_xact_lock(k)
+      FROM (SELECT DISTINCT hashtextextended(t || ':' || v, 360) AS k FROM unnest($1::text[], $2::text[]) AS u(t, v)) keys
+      ORDER BY k`,
+      [identities.map((i) => i.type), identities.map((i) => i.value)],
+    );
+  }
+
+  /**
+   * The customer owning `identity`, created (with the identity) when there is none. Call only
+   * after {@link lockForResolution} for this identity in the same transaction.
+   */
+  async resolveOrCreate(identity: IdentityKey): Promise<{ customerId: string; created: boolean }> {
+    const existing = await this.findCustomerId(identity);
+    if (existing !== null) return { customerId: existing, created: false };
+    const { rows } = await this.db.query<{ id: string }>(
+      /* sql */ `/* identity.createCustomerWithIdentity */
+      WITH customer AS (
+        INSERT INTO customers (display_name) VALUES ($3) RETURNING id
+      )
+      INSERT INTO identities (type, value, customer_id)
+      SELECT $1, $2, id FROM customer
+      RETURNING customer_id AS id`,
+      [identity.type, identity.value, placeholderName(identity.type)],
+    );
+    return { customerId: rows[0]!.id, created: true };
+  }
+}
+
+/** A customer first seen through an event has no name yet; never copy the identifier into it. */
+function placeholderName(type: IdentityType): string {
+  return type === 'anonymous_id' || type === 'device_id' ? 'Anonymous visitor' : 'Unnamed customer';
+}

@@ -1,0 +1,42 @@
+import { Length } from 'class-validator';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+
+/** The kinds of identifier c360 resolves to a customer. */
+export enum IdentityType {
+  EMAIL = 'email',
+  PHONE = 'phone',
+  USER_ID = 'user_id',
+  ANONYMOUS_ID = 'anonymous_id',
+  DEVICE_ID = 'device_id',
+  CRM_ID = 'crm_id',
+}
+
+registerEnumType(IdentityType, {
+  name: 'IdentityType',
+  description:
+    'A kind of identifier: e-mail (stored lower-cased), phone (stored as E.164) or an opaque id.',
+});
+
+@ObjectType({
+  description: 'An identifier this customer is known by; each belongs to one customer only.',
+})
+export class Identity {
+  @Field(() => IdentityType, { description: 'What kind of identifier this is.' })
+  type!: IdentityType;
+
+  @Field(() => String, { description: 'The normalised value (lower-cased e-mail, E.164 phone).' })
+  value!: string;
+
+  @Field(() => Date, { description: 'When c360 first saw this identifier.' })
+  createdAt!: Date;
+}
+
+@InputType({ description: 'An identifier as a client knows it; c360 normalises it before use.' })
+export class IdentityInput {
+  @Field(() => IdentityType, { description: 'What kind of identifier this is.' })
+  type!: IdentityType;
+
+  @Field(() => String, { description: 'The identifier, 1 to 256 characters.' })
+  @Length(1, 256)
+  value!: string;
+}

@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  CustomerTimelineDocument,
+  type CustomerTimelineQuery,
+  TrackBatchDocument,
+  TrackDocument,
+} from '../../__generated__/graphql.js';
+import { execute } from '../../support/graphql-client.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+
+const event = (anonymousId: string, overrides: Record<string, unknown> = {}) => ({
+  messageId: randomUUID(),
+  identity: { type: 'ANONYMOUS_ID' as const, value: anonymousId },
+  type: 'VIEW' as const,
+  name: 'product page',
+  properties: { productId: 'p-1' },
+  ...overrides,
+});
+
+describe('Mutation.track', () => {
+  let gateway: TestApp;
+  const countEvents = async () =>
+    Number(
+      (await gateway.backends.postgres.query<{ n: string }>('SELECT count(*) AS n FROM events'))
+        .rows[0]!.n,
+    );
+
+  before(async () => {
+    gateway = await createTestApp({ env: { BATCH_MAX_SIZE: '50' } });
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('stores an event for a new anonymous visitor, and a resent message id only once', async () => {
+    const anonymousId = randomUUID();
+    const sent = event(anonymousId);
+
+    const first = await execute(gateway.url, TrackDocument, { event: sent });
+    const again = await execute(gateway.url, TrackDocument, { event: sent });
+
+    assert.equal(first.errors, undefined);
+    assert.equal(first.data?.track.status, 'ACCEPTED');
+    assert.equal(again.data?.track.status, 'DUPLICATE');
+    assert.equal(again.data?.track.customerId, first.data?.track.customerId);
+    const timeline = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: anonymousId,
+      first: 10,
+    });
+    const customer = timeline.data?.customerByIdentity;
+    assert.equal(customer?.id, first.data?.track.customerId);
+    assert.equal(customer?.displayName, 'Anonymous visitor');
+    assert.deepEqual(customer?.identities, [{ type: 'ANONYMOUS_ID', value: anonymousId }]);
+    assert.deepEqual(
+      customer?.events?.edges.map((e) => e.node.messageId),
+      [sent.messageId],
+    );
+  });
+
+  it('finds a customer by an e-mail however the client spells it', async () => {
+    const email = `Ada.${randomUUID().slice(0, 8)}@Example.COM`;
+    const tracked = await execute(gateway.url, TrackDocument, {
+      event: event('unused', { identity: { type: 'EMAIL', value: `  ${email} ` } }),
+    });
+
+    const found = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'EMAIL',
+      value: email.toUpperCase(),
+      first: 1,
+    });
+
+    assert.equal(found.data?.customerByIdentity?.id, tracked.data?.track.customerId);
+    assert.deepEqual(found.data?.customerByIdentity?.identities, [
+      { type: 'EMAIL', value: email.toLowerCase() },
+    ]);
+  });
+
+  it('rejects a malformed identity with BAD_USER_INPUT and stores nothing', async () => {
+    const before = await countEvents();
+
+    const result = await execute(gateway.url, TrackDocument, {
+      event: event('x', { identity: { type: 'PHONE', value: '12' } }),
+    });
+
+    assert.equal(result.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    assert.match(result.errors?.[0]?.message ?? '', /phone is not a valid number/);
+    assert.equal(await countEvents(), before);
+  });
+
+  it('creates one customer when many requests race on one new identity', async () => {
+    const anonymousId = randomUUID();
+
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        execute(gateway.url, TrackDocument, { event: event(anonymousId) }),
+      ),
+    );
+
+    const customers = new Set(results.map((r) => r.data?.track.customerId));
+    assert.equal(customers.size, 1, JSON.stringify(results.map((r) => r.errors ?? r.data)));
+    const timeline = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: anonymousId,
+      first: 20,
+    });
+    assert.equal(timeline.data?.customerByIdentity?.events?.edges.length, 12);
+  });
+});
+
+describe('Mutation.trackBatch', () => {
+  let gateway: TestApp;
+
+  before(async () => {
+    gateway = await createTestApp({ env: { BATCH_MAX_SIZE: '50' } });
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('reports each event, stores the good ones and none of the bad ones', async () => {
+    const visitor = randomUUID();
+    const good = [
+      event(visitor),
+      event(visitor, { type: 'CART_ADD' }),
+      event(visitor, { type: 'PURCHASE' }),
+    ];
+    const badEmail = event(visitor, { identity: { type: 'EMAIL', value: 'not-an-email' } });
+    const emptyMessageId = event(visitor, { messageId: '' });
+
+    const result = await execute(gateway.url, TrackBatchDocument, {
+      events: [good[0]!, badEmail, good[1]!, emptyMessageId, good[2]!, good[0]!],
+    });
+
+    assert.equal(result.errors, undefined);
+    const batch = result.data!.trackBatch;
+    assert.deepEqual(
+      batch.results.map((r) => [r.index, r.status, r.error?.code ?? null]),
+      [
+        [0, 'ACCEPTED', null],
+        [1, 'REJECTED', 'BAD_USER_INPUT'],
+        [2, 'ACCEPTED', null],
+        [3, 'REJECTED', 'BAD_USER_INPUT'],
+        [4, 'ACCEPTED', null],
+        [5, 'DUPLICATE', null],
+      ],
+    );
+    assert.deepEqual([batch.accepted, batch.duplicates, batch.rejected], [3, 1, 2]);
+    assert.match(batch.results[1]!.error!.message, /email is not an e-mail address/);
+    const timeline = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: visitor,
+      first: 10,
+    });
+    assert.deepEqual(
+      timeline.data?.customerByIdentity?.events?.edges.map((e) => e.node.type).sort(),
+      ['CART_ADD', 'PURCHASE', 'VIEW'],
+    );
+  });
+
+  it('refuses a batch larger than BATCH_MAX_SIZE, writing nothing', async () => {
+    const visitor = randomUUID();
+
+    const result = await execute(gateway.url, TrackBatchDocument, {
+      events: Array.from({ length: 51 }, () => event(visitor)),
+    });
+
+    assert.equal(result.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    assert.match(result.errors?.[0]?.message ?? '', /1 to 50 items, got 51/);
+    const timeline = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: visitor,
+      first: 1,
+    });
+    assert.equal(timeline.data?.customerByIdentity, null);
+  });
+});
+
+describe('Customer.events', () => {
+  let gateway: TestApp;
+  const visitor = randomUUID();
+
+  before(async () => {
+    gateway = await createTestApp();
+    const events = Array.from({ length: 7 }, (_, i) =>
+      event(visitor, {
+        type: i % 2 === 0 ? 'VIEW' : 'PURCHASE',
+        name: `e${i}`,
+        occurredAt: new Date(Date.UTC(2026, 0, 1, 12, 0, i)).toISOString(),
+      }),
+    );
+    const result = await execute(gateway.url, TrackBatchDocument, { events });
+    assert.equal(result.data?.trackBatch.accepted, 7);
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('pages newest first with cursors until hasNextPage is false', async () => {
+    const names: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const result = await execute(gateway.url, CustomerTimelineDocument, {
+        type: 'ANONYMOUS_ID',
+        value: visitor,
+        first: 3,
+        after,
+      });
+      const connection: NonNullable<
+        NonNullable<CustomerTimelineQuery['customerByIdentity']>['events']
+      > = result.data!.customerByIdentity!.events!;
+      names.push(...connection.edges.map((e) => e.node.name!));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+
+    assert.deepEqual(names, ['e6', 'e5', 'e4', 'e3', 'e2', 'e1', 'e0']);
+  });
+
+  it('filters by type', async () => {
+    const result = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: visitor,
+      first: 10,
+      types: ['PURCHASE'],
+    });
+
+    assert.deepEqual(
+      result.data?.customerByIdentity?.events?.edges.map((e) => e.node.name),
+      ['e5', 'e3', 'e1'],
+    );
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    const result = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: visitor,
+      first: 3,
+      after: 'bm90LWEtY3Vyc29y',
+    });
+
+    assert.equal(result.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+  });
+});
