@@ -17,6 +17,7 @@ import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
 import type { Logger } from './logger.js';
+import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 
@@ -30,7 +31,8 @@ export interface App {
   listen(): Promise<string>;
   /**
    * Graceful stop: `/readyz` answers 503 at once, in-flight requests finish, sockets close with
-   * 1001, then the HTTP server closes. Does not stop the backends (their owner does).
+   * 1001, the HTTP server closes, the outbox relay finishes its pass. Does not stop the
+   * backends (their owner does).
    */
   stop(): Promise<void>;
 }
@@ -44,7 +46,8 @@ export interface AppDeps {
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
 export async function createApp({ config, logger, backends }: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
-  const services = createServices(backends, { batchMaxSize: config.batchMaxSize });
+  const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
+  const services = createServices(backends, relay, { batchMaxSize: config.batchMaxSize });
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor().protect();
@@ -85,6 +88,7 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
   });
   await apollo.start();
   if (config.env === 'production') await assertSchemaHidden(apollo, services, logger);
+  relay.start();
 
   let shuttingDown = false;
   const readinessDeadlines = {
@@ -128,6 +132,8 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
     stop: async () => {
       shuttingDown = true;
       await apollo.stop();
+      // After the drain: requests finished above may have written outbox rows worth relaying.
+      await relay.stop();
     },
   };
 }

@@ -21,11 +21,14 @@ export interface Services {
   identities: IdentityStore;
   events: EventStore;
   pubSub: GatewayPubSub;
+  /** Call after writing to the outbox, so this instance relays the change without waiting. */
+  relay: { wake(): void };
   limits: { batchMaxSize: number };
 }
 
 export function createServices(
   backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub'>,
+  relay: Services['relay'],
   limits: Services['limits'],
 ): Services {
   return {
@@ -35,6 +38,7 @@ export function createServices(
     identities: new IdentityStore(backends.postgres),
     events: new EventStore(backends.postgres),
     pubSub: backends.pubSub,
+    relay,
     limits,
   };
 }

@@ -95,10 +95,17 @@ export class EventResolver {
     };
   }
 
-  private write(ctx: GraphQLContext, events: readonly TrackEventInput[]): Promise<TrackResult[]> {
-    return trackEvents(ctx.services.db, events, ctx.logger).catch((error: unknown) => {
-      throw storeUnavailable('postgres', error);
-    });
+  private async write(
+    ctx: GraphQLContext,
+    events: readonly TrackEventInput[],
+  ): Promise<TrackResult[]> {
+    const results = await trackEvents(ctx.services.db, events, ctx.logger).catch(
+      (error: unknown) => {
+        throw storeUnavailable('postgres', error);
+      },
+    );
+    ctx.services.relay.wake();
+    return results;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js';
 import { normalizeIdentity } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
+import { OutboxStore } from '../../outbox/outbox.store.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { type TrackResult, TrackStatus } from './event.type.js';
 
@@ -78,7 +79,16 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
     // empty customer behind.
     const earlier = await events.findCustomerIdByMessageId(item.event.messageId);
     if (earlier !== null) return { status: TrackStatus.DUPLICATE, customerId: earlier };
-    customerId = (await identities.resolveOrCreate(item.identity)).customerId;
+    const resolved = await identities.resolveOrCreate(item.identity);
+    customerId = resolved.customerId;
+    if (resolved.created) {
+      await new OutboxStore(tx).add([
+        {
+          topic: 'graph.customer.upserted',
+          payload: { id: customerId, displayName: resolved.created.displayName },
+        },
+      ]);
+    }
   }
   const eventId = await events.insert({ ...item.event, customerId });
   if (eventId !== null) return { status: TrackStatus.ACCEPTED, customerId };

@@ -66,9 +66,14 @@ export class IdentityStore {
    * The customer owning `identity`, created (with the identity) when there is none. Call only
    * after {@link lockForResolution} for this identity in the same transaction.
    */
-  async resolveOrCreate(identity: IdentityKey): Promise<{ customerId: string; created: boolean }> {
+  async resolveOrCreate(
+    identity: IdentityKey,
+  ): Promise<
+    { customerId: string; created: null } | { customerId: string; created: { displayName: string } }
+  > {
     const existing = await this.findCustomerId(identity);
-    if (existing !== null) return { customerId: existing, created: false };
+    if (existing !== null) return { customerId: existing, created: null };
+    const displayName = placeholderName(identity.type);
     const { rows } = await this.db.query<{ id: string }>(
       /* sql */ `/* identity.createCustomerWithIdentity */
       WITH customer AS (
@@ -77,9 +82,9 @@ export class IdentityStore {
       INSERT INTO identities (type, value, customer_id)
       SELECT $1, $2, id FROM customer
       RETURNING customer_id AS id`,
-      [identity.type, identity.value, placeholderName(identity.type)],
+      [identity.type, identity.value, displayName],
     );
-    return { customerId: rows[0]!.id, created: true };
+    return { customerId: rows[0]!.id, created: { displayName } };
   }
 }
 

@@ -62,7 +62,7 @@ describe('migrate', () => {
     );
     assert.deepEqual(
       tables.rows.map((row) => row.tablename),
-      ['customer_embeddings', 'customers', 'schema_migrations'],
+      ['customer_embeddings', 'customers', 'events', 'identities', 'outbox', 'schema_migrations'],
     );
   });
 });

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { type RunningNeo4j, startNeo4jLauncher } from '../../../src/datasources/neo4j-launcher.js';
+import { startNeo4jLauncher } from '../../../src/datasources/neo4j-launcher.js';
 import { freePort } from '../../../src/lib/free-port.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { CustomerProfileDocument } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { type PrivateNeo4j, startPrivateNeo4j, until } from '../../support/private-neo4j.js';
 import { seedCustomer, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -18,34 +16,22 @@ interface ReadyBody {
   stores: Record<string, { status: string; error?: string }>;
 }
 
-/**
- * A private launcher (its own store and port) behind a gateway, so the test may stop and
- * restart Neo4j without disturbing the rest of the suite.
- */
 describe('embedded Neo4j launcher', () => {
-  let dataDir: string;
-  let boltPort: number;
-  let neo4j: RunningNeo4j;
+  let neo4j: PrivateNeo4j;
   let gateway: TestApp;
-  const logger = createSilentLogger();
-  const start = () =>
-    startNeo4jLauncher({ dataDir, boltPort, heap: '512m', pageCache: '64m', logger });
   const readiness = async () => {
     const response = await fetch(`${gateway.baseUrl}/readyz`);
     return { status: response.status, body: (await response.json()) as ReadyBody };
   };
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'c360-launcher-test-'));
-    boltPort = await freePort();
-    neo4j = await start();
+    neo4j = await startPrivateNeo4j();
     gateway = await createTestApp({ env: { NEO4J_URI: neo4j.uri } });
   });
 
   after(async () => {
     await gateway?.stop();
-    await neo4j?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await neo4j?.dispose();
   });
 
   it('keeps the graph across a restart, nulls only graph fields while it is down, and recovers', async () => {
@@ -77,7 +63,7 @@ describe('embedded Neo4j launcher', () => {
       [['customer.family', 'NEO4J_UNAVAILABLE']],
     );
 
-    neo4j = await start();
+    await neo4j.restart();
 
     // The driver discards its dead connections on first use; readiness probes repeat anyway.
     const up = await until(readiness, (r) => r.status === 200, 15_000);
@@ -91,9 +77,10 @@ describe('embedded Neo4j launcher', () => {
   });
 
   it('refuses a second launcher on the same store with a clear message', async () => {
+    const logger = createSilentLogger();
     await assert.rejects(
       startNeo4jLauncher({
-        dataDir,
+        dataDir: neo4j.dataDir,
         boltPort: await freePort(),
         heap: '512m',
         pageCache: '64m',
@@ -103,16 +90,3 @@ describe('embedded Neo4j launcher', () => {
     );
   });
 });
-
-async function until<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
