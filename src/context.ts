@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Backends } from './backends.js';
 import type { Postgres } from './datasources/postgres.js';
 import type { Logger } from './logger.js';
+import { createConsentLoaders } from './modules/consent/consent.loaders.js';
+import { ConsentStore } from './modules/consent/consent.store.js';
 import { CustomerGraph } from './modules/customer/customer.graph.js';
 import { createCustomerLoaders } from './modules/customer/customer.loaders.js';
 import { CustomerStore } from './modules/customer/customer.store.js';
@@ -20,6 +22,7 @@ export interface Services {
   customerGraph: CustomerGraph;
   identities: IdentityStore;
   events: EventStore;
+  consents: ConsentStore;
   pubSub: GatewayPubSub;
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
@@ -37,6 +40,7 @@ export function createServices(
     customerGraph: new CustomerGraph(backends.graph),
     identities: new IdentityStore(backends.postgres),
     events: new EventStore(backends.postgres),
+    consents: new ConsentStore(backends.postgres),
     pubSub: backends.pubSub,
     relay,
     limits,
@@ -63,6 +67,7 @@ function createLoaders(services: Services) {
     ...createCustomerLoaders({ customers: services.customers, graph: services.customerGraph }),
     ...createIdentityLoaders(services.identities),
     ...createEventLoaders(services.events),
+    ...createConsentLoaders(services.consents),
   };
 }
 

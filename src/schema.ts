@@ -6,6 +6,7 @@ import {
   RelativeResolver,
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
+import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
 import { IdentityResolver } from './modules/identity/identity.resolver.js';
@@ -21,6 +22,7 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       CustomerResolver,
       IdentityResolver,
       EventResolver,
+      ConsentResolver,
       RelativeResolver,
       SimilarCustomerResolver,
       CustomerUpdatedResolver,

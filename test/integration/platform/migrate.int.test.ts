@@ -62,7 +62,15 @@ describe('migrate', () => {
     );
     assert.deepEqual(
       tables.rows.map((row) => row.tablename),
-      ['customer_embeddings', 'customers', 'events', 'identities', 'outbox', 'schema_migrations'],
+      [
+        'customer_consents',
+        'customer_embeddings',
+        'customers',
+        'events',
+        'identities',
+        'outbox',
+        'schema_migrations',
+      ],
     );
   });
 });

@@ -1,0 +1,48 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { assertUuid } from '../../lib/ids.js';
+import { Customer } from '../customer/customer.type.js';
+import { completeConsents } from './consent.store.js';
+import { Consent, ConsentPurpose } from './consent.type.js';
+
+@Resolver(() => Customer)
+export class ConsentResolver {
+  @FieldResolver(() => [Consent], { description: 'Consent for every purpose, in a fixed order.' })
+  async consent(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Consent[]> {
+    return completeConsents(await ctx.loaders.consentsByCustomerId.load(customer.id));
+  }
+
+  @Mutation(() => Consent, {
+    description: 'Records a customer’s answer for one purpose; NOT_FOUND for an unknown customer.',
+  })
+  async setConsent(
+    @Arg('customerId', () => ID) customerId: string,
+    @Arg('purpose', () => ConsentPurpose) purpose: ConsentPurpose,
+    @Arg('granted', () => Boolean) granted: boolean,
+    @Arg('source', () => String, {
+      nullable: true,
+      description: 'Where the answer came from, up to 200 characters.',
+    })
+    source: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Consent> {
+    const id = assertUuid(customerId, 'customerId');
+    if (source != null && source.length > 200) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'source must be at most 200 characters', {
+        extensions: { argument: 'source' },
+      });
+    }
+    const stored = await ctx.services.consents
+      .set(id, purpose, granted, source ?? null)
+      .catch((error: unknown) => {
+        throw storeUnavailable('postgres', error);
+      });
+    if (stored === null)
+      {throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
+        extensions: { argument: 'customerId' },
+      });}
+    return stored;
+  }
+}

@@ -1,0 +1,36 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** What a customer may consent to; each gates part of what c360 does with their data. */
+export enum ConsentPurpose {
+  ANALYTICS = 'analytics',
+  PERSONALIZATION = 'personalization',
+  MARKETING = 'marketing',
+  AI = 'ai',
+}
+
+registerEnumType(ConsentPurpose, {
+  name: 'ConsentPurpose',
+  description:
+    'ANALYTICS: behavioural analytics. PERSONALIZATION: recommendations and tailored content. MARKETING: campaigns. AI: use of the profile in prompts to a language model.',
+});
+
+@ObjectType({ description: 'A customer’s current consent for one purpose.' })
+export class Consent {
+  @Field(() => ConsentPurpose, { description: 'The purpose.' })
+  purpose!: ConsentPurpose;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true granted, false refused, null never asked (treated as refused).',
+  })
+  granted!: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the answer came from (e.g. "checkout form").',
+  })
+  source!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the answer was recorded.' })
+  updatedAt!: Date | null;
+}
