@@ -39,10 +39,11 @@ export class ConsentResolver {
       .catch((error: unknown) => {
         throw storeUnavailable('postgres', error);
       });
-    if (stored === null)
-      {throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
+    if (stored === null) {
+      throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
         extensions: { argument: 'customerId' },
-      });}
+      });
+    }
     return stored;
   }
 }
