@@ -10,6 +10,7 @@ import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
 import { IdentityResolver } from './modules/identity/identity.resolver.js';
+import { RelationshipResolver } from './modules/relationship/relationship.resolver.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /**
@@ -23,6 +24,7 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       IdentityResolver,
       EventResolver,
       ConsentResolver,
+      RelationshipResolver,
       RelativeResolver,
       SimilarCustomerResolver,
       CustomerUpdatedResolver,

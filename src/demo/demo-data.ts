@@ -1,6 +1,9 @@
 import { Faker, en } from '@faker-js/faker';
 
-import type { FamilyEdgeType } from '../modules/customer/customer.graph.js';
+import type { Edge, RelationshipType } from '../modules/customer/customer.graph.js';
+
+/** The family relationships the demo population has. */
+export type DemoEdgeType = Extract<RelationshipType, 'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF'>;
 
 /** One demo customer as it is written to PostgreSQL and Neo4j. */
 export interface DemoCustomer {
@@ -12,7 +15,7 @@ export interface DemoCustomer {
 
 export interface DemoData {
   customers: DemoCustomer[];
-  edges: Record<FamilyEdgeType, { from: string; to: string }[]>;
+  edges: Record<DemoEdgeType, Edge[]>;
 }
 
 const INTERESTS = [

@@ -1,9 +1,9 @@
 import type { Backends } from '../backends.js';
 import { embedTerms } from '../lib/hashed-embedding.js';
 import type { Logger } from '../logger.js';
-import { CustomerGraph, type FamilyEdgeType } from '../modules/customer/customer.graph.js';
+import { CustomerGraph, type Edge } from '../modules/customer/customer.graph.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
-import { generateDemoData } from './demo-data.js';
+import { type DemoEdgeType, generateDemoData } from './demo-data.js';
 
 /**
  * Loads the demo population into an empty database, so a first start has something to query.
@@ -20,11 +20,8 @@ export async function loadDemoDataIfEmpty(
   const demo = generateDemoData();
   const graph = new CustomerGraph(backends.graph);
   await graph.mergeCustomers(demo.customers.map(({ id, displayName }) => ({ id, displayName })));
-  for (const [type, edges] of Object.entries(demo.edges) as [
-    FamilyEdgeType,
-    { from: string; to: string }[],
-  ][]) {
-    await graph.mergeFamilyEdges(type, edges);
+  for (const [type, edges] of Object.entries(demo.edges) as [DemoEdgeType, Edge[]][]) {
+    await graph.mergeEdges(type, edges);
   }
   await backends.postgres.withTransaction(async (tx) => {
     const store = new CustomerStore(tx);

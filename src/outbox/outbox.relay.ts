@@ -2,7 +2,7 @@ import type { GraphDb } from '../datasources/neo4j.js';
 import type { Postgres } from '../datasources/postgres.js';
 import type { Logger } from '../logger.js';
 import { CustomerGraph } from '../modules/customer/customer.graph.js';
-import { type ClaimedMessage, OutboxStore } from './outbox.store.js';
+import { type ClaimedMessage, type OutboxPayloads, OutboxStore } from './outbox.store.js';
 
 export interface OutboxRelayOptions {
   db: Postgres;
@@ -93,15 +93,33 @@ export class OutboxRelay {
     return messages.length;
   }
 
+  /**
+   * Applies messages in outbox order, one UNWIND statement per run of consecutive messages of
+   * the same kind, so a link followed by an unlink of the same pair ends unlinked.
+   */
   private async apply(messages: readonly ClaimedMessage[]): Promise<void> {
-    // Later messages win: a customer renamed twice in one batch ends with the second name.
-    const customers = new Map<string, { id: string; displayName: string }>();
-    for (const message of messages) {
-      if (message.topic === 'graph.customer.upserted') {
-        customers.set(message.payload.id, message.payload);
+    for (const run of runsOf(messages)) {
+      const first = run[0]!;
+      if (first.topic === 'graph.customer.upserted') {
+        // Later messages win: a customer renamed twice in one run ends with the second name.
+        const customers = new Map(
+          run.map((m) => [
+            (m.payload as { id: string }).id,
+            m.payload as { id: string; displayName: string },
+          ]),
+        );
+        await this.customerGraph.mergeCustomers([...customers.values()]);
+      } else {
+        const { type } = first.payload as OutboxPayloads['graph.relationship.linked'];
+        const edges = run.map((m) => {
+          const { from, to } = m.payload as OutboxPayloads['graph.relationship.linked'];
+          return { from, to };
+        });
+        if (first.topic === 'graph.relationship.linked') {
+          await this.customerGraph.mergeEdges(type, edges);
+        } else await this.customerGraph.deleteEdges(type, edges);
       }
     }
-    if (customers.size > 0) await this.customerGraph.mergeCustomers([...customers.values()]);
   }
 
   private schedule(delayMs: number): void {
@@ -123,4 +141,17 @@ export class OutboxRelay {
     }
     if (!this.stopped) this.schedule(applied === this.batchSize ? 0 : this.idleMs);
   }
+}
+
+/** Splits messages into runs of the same topic (and, for relationships, the same type). */
+function runsOf(messages: readonly ClaimedMessage[]): ClaimedMessage[][] {
+  const kind = (m: ClaimedMessage) =>
+    'type' in m.payload ? `${m.topic}:${m.payload.type}` : m.topic;
+  const runs: ClaimedMessage[][] = [];
+  for (const message of messages) {
+    const last = runs.at(-1);
+    if (last && kind(last[0]!) === kind(message)) last.push(message);
+    else runs.push([message]);
+  }
+  return runs;
 }

@@ -1,8 +1,11 @@
 import type { Queryable } from '../datasources/postgres.js';
+import type { RelationshipType } from '../modules/customer/customer.graph.js';
 
 /** Topics the relay knows how to apply; the payload type of each is fixed here. */
 export interface OutboxPayloads {
   'graph.customer.upserted': { id: string; displayName: string };
+  'graph.relationship.linked': { type: RelationshipType; from: string; to: string };
+  'graph.relationship.unlinked': { type: RelationshipType; from: string; to: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Backends } from '../../src/backends.js';
-import { CustomerGraph, type FamilyEdgeType } from '../../src/modules/customer/customer.graph.js';
+import { CustomerGraph, type RelationshipType } from '../../src/modules/customer/customer.graph.js';
 import { UpsertCustomerDocument } from '../__generated__/graphql.js';
 import { execute } from './graphql-client.js';
 
@@ -33,12 +33,12 @@ export async function seedCustomer(
 export async function seedFamily(
   backends: Backends,
   members: readonly SeededCustomer[],
-  edges: readonly { type: FamilyEdgeType; from: SeededCustomer; to: SeededCustomer }[],
+  edges: readonly { type: RelationshipType; from: SeededCustomer; to: SeededCustomer }[],
 ): Promise<void> {
   const graph = new CustomerGraph(backends.graph);
   await graph.mergeCustomers(members);
   for (const edge of edges) {
-    await graph.mergeFamilyEdges(edge.type, [{ from: edge.from.id, to: edge.to.id }]);
+    await graph.mergeEdges(edge.type, [{ from: edge.from.id, to: edge.to.id }]);
   }
 }
 

@@ -22,14 +22,48 @@ UNWIND $customers AS row
 MERGE (c:Customer {id: row.id})
 SET c.displayName = row.displayName`;
 
-/** Relationship types c360 writes; only these names ever reach a Cypher statement. */
-export type FamilyEdgeType = 'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF';
+/**
+ * Customer–customer relationship types, the only names that ever reach a Cypher statement
+ * (statements are built from this list, never from input). `PARENT_OF` and `REFERRED` are
+ * directed; the others mean the same read either way.
+ */
+export const RELATIONSHIP_TYPES = [
+  'SPOUSE_OF',
+  'PARENT_OF',
+  'SIBLING_OF',
+  'HOUSEHOLD_MEMBER',
+  'REFERRED',
+] as const;
+export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
+const DIRECTED = new Set<RelationshipType>(['PARENT_OF', 'REFERRED']);
 
-const MERGE_FAMILY_EDGES: Record<FamilyEdgeType, string> = {
-  SPOUSE_OF: `UNWIND $edges AS e MATCH (a:Customer {id: e.from}), (b:Customer {id: e.to}) MERGE (a)-[:SPOUSE_OF]->(b)`,
-  PARENT_OF: `UNWIND $edges AS e MATCH (a:Customer {id: e.from}), (b:Customer {id: e.to}) MERGE (a)-[:PARENT_OF]->(b)`,
-  SIBLING_OF: `UNWIND $edges AS e MATCH (a:Customer {id: e.from}), (b:Customer {id: e.to}) MERGE (a)-[:SIBLING_OF]->(b)`,
-};
+export interface Edge {
+  from: string;
+  to: string;
+}
+
+// MERGE the end nodes too: a relationship may be relayed before its customers' own messages.
+const MERGE_EDGES = statementsByType(
+  (type) => `UNWIND $edges AS e
+MERGE (a:Customer {id: e.from})
+MERGE (b:Customer {id: e.to})
+MERGE (a)-[:${type}]->(b)`,
+);
+
+const DELETE_EDGES = statementsByType(
+  (type) => `UNWIND $edges AS e
+MATCH (:Customer {id: e.from})-[r:${type}]-${DIRECTED.has(type) ? '>' : ''}(:Customer {id: e.to})
+DELETE r`,
+);
+
+function statementsByType(
+  build: (type: RelationshipType) => string,
+): Record<RelationshipType, string> {
+  return Object.fromEntries(RELATIONSHIP_TYPES.map((type) => [type, build(type)])) as Record<
+    RelationshipType,
+    string
+  >;
+}
 
 /** Neo4j access for the customer–customer family graph. */
 export class CustomerGraph {
@@ -53,12 +87,15 @@ export class CustomerGraph {
     );
   }
 
-  async mergeFamilyEdges(
-    type: FamilyEdgeType,
-    edges: readonly { from: string; to: string }[],
-  ): Promise<void> {
-    await this.graph.write(`customer.mergeFamilyEdges.${type}`, (tx) =>
-      tx.run(MERGE_FAMILY_EDGES[type], { edges }),
+  async mergeEdges(type: RelationshipType, edges: readonly Edge[]): Promise<void> {
+    await this.graph.write(`customer.mergeEdges.${type}`, (tx) =>
+      tx.run(MERGE_EDGES[type], { edges }),
+    );
+  }
+
+  async deleteEdges(type: RelationshipType, edges: readonly Edge[]): Promise<void> {
+    await this.graph.write(`customer.deleteEdges.${type}`, (tx) =>
+      tx.run(DELETE_EDGES[type], { edges }),
     );
   }
 }
