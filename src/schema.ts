@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 
 import {
+  CustomerResolutionResolver,
   CustomerUpdatedResolver,
   RelativeResolver,
   SimilarCustomerResolver,
@@ -28,6 +29,7 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       RelativeResolver,
       SimilarCustomerResolver,
       CustomerUpdatedResolver,
+      CustomerResolutionResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },

@@ -109,6 +109,10 @@ export class OutboxRelay {
           ]),
         );
         await this.customerGraph.mergeCustomers([...customers.values()]);
+      } else if (first.topic === 'graph.customer.merged') {
+        await this.customerGraph.mergeNodes(
+          run.map((m) => m.payload as OutboxPayloads['graph.customer.merged']),
+        );
       } else {
         const { type } = first.payload as OutboxPayloads['graph.relationship.linked'];
         const edges = run.map((m) => {

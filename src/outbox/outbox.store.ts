@@ -6,6 +6,7 @@ export interface OutboxPayloads {
   'graph.customer.upserted': { id: string; displayName: string };
   'graph.relationship.linked': { type: RelationshipType; from: string; to: string };
   'graph.relationship.unlinked': { type: RelationshipType; from: string; to: string };
+  'graph.customer.merged': { mergedId: string; survivorId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

@@ -1,6 +1,7 @@
 import { type ClassType, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
+import { CustomerResolution } from '../identity/identity.type.js';
 import { Customer, CustomerUpdated, Relative, SimilarCustomer } from './customer.type.js';
 
 /**
@@ -26,6 +27,10 @@ export const RelativeResolver = customerRefResolver(Relative, 'The relative’s 
 export const SimilarCustomerResolver = customerRefResolver(
   SimilarCustomer,
   'The similar customer’s profile.',
+);
+export const CustomerResolutionResolver = customerRefResolver(
+  CustomerResolution,
+  'The surviving customer’s profile.',
 );
 export const CustomerUpdatedResolver = customerRefResolver(
   CustomerUpdated,

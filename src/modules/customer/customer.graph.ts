@@ -56,6 +56,29 @@ MATCH (:Customer {id: e.from})-[r:${type}]-${DIRECTED.has(type) ? '>' : ''}(:Cus
 DELETE r`,
 );
 
+// Re-point every relationship of a merged node to its survivor (dropping those between the
+// two), then remove the merged node. One pair of statements per type: types cannot be
+// parameters in Cypher, and APOC is not worth a dependency for this.
+const REPOINT_OUTGOING = statementsByType(
+  (type) => `UNWIND $pairs AS p
+MATCH (m:Customer {id: p.mergedId})-[:${type}]->(o:Customer)
+WHERE o.id <> p.survivorId
+MERGE (s:Customer {id: p.survivorId})
+MERGE (s)-[:${type}]->(o)`,
+);
+
+const REPOINT_INCOMING = statementsByType(
+  (type) => `UNWIND $pairs AS p
+MATCH (o:Customer)-[:${type}]->(m:Customer {id: p.mergedId})
+WHERE o.id <> p.survivorId
+MERGE (s:Customer {id: p.survivorId})
+MERGE (o)-[:${type}]->(s)`,
+);
+
+const DELETE_MERGED = `UNWIND $pairs AS p
+MATCH (m:Customer {id: p.mergedId})
+DETACH DELETE m`;
+
 function statementsByType(
   build: (type: RelationshipType) => string,
 ): Record<RelationshipType, string> {
@@ -91,6 +114,17 @@ export class CustomerGraph {
     await this.graph.write(`customer.mergeEdges.${type}`, (tx) =>
       tx.run(MERGE_EDGES[type], { edges }),
     );
+  }
+
+  /** Folds each merged customer's node into its survivor's, in one transaction. */
+  async mergeNodes(pairs: readonly { mergedId: string; survivorId: string }[]): Promise<void> {
+    await this.graph.write('customer.mergeNodes', async (tx) => {
+      for (const type of RELATIONSHIP_TYPES) {
+        await tx.run(REPOINT_OUTGOING[type], { pairs });
+        await tx.run(REPOINT_INCOMING[type], { pairs });
+      }
+      await tx.run(DELETE_MERGED, { pairs });
+    });
   }
 
   async deleteEdges(type: RelationshipType, edges: readonly Edge[]): Promise<void> {

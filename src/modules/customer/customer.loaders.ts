@@ -23,9 +23,21 @@ export function createCustomerLoaders(stores: { customers: CustomerStore; graph:
   return {
     customerById: new DataLoader<string, Customer | null>(
       guardedBatch('postgres', async (ids) =>
-        alignToKeys(ids, await stores.customers.findByIds(ids), (c) => c.id),
+        alignToKeys(ids, await stores.customers.resolveByIds(ids), (r) => r.requestedId).map(
+          (r) => r?.customer ?? null,
+        ),
       ),
       { name: 'customerById' },
+    ),
+    mergedIdsBySurvivorId: new DataLoader<string, string[]>(
+      guardedBatch('postgres', async (ids) =>
+        groupToKeys(
+          ids,
+          await stores.customers.listMergedIdsBySurvivorIds(ids),
+          (r) => r.survivorId,
+        ).map((rows) => rows.map((r) => r.mergedId)),
+      ),
+      { name: 'mergedIdsBySurvivorId' },
     ),
     relativesByCustomerId: new DataLoader<string, RelativeRecord[]>(
       guardedBatch('neo4j', async (ids) =>

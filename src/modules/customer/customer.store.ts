@@ -42,6 +42,37 @@ export class CustomerStore {
     return rows.map(toCustomer);
   }
 
+  /**
+   * Customers by id, where an id merged into another customer resolves to its survivor
+   * (`requestedId` says which id was asked for). One statement however many ids.
+   */
+  async resolveByIds(
+    ids: readonly string[],
+  ): Promise<{ requestedId: string; customer: Customer }[]> {
+    const { rows } = await this.db.query<CustomerRow & { requested_id: string }>(
+      /* sql */ `/* customer.resolveByIds */
+      SELECT r.requested_id, c.id, c.display_name, c.email, c.traits, c.created_at, c.updated_at
+      FROM unnest($1::uuid[]) AS r(requested_id)
+      LEFT JOIN customer_merges m ON m.merged_id = r.requested_id
+      JOIN customers c ON c.id = COALESCE(m.survivor_id, r.requested_id)`,
+      [ids],
+    );
+    return rows.map((row) => ({ requestedId: row.requested_id, customer: toCustomer(row) }));
+  }
+
+  /** Ids that were merged into each given survivor, oldest merge first. */
+  async listMergedIdsBySurvivorIds(
+    survivorIds: readonly string[],
+  ): Promise<{ survivorId: string; mergedId: string }[]> {
+    const { rows } = await this.db.query<{ survivor_id: string; merged_id: string }>(
+      /* sql */ `/* customer.listMergedIdsBySurvivorIds */
+      SELECT survivor_id, merged_id FROM customer_merges
+      WHERE survivor_id = ANY($1::uuid[]) ORDER BY merged_at, merged_id`,
+      [survivorIds],
+    );
+    return rows.map((row) => ({ survivorId: row.survivor_id, mergedId: row.merged_id }));
+  }
+
   /** The newest customers first; a plain list until the Relay connection lands. */
   async listRecent(limit: number): Promise<Customer[]> {
     const { rows } = await this.db.query<CustomerRow>(

@@ -1,10 +1,13 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
 import { Customer } from '../customer/customer.type.js';
 import { normalizeIdentity } from './identity.normalize.js';
-import { Identity, IdentityType } from './identity.type.js';
+import { IdentifyInput } from './identity.inputs.js';
+import { identify, mergeCustomers } from './identity.service.js';
+import { CustomerResolution, Identity, IdentityType } from './identity.type.js';
+import { assertUuid } from '../../lib/ids.js';
 
 @Resolver(() => Customer)
 export class IdentityResolver {
@@ -32,10 +35,48 @@ export class IdentityResolver {
     return customerId === null ? null : ctx.loaders.customerById.load(customerId);
   }
 
+  @Mutation(() => CustomerResolution, {
+    description:
+      'An anonymous visitor becomes known: both identities end on one customer, merging two customers when each holds one.',
+  })
+  identify(
+    @Arg('input', () => IdentifyInput) input: IdentifyInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CustomerResolution> {
+    return identify(ctx.services, input).catch(rethrowAsStoreError);
+  }
+
+  @Mutation(() => CustomerResolution, {
+    description:
+      'Merges one customer into another: identities, events and consent move; the merged id keeps resolving.',
+  })
+  mergeCustomers(
+    @Arg('survivorId', () => ID) survivorId: string,
+    @Arg('mergedId', () => ID) mergedId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CustomerResolution> {
+    return mergeCustomers(
+      ctx.services,
+      assertUuid(survivorId, 'survivorId'),
+      assertUuid(mergedId, 'mergedId'),
+    ).catch(rethrowAsStoreError);
+  }
+
+  @FieldResolver(() => [ID], {
+    description: 'Ids of customers merged into this one; they resolve to it.',
+  })
+  mergedFrom(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    return ctx.loaders.mergedIdsBySurvivorId.load(customer.id);
+  }
+
   @FieldResolver(() => [Identity], {
     description: 'Every identifier this customer is known by, oldest first.',
   })
   identities(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Identity[]> {
     return ctx.loaders.identitiesByCustomerId.load(customer.id);
   }
+}
+
+function rethrowAsStoreError(error: unknown): never {
+  throw error instanceof GatewayError ? error : storeUnavailable('postgres', error);
 }

@@ -47,6 +47,14 @@ export class IdentityStore {
     return rows[0]?.customer_id ?? null;
   }
 
+  /** Gives `customerId` an identity nobody holds; call under {@link lockForResolution}. */
+  async attach(identity: IdentityKey, customerId: string): Promise<void> {
+    await this.db.query(
+      `/* identity.attach */ INSERT INTO identities (type, value, customer_id) VALUES ($1, $2, $3)`,
+      [identity.type, identity.value, customerId],
+    );
+  }
+
   /**
    * Takes transaction-scoped advisory locks on the given identities, in one sorted order, so
    * that concurrent writers resolving overlapping identities neither create a customer twice

@@ -1,5 +1,5 @@
 import { Length } from 'class-validator';
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 /** The kinds of identifier c360 resolves to a customer. */
 export enum IdentityType {
@@ -39,4 +39,18 @@ export class IdentityInput {
   @Field(() => String, { description: 'The identifier, 1 to 256 characters.' })
   @Length(1, 256)
   value!: string;
+}
+
+@ObjectType({ description: 'Which customer an identify or merge left standing.' })
+export class CustomerResolution {
+  @Field(() => ID, { description: 'The surviving customer, holding every identity involved.' })
+  customerId!: string;
+
+  @Field(() => [ID], {
+    description: 'Customers merged into it by this call (their ids keep resolving to it).',
+  })
+  mergedCustomerIds!: string[];
+
+  @Field(() => Boolean, { description: 'Whether this call created the customer.' })
+  created!: boolean;
 }

@@ -1,0 +1,140 @@
+import type { Services } from '../../context.js';
+import type { Queryable } from '../../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
+import type { IdentifyInput } from './identity.inputs.js';
+import { normalizeIdentity } from './identity.normalize.js';
+import { type IdentityKey, IdentityStore } from './identity.store.js';
+import { type CustomerResolution, IdentityType } from './identity.type.js';
+import { type MergeCause, MergeStore } from './merge.store.js';
+
+/**
+ * Links an anonymous visitor to the identity they are now known by. Whoever holds the known
+ * identity survives; a different customer holding the anonymous id is merged into them
+ * (identities, events and consent move; the old id keeps resolving). With neither held, one
+ * new customer gets both. Runs in one transaction under both identities' locks, so concurrent
+ * calls agree on one survivor.
+ *
+ * @throws GatewayError BAD_USER_INPUT for a malformed identity or an anonymous "known" one.
+ */
+export async function identify(
+  services: Services,
+  input: IdentifyInput,
+): Promise<CustomerResolution> {
+  const anonymous = normalized(IdentityType.ANONYMOUS_ID, input.anonymousId, 'anonymousId');
+  if (input.identity.type === IdentityType.ANONYMOUS_ID) {
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'identity must not be an anonymous id', {
+      extensions: { argument: 'identity' },
+    });
+  }
+  const known = normalized(input.identity.type, input.identity.value, 'identity.value');
+  const result = await services.db.withTransaction(async (tx) => {
+    const identities = new IdentityStore(tx);
+    const outbox: OutboxMessage[] = [];
+    await identities.lockForResolution([anonymous, known]);
+    const [anonymousOwner, knownOwner] = [
+      await identities.findCustomerId(anonymous),
+      await identities.findCustomerId(known),
+    ];
+    let resolution: CustomerResolution;
+    if (knownOwner !== null) {
+      resolution = { customerId: knownOwner, mergedCustomerIds: [], created: false };
+      if (anonymousOwner === null) await identities.attach(anonymous, knownOwner);
+      else if (anonymousOwner !== knownOwner) {
+        await mergeInto(tx, anonymousOwner, knownOwner, 'identify', outbox);
+        resolution.mergedCustomerIds.push(anonymousOwner);
+      }
+    } else {
+      const resolved = await identities.resolveOrCreate(anonymous);
+      await identities.attach(known, resolved.customerId);
+      resolution = {
+        customerId: resolved.customerId,
+        mergedCustomerIds: [],
+        created: resolved.created !== null,
+      };
+    }
+    const profile = await updateProfile(tx, resolution.customerId, input);
+    outbox.push({
+      topic: 'graph.customer.upserted',
+      payload: { id: resolution.customerId, displayName: profile },
+    });
+    await new OutboxStore(tx).add(outbox);
+    return resolution;
+  });
+  services.relay.wake();
+  return result;
+}
+
+/**
+ * Merges `mergedId` into `survivorId` on an operator's word.
+ *
+ * @throws GatewayError BAD_USER_INPUT when both are the same customer, NOT_FOUND for an
+ * unknown (or already merged) id.
+ */
+export async function mergeCustomers(
+  services: Services,
+  survivorId: string,
+  mergedId: string,
+): Promise<CustomerResolution> {
+  if (survivorId === mergedId) {
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'a customer cannot be merged into itself', {
+      extensions: { argument: 'mergedId' },
+    });
+  }
+  await services.db.withTransaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `/* merge.lockCustomers */ SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [[survivorId, mergedId]],
+    );
+    for (const [argument, id] of [
+      ['survivorId', survivorId],
+      ['mergedId', mergedId],
+    ] as const) {
+      if (!rows.some((row) => row.id === id)) {
+        throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
+          extensions: { argument },
+        });
+      }
+    }
+    const outbox: OutboxMessage[] = [];
+    await mergeInto(tx, mergedId, survivorId, 'manual', outbox);
+    await new OutboxStore(tx).add(outbox);
+  });
+  services.relay.wake();
+  return { customerId: survivorId, mergedCustomerIds: [mergedId], created: false };
+}
+
+async function mergeInto(
+  tx: Queryable,
+  mergedId: string,
+  survivorId: string,
+  cause: MergeCause,
+  outbox: OutboxMessage[],
+) {
+  await new MergeStore(tx).merge(mergedId, survivorId, cause);
+  outbox.push({ topic: 'graph.customer.merged', payload: { mergedId, survivorId } });
+}
+
+/** Applies the name and traits learnt by identify; returns the display name now stored. */
+async function updateProfile(
+  tx: Queryable,
+  customerId: string,
+  input: IdentifyInput,
+): Promise<string> {
+  const { rows } = await tx.query<{ display_name: string }>(
+    /* sql */ `/* identify.updateProfile */
+    UPDATE customers
+    SET display_name = COALESCE($2, display_name), traits = traits || COALESCE($3::jsonb, '{}'::jsonb), updated_at = now()
+    WHERE id = $1
+    RETURNING display_name`,
+    [customerId, input.displayName ?? null, input.traits ? JSON.stringify(input.traits) : null],
+  );
+  return rows[0]!.display_name;
+}
+
+function normalized(type: IdentityType, value: string, argument: string): IdentityKey {
+  const result = normalizeIdentity(type, value);
+  if (!result.ok)
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, result.reason, { extensions: { argument } });
+  return { type, value: result.value };
+}

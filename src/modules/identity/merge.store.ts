@@ -1,0 +1,53 @@
+import type { Queryable } from '../../datasources/postgres.js';
+
+export type MergeCause = 'identify' | 'identity_conflict' | 'manual';
+
+/** PostgreSQL side of merging one customer into another; run inside one transaction. */
+export class MergeStore {
+  constructor(private readonly tx: Queryable) {}
+
+  /**
+   * Moves everything `mergedId` holds to `survivorId` and deletes `mergedId`, recording the
+   * merge so the old id keeps resolving. The survivor keeps its own traits and, per purpose,
+   * whichever consent answer is newer. The merged customer's embedding is dropped (the
+   * survivor's stays; preference vectors are recomputed from events later).
+   */
+  async merge(mergedId: string, survivorId: string, cause: MergeCause): Promise<void> {
+    await this.tx.query(
+      `/* merge.moveIdentities */ UPDATE identities SET customer_id = $2 WHERE customer_id = $1`,
+      [mergedId, survivorId],
+    );
+    await this.tx.query(
+      `/* merge.moveEvents */ UPDATE events SET customer_id = $2 WHERE customer_id = $1`,
+      [mergedId, survivorId],
+    );
+    await this.tx.query(
+      /* sql */ `/* merge.moveConsents */
+      INSERT INTO customer_consents (customer_id, purpose, granted, source, updated_at)
+      SELECT $2, purpose, granted, source, updated_at FROM customer_consents WHERE customer_id = $1
+      ON CONFLICT ON CONSTRAINT customer_consents_pkey DO UPDATE
+        SET granted = EXCLUDED.granted, source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+        WHERE EXCLUDED.updated_at > customer_consents.updated_at`,
+      [mergedId, survivorId],
+    );
+    await this.tx.query(
+      /* sql */ `/* merge.combineTraits */
+      UPDATE customers s
+      SET traits = m.traits || s.traits,
+          email = COALESCE(s.email, m.email),
+          updated_at = now()
+      FROM customers m
+      WHERE s.id = $2 AND m.id = $1`,
+      [mergedId, survivorId],
+    );
+    await this.tx.query(
+      `/* merge.flattenChains */ UPDATE customer_merges SET survivor_id = $2 WHERE survivor_id = $1`,
+      [mergedId, survivorId],
+    );
+    await this.tx.query(
+      `/* merge.record */ INSERT INTO customer_merges (merged_id, survivor_id, cause) VALUES ($1, $2, $3)`,
+      [mergedId, survivorId, cause],
+    );
+    await this.tx.query(`/* merge.deleteMerged */ DELETE FROM customers WHERE id = $1`, [mergedId]);
+  }
+}
