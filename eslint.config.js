@@ -22,7 +22,8 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      curly: ['error', 'multi-line'],
+      // Braces always: with Prettier wrapping long lines, 'multi-line' kept flip-flopping.
+      curly: ['error', 'all'],
     },
   },
   {

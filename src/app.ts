@@ -87,7 +87,9 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
     ],
   });
   await apollo.start();
-  if (config.env === 'production') await assertSchemaHidden(apollo, services, logger);
+  if (config.env === 'production') {
+    await assertSchemaHidden(apollo, services, logger);
+  }
   relay.start();
 
   let shuttingDown = false;
@@ -167,5 +169,7 @@ async function assertSchemaHidden(
   );
   const ok =
     response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
-  if (!ok) throw new Error('refusing to start: introspection answered in production');
+  if (!ok) {
+    throw new Error('refusing to start: introspection answered in production');
+  }
 }

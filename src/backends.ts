@@ -77,7 +77,9 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
         : await reach('Redis', redisUrl.replace(/\/\/[^@]*@/, '//'), 'REDIS_URL', () =>
             connectRedis({ ...config.redis, url: redisUrl, logger }),
           );
-    if (redis) stops.push(() => redis.close());
+    if (redis) {
+      stops.push(() => redis.close());
+    }
     return {
       postgres,
       graph,

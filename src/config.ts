@@ -180,7 +180,9 @@ const DEV_CORS_ORIGINS = [
 
 function deepFreeze<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
-    if (child !== null && typeof child === 'object') deepFreeze(child as object);
+    if (child !== null && typeof child === 'object') {
+      deepFreeze(child as object);
+    }
   }
   return Object.freeze(value);
 }

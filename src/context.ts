@@ -86,5 +86,7 @@ export function createContext(
 
 /** Forgets every cached row, so a long-lived subscription context resolves each event afresh. */
 export function clearLoaders(context: GraphQLContext): void {
-  for (const loader of Object.values(context.loaders)) loader.clearAll();
+  for (const loader of Object.values(context.loaders)) {
+    loader.clearAll();
+  }
 }

@@ -51,7 +51,9 @@ const STORE_CODES: Record<StoreName, ErrorCode> = {
  * other failure (a bug, a constraint) is returned unchanged, to be masked as internal.
  */
 export function storeUnavailable(store: StoreName, cause: unknown): unknown {
-  if (!isUnavailability(cause)) return cause;
+  if (!isUnavailability(cause)) {
+    return cause;
+  }
   return new GatewayError(STORE_CODES[store], `${store} is unavailable`, {
     originalError: cause instanceof Error ? cause : new Error(String(cause)),
   });
@@ -69,12 +71,20 @@ const UNAVAILABLE_SOCKET_CODES = new Set([
 ]);
 
 function isUnavailability(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!(error instanceof Error)) {
+    return false;
+  }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_NEO4J_CODES.has(code)) return true;
-    if (UNAVAILABLE_PG_STATES.test(code)) return true;
-    if (code.startsWith('Neo.TransientError.')) return true;
+    if (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_NEO4J_CODES.has(code)) {
+      return true;
+    }
+    if (UNAVAILABLE_PG_STATES.test(code)) {
+      return true;
+    }
+    if (code.startsWith('Neo.TransientError.')) {
+      return true;
+    }
   }
   // pg and ioredis report deadlines and closed connections by message only.
   return /timeout|timed out|Connection terminated|Connection is closed|connect ECONNREFUSED|Stream isn't writeable/i.test(
@@ -107,7 +117,9 @@ export function createErrorFormatter(logger: Logger) {
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) {
+    return formatted;
+  }
   const { stacktrace: _dropped, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
 }

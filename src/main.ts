@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
   const backends = await startBackends(config, logger);
   stopSteps.push(() => backends.stop());
-  if (config.demoData === 'auto') await loadDemoDataIfEmpty(backends, logger);
+  if (config.demoData === 'auto') {
+    await loadDemoDataIfEmpty(backends, logger);
+  }
   const app = await createApp({ config, logger, backends });
   stopSteps.unshift(() => app.stop());
   printBanner(await app.listen(), backends.describe(), config);

@@ -19,7 +19,9 @@ export interface ShutdownOptions {
 export function onShutdownSignal(options: ShutdownOptions): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      return;
+    }
     stopping = true;
     void runShutdown(options, signal);
   };

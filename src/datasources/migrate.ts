@@ -42,7 +42,9 @@ export async function migrate(
       const applied = await postgrator.migrate();
       const to = await postgrator.getDatabaseVersion();
       const names = applied.map((m) => m.filename);
-      if (names.length > 0) logger.info({ from, to, applied: names }, 'migrations applied');
+      if (names.length > 0) {
+        logger.info({ from, to, applied: names }, 'migrations applied');
+      }
       return { from, to, applied: names };
     } finally {
       await client.query(

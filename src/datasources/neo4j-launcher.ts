@@ -52,7 +52,9 @@ export async function ensureLauncherBuilt(
   const target = path.join(launcherDir, 'target');
   const stampPath = path.join(target, STAMP_FILE);
   const wanted = await sourceHash(launcherDir);
-  if (existsSync(stampPath) && (await readFile(stampPath, 'utf8')) === wanted) return;
+  if (existsSync(stampPath) && (await readFile(stampPath, 'utf8')) === wanted) {
+    return;
+  }
   requireTool('mvn', ['-v'], 'Maven');
   logger.info(
     { dir: launcherDir },
@@ -107,7 +109,9 @@ export async function startNeo4jLauncher(
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrTail.push(line);
-    if (stderrTail.length > 20) stderrTail.shift();
+    if (stderrTail.length > 20) {
+      stderrTail.shift();
+    }
   });
 
   const uri = await waitForReady(child, options.startTimeoutMs ?? 180_000, stderrTail).catch(
@@ -176,8 +180,9 @@ function waitForReady(
       settle(() => reject(new LauncherError(`cannot run java: ${error.message}`))),
     );
     lines.on('line', (line) => {
-      if (line.startsWith(READY)) settle(() => resolve(line.slice(READY.length).trim()));
-      else if (line.startsWith(FAILED)) {
+      if (line.startsWith(READY)) {
+        settle(() => resolve(line.slice(READY.length).trim()));
+      } else if (line.startsWith(FAILED)) {
         settle(() =>
           reject(new LauncherError(`embedded Neo4j failed to start: ${line.slice(FAILED.length)}`)),
         );
@@ -188,7 +193,9 @@ function waitForReady(
 
 /** SIGTERM, then SIGKILL if Neo4j has not shut down within 30 s. */
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', () => {

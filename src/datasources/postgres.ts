@@ -117,7 +117,9 @@ export class Postgres implements Queryable {
   }
 
   private record(text: string, started: number): void {
-    if (this.events.listenerCount('statement') === 0) return;
+    if (this.events.listenerCount('statement') === 0) {
+      return;
+    }
     this.events.emit('statement', {
       name: statementName(text),
       durationMs: performance.now() - started,

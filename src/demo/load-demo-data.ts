@@ -16,7 +16,9 @@ export async function loadDemoDataIfEmpty(
   backends: Pick<Backends, 'postgres' | 'graph'>,
   logger: Logger,
 ): Promise<number> {
-  if ((await new CustomerStore(backends.postgres).count()) > 0) return 0;
+  if ((await new CustomerStore(backends.postgres).count()) > 0) {
+    return 0;
+  }
   const demo = generateDemoData();
   const graph = new CustomerGraph(backends.graph);
   await graph.mergeCustomers(demo.customers.map(({ id, displayName }) => ({ id, displayName })));

@@ -18,8 +18,11 @@ export function groupToKeys<K, V>(
   for (const row of rows) {
     const key = keyOf(row);
     const group = byKey.get(key);
-    if (group) group.push(row);
-    else byKey.set(key, [row]);
+    if (group) {
+      group.push(row);
+    } else {
+      byKey.set(key, [row]);
+    }
   }
   return keys.map((key) => byKey.get(key) ?? []);
 }

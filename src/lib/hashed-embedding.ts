@@ -15,7 +15,9 @@ export function embedTerms(terms: readonly string[]): number[] {
   const vector = new Array<number>(HASHED_EMBEDDING_DIMENSIONS).fill(0);
   for (const term of terms) {
     const normalised = term.trim().toLowerCase();
-    if (normalised === '') continue;
+    if (normalised === '') {
+      continue;
+    }
     const digest = createHash('sha256').update(normalised).digest();
     const bucket = digest.readUInt32BE(0) % HASHED_EMBEDDING_DIMENSIONS;
     vector[bucket]! += (digest[4]! & 1) === 0 ? 1 : -1;

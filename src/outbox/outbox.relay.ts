@@ -50,7 +50,9 @@ export class OutboxRelay {
 
   /** Runs a pass soon, e.g. right after this instance wrote to the outbox. */
   wake(): void {
-    if (!this.stopped && this.running === undefined) this.schedule(0);
+    if (!this.stopped && this.running === undefined) {
+      this.schedule(0);
+    }
   }
 
   /** Stops polling and waits for the pass in progress; leased rows go back after their lease. */
@@ -67,7 +69,9 @@ export class OutboxRelay {
    */
   async runOnce(): Promise<number> {
     const messages = await this.outbox.claim(this.batchSize, 30_000);
-    if (messages.length === 0) return 0;
+    if (messages.length === 0) {
+      return 0;
+    }
     try {
       await this.apply(messages);
     } catch (error) {
@@ -88,7 +92,9 @@ export class OutboxRelay {
       return 0;
     }
     await this.outbox.deleteByIds(messages.map((m) => m.id));
-    if (this.failing) this.log.info('outbox relay resumed');
+    if (this.failing) {
+      this.log.info('outbox relay resumed');
+    }
     this.failing = false;
     return messages.length;
   }
@@ -121,7 +127,9 @@ export class OutboxRelay {
         });
         if (first.topic === 'graph.relationship.linked') {
           await this.customerGraph.mergeEdges(type, edges);
-        } else await this.customerGraph.deleteEdges(type, edges);
+        } else {
+          await this.customerGraph.deleteEdges(type, edges);
+        }
       }
     }
   }
@@ -143,7 +151,9 @@ export class OutboxRelay {
       // PostgreSQL itself is unreachable: nothing can be claimed; try again after a pause.
       this.log.warn({ err: (error as Error).message }, 'outbox relay cannot reach postgres');
     }
-    if (!this.stopped) this.schedule(applied === this.batchSize ? 0 : this.idleMs);
+    if (!this.stopped) {
+      this.schedule(applied === this.batchSize ? 0 : this.idleMs);
+    }
   }
 }
 
@@ -154,8 +164,11 @@ function runsOf(messages: readonly ClaimedMessage[]): ClaimedMessage[][] {
   const runs: ClaimedMessage[][] = [];
   for (const message of messages) {
     const last = runs.at(-1);
-    if (last && kind(last[0]!) === kind(message)) last.push(message);
-    else runs.push([message]);
+    if (last && kind(last[0]!) === kind(message)) {
+      last.push(message);
+    } else {
+      runs.push([message]);
+    }
   }
   return runs;
 }

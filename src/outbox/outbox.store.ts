@@ -27,7 +27,9 @@ export class OutboxStore {
 
   /** Adds messages; call with the transaction of the write they describe. */
   async add(messages: readonly OutboxMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+    if (messages.length === 0) {
+      return;
+    }
     await this.db.query(
       /* sql */ `/* outbox.add */
       INSERT INTO outbox (topic, payload)

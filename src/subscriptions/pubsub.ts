@@ -11,7 +11,9 @@ export type GatewayPubSub = ReturnType<typeof createPubSub>;
  * stay inside this process, which is right only for a single instance (the embedded default).
  */
 export function createGatewayPubSub(redis: RedisConnections | null): GatewayPubSub {
-  if (redis === null) return createPubSub();
+  if (redis === null) {
+    return createPubSub();
+  }
   return createPubSub({
     eventTarget: createRedisEventTarget({
       publishClient: redis.publisher,

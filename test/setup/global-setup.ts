@@ -19,7 +19,9 @@ let dataDir: string | undefined;
  * a server. Test files isolate their graph data by unique ids.
  */
 export async function globalSetup(): Promise<void> {
-  if (process.env['C360_TEST_NEO4J_URI']) return;
+  if (process.env['C360_TEST_NEO4J_URI']) {
+    return;
+  }
   const logger = createSilentLogger();
   await ensureLauncherBuilt(logger);
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'c360-test-neo4j-'));
@@ -35,5 +37,7 @@ export async function globalSetup(): Promise<void> {
 
 export async function globalTeardown(): Promise<void> {
   await neo4j?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dataDir) {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }

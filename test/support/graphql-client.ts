@@ -43,8 +43,11 @@ export function subscribe<TData, TVariables>(
     {
       next: (value) => {
         const waiter = waiters.shift();
-        if (waiter) waiter(value as FormattedExecutionResult<TData>);
-        else queue.push(value as FormattedExecutionResult<TData>);
+        if (waiter) {
+          waiter(value as FormattedExecutionResult<TData>);
+        } else {
+          queue.push(value as FormattedExecutionResult<TData>);
+        }
       },
       error: (error) => {
         const waiter = waiters.shift();
@@ -54,8 +57,11 @@ export function subscribe<TData, TVariables>(
             message: e instanceof Error ? e.message : JSON.stringify(e),
           })),
         };
-        if (waiter) waiter(result as FormattedExecutionResult<TData>);
-        else queue.push(result as FormattedExecutionResult<TData>);
+        if (waiter) {
+          waiter(result as FormattedExecutionResult<TData>);
+        } else {
+          queue.push(result as FormattedExecutionResult<TData>);
+        }
       },
       complete: () => undefined,
     },
@@ -64,7 +70,9 @@ export function subscribe<TData, TVariables>(
     unsubscribe,
     next(timeoutMs = 10_000): Promise<FormattedExecutionResult<TData>> {
       const queued = queue.shift();
-      if (queued) return Promise.resolve(queued);
+      if (queued) {
+        return Promise.resolve(queued);
+      }
       return new Promise((resolve, reject) => {
         const waiter = (value: FormattedExecutionResult<TData>) => {
           clearTimeout(timer);
@@ -96,7 +104,9 @@ export async function actUntilEvent<T>(
     try {
       return await subscription.next(500);
     } catch (error) {
-      if (attempt >= attempts) throw error;
+      if (attempt >= attempts) {
+        throw error;
+      }
     }
   }
 }

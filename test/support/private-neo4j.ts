@@ -54,7 +54,9 @@ export async function until<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
+    if (done(value) || Date.now() > deadline) {
+      return value;
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -11,7 +11,9 @@ export const TEST_SERVICES = {
   /** Set by test/setup/global-setup.ts for every test process. */
   get neo4jUri(): string {
     const uri = process.env['C360_TEST_NEO4J_URI'];
-    if (!uri) throw new Error('C360_TEST_NEO4J_URI is not set: run the tests through `npm test`');
+    if (!uri) {
+      throw new Error('C360_TEST_NEO4J_URI is not set: run the tests through `npm test`');
+    }
     return uri;
   },
 };

@@ -58,7 +58,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async stop() {
       await app.stop();
       await backends.stop();
-      if (!options.database) await database.drop();
+      if (!options.database) {
+        await database.drop();
+      }
     },
   };
 }

@@ -135,7 +135,11 @@ export class CustomerGraph {
 }
 
 function toRelation(type: string, outgoing: boolean): FamilyRelation {
-  if (type === 'SPOUSE_OF') return FamilyRelation.SPOUSE;
-  if (type === 'SIBLING_OF') return FamilyRelation.SIBLING;
+  if (type === 'SPOUSE_OF') {
+    return FamilyRelation.SPOUSE;
+  }
+  if (type === 'SIBLING_OF') {
+    return FamilyRelation.SIBLING;
+  }
   return outgoing ? FamilyRelation.CHILD : FamilyRelation.PARENT;
 }

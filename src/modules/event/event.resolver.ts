@@ -111,7 +111,9 @@ export class EventResolver {
 
 function parseAfter(after: string | null | undefined): { occurredUs: string; id: string } | null {
   // Omitted nullable arguments arrive as undefined, explicit nulls as null.
-  if (after === null || after === undefined) return null;
+  if (after === null || after === undefined) {
+    return null;
+  }
   const parts = decodeCursor(after);
   if (parts?.length !== 2 || !parts.every((p) => typeof p === 'string' && /^-?\d+$/.test(p))) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor from this connection', {

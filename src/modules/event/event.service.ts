@@ -45,9 +45,13 @@ export async function trackEvents(
     const outcome = prepare(input, index);
     if ('reason' in outcome) {
       results[index]!.error = { code: ErrorCode.BAD_USER_INPUT, message: outcome.reason };
-    } else prepared.push(outcome);
+    } else {
+      prepared.push(outcome);
+    }
   });
-  if (prepared.length === 0) return results;
+  if (prepared.length === 0) {
+    return results;
+  }
 
   await db.withTransaction(async (tx) => {
     await new IdentityStore(tx).lockForResolution(prepared.map((p) => p.identity));
@@ -78,7 +82,9 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
     // Check for a replay before creating anyone, so a resent message never leaves a new,
     // empty customer behind.
     const earlier = await events.findCustomerIdByMessageId(item.event.messageId);
-    if (earlier !== null) return { status: TrackStatus.DUPLICATE, customerId: earlier };
+    if (earlier !== null) {
+      return { status: TrackStatus.DUPLICATE, customerId: earlier };
+    }
     const resolved = await identities.resolveOrCreate(item.identity);
     customerId = resolved.customerId;
     if (resolved.created) {
@@ -91,7 +97,9 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
     }
   }
   const eventId = await events.insert({ ...item.event, customerId });
-  if (eventId !== null) return { status: TrackStatus.ACCEPTED, customerId };
+  if (eventId !== null) {
+    return { status: TrackStatus.ACCEPTED, customerId };
+  }
   return {
     status: TrackStatus.DUPLICATE,
     customerId: await events.findCustomerIdByMessageId(item.event.messageId),
@@ -100,9 +108,13 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
 
 function prepare(input: TrackEventInput, index: number): PreparedEvent | { reason: string } {
   const violations = validateSync(input, { forbidUnknownValues: false });
-  if (violations.length > 0) return { reason: describeViolations(violations) };
+  if (violations.length > 0) {
+    return { reason: describeViolations(violations) };
+  }
   const identity = normalizeIdentity(input.identity.type, input.identity.value);
-  if (!identity.ok) return { reason: `identity: ${identity.reason}` };
+  if (!identity.ok) {
+    return { reason: `identity: ${identity.reason}` };
+  }
   if (
     input.occurredAt !== null &&
     input.occurredAt !== undefined &&

@@ -39,8 +39,9 @@ export async function identify(
     let resolution: CustomerResolution;
     if (knownOwner !== null) {
       resolution = { customerId: knownOwner, mergedCustomerIds: [], created: false };
-      if (anonymousOwner === null) await identities.attach(anonymous, knownOwner);
-      else if (anonymousOwner !== knownOwner) {
+      if (anonymousOwner === null) {
+        await identities.attach(anonymous, knownOwner);
+      } else if (anonymousOwner !== knownOwner) {
         await mergeInto(tx, anonymousOwner, knownOwner, 'identify', outbox);
         resolution.mergedCustomerIds.push(anonymousOwner);
       }
@@ -134,7 +135,8 @@ async function updateProfile(
 
 function normalized(type: IdentityType, value: string, argument: string): IdentityKey {
   const result = normalizeIdentity(type, value);
-  if (!result.ok)
+  if (!result.ok) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, result.reason, { extensions: { argument } });
+  }
   return { type, value: result.value };
 }

@@ -80,7 +80,9 @@ export class IdentityStore {
     { customerId: string; created: null } | { customerId: string; created: { displayName: string } }
   > {
     const existing = await this.findCustomerId(identity);
-    if (existing !== null) return { customerId: existing, created: null };
+    if (existing !== null) {
+      return { customerId: existing, created: null };
+    }
     const displayName = placeholderName(identity.type);
     const { rows } = await this.db.query<{ id: string }>(
       /* sql */ `/* identity.createCustomerWithIdentity */

@@ -216,7 +216,9 @@ describe('Customer.events', () => {
         NonNullable<CustomerTimelineQuery['customerByIdentity']>['events']
       > = result.data!.customerByIdentity!.events!;
       names.push(...connection.edges.map((e) => e.node.name!));
-      if (!connection.pageInfo.hasNextPage) break;
+      if (!connection.pageInfo.hasNextPage) {
+        break;
+      }
       after = connection.pageInfo.endCursor;
     }
 
