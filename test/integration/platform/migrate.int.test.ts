@@ -65,6 +65,7 @@ describe('migrate', () => {
       [
         'customer_consents',
         'customer_embeddings',
+        'customer_merges',
         'customers',
         'events',
         'identities',
