@@ -12,6 +12,8 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** The identity belongs to an erased customer; c360 drops (and counts) what arrives for it. */
+  SUPPRESSED = 'SUPPRESSED',
   /** A backing store did not answer in time or refused; only the fields needing it are null. */
   POSTGRES_UNAVAILABLE = 'POSTGRES_UNAVAILABLE',
   NEO4J_UNAVAILABLE = 'NEO4J_UNAVAILABLE',

@@ -115,6 +115,10 @@ export class OutboxRelay {
           ]),
         );
         await this.customerGraph.mergeCustomers([...customers.values()]);
+      } else if (first.topic === 'graph.customer.erased') {
+        await this.customerGraph.deleteNodes(
+          run.map((m) => (m.payload as OutboxPayloads['graph.customer.erased']).id),
+        );
       } else if (first.topic === 'graph.customer.merged') {
         await this.customerGraph.mergeNodes(
           run.map((m) => m.payload as OutboxPayloads['graph.customer.merged']),

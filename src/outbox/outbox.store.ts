@@ -7,6 +7,7 @@ export interface OutboxPayloads {
   'graph.relationship.linked': { type: RelationshipType; from: string; to: string };
   'graph.relationship.unlinked': { type: RelationshipType; from: string; to: string };
   'graph.customer.merged': { mergedId: string; survivorId: string };
+  'graph.customer.erased': { id: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

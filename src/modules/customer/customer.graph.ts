@@ -127,6 +127,13 @@ export class CustomerGraph {
     });
   }
 
+  /** Removes customers' nodes with all their relationships; relatives keep their own nodes. */
+  async deleteNodes(ids: readonly string[]): Promise<void> {
+    await this.graph.write('customer.deleteNodes', (tx) =>
+      tx.run('UNWIND $ids AS id MATCH (c:Customer {id: id}) DETACH DELETE c', { ids }),
+    );
+  }
+
   async deleteEdges(type: RelationshipType, edges: readonly Edge[]): Promise<void> {
     await this.graph.write(`customer.deleteEdges.${type}`, (tx) =>
       tx.run(DELETE_EDGES[type], { edges }),

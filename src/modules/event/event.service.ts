@@ -7,6 +7,7 @@ import { normalizeIdentity } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
+import { SuppressionStore } from '../privacy/suppression.store.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { type TrackResult, TrackStatus } from './event.type.js';
 
@@ -77,6 +78,15 @@ export async function trackEvents(
 async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<TrackResult>> {
   const identities = new IdentityStore(tx);
   const events = new EventStore(tx);
+  if (await new SuppressionStore(tx).dropIfSuppressed(item.identity)) {
+    return {
+      status: TrackStatus.REJECTED,
+      error: {
+        code: ErrorCode.SUPPRESSED,
+        message: 'the identity belongs to an erased customer; the event was dropped',
+      },
+    };
+  }
   let customerId = await identities.findCustomerId(item.identity);
   if (customerId === null) {
     // Check for a replay before creating anyone, so a resent message never leaves a new,

@@ -2,6 +2,7 @@ import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
+import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { IdentifyInput } from './identity.inputs.js';
 import { normalizeIdentity } from './identity.normalize.js';
 import { type IdentityKey, IdentityStore } from './identity.store.js';
@@ -32,6 +33,13 @@ export async function identify(
     const identities = new IdentityStore(tx);
     const outbox: OutboxMessage[] = [];
     await identities.lockForResolution([anonymous, known]);
+    const suppressions = new SuppressionStore(tx);
+    if ((await suppressions.isSuppressed(anonymous)) || (await suppressions.isSuppressed(known))) {
+      throw new GatewayError(
+        ErrorCode.SUPPRESSED,
+        'an identity belongs to an erased customer and cannot be used again',
+      );
+    }
     const [anonymousOwner, knownOwner] = [
       await identities.findCustomerId(anonymous),
       await identities.findCustomerId(known),

@@ -67,6 +67,7 @@ describe('migrate', () => {
         'customer_embeddings',
         'customer_merges',
         'customers',
+        'erasure_suppressions',
         'events',
         'identities',
         'outbox',

@@ -1,0 +1,20 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { GatewayError, storeUnavailable } from '../../errors.js';
+import { assertUuid } from '../../lib/ids.js';
+import { eraseCustomer } from './erasure.service.js';
+import { Erasure } from './erasure.type.js';
+
+@Resolver()
+export class ErasureResolver {
+  @Mutation(() => Erasure, {
+    description:
+      'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored.',
+  })
+  eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
+    return eraseCustomer(ctx.services, assertUuid(id, 'id')).catch((error: unknown) => {
+      throw error instanceof GatewayError ? error : storeUnavailable('postgres', error);
+    });
+  }
+}
