@@ -11,7 +11,7 @@ import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
 import { IdentityResolver } from './modules/identity/identity.resolver.js';
-import { ErasureResolver } from './modules/privacy/erasure.resolver.js';
+import { PrivacyResolver } from './modules/privacy/privacy.resolver.js';
 import { RelationshipResolver } from './modules/relationship/relationship.resolver.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
@@ -27,7 +27,7 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       EventResolver,
       ConsentResolver,
       RelationshipResolver,
-      ErasureResolver,
+      PrivacyResolver,
       RelativeResolver,
       SimilarCustomerResolver,
       CustomerUpdatedResolver,

@@ -127,6 +127,25 @@ export class CustomerGraph {
     });
   }
 
+  /** Every relationship of one customer, of any type, as seen from their side (for exports). */
+  async listRelationships(
+    customerId: string,
+  ): Promise<{ type: string; direction: 'out' | 'in'; otherId: string }[]> {
+    const result = await this.graph.read('customer.listRelationships', (tx) =>
+      tx.run(
+        `MATCH (c:Customer {id: $customerId})-[r]-(o:Customer)
+RETURN type(r) AS type, startNode(r) = c AS outgoing, o.id AS otherId
+ORDER BY type, otherId`,
+        { customerId },
+      ),
+    );
+    return result.records.map((r) => ({
+      type: r.get('type') as string,
+      direction: r.get('outgoing') ? 'out' : 'in',
+      otherId: r.get('otherId') as string,
+    }));
+  }
+
   /** Removes customers' nodes with all their relationships; relatives keep their own nodes. */
   async deleteNodes(ids: readonly string[]): Promise<void> {
     await this.graph.write('customer.deleteNodes', (tx) =>

@@ -1,13 +1,26 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { GatewayError, storeUnavailable } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { eraseCustomer } from './erasure.service.js';
+import { exportCustomer } from './export.service.js';
 import { Erasure } from './erasure.type.js';
 
 @Resolver()
-export class ErasureResolver {
+export class PrivacyResolver {
+  @Query(() => GraphQLJSONObject, {
+    description:
+      'Everything c360 holds about one customer, from every store, as one JSON document (data-subject access). Fails rather than return a partial export.',
+  })
+  exportCustomer(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Record<string, unknown>> {
+    return exportCustomer(ctx.services, assertUuid(id, 'id'));
+  }
+
   @Mutation(() => Erasure, {
     description:
       'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored.',

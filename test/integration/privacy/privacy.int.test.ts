@@ -5,8 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   CustomerIdentityViewDocument,
   EraseCustomerDocument,
+  ExportCustomerDocument,
   IdentifyDocument,
   LinkRelationshipDocument,
+  SetConsentDocument,
   TrackBatchDocument,
   TrackDocument,
 } from '../../__generated__/graphql.js';
@@ -118,6 +120,74 @@ describe('Mutation.eraseCustomer', () => {
     );
     assert.equal(stored.rowCount, 0);
     await removeFromGraph(gateway.backends, [relative.id]);
+  });
+
+  it('exportCustomer returns everything held about the subject, from every store', async () => {
+    const email = `${randomUUID()}@example.com`;
+    const tracked = await execute(gateway.url, TrackDocument, {
+      event: {
+        messageId: 'export-1',
+        identity: { type: 'EMAIL', value: email },
+        type: 'PURCHASE',
+        properties: { sku: 'x' },
+      },
+    });
+    const subject = tracked.data!.track.customerId!;
+    const relative = await seedCustomer(gateway.url, 'Relative', []);
+    await execute(gateway.url, LinkRelationshipDocument, {
+      fromId: relative.id,
+      toId: subject,
+      type: 'PARENT_OF',
+    });
+    await execute(gateway.url, SetConsentDocument, {
+      customerId: subject,
+      purpose: 'AI',
+      granted: false,
+    });
+    const exportOf = async () =>
+      (await execute(gateway.url, ExportCustomerDocument, { id: subject })).data?.exportCustomer;
+    const graph = await until(
+      async () => (await exportOf())?.['graph'] as { relationships: unknown[] } | undefined,
+      (g) => (g?.relationships.length ?? 0) > 0,
+      10_000,
+    );
+
+    const data = (await exportOf())!;
+    assert.deepEqual(Object.keys(data).sort(), [
+      'consent',
+      'customer',
+      'embedding',
+      'events',
+      'exportedAt',
+      'graph',
+      'identities',
+      'mergedFrom',
+    ]);
+    assert.deepEqual(data['identities'], [
+      {
+        type: 'email',
+        value: email,
+        createdAt: (data['identities'] as { createdAt: string }[])[0]!.createdAt,
+      },
+    ]);
+    assert.deepEqual(
+      (data['events'] as { messageId: string; properties: unknown }[]).map((e) => [
+        e.messageId,
+        e.properties,
+      ]),
+      [['export-1', { sku: 'x' }]],
+    );
+    assert.deepEqual(
+      (data['consent'] as { purpose: string; granted: boolean }[]).map((c) => [
+        c.purpose,
+        c.granted,
+      ]),
+      [['ai', false]],
+    );
+    assert.deepEqual(graph?.relationships, [
+      { type: 'PARENT_OF', direction: 'in', otherId: relative.id },
+    ]);
+    await removeFromGraph(gateway.backends, [subject, relative.id]);
   });
 
   it('answers NOT_FOUND for an id that never existed', async () => {

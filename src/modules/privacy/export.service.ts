@@ -1,0 +1,51 @@
+import type { Services } from '../../context.js';
+import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { ExportStore } from './export.store.js';
+
+/**
+ * Everything c360 holds about one person, from every store: profile, identities, consent, all
+ * events, merge history, embedding, and their relationships in the graph. An export is
+ * complete or fails: if Neo4j cannot answer, the call fails with NEO4J_UNAVAILABLE rather than
+ * hand over a partial file.
+ *
+ * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
+ */
+export async function exportCustomer(
+  services: Services,
+  requestedId: string,
+): Promise<Record<string, unknown>> {
+  const [resolved] = await services.customers.resolveByIds([requestedId]).catch(postgresDown);
+  if (!resolved) {
+    throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${requestedId}`, {
+      extensions: { argument: 'id' },
+    });
+  }
+  const { customer } = resolved;
+  const exports = new ExportStore(services.db);
+  const [identities, consent, events, merges, embedding] = await Promise.all([
+    services.identities.listByCustomerIds([customer.id]),
+    services.consents.listByCustomerIds([customer.id]),
+    exports.listEvents(customer.id),
+    services.customers.listMergedIdsBySurvivorIds([customer.id]),
+    exports.findEmbedding(customer.id),
+  ]).catch(postgresDown);
+  const relationships = await services.customerGraph
+    .listRelationships(customer.id)
+    .catch((error: unknown) => {
+      throw storeUnavailable('neo4j', error);
+    });
+  return {
+    exportedAt: new Date().toISOString(),
+    customer,
+    identities: identities.map(({ customerId: _c, ...identity }) => identity),
+    consent: consent.map(({ customerId: _c, ...answer }) => answer),
+    events,
+    mergedFrom: merges.map((m) => m.mergedId),
+    embedding,
+    graph: { relationships },
+  };
+}
+
+function postgresDown(error: unknown): never {
+  throw storeUnavailable('postgres', error);
+}
