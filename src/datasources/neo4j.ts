@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ export interface GraphDbOptions {
  */
 export class GraphDb {
   readonly kind: GraphDbOptions['kind'];
+  /** Listeners receive a `transaction` event with each transaction's name; tests count them. */
+  readonly events = new EventEmitter<{ transaction: [{ name: string; mode: 'read' | 'write' }] }>();
   readonly target: string;
   private readonly driver: Driver;
   private readonly timeoutMs: number;
@@ -52,6 +55,7 @@ export class GraphDb {
 
   /** Runs `work` in a read transaction named `name`. */
   async read<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.events.emit('transaction', { name, mode: 'read' });
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
     try {
       return await session.executeRead(work, this.txConfig(name));
@@ -62,6 +66,7 @@ export class GraphDb {
 
   /** Runs `work` in a write transaction named `name`; retried by the driver on transient errors. */
   async write<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.events.emit('transaction', { name, mode: 'write' });
     const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
     try {
       return await session.executeWrite(work, this.txConfig(name));
