@@ -53,12 +53,23 @@ const STORE_CODES: Record<StoreName, ErrorCode> = {
  * other failure (a bug, a constraint) is returned unchanged, to be masked as internal.
  */
 export function storeUnavailable(store: StoreName, cause: unknown): unknown {
-  if (!isUnavailability(cause)) {
+  if (cause instanceof GatewayError || !isUnavailability(cause)) {
     return cause;
   }
   return new GatewayError(STORE_CODES[store], `${store} is unavailable`, {
     originalError: cause instanceof Error ? cause : new Error(String(cause)),
   });
+}
+
+/**
+ * A `.catch()` handler for calls to `store`: rethrows through {@link storeUnavailable}, so an
+ * unreachable store becomes its public error and everything else (our own GatewayErrors
+ * included) passes through unchanged.
+ */
+export function rethrowFrom(store: StoreName): (error: unknown) => never {
+  return (error) => {
+    throw storeUnavailable(store, error);
+  };
 }
 
 /** PostgreSQL SQLSTATE classes and Neo4j driver codes that mean "not reachable right now". */

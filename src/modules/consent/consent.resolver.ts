@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { completeConsents } from './consent.store.js';
@@ -36,9 +36,7 @@ export class ConsentResolver {
     }
     const stored = await ctx.services.consents
       .set(id, purpose, granted, source ?? null)
-      .catch((error: unknown) => {
-        throw storeUnavailable('postgres', error);
-      });
+      .catch(rethrowFrom('postgres'));
     if (stored === null) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
         extensions: { argument: 'customerId' },

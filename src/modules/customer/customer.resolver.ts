@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 
 import { clearLoaders, type GraphQLContext } from '../../context.js';
-import { storeUnavailable } from '../../errors.js';
+import { rethrowFrom } from '../../errors.js';
 import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { UpsertCustomerInput } from './customer.inputs.js';
@@ -37,9 +37,7 @@ export class CustomerResolver {
   ): Promise<Customer[]> {
     const customers = await ctx.services.customers
       .listRecent(assertPageSize(first))
-      .catch((error: unknown) => {
-        throw storeUnavailable('postgres', error);
-      });
+      .catch(rethrowFrom('postgres'));
     customers.forEach((customer) => ctx.loaders.customerById.prime(customer.id, customer));
     return customers;
   }
@@ -78,9 +76,7 @@ export class CustomerResolver {
     @Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Customer> {
-    return upsertCustomer(ctx.services, input).catch((error: unknown) => {
-      throw storeUnavailable('postgres', error);
-    });
+    return upsertCustomer(ctx.services, input).catch(rethrowFrom('postgres'));
   }
 
   @Subscription(() => CustomerUpdated, {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
@@ -100,9 +100,7 @@ export class EventResolver {
     events: readonly TrackEventInput[],
   ): Promise<TrackResult[]> {
     const results = await trackEvents(ctx.services.db, events, ctx.logger).catch(
-      (error: unknown) => {
-        throw storeUnavailable('postgres', error);
-      },
+      rethrowFrom('postgres'),
     );
     ctx.services.relay.wake();
     return results;

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { Customer } from '../customer/customer.type.js';
 import { normalizeIdentity } from './identity.normalize.js';
 import { IdentifyInput } from './identity.inputs.js';
@@ -29,9 +29,7 @@ export class IdentityResolver {
     }
     const customerId = await ctx.services.identities
       .findCustomerId({ type, value: normalized.value })
-      .catch((error: unknown) => {
-        throw storeUnavailable('postgres', error);
-      });
+      .catch(rethrowFrom('postgres'));
     return customerId === null ? null : ctx.loaders.customerById.load(customerId);
   }
 
@@ -43,7 +41,7 @@ export class IdentityResolver {
     @Arg('input', () => IdentifyInput) input: IdentifyInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerResolution> {
-    return identify(ctx.services, input).catch(rethrowAsStoreError);
+    return identify(ctx.services, input).catch(rethrowFrom('postgres'));
   }
 
   @Mutation(() => CustomerResolution, {
@@ -59,7 +57,7 @@ export class IdentityResolver {
       ctx.services,
       assertUuid(survivorId, 'survivorId'),
       assertUuid(mergedId, 'mergedId'),
-    ).catch(rethrowAsStoreError);
+    ).catch(rethrowFrom('postgres'));
   }
 
   @FieldResolver(() => [ID], {
@@ -75,8 +73,4 @@ export class IdentityResolver {
   identities(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Identity[]> {
     return ctx.loaders.identitiesByCustomerId.load(customer.id);
   }
-}
-
-function rethrowAsStoreError(error: unknown): never {
-  throw error instanceof GatewayError ? error : storeUnavailable('postgres', error);
 }

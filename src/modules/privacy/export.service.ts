@@ -1,5 +1,5 @@
 import type { Services } from '../../context.js';
-import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { ExportStore } from './export.store.js';
 
 /**
@@ -14,7 +14,9 @@ export async function exportCustomer(
   services: Services,
   requestedId: string,
 ): Promise<Record<string, unknown>> {
-  const [resolved] = await services.customers.resolveByIds([requestedId]).catch(postgresDown);
+  const [resolved] = await services.customers
+    .resolveByIds([requestedId])
+    .catch(rethrowFrom('postgres'));
   if (!resolved) {
     throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${requestedId}`, {
       extensions: { argument: 'id' },
@@ -28,12 +30,10 @@ export async function exportCustomer(
     exports.listEvents(customer.id),
     services.customers.listMergedIdsBySurvivorIds([customer.id]),
     exports.findEmbedding(customer.id),
-  ]).catch(postgresDown);
+  ]).catch(rethrowFrom('postgres'));
   const relationships = await services.customerGraph
     .listRelationships(customer.id)
-    .catch((error: unknown) => {
-      throw storeUnavailable('neo4j', error);
-    });
+    .catch(rethrowFrom('neo4j'));
   return {
     exportedAt: new Date().toISOString(),
     customer,
@@ -44,8 +44,4 @@ export async function exportCustomer(
     embedding,
     graph: { relationships },
   };
-}
-
-function postgresDown(error: unknown): never {
-  throw storeUnavailable('postgres', error);
 }

@@ -2,7 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { GatewayError, storeUnavailable } from '../../errors.js';
+import { rethrowFrom } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { eraseCustomer } from './erasure.service.js';
 import { exportCustomer } from './export.service.js';
@@ -26,8 +26,6 @@ export class PrivacyResolver {
       'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored.',
   })
   eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
-    return eraseCustomer(ctx.services, assertUuid(id, 'id')).catch((error: unknown) => {
-      throw error instanceof GatewayError ? error : storeUnavailable('postgres', error);
-    });
+    return eraseCustomer(ctx.services, assertUuid(id, 'id')).catch(rethrowFrom('postgres'));
   }
 }

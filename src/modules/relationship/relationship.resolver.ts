@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { GatewayError, storeUnavailable } from '../../errors.js';
+import { rethrowFrom } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { changeRelationship } from './relationship.service.js';
 import { Relationship, RelationshipChange } from './relationship.type.js';
@@ -36,8 +36,6 @@ export class RelationshipResolver {
       fromId: assertUuid(change.fromId, 'fromId'),
       toId: assertUuid(change.toId, 'toId'),
     };
-    return changeRelationship(ctx.services, checked, action).catch((error: unknown) => {
-      throw error instanceof GatewayError ? error : storeUnavailable('postgres', error);
-    });
+    return changeRelationship(ctx.services, checked, action).catch(rethrowFrom('postgres'));
   }
 }
