@@ -10,7 +10,7 @@ import {
   TrackDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
-import { until } from '../../support/private-neo4j.js';
+import { until } from '../../support/until.js';
 import { removeFromGraph, seedCustomer, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { OutboxStore } from '../../../src/outbox/outbox.store.js';
 import { TrackDocument, UpsertCustomerDocument } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
-import { type PrivateNeo4j, startPrivateNeo4j, until } from '../../support/private-neo4j.js';
+import { type PrivateNeo4j, startPrivateNeo4j } from '../../support/private-neo4j.js';
+import { until } from '../../support/until.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 describe('outbox relay', () => {

@@ -7,7 +7,8 @@ import { freePort } from '../../../src/lib/free-port.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { CustomerProfileDocument } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
-import { type PrivateNeo4j, startPrivateNeo4j, until } from '../../support/private-neo4j.js';
+import { type PrivateNeo4j, startPrivateNeo4j } from '../../support/private-neo4j.js';
+import { until } from '../../support/until.js';
 import { seedCustomer, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
