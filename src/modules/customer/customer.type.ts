@@ -1,8 +1,12 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../common/node.type.js';
 
-@ObjectType({ description: 'A person c360 knows: one profile joined across every store.' })
-export class Customer {
+@ObjectType({
+  implements: Node,
+  description: 'A person c360 knows: one profile joined across every store.',
+})
+export class Customer implements Node {
   @Field(() => ID, { description: 'Stable id (a UUID).' })
   id!: string;
 

@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
+import { ItemError } from '../common/bulk.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 
 /** What happened. Values are stored lower-case (`cart_add`), as tracking clients send them. */
@@ -82,17 +83,6 @@ registerEnumType(TrackStatus, {
   description:
     'ACCEPTED: stored now. DUPLICATE: this message id was stored before; nothing changed. REJECTED: not stored, see `error`.',
 });
-
-@ObjectType({ description: 'Why an item of a batch was not stored.' })
-export class ItemError {
-  @Field(() => String, {
-    description: 'A stable code, as in `extensions.code` (e.g. BAD_USER_INPUT).',
-  })
-  code!: string;
-
-  @Field(() => String, { description: 'What was wrong, for a human.' })
-  message!: string;
-}
 
 @ObjectType({ description: 'The outcome of tracking one event.' })
 export class TrackResult {
