@@ -12,6 +12,8 @@ import { createEventLoaders } from './modules/event/event.loaders.js';
 import { EventStore } from './modules/event/event.store.js';
 import { createIdentityLoaders } from './modules/identity/identity.loaders.js';
 import { IdentityStore } from './modules/identity/identity.store.js';
+import { RelationshipGraph } from './modules/relationship/relationship.graph.js';
+import { createRelationshipLoaders } from './modules/relationship/relationship.loaders.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /** Stores and services built once per process and shared by every request. */
@@ -23,6 +25,7 @@ export interface Services {
   identities: IdentityStore;
   events: EventStore;
   consents: ConsentStore;
+  relationshipGraph: RelationshipGraph;
   pubSub: GatewayPubSub;
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
@@ -41,6 +44,7 @@ export function createServices(
     identities: new IdentityStore(backends.postgres),
     events: new EventStore(backends.postgres),
     consents: new ConsentStore(backends.postgres),
+    relationshipGraph: new RelationshipGraph(backends.graph),
     pubSub: backends.pubSub,
     relay,
     limits,
@@ -68,6 +72,7 @@ function createLoaders(services: Services) {
     ...createIdentityLoaders(services.identities),
     ...createEventLoaders(services.events),
     ...createConsentLoaders(services.consents),
+    ...createRelationshipLoaders(services.relationshipGraph),
   };
 }
 

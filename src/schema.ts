@@ -4,14 +4,17 @@ import { buildSchema } from 'type-graphql';
 import {
   CustomerResolutionResolver,
   CustomerUpdatedResolver,
+  RelatedCustomerResolver,
   RelativeResolver,
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
+import { NodeResolver } from './modules/common/node.resolver.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
 import { IdentityResolver } from './modules/identity/identity.resolver.js';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver.js';
+import { CustomerRelationshipsResolver } from './modules/relationship/customer-relationships.resolver.js';
 import { RelationshipResolver } from './modules/relationship/relationship.resolver.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
@@ -22,6 +25,7 @@ import type { GatewayPubSub } from './subscriptions/pubsub.js';
 export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
+      NodeResolver,
       CustomerResolver,
       IdentityResolver,
       EventResolver,
@@ -32,6 +36,8 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       SimilarCustomerResolver,
       CustomerUpdatedResolver,
       CustomerResolutionResolver,
+      CustomerRelationshipsResolver,
+      RelatedCustomerResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },

@@ -3,7 +3,10 @@ import { Faker, en } from '@faker-js/faker';
 import type { Edge, RelationshipType } from '../modules/customer/customer.graph.js';
 
 /** The family relationships the demo population has. */
-export type DemoEdgeType = Extract<RelationshipType, 'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF'>;
+export type DemoEdgeType = Extract<
+  RelationshipType,
+  'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF' | 'HOUSEHOLD_MEMBER'
+>;
 
 /** One demo customer as it is written to PostgreSQL and Neo4j. */
 export interface DemoCustomer {
@@ -63,7 +66,12 @@ const PLANS = ['free', 'basic', 'plus', 'premium'];
 export function generateDemoData(households = 15, seed = 360): DemoData {
   const faker = new Faker({ locale: [en], seed });
   const customers: DemoCustomer[] = [];
-  const edges: DemoData['edges'] = { SPOUSE_OF: [], PARENT_OF: [], SIBLING_OF: [] };
+  const edges: DemoData['edges'] = {
+    SPOUSE_OF: [],
+    PARENT_OF: [],
+    SIBLING_OF: [],
+    HOUSEHOLD_MEMBER: [],
+  };
 
   for (let h = 0; h < households; h += 1) {
     const householdId = faker.string.uuid();
@@ -91,6 +99,8 @@ export function generateDemoData(households = 15, seed = 360): DemoData {
     );
     for (const child of children) {
       edges.PARENT_OF.push({ from: a.id, to: child.id }, { from: b.id, to: child.id });
+      // Children live with their parents; the grandparent below lives elsewhere.
+      edges.HOUSEHOLD_MEMBER.push({ from: a.id, to: child.id });
     }
     children.forEach((child, i) =>
       children

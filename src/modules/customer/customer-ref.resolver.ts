@@ -2,6 +2,7 @@ import { type ClassType, Ctx, FieldResolver, Resolver, Root } from 'type-graphql
 
 import type { GraphQLContext } from '../../context.js';
 import { CustomerResolution } from '../identity/identity.type.js';
+import { RelatedCustomer } from '../relationship/relationship.type.js';
 import { Customer, CustomerUpdated, Relative, SimilarCustomer } from './customer.type.js';
 
 /**
@@ -35,4 +36,8 @@ export const CustomerResolutionResolver = customerRefResolver(
 export const CustomerUpdatedResolver = customerRefResolver(
   CustomerUpdated,
   'The profile as it is now.',
+);
+export const RelatedCustomerResolver = customerRefResolver(
+  RelatedCustomer,
+  'The related customer’s profile.',
 );

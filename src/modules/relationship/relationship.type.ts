@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** GraphQL mirror of the graph's customer–customer relationship types. */
 export enum Relationship {
@@ -28,4 +28,52 @@ export class RelationshipChange {
 
   @Field(() => ID, { description: 'The customer it points to.' })
   toId!: string;
+}
+
+/** Which way a hop was walked. */
+export enum HopDirection {
+  OUTGOING = 'OUTGOING',
+  INCOMING = 'INCOMING',
+}
+
+registerEnumType(HopDirection, {
+  name: 'HopDirection',
+  description:
+    'OUTGOING: the relationship points away from the node the hop starts at (for PARENT_OF: that node is the parent). INCOMING: it points towards it.',
+});
+
+@ObjectType({ description: 'One relationship on the way from a customer to a related one.' })
+export class RelationshipHop {
+  @Field(() => Relationship, { description: 'The relationship type.' })
+  type!: Relationship;
+
+  @Field(() => HopDirection, { description: 'Which way the relationship was walked.' })
+  direction!: HopDirection;
+}
+
+@ObjectType({ description: 'A customer reached through the relationship graph.' })
+export class RelatedCustomer {
+  @Field(() => Int, { description: 'How many relationships away (1 = directly related).' })
+  distance!: number;
+
+  @Field(() => [RelationshipHop], {
+    description: 'The relationships of a shortest path, from the customer asked about outwards.',
+  })
+  path!: RelationshipHop[];
+
+  customerId!: string;
+}
+
+@ObjectType({
+  description:
+    'The people a customer lives with: everyone linked to them by HOUSEHOLD_MEMBER or SPOUSE_OF relationships, up to three hops away.',
+})
+export class Household {
+  @Field(() => Int, { description: 'How many people, the customer included.' })
+  size!: number;
+
+  @Field(() => [RelatedCustomer], {
+    description: 'The other members, nearest first (the customer is not listed).',
+  })
+  members!: RelatedCustomer[];
 }

@@ -1,0 +1,79 @@
+import type { GraphDb } from '../../datasources/neo4j.js';
+import { RELATIONSHIP_TYPES, type RelationshipType } from '../customer/customer.graph.js';
+
+/** The deepest `relationships(depth)` walk; deeper walks reach most of a dense graph. */
+export const MAX_RELATIONSHIP_DEPTH = 3;
+
+/** Most related customers one customer's walk returns, nearest first. */
+export const MAX_RELATED_PER_CUSTOMER = 200;
+
+/** One hop of a path, read from the side of the node the path has reached. */
+export interface HopRecord {
+  type: RelationshipType;
+  outgoing: boolean;
+}
+
+export interface RelatedRecord {
+  customerId: string;
+  relatedId: string;
+  /** The shortest path from the customer to the related one. */
+  path: HopRecord[];
+}
+
+/** Household edges: partners and explicit household members, followed up to three hops. */
+const HOUSEHOLD_TYPES: readonly RelationshipType[] = ['HOUSEHOLD_MEMBER', 'SPOUSE_OF'];
+
+/*
+ * Relationship types and depth cannot be Cypher parameters; both come from checked values only:
+ * types from RELATIONSHIP_TYPES (sorted, so equal sets share a statement), depth an integer in
+ * 1..MAX_RELATIONSHIP_DEPTH. The shortest path to each related customer is kept (ties: by
+ * relationship type names, so answers are stable).
+ */
+function relatedStatement(types: readonly RelationshipType[], depth: number): string {
+  const pattern = types.filter((t) => RELATIONSHIP_TYPES.includes(t)).join('|');
+  if (pattern === '' || !Number.isInteger(depth) || depth < 1 || depth > MAX_RELATIONSHIP_DEPTH) {
+    throw new RangeError(`bad relationship walk: ${types.join(',')} depth ${depth}`);
+  }
+  return `UNWIND $customerIds AS customerId
+MATCH p = (c:Customer {id: customerId})-[:${pattern}*1..${depth}]-(o:Customer)
+WHERE o <> c
+WITH customerId, o, p ORDER BY length(p), [r IN relationships(p) | type(r)]
+WITH customerId, o, head(collect(p)) AS p
+ORDER BY customerId, length(p), o.id
+WITH customerId, collect({id: o.id, p: p})[..${MAX_RELATED_PER_CUSTOMER}] AS related
+UNWIND related AS r
+RETURN customerId, r.id AS relatedId,
+  [i IN range(0, length(r.p) - 1) |
+    {type: type(relationships(r.p)[i]), outgoing: startNode(relationships(r.p)[i]) = nodes(r.p)[i]}] AS path`;
+}
+
+/** Neo4j reads of the customer–customer graph beyond direct family. */
+export class RelationshipGraph {
+  constructor(private readonly graph: GraphDb) {}
+
+  /** Customers within `depth` hops over `types` of each given customer, in one round trip. */
+  async listRelated(
+    customerIds: readonly string[],
+    types: readonly RelationshipType[],
+    depth: number,
+    name = 'relationship.listRelated',
+  ): Promise<RelatedRecord[]> {
+    const statement = relatedStatement([...new Set(types)].sort(), depth);
+    const result = await this.graph.read(name, (tx) => tx.run(statement, { customerIds }));
+    return result.records.map((record) => ({
+      customerId: record.get('customerId') as string,
+      relatedId: record.get('relatedId') as string,
+      path: record.get('path') as HopRecord[],
+    }));
+  }
+
+  /** Each customer's household members (themselves excluded), in one round trip. */
+  async listHouseholds(customerIds: readonly string[]): Promise<RelatedRecord[]> {
+    return this.listRelated(
+      customerIds,
+      HOUSEHOLD_TYPES,
+      MAX_RELATIONSHIP_DEPTH,
+      'relationship.listHouseholds',
+    );
+  }
+}
