@@ -16,6 +16,7 @@ import { createContext, createServices, type GraphQLContext } from './context.js
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
+import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
@@ -47,7 +48,12 @@ export interface AppDeps {
 export async function createApp({ config, logger, backends }: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
   const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
-  const services = createServices(backends, relay, { batchMaxSize: config.batchMaxSize });
+  const services = createServices(
+    backends,
+    relay,
+    { batchMaxSize: config.batchMaxSize },
+    loaderTuning(config.dataLoader),
+  );
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({

@@ -51,6 +51,7 @@ const Env = z.object({
   BATCH_MAX_SIZE: positiveInt(1_000),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COST: positiveInt(20_000),
+  DATALOADER: z.enum(['on', 'off']).default('on'),
 
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: positiveInt(10),
@@ -90,6 +91,8 @@ export interface Config {
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
   readonly batchMaxSize: number;
+  /** Per-request batching and caching of store reads; off only to measure what it saves. */
+  readonly dataLoader: boolean;
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';
   readonly postgres: {
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
+    dataLoader: e.DATALOADER === 'on',
     dataDir: path.resolve(e.C360_DATA_DIR),
     demoData: e.DEMO_DATA,
     postgres: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Backends } from './backends.js';
 import type { Postgres } from './datasources/postgres.js';
+import type { LoaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { ConsentStore } from './modules/consent/consent.store.js';
@@ -30,12 +31,15 @@ export interface Services {
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
   limits: { batchMaxSize: number };
+  /** Options of every per-request DataLoader (batching off only for benchmarks). */
+  loaderTuning: LoaderTuning;
 }
 
 export function createServices(
   backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub'>,
   relay: Services['relay'],
   limits: Services['limits'],
+  loaderTuning: LoaderTuning = {},
 ): Services {
   return {
     db: backends.postgres,
@@ -48,6 +52,7 @@ export function createServices(
     pubSub: backends.pubSub,
     relay,
     limits,
+    loaderTuning,
   };
 }
 
@@ -67,12 +72,16 @@ export interface GraphQLContext {
  * another.
  */
 function createLoaders(services: Services) {
+  const tuning = services.loaderTuning;
   return {
-    ...createCustomerLoaders({ customers: services.customers, graph: services.customerGraph }),
-    ...createIdentityLoaders(services.identities),
-    ...createEventLoaders(services.events),
-    ...createConsentLoaders(services.consents),
-    ...createRelationshipLoaders(services.relationshipGraph),
+    ...createCustomerLoaders(
+      { customers: services.customers, graph: services.customerGraph },
+      tuning,
+    ),
+    ...createIdentityLoaders(services.identities, tuning),
+    ...createEventLoaders(services.events, tuning),
+    ...createConsentLoaders(services.consents, tuning),
+    ...createRelationshipLoaders(services.relationshipGraph, tuning),
   };
 }
 

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 
+import type { LoaderTuning } from '../../lib/loader-tuning.js';
+
 import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
 import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { CustomerGraph, RelativeRecord } from './customer.graph.js';
@@ -19,7 +21,10 @@ export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
  * store however many customers a response holds. A store failure rejects only the loads of
  * that batch, with an error naming the store.
  */
-export function createCustomerLoaders(stores: { customers: CustomerStore; graph: CustomerGraph }) {
+export function createCustomerLoaders(
+  stores: { customers: CustomerStore; graph: CustomerGraph },
+  tuning: LoaderTuning,
+) {
   return {
     customerById: new DataLoader<string, Customer | null>(
       guardedBatch('postgres', async (ids) =>
@@ -27,7 +32,7 @@ export function createCustomerLoaders(stores: { customers: CustomerStore; graph:
           (r) => r?.customer ?? null,
         ),
       ),
-      { name: 'customerById' },
+      { ...tuning, name: 'customerById' },
     ),
     mergedIdsBySurvivorId: new DataLoader<string, string[]>(
       guardedBatch('postgres', async (ids) =>
@@ -37,17 +42,21 @@ export function createCustomerLoaders(stores: { customers: CustomerStore; graph:
           (r) => r.survivorId,
         ).map((rows) => rows.map((r) => r.mergedId)),
       ),
-      { name: 'mergedIdsBySurvivorId' },
+      { ...tuning, name: 'mergedIdsBySurvivorId' },
     ),
     relativesByCustomerId: new DataLoader<string, RelativeRecord[]>(
       guardedBatch('neo4j', async (ids) =>
         groupToKeys(ids, await stores.graph.listRelativesByCustomerIds(ids), (r) => r.customerId),
       ),
-      { name: 'relativesByCustomerId' },
+      { ...tuning, name: 'relativesByCustomerId' },
     ),
     similarByCustomerId: new DataLoader<SimilarKey, SimilarCustomerRow[], string>(
       guardedBatch('postgres', (keys) => loadSimilar(stores.customers, keys)),
-      { name: 'similarByCustomerId', cacheKeyFn: (key) => `${key.customerId}:${key.first}` },
+      {
+        ...tuning,
+        name: 'similarByCustomerId',
+        cacheKeyFn: (key) => `${key.customerId}:${key.first}`,
+      },
     ),
   };
 }

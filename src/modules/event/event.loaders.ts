@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 
+import type { LoaderTuning } from '../../lib/loader-tuning.js';
+
 import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { EventPageQuery, EventStore } from './event.store.js';
 import type { Event } from './event.type.js';
@@ -14,11 +16,11 @@ export type EventLoaders = ReturnType<typeof createEventLoaders>;
  * Per-request loaders of the event module. Keys asking for the same page shape (first, after,
  * filters) share one statement, whatever the number of customers.
  */
-export function createEventLoaders(store: EventStore) {
+export function createEventLoaders(store: EventStore, tuning: LoaderTuning) {
   return {
     eventPageByCustomerId: new DataLoader<EventPageKey, Event[], string>(
       guardedBatch('postgres', (keys) => loadPages(store, keys)),
-      { name: 'eventPageByCustomerId', cacheKeyFn: (key) => JSON.stringify(key) },
+      { ...tuning, name: 'eventPageByCustomerId', cacheKeyFn: (key) => JSON.stringify(key) },
     ),
   };
 }

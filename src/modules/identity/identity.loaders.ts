@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 
+import type { LoaderTuning } from '../../lib/loader-tuning.js';
+
 import { guardedBatch } from '../../lib/guarded-batch.js';
 import { groupToKeys } from '../../lib/align-to-keys.js';
 import type { CustomerIdentity, IdentityStore } from './identity.store.js';
@@ -7,13 +9,13 @@ import type { CustomerIdentity, IdentityStore } from './identity.store.js';
 export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;
 
 /** Per-request loaders of the identity module. */
-export function createIdentityLoaders(store: IdentityStore) {
+export function createIdentityLoaders(store: IdentityStore, tuning: LoaderTuning) {
   return {
     identitiesByCustomerId: new DataLoader<string, CustomerIdentity[]>(
       guardedBatch('postgres', async (ids) =>
         groupToKeys(ids, await store.listByCustomerIds(ids), (i) => i.customerId),
       ),
-      { name: 'identitiesByCustomerId' },
+      { ...tuning, name: 'identitiesByCustomerId' },
     ),
   };
 }

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 
+import type { LoaderTuning } from '../../lib/loader-tuning.js';
+
 import { groupToKeys } from '../../lib/align-to-keys.js';
 import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { RelationshipType } from '../customer/customer.graph.js';
@@ -16,17 +18,17 @@ export interface RelatedKey {
  * Per-request loaders for graph walks: one Neo4j round trip per distinct walk shape (types and
  * depth; in practice one per field) however many customers a response holds.
  */
-export function createRelationshipLoaders(graph: RelationshipGraph) {
+export function createRelationshipLoaders(graph: RelationshipGraph, tuning: LoaderTuning) {
   return {
     relatedByCustomerId: new DataLoader<RelatedKey, RelatedRecord[], string>(
       guardedBatch('neo4j', (keys) => loadRelated(graph, keys)),
-      { name: 'relatedByCustomerId', cacheKeyFn: keyOf },
+      { ...tuning, name: 'relatedByCustomerId', cacheKeyFn: keyOf },
     ),
     householdByCustomerId: new DataLoader<string, RelatedRecord[]>(
       guardedBatch('neo4j', async (ids) =>
         groupToKeys(ids, await graph.listHouseholds(ids), (r) => r.customerId),
       ),
-      { name: 'householdByCustomerId' },
+      { ...tuning, name: 'householdByCustomerId' },
     ),
   };
 }

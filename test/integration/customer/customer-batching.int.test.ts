@@ -42,7 +42,7 @@ describe('Query.customers (the 360 page)', () => {
     await gateway.stop();
   });
 
-  const countFor = async (first: number) => {
+  const countFor = async (first: number, target: TestApp = gateway) => {
     const postgres: string[] = [];
     const neo4j: string[] = [];
     const onStatement = (s: { name: string }) => {
@@ -51,18 +51,18 @@ describe('Query.customers (the 360 page)', () => {
       }
     };
     const onTransaction = (t: { name: string }) => neo4j.push(t.name);
-    gateway.backends.postgres.events.on('statement', onStatement);
-    gateway.backends.graph.events.on('transaction', onTransaction);
+    target.backends.postgres.events.on('statement', onStatement);
+    target.backends.graph.events.on('transaction', onTransaction);
     try {
-      const result = await execute(gateway.url, Customer360PageDocument, { first });
+      const result = await execute(target.url, Customer360PageDocument, { first });
       assert.equal(result.errors, undefined, JSON.stringify(result.errors));
       const customers = result.data!.customers.edges.map((edge) => edge.node);
       assert.equal(customers.length, first);
       assert.ok(customers.every((c) => c.events?.edges.length === 3 && c.identities.length === 1));
       assert.ok(customers.some((c) => c.family?.length === 1));
     } finally {
-      gateway.backends.postgres.events.off('statement', onStatement);
-      gateway.backends.graph.events.off('transaction', onTransaction);
+      target.backends.postgres.events.off('statement', onStatement);
+      target.backends.graph.events.off('transaction', onTransaction);
     }
     return { postgres: postgres.sort(), neo4j: neo4j.sort() };
   };
@@ -82,5 +82,24 @@ describe('Query.customers (the 360 page)', () => {
       'one graph read per graph field, whatever the page size',
     );
     assert.ok(five.postgres.length <= 9, five.postgres.join(', '));
+  });
+
+  it('costs round trips per customer with DATALOADER=off (the baseline the loaders beat)', async () => {
+    const unbatched = await createTestApp({
+      env: { DATALOADER: 'off' },
+      database: gateway.database,
+    });
+    try {
+      const five = await countFor(5, unbatched);
+      const fifty = await countFor(50, unbatched);
+
+      assert.ok(
+        fifty.postgres.length > 5 * five.postgres.length,
+        `${five.postgres.length} vs ${fifty.postgres.length}`,
+      );
+      assert.ok(fifty.neo4j.length > 5 * five.neo4j.length);
+    } finally {
+      await unbatched.stop();
+    }
   });
 });
