@@ -29,7 +29,7 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const WORKLOADS = {
   baseline: '{ __typename }',
   customer360:
-    '{ customers(first: 20) { id displayName traits family { relation customer { displayName } } similarCustomers(first: 5) { score customer { displayName } } } }',
+    '{ customers(first: 20) { edges { node { id displayName traits family { relation customer { displayName } } similarCustomers(first: 5) { score customer { displayName } } } } } }',
 };
 
 async function main(): Promise<void> {

@@ -50,7 +50,10 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
   const services = createServices(backends, relay, { batchMaxSize: config.batchMaxSize });
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
-  const armor = new ApolloArmor().protect();
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.http.maxDepth },
+    costLimit: { maxCost: config.http.maxCost },
+  }).protect();
   const wsServer = startWsServer({
     httpServer,
     path: GRAPHQL_PATH,

@@ -49,6 +49,8 @@ const Env = z.object({
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   BATCH_MAX_SIZE: positiveInt(1_000),
+  GRAPHQL_MAX_DEPTH: positiveInt(10),
+  GRAPHQL_MAX_COST: positiveInt(20_000),
 
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: positiveInt(10),
@@ -80,6 +82,10 @@ export interface Config {
     /** Sandbox landing page and introspection: on outside production, always off in it. */
     readonly exposeSchema: boolean;
     readonly shutdownTimeoutMs: number;
+    /** Deepest selection an operation may have (a Relay page of customers is 3 levels). */
+    readonly maxDepth: number;
+    /** graphql-armor's static cost estimate an operation may reach. */
+    readonly maxCost: number;
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -138,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       corsOrigins,
       exposeSchema: e.NODE_ENV !== 'production',
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
     },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,

@@ -52,7 +52,7 @@ describe('embedded defaults', () => {
 
       const result = await execute(url, RecentCustomersDocument, { first: 100 });
       assert.equal(result.errors, undefined);
-      const customers = result.data!.customers;
+      const customers = result.data!.customers.edges.map((edge) => edge.node);
       assert.ok(customers.length >= 30, `demo customers: ${customers.length}`);
       assert.ok(customers.some((c) => c.family!.some((r) => r.relation === 'SPOUSE')));
       assert.ok(customers.every((c) => c.similarCustomers!.length === 3));
@@ -80,12 +80,13 @@ describe('embedded defaults', () => {
     const url = await gateway.ready;
     try {
       const result = await execute(url, RecentCustomersDocument, { first: 100 });
-      const names = result.data!.customers.map((c) => c.displayName);
+      const customers = result.data!.customers.edges.map((edge) => edge.node);
+      const names = customers.map((c) => c.displayName);
       assert.ok(
         names.includes('Renamed In Smoke Test'),
         'the change made before the restart is still there',
       );
-      assert.equal(new Set(result.data!.customers.map((c) => c.id)).size, names.length);
+      assert.equal(new Set(customers.map((c) => c.id)).size, names.length);
     } finally {
       await stop(gateway);
     }

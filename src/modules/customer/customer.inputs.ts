@@ -1,10 +1,30 @@
-import { IsEmail, IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsEmail,
+  IsOptional,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 
-@InputType({ description: 'A customer profile to create, or to update when `id` exists.' })
+import { IdentityInput, IdentityType } from '../identity/identity.type.js';
+
+/** More identifiers than this on one profile is a client bug, not a person. */
+export const MAX_IDENTITIES_PER_UPSERT = 20;
+
+@InputType({
+  description:
+    'A customer profile to create or replace. The customer is found by `id`, else by any of `identities`; if those identities belong to other customers, they are merged into this one (cause identity_conflict).',
+})
 export class UpsertCustomerInput {
-  @Field(() => ID, { nullable: true, description: 'Omit to create a new customer.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The customer to update (an id merged away resolves to its survivor). Omit to find the customer by `identities`, or to create one.',
+  })
   @IsOptional()
   @IsUUID()
   id!: string | null;
@@ -13,7 +33,10 @@ export class UpsertCustomerInput {
   @Length(1, 200)
   displayName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Primary e-mail address.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Primary e-mail address (contact detail; add an EMAIL identity to match on it).',
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(320)
@@ -21,7 +44,64 @@ export class UpsertCustomerInput {
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'Traits to store; `interests` (a list of strings) also feeds similarity search.',
+    description:
+      'Traits to store, replacing the previous ones; `interests` (a list of strings) also feeds similarity search.',
   })
   traits!: Record<string, unknown> | null;
+
+  @Field(() => [IdentityInput], {
+    nullable: true,
+    description: `Identifiers this customer is known by (at most ${MAX_IDENTITIES_PER_UPSERT}); values are normalised. Identities are only ever added here, never removed.`,
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_IDENTITIES_PER_UPSERT)
+  @ValidateNested({ each: true })
+  identities!: IdentityInput[] | null;
+}
+
+@InputType({
+  description:
+    'Which customers to list; every condition given must hold. Segment filters arrive with segments.',
+})
+export class CustomerFilter {
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz.',
+  })
+  traits!: Record<string, unknown> | null;
+
+  @Field(() => IdentityInput, {
+    nullable: true,
+    description: 'Only the customer holding this identifier (normalised like any identity).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  identity!: IdentityInput | null;
+
+  @Field(() => IdentityType, {
+    nullable: true,
+    description: 'Only customers with at least one identifier of this kind (e.g. known by EMAIL).',
+  })
+  hasIdentityType!: IdentityType | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Display name contains this text (case-insensitive), 1 to 200 characters.',
+  })
+  @IsOptional()
+  @Length(1, 200)
+  nameContains!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Created at or after this time.' })
+  createdFrom!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Created before this time.' })
+  createdTo!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Changed at or after this time.' })
+  updatedFrom!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Changed before this time.' })
+  updatedTo!: Date | null;
 }

@@ -12,12 +12,23 @@ import {
 } from 'type-graphql';
 
 import { clearLoaders, type GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
-import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
-import { UpsertCustomerInput } from './customer.inputs.js';
-import { upsertCustomer } from './customer.service.js';
-import { Customer, CustomerUpdated, Relative, SimilarCustomer } from './customer.type.js';
+import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
+import { normalizeIdentity } from '../identity/identity.normalize.js';
+import type { IdentityKey } from '../identity/identity.store.js';
+import { upsertCustomer, upsertCustomers } from './customer.service.js';
+import {
+  Customer,
+  CustomerConnection,
+  CustomerOrder,
+  CustomerUpdated,
+  Relative,
+  SimilarCustomer,
+} from './customer.type.js';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -29,17 +40,42 @@ export class CustomerResolver {
     return ctx.loaders.customerById.load(assertUuid(id, 'id'));
   }
 
-  @Query(() => [Customer], { description: 'The most recently created customers, newest first.' })
+  @Query(() => CustomerConnection, {
+    description:
+      'Customers matching `filter`, a page at a time (Relay cursor connection), newest first by `orderBy`.',
+  })
   async customers(
-    @Arg('first', () => Int, { defaultValue: 10, description: 'How many, 1 to 100.' })
+    @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers.' })
+    filter: CustomerFilter | null,
+    @Arg('first', () => Int, { defaultValue: 10, description: 'Page size, 1 to 100.' })
     first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
+    after: string | null,
+    @Arg('orderBy', () => CustomerOrder, {
+      defaultValue: CustomerOrder.CREATED_DESC,
+      description: 'Newest created, or most recently changed, first.',
+    })
+    orderBy: CustomerOrder,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<Customer[]> {
-    const customers = await ctx.services.customers
-      .listRecent(assertPageSize(first))
+  ): Promise<CustomerConnection> {
+    const rows = await ctx.services.customers
+      .listPage({
+        ...toListConditions(filter),
+        order: orderBy,
+        after: parseAfter(after, orderBy),
+        limit: assertPageSize(first) + 1,
+      })
       .catch(rethrowFrom('postgres'));
-    customers.forEach((customer) => ctx.loaders.customerById.prime(customer.id, customer));
-    return customers;
+    const page = rows.slice(0, first);
+    page.forEach(({ customer }) => ctx.loaders.customerById.prime(customer.id, customer));
+    const edges = page.map(({ customer, cursorKey }) => ({
+      cursor: encodeCursor([orderBy, ...cursorKey]),
+      node: customer,
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
   @FieldResolver(() => [Relative], {
@@ -79,6 +115,22 @@ export class CustomerResolver {
     return upsertCustomer(ctx.services, input).catch(rethrowFrom('postgres'));
   }
 
+  @Mutation(() => BulkUpsertResult, {
+    description:
+      'Creates or replaces up to BATCH_MAX_SIZE profiles (default 1,000) with one result per item; a rejected item is never half-written and never affects the others.',
+  })
+  async upsertCustomers(
+    // Validated per item by the service, so one bad profile is reported, not fatal to the batch.
+    @Arg('input', () => [UpsertCustomerInput], { validate: false }) input: UpsertCustomerInput[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BulkUpsertResult> {
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
+    const results = await upsertCustomers(ctx.services, input, ctx.logger).catch(
+      rethrowFrom('postgres'),
+    );
+    return toBulkUpsertResult(results);
+  }
+
   @Subscription(() => CustomerUpdated, {
     topics: Topic.CustomerUpdated,
     filter: ({
@@ -99,4 +151,53 @@ export class CustomerResolver {
     clearLoaders(ctx);
     return { customerId: payload.customerId, updatedAt: new Date(payload.updatedAt) };
   }
+}
+
+function toListConditions(filter: CustomerFilter | null) {
+  let identity: IdentityKey | null = null;
+  if (filter?.identity) {
+    const normalized = normalizeIdentity(filter.identity.type, filter.identity.value);
+    if (!normalized.ok) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, normalized.reason, {
+        extensions: { argument: 'filter.identity.value' },
+      });
+    }
+    identity = { type: filter.identity.type, value: normalized.value };
+  }
+  return {
+    traits: filter?.traits ?? null,
+    identity,
+    hasIdentityType: filter?.hasIdentityType ?? null,
+    nameContains: filter?.nameContains ?? null,
+    createdFrom: filter?.createdFrom ?? null,
+    createdTo: filter?.createdTo ?? null,
+    updatedFrom: filter?.updatedFrom ?? null,
+    updatedTo: filter?.updatedTo ?? null,
+  };
+}
+
+/** A cursor is only valid for the order it was made in. */
+function parseAfter(
+  after: string | null | undefined,
+  order: CustomerOrder,
+): { orderUs: string; id: string } | null {
+  if (after === null || after === undefined) {
+    return null;
+  }
+  const parts = decodeCursor(after);
+  if (
+    parts?.length !== 3 ||
+    parts[0] !== order ||
+    typeof parts[1] !== 'string' ||
+    !/^-?\d+$/.test(parts[1]) ||
+    typeof parts[2] !== 'string' ||
+    !UUID_PATTERN.test(parts[2])
+  ) {
+    throw new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      'after is not a cursor from this connection and order',
+      { extensions: { argument: 'after' } },
+    );
+  }
+  return { orderUs: parts[1], id: parts[2] };
 }

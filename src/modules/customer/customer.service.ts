@@ -1,51 +1,211 @@
-import { ErrorCode, GatewayError } from '../../errors.js';
-import { embedTerms } from '../../lib/hashed-embedding.js';
-import { OutboxStore } from '../../outbox/outbox.store.js';
 import type { Services } from '../../context.js';
+import type { Queryable } from '../../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { embedTerms } from '../../lib/hashed-embedding.js';
+import { inSavepoint } from '../../lib/savepoint.js';
+import { validationFailure } from '../../lib/validation.js';
+import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
+import { type ItemError, type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
+import { normalizeIdentity } from '../identity/identity.normalize.js';
+import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
+import { MergeStore } from '../identity/merge.store.js';
+import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
 
+/** An item that passed validation, ready to be written. */
+interface PreparedCustomer {
+  index: number;
+  input: UpsertCustomerInput;
+  identities: IdentityKey[];
+  interests: string[];
+}
+
+/** A rejected item carries the error a single upsert would throw. */
+class ItemRejected extends Error {
+  constructor(readonly error: ItemError) {
+    super(error.message);
+  }
+}
+
 /**
- * Stores a profile with its embedding, and the outbox message that brings the graph in line,
- * in one transaction; then tells subscribers. Nothing is published before PostgreSQL
- * acknowledged the write, and Neo4j follows through the relay even if it is down right now.
+ * Stores one profile; see {@link upsertCustomers} for how the customer is found.
  *
- * @throws GatewayError BAD_USER_INPUT when `traits.interests` is not a list of strings.
+ * @throws GatewayError BAD_USER_INPUT (malformed input), SUPPRESSED (an identity of an erased
+ * customer); nothing is written then.
  */
 export async function upsertCustomer(
   services: Services,
   input: UpsertCustomerInput,
 ): Promise<Customer> {
-  const traits = input.traits ?? {};
-  const interests = traits['interests'] ?? [];
-  if (!Array.isArray(interests) || !interests.every((item) => typeof item === 'string')) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'traits.interests must be a list of strings', {
-      extensions: { argument: 'input.traits.interests' },
-    });
+  const prepared = prepareCustomer(input, 0);
+  if ('code' in prepared) {
+    throw new GatewayError(prepared.code as ErrorCode, prepared.message);
   }
-  const customer = await services.db.withTransaction(async (tx) => {
-    const saved = await new CustomerStore(tx).upsert({
-      id: input.id ?? null,
-      displayName: input.displayName,
-      email: input.email ?? null,
-      traits,
-      embedding: embedTerms(interests as string[]),
+  const saved = await services.db
+    .withTransaction(async (tx) => {
+      await new IdentityStore(tx).lockForResolution(prepared.identities);
+      return writeCustomer(tx, prepared);
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ItemRejected) {
+        throw new GatewayError(error.error.code as ErrorCode, error.error.message);
+      }
+      throw error;
     });
-    await new OutboxStore(tx).add([
-      {
-        topic: 'graph.customer.upserted',
-        payload: { id: saved.id, displayName: saved.displayName },
-      },
-    ]);
-    return saved;
+  announce(services, [saved.customer]);
+  return saved.customer;
+}
+
+/**
+ * Stores profiles with their embeddings and identities, and the outbox messages that bring the
+ * graph in line, in one transaction with a savepoint per item: a rejected item is rolled back
+ * alone and reported, never half-written. Subscribers hear of a change only after commit.
+ *
+ * Each item lands on the customer with its `id` (a merged id resolves to its survivor), else on
+ * the oldest customer owning one of its identities, else on a new customer. Every other owner
+ * of those identities is merged into it (cause `identity_conflict`): one person, one profile.
+ * Identity locks are taken up front in one sorted order, so concurrent upserts of one identity
+ * never create two customers.
+ */
+export async function upsertCustomers(
+  services: Services,
+  inputs: readonly UpsertCustomerInput[],
+  logger: Logger,
+): Promise<UpsertItemResult[]> {
+  const results: UpsertItemResult[] = inputs.map((_, index) => ({
+    index,
+    status: UpsertStatus.REJECTED,
+    id: null,
+    error: null,
+  }));
+  const prepared: PreparedCustomer[] = [];
+  inputs.forEach((input, index) => {
+    const outcome = prepareCustomer(input, index);
+    if ('code' in outcome) {
+      results[index]!.error = outcome;
+    } else {
+      prepared.push(outcome);
+    }
   });
+  if (prepared.length === 0) {
+    return results;
+  }
+  const saved = await services.db.withTransaction(async (tx) => {
+    await new IdentityStore(tx).lockForResolution(prepared.flatMap((p) => p.identities));
+    const stored: Customer[] = [];
+    for (const item of prepared) {
+      try {
+        const outcome = await inSavepoint(tx, () => writeCustomer(tx, item));
+        Object.assign(results[item.index]!, {
+          status: outcome.created ? UpsertStatus.CREATED : UpsertStatus.UPDATED,
+          id: outcome.customer.id,
+        });
+        stored.push(outcome.customer);
+      } catch (error) {
+        results[item.index]!.error = rejection(error, item.index, logger);
+      }
+    }
+    return stored;
+  });
+  announce(services, saved);
+  return results;
+}
+
+/** What to report for an item that failed; an unexpected failure is logged, not shown. */
+function rejection(error: unknown, index: number, logger: Logger): ItemError {
+  if (error instanceof ItemRejected) {
+    return error.error;
+  }
+  logger.error({ err: error, index }, 'customer not stored');
+  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'the customer could not be stored' };
+}
+
+function prepareCustomer(input: UpsertCustomerInput, index: number): PreparedCustomer | ItemError {
+  const invalid = validationFailure(input);
+  if (invalid !== null) {
+    return { code: ErrorCode.BAD_USER_INPUT, message: invalid };
+  }
+  const interests = input.traits?.['interests'] ?? [];
+  if (!Array.isArray(interests) || !interests.every((item) => typeof item === 'string')) {
+    return {
+      code: ErrorCode.BAD_USER_INPUT,
+      message: 'traits.interests must be a list of strings',
+    };
+  }
+  const identities: IdentityKey[] = [];
+  for (const identity of input.identities ?? []) {
+    const normalized = normalizeIdentity(identity.type, identity.value);
+    if (!normalized.ok) {
+      return { code: ErrorCode.BAD_USER_INPUT, message: `identities: ${normalized.reason}` };
+    }
+    identities.push({ type: identity.type, value: normalized.value });
+  }
+  return { index, input, identities, interests: interests as string[] };
+}
+
+async function writeCustomer(
+  tx: Queryable,
+  item: PreparedCustomer,
+): Promise<{ customer: Customer; created: boolean }> {
+  const customers = new CustomerStore(tx);
+  const identities = new IdentityStore(tx);
+  const suppressions = new SuppressionStore(tx);
+  for (const identity of item.identities) {
+    if (await suppressions.isSuppressed(identity)) {
+      throw new ItemRejected({
+        code: ErrorCode.SUPPRESSED,
+        message: `the ${identity.type} identity belongs to an erased customer and cannot be used again`,
+      });
+    }
+  }
+  const owners = await identities.findOwners(item.identities);
+  const ownerIds = [...new Set(owners.values())];
+  const targetId =
+    item.input.id != null
+      ? await customers.survivorOf(item.input.id.toLowerCase())
+      : await customers.oldestOf(ownerIds);
+  const saved = await customers.upsert({
+    id: targetId,
+    displayName: item.input.displayName,
+    email: item.input.email ?? null,
+    traits: item.input.traits ?? {},
+    embedding: embedTerms(item.interests),
+  });
+  const survivorId = saved.customer.id;
+  const outbox: OutboxMessage[] = [];
+  const mergedIds = ownerIds.filter((id) => id !== survivorId);
+  for (const ownerId of mergedIds) {
+    await new MergeStore(tx).merge(ownerId, survivorId, 'identity_conflict');
+    outbox.push({ topic: 'graph.customer.merged', payload: { mergedId: ownerId, survivorId } });
+  }
+  for (const identity of item.identities) {
+    if (!owners.has(`${identity.type}:${identity.value}`)) {
+      await identities.attach(identity, survivorId);
+    }
+  }
+  outbox.push({
+    topic: 'graph.customer.upserted',
+    payload: { id: survivorId, displayName: saved.customer.displayName },
+  });
+  await new OutboxStore(tx).add(outbox);
+  // Merged traits may have joined the profile; return what is stored now.
+  const [customer] = mergedIds.length > 0 ? await customers.findByIds([survivorId]) : [];
+  return { customer: customer ?? saved.customer, created: saved.created };
+}
+
+/** After commit: wake the relay and tell subscribers, once per customer. */
+function announce(services: Services, customers: readonly Customer[]): void {
   services.relay.wake();
-  const payload: CustomerUpdatedPayload = {
-    customerId: customer.id,
-    updatedAt: customer.updatedAt.toISOString(),
-  };
-  services.pubSub.publish(Topic.CustomerUpdated, payload);
-  return customer;
+  const latest = new Map(customers.map((customer) => [customer.id, customer]));
+  for (const customer of latest.values()) {
+    const payload: CustomerUpdatedPayload = {
+      customerId: customer.id,
+      updatedAt: customer.updatedAt.toISOString(),
+    };
+    services.pubSub.publish(Topic.CustomerUpdated, payload);
+  }
 }

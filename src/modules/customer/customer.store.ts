@@ -2,6 +2,7 @@ import pgvector from 'pgvector';
 
 import type { Queryable } from '../../datasources/postgres.js';
 import { HASHED_EMBEDDING_MODEL } from '../../lib/hashed-embedding.js';
+import type { IdentityKey } from '../identity/identity.store.js';
 import type { Customer } from './customer.type.js';
 
 interface CustomerRow {
@@ -28,6 +29,30 @@ export interface CustomerWrite {
 }
 
 const COLUMNS = 'id, display_name, email, traits, created_at, updated_at';
+
+/** Sort columns by order; the only names that reach the listing statement. */
+const ORDER_COLUMNS = { CREATED_DESC: 'created_at', UPDATED_DESC: 'updated_at' } as const;
+
+export interface CustomerListQuery {
+  order: keyof typeof ORDER_COLUMNS;
+  traits: Record<string, unknown> | null;
+  identity: IdentityKey | null;
+  hasIdentityType: string | null;
+  nameContains: string | null;
+  createdFrom: Date | null;
+  createdTo: Date | null;
+  updatedFrom: Date | null;
+  updatedTo: Date | null;
+  /** Keyset position: customers strictly after this one in the order (time in µs, id). */
+  after: { orderUs: string; id: string } | null;
+  limit: number;
+}
+
+export interface ListedCustomer {
+  customer: Customer;
+  /** The order's time in µs since the epoch (a JS Date would drop the µs) and the id. */
+  cursorKey: [string, string];
+}
 
 /** PostgreSQL access for customer profiles and their embeddings. */
 export class CustomerStore {
@@ -73,14 +98,46 @@ export class CustomerStore {
     return rows.map((row) => ({ survivorId: row.survivor_id, mergedId: row.merged_id }));
   }
 
-  /** The newest customers first; a plain list until the Relay connection lands. */
-  async listRecent(limit: number): Promise<Customer[]> {
-    const { rows } = await this.db.query<CustomerRow>(
-      /* sql */ `/* customer.listRecent */
-      SELECT ${COLUMNS} FROM customers ORDER BY created_at DESC, id DESC LIMIT $1`,
-      [limit],
+  /**
+   * One page of customers matching every condition given, newest (by the order's time) first.
+   * One statement; the conditions not given fold away when PostgreSQL plans it.
+   */
+  async listPage(query: CustomerListQuery): Promise<ListedCustomer[]> {
+    const column = ORDER_COLUMNS[query.order];
+    const { rows } = await this.db.query<CustomerRow & { order_us: string }>(
+      /* sql */ `/* customer.listPage */
+      SELECT ${COLUMNS}, (extract(epoch FROM ${column}) * 1000000)::bigint::text AS order_us
+      FROM customers c
+      WHERE ($1::jsonb IS NULL OR c.traits @> $1::jsonb)
+        AND ($2::text IS NULL OR EXISTS (
+              SELECT 1 FROM identities i WHERE i.customer_id = c.id AND i.type = $2 AND i.value = $3))
+        AND ($4::text IS NULL OR EXISTS (
+              SELECT 1 FROM identities i WHERE i.customer_id = c.id AND i.type = $4))
+        AND ($5::text IS NULL OR c.display_name ILIKE '%' || $5 || '%')
+        AND ($6::timestamptz IS NULL OR c.created_at >= $6)
+        AND ($7::timestamptz IS NULL OR c.created_at < $7)
+        AND ($8::timestamptz IS NULL OR c.updated_at >= $8)
+        AND ($9::timestamptz IS NULL OR c.updated_at < $9)
+        AND ($10::bigint IS NULL
+             OR (c.${column}, c.id) < ('epoch'::timestamptz + $10::bigint * interval '1 microsecond', $11::uuid))
+      ORDER BY c.${column} DESC, c.id DESC
+      LIMIT $12`,
+      [
+        query.traits === null ? null : JSON.stringify(query.traits),
+        query.identity?.type ?? null,
+        query.identity?.value ?? null,
+        query.hasIdentityType,
+        query.nameContains === null ? null : escapeLike(query.nameContains),
+        query.createdFrom,
+        query.createdTo,
+        query.updatedFrom,
+        query.updatedTo,
+        query.after?.orderUs ?? null,
+        query.after?.id ?? null,
+        query.limit,
+      ],
     );
-    return rows.map(toCustomer);
+    return rows.map((row) => ({ customer: toCustomer(row), cursorKey: [row.order_us, row.id] }));
   }
 
   async count(): Promise<number> {
@@ -125,9 +182,13 @@ export class CustomerStore {
     }));
   }
 
-  /** Inserts or updates a profile and its embedding together; returns the stored profile. */
-  async upsert(write: CustomerWrite): Promise<Customer> {
-    const { rows } = await this.db.query<CustomerRow>(
+  /**
+   * Inserts or updates a profile and its embedding together.
+   *
+   * @returns the stored profile, and whether this call created it.
+   */
+  async upsert(write: CustomerWrite): Promise<{ customer: Customer; created: boolean }> {
+    const { rows } = await this.db.query<CustomerRow & { created: boolean }>(
       /* sql */ `/* customer.upsert */
       WITH saved AS (
         INSERT INTO customers (id, display_name, email, traits)
@@ -137,14 +198,14 @@ export class CustomerStore {
               email = EXCLUDED.email,
               traits = EXCLUDED.traits,
               updated_at = now()
-        RETURNING ${COLUMNS}
+        RETURNING ${COLUMNS}, xmax = 0 AS created
       ), embedded AS (
         INSERT INTO customer_embeddings (customer_id, model, embedding)
         SELECT id, $5, $6::vector FROM saved
         ON CONFLICT ON CONSTRAINT customer_embeddings_pkey DO UPDATE
           SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, updated_at = now()
       )
-      SELECT ${COLUMNS} FROM saved`,
+      SELECT ${COLUMNS}, created FROM saved`,
       [
         write.id,
         write.displayName,
@@ -154,8 +215,35 @@ export class CustomerStore {
         pgvector.toSql(write.embedding),
       ],
     );
-    return toCustomer(rows[0]!);
+    return { customer: toCustomer(rows[0]!), created: rows[0]!.created };
   }
+
+  /**
+   * The id a write to `id` should land on: the survivor when `id` was merged away, else `id`
+   * itself (which may not exist yet: upserts create customers with the id they are given).
+   */
+  async survivorOf(id: string): Promise<string> {
+    const { rows } = await this.db.query<{ survivor_id: string }>(
+      `/* customer.survivorOf */ SELECT survivor_id FROM customer_merges WHERE merged_id = $1`,
+      [id],
+    );
+    return rows[0]?.survivor_id ?? id;
+  }
+
+  /** Of the given customers, the one created first (ties by id), or null when none exist. */
+  async oldestOf(ids: readonly string[]): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>(
+      /* sql */ `/* customer.oldestOf */
+      SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY created_at, id LIMIT 1`,
+      [ids],
+    );
+    return rows[0]?.id ?? null;
+  }
+}
+
+/** `%` and `_` in a search text mean themselves, not wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function toCustomer(row: CustomerRow): Customer {

@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../common/node.type.js';
+import { PageInfo } from '../common/page-info.type.js';
 
 @ObjectType({
   implements: Node,
@@ -66,4 +67,34 @@ export class CustomerUpdated {
 
   @Field(() => Date, { description: 'When the change was stored.' })
   updatedAt!: Date;
+}
+
+/** The order of a page of customers. */
+export enum CustomerOrder {
+  CREATED_DESC = 'CREATED_DESC',
+  UPDATED_DESC = 'UPDATED_DESC',
+}
+
+registerEnumType(CustomerOrder, {
+  name: 'CustomerOrder',
+  description:
+    'CREATED_DESC: newest profiles first. UPDATED_DESC: most recently changed first (for syncing changes).',
+});
+
+@ObjectType({ description: 'A customer and its cursor.' })
+export class CustomerEdge {
+  @Field(() => String, { description: 'Pass as `after` to continue after this customer.' })
+  cursor!: string;
+
+  @Field(() => Customer, { description: 'The customer.' })
+  node!: Customer;
+}
+
+@ObjectType({ description: 'A page of customers (Relay cursor connection).' })
+export class CustomerConnection {
+  @Field(() => [CustomerEdge], { description: 'The customers of this page.' })
+  edges!: CustomerEdge[];
+
+  @Field(() => PageInfo, { description: 'Whether more customers follow.' })
+  pageInfo!: PageInfo;
 }

@@ -47,6 +47,17 @@ export class IdentityStore {
     return rows[0]?.customer_id ?? null;
   }
 
+  /** The owner of each given identity that has one, keyed `type:value`; one statement. */
+  async findOwners(identities: readonly IdentityKey[]): Promise<Map<string, string>> {
+    const { rows } = await this.db.query<{ type: string; value: string; customer_id: string }>(
+      /* sql */ `/* identity.findOwners */
+      SELECT i.type, i.value, i.customer_id
+      FROM identities i JOIN unnest($1::text[], $2::text[]) AS k(t, v) ON i.type = k.t AND i.value = k.v`,
+      [identities.map((i) => i.type), identities.map((i) => i.value)],
+    );
+    return new Map(rows.map((row) => [`${row.type}:${row.value}`, row.customer_id]));
+  }
+
   /** Gives `customerId` an identity nobody holds; call under {@link lockForResolution}. */
   async attach(identity: IdentityKey, customerId: string): Promise<void> {
     await this.db.query(

@@ -76,7 +76,7 @@ describe('HTTP surface', () => {
 
   it('rejects a query nested deeper than the limit', async () => {
     const deep =
-      '{ customers(first: 1) { family { customer { family { customer { family { customer { family { customer { id } } } } } } } } } }';
+      '{ customers(first: 1) { edges { node { family { customer { family { customer { family { customer { family { customer { id } } } } } } } } } } } }';
     const response = await fetch(dev.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

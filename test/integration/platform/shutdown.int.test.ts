@@ -10,7 +10,7 @@ import { TEST_SERVICES } from '../../support/services.js';
 
 const QUERY = JSON.stringify({
   query:
-    '{ customers(first: 20) { id displayName family { relation } similarCustomers(first: 5) { score } } }',
+    '{ customers(first: 20) { edges { node { id displayName family { relation } similarCustomers(first: 5) { score } } } } }',
 });
 
 describe('SIGTERM', () => {
