@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
-import { assertUuid } from '../../lib/ids.js';
+import { rethrowFrom } from '../../errors.js';
+import { assertBatchSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { LinkRelationshipInput } from './relationship.inputs.js';
 import { changeRelationship, linkRelationships } from './relationship.service.js';
@@ -28,14 +28,7 @@ export class RelationshipResolver {
     @Arg('input', () => [LinkRelationshipInput]) input: LinkRelationshipInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    const max = ctx.services.limits.batchMaxSize;
-    if (input.length === 0 || input.length > max) {
-      throw new GatewayError(
-        ErrorCode.BAD_USER_INPUT,
-        `input must hold 1 to ${max} items, got ${input.length}`,
-        { extensions: { argument: 'input', max } },
-      );
-    }
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
     const results = await linkRelationships(ctx.services, input, ctx.logger).catch(
       rethrowFrom('postgres'),
     );

@@ -1,6 +1,7 @@
 import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
@@ -48,8 +49,6 @@ export async function changeRelationship(
   return change;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Records many links at once, each as its own outbox message, and says per item what happened:
  * CREATED once PostgreSQL holds the link (linking an existing relationship again is harmless),
@@ -94,7 +93,7 @@ function malformedIdError(input: LinkRelationshipInput): UpsertItemResult['error
     ['fromId', input.fromId],
     ['toId', input.toId],
   ] as const) {
-    if (!UUID.test(id)) {
+    if (!UUID_PATTERN.test(id)) {
       return {
         code: ErrorCode.BAD_USER_INPUT,
         message: `${field} must be a UUID, got "${id.slice(0, 64)}"`,
