@@ -135,11 +135,12 @@ class ImportRun {
     let batch = emptyBatch();
     let rowsRead = 0;
     for await (const row of readRows(this.options.file, this.options.format)) {
-      progress.update(row.bytes, rowsRead);
       if (row.line <= this.skipThroughLine) {
+        progress.update(row.bytes, rowsRead);
         continue;
       }
       rowsRead += 1;
+      progress.update(row.bytes, rowsRead);
       this.add(batch, row);
       if (batch.items.length >= this.options.batchSize) {
         await this.dispatch(batch);
