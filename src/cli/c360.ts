@@ -17,6 +17,7 @@ import {
 import { createLogger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
+import { registerImportCommand } from './import.command.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
 
@@ -91,6 +92,8 @@ neo4j
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+
+registerImportCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

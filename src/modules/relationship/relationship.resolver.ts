@@ -2,8 +2,10 @@ import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
-import { assertUuid } from '../../lib/ids.js';
-import { changeRelationship } from './relationship.service.js';
+import { assertBatchSize, assertUuid } from '../../lib/ids.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { LinkRelationshipInput } from './relationship.inputs.js';
+import { changeRelationship, linkRelationships } from './relationship.service.js';
 import { Relationship, RelationshipChange } from './relationship.type.js';
 
 @Resolver()
@@ -16,6 +18,21 @@ export class RelationshipResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<RelationshipChange> {
     return this.change(ctx, { fromId, toId, type }, 'linked');
+  }
+
+  @Mutation(() => BulkUpsertResult, {
+    description:
+      'Relates up to BATCH_MAX_SIZE pairs of customers (default 1,000), idempotently, with one result per item: CREATED once accepted (relating an existing pair again changes nothing), or REJECTED (NOT_FOUND for an unknown customer, BAD_USER_INPUT for a malformed id or a customer related to itself). Results carry no id: a relationship has none of its own.',
+  })
+  async linkRelationships(
+    @Arg('input', () => [LinkRelationshipInput]) input: LinkRelationshipInput[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BulkUpsertResult> {
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
+    const results = await linkRelationships(ctx.services, input, ctx.logger).catch(
+      rethrowFrom('postgres'),
+    );
+    return toBulkUpsertResult(results);
   }
 
   @Mutation(() => RelationshipChange, {

@@ -1,0 +1,50 @@
+import { EventType } from '../../modules/event/event.type.js';
+import {
+  identityCells,
+  identityOf,
+  type JsonRecord,
+  nestCells,
+  optionalDateTime,
+  optionalObject,
+  optionalText,
+  requiredEnumName,
+  requiredText,
+  RowError,
+} from '../import.fields.js';
+import type { ImportKind } from '../import.kind.js';
+
+const EVENT_TYPE_NAMES = Object.keys(EventType);
+
+/** Events -> `trackBatch`, idempotent by `messageId`. */
+export const eventsKind: ImportKind = {
+  name: 'events',
+  field: 'trackBatch',
+  document: `mutation Import($input: [TrackEventInput!]!) {
+  trackBatch(events: $input) { results { index status error { code message } } }
+}`,
+  fromJson: toTrackEventInput,
+  fromCsv: (cells) => {
+    const record = nestCells(cells, ['messageId', 'type', 'name', 'occurredAt'], ['properties']);
+    const identities = identityCells(cells);
+    if (identities.length > 1) {
+      throw new RowError(
+        `an event names one identity; this row has ${identities.map((i) => i.type.toLowerCase()).join(' and ')}`,
+      );
+    }
+    return toTrackEventInput({ ...record, identity: identities[0] });
+  },
+};
+
+function toTrackEventInput(record: JsonRecord) {
+  if (record['identity'] === undefined || record['identity'] === null) {
+    throw new RowError('identity is required');
+  }
+  return {
+    messageId: requiredText(record, 'messageId', 128),
+    identity: identityOf(record['identity'], 'identity'),
+    type: requiredEnumName(record, 'type', EVENT_TYPE_NAMES),
+    name: optionalText(record, 'name', 200),
+    properties: optionalObject(record, 'properties'),
+    occurredAt: optionalDateTime(record, 'occurredAt'),
+  };
+}
