@@ -65,6 +65,9 @@ const Env = z.object({
 
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
+
+  API_KEY_CACHE_TTL_MS: positiveInt(30_000),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -80,6 +83,15 @@ export interface Config {
     /** Sandbox landing page and introspection: on outside production, always off in it. */
     readonly exposeSchema: boolean;
     readonly shutdownTimeoutMs: number;
+    /** Operations one graphql-ws socket may run at once; the next one is refused. */
+    readonly wsMaxSubscriptionsPerSocket: number;
+  };
+  readonly access: {
+    /**
+     * How long a key lookup is cached (Redis, or in-process without REDIS_URL). Revoking
+     * through the gateway clears the entry at once; a CLI revoke without Redis waits this long.
+     */
+    readonly keyCacheTtlMs: number;
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -138,7 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       corsOrigins,
       exposeSchema: e.NODE_ENV !== 'production',
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
+    access: { keyCacheTtlMs: e.API_KEY_CACHE_TTL_MS },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataDir: path.resolve(e.C360_DATA_DIR),

@@ -7,6 +7,8 @@ import {
   RelativeResolver,
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
+import { AccessResolver } from './modules/access/access.resolver.js';
+import { applyAccessPolicy } from './modules/access/access.policy.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
@@ -17,10 +19,11 @@ import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /**
  * Builds the executable schema from the decorated resolvers. Inputs are validated with
- * class-validator before any resolver runs.
+ * class-validator before any resolver runs. Access control (scopes, masking of personal
+ * fields) is applied to the built schema, so every resolver listed here is covered.
  */
-export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       CustomerResolver,
       IdentityResolver,
@@ -32,10 +35,12 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       SimilarCustomerResolver,
       CustomerUpdatedResolver,
       CustomerResolutionResolver,
+      AccessResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },
   });
+  return applyAccessPolicy(schema);
 }
 
 /** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real contract changes. */
