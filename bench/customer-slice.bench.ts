@@ -20,8 +20,10 @@ import autocannon from 'autocannon';
 import { createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
+import { createApiKeyService } from '../src/context.js';
 import { loadDemoDataIfEmpty } from '../src/demo/load-demo-data.js';
 import { createSilentLogger } from '../src/logger.js';
+import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
@@ -47,14 +49,20 @@ async function main(): Promise<void> {
     await loadDemoDataIfEmpty(backends, logger);
     const app = await createApp({ config, logger, backends });
     const url = await app.listen();
+    // All scopes, as a trusted back office would use: the unmasked path, audit entries included.
+    const { key } = await createApiKeyService(backends, config.access.keyCacheTtlMs, logger).create(
+      'bench',
+      ALL_SCOPES,
+      { keyId: null, requestId: null, via: 'cli' },
+    );
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
     console.log(
       `load: ${CONNECTIONS} connections, ${DURATION_S} s per workload, after a 2 s warm-up\n`,
     );
     const results: Record<string, autocannon.Result> = {};
     for (const [name, query] of Object.entries(WORKLOADS)) {
-      await run(url, query, 2);
-      results[name] = await run(url, query, DURATION_S);
+      await run(url, key, query, 2);
+      results[name] = await run(url, key, query, DURATION_S);
       const r = results[name]!;
       console.log(
         `${name.padEnd(12)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`,
@@ -72,11 +80,16 @@ async function main(): Promise<void> {
   }
 }
 
-function run(url: string, query: string, duration: number): Promise<autocannon.Result> {
+function run(
+  url: string,
+  key: string,
+  query: string,
+  duration: number,
+): Promise<autocannon.Result> {
   return autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query }),
     connections: CONNECTIONS,
     duration,

@@ -18,8 +18,10 @@ import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
 import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
+import { Access } from './modules/access/access.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
+import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -42,16 +44,27 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   backends: Backends;
+  /**
+   * The development key (embedded defaults only): preset as the Authorization header in
+   * Apollo Sandbox, so a newcomer's first query just works.
+   */
+  devKey?: string | null;
 }
 
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
-export async function createApp({ config, logger, backends }: AppDeps): Promise<App> {
+export async function createApp({
+  config,
+  logger,
+  backends,
+  devKey = null,
+}: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
   const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
   const services = createServices(
     backends,
     relay,
     { batchMaxSize: config.batchMaxSize },
+    { keyCacheTtlMs: config.access.keyCacheTtlMs, logger },
     loaderTuning(config.dataLoader),
   );
   const expressApp = express();
@@ -67,6 +80,7 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
     services,
     logger,
     validationRules: armor.validationRules,
+    maxOperationsPerSocket: config.http.wsMaxSubscriptionsPerSocket,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -90,8 +104,13 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
         }),
       ),
       drainWebSocketsPlugin(wsServer),
+      piiAuditPlugin(logger),
       config.http.exposeSchema
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            includeCookies: false,
+            ...(devKey ? { headers: { Authorization: `Bearer ${devKey}` } } : {}),
+          })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -121,7 +140,12 @@ export async function createApp({ config, logger, backends }: AppDeps): Promise<
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext(services, logger, requestIdOf(req.headers['x-request-id'])),
+        createContext(
+          services,
+          logger,
+          requestIdOf(req.headers['x-request-id']),
+          await Access.authenticate(services.apiKeys, req.headers.authorization),
+        ),
     }),
   );
 

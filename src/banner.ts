@@ -1,10 +1,12 @@
 import type { Config } from './config.js';
+import { devKeyFile } from './modules/access/dev-key.js';
 
 /** The human-readable lines a person starting c360 needs: where to click, what runs where. */
 export function printBanner(
   graphqlUrl: string,
   stores: Record<string, string>,
   config: Config,
+  devKey: string | null = null,
 ): void {
   const base = graphqlUrl.replace(/\/graphql$/, '');
   const lines = [
@@ -16,6 +18,12 @@ export function printBanner(
     `  Subscriptions:   ${graphqlUrl.replace(/^http/, 'ws')} (graphql-ws)`,
     `  Health:          ${base}/healthz   Readiness: ${base}/readyz`,
     ...Object.entries(stores).map(([name, backend]) => `  ${`${name}:`.padEnd(17)}${backend}`),
+    ...(devKey === null
+      ? []
+      : [
+          `  Dev API key:     all scopes, kept in ${devKeyFile(config.dataDir)}${config.http.exposeSchema ? ' (preset in Sandbox)' : ''}`,
+          `  Authorization: Bearer ${devKey}`,
+        ]),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -68,6 +68,9 @@ const Env = z.object({
 
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
+
+  API_KEY_CACHE_TTL_MS: positiveInt(30_000),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -87,6 +90,15 @@ export interface Config {
     readonly maxDepth: number;
     /** graphql-armor's static cost estimate an operation may reach. */
     readonly maxCost: number;
+    /** Operations one graphql-ws socket may run at once; the next one is refused. */
+    readonly wsMaxSubscriptionsPerSocket: number;
+  };
+  readonly access: {
+    /**
+     * How long a key lookup is cached (Redis, or in-process without REDIS_URL). Revoking
+     * through the gateway clears the entry at once; a CLI revoke without Redis waits this long.
+     */
+    readonly keyCacheTtlMs: number;
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -149,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
+      wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
+    access: { keyCacheTtlMs: e.API_KEY_CACHE_TTL_MS },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',

@@ -4,6 +4,10 @@ import type { Backends } from './backends.js';
 import type { Postgres } from './datasources/postgres.js';
 import type { LoaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
+import { Access } from './modules/access/access.js';
+import { MemoryKeyCache, RedisKeyCache } from './modules/access/api-key.cache.js';
+import { ApiKeyService } from './modules/access/api-key.service.js';
+import { AuditStore } from './modules/access/audit.store.js';
 import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { ConsentStore } from './modules/consent/consent.store.js';
 import { CustomerGraph } from './modules/customer/customer.graph.js';
@@ -31,14 +35,17 @@ export interface Services {
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
   limits: { batchMaxSize: number };
+  apiKeys: ApiKeyService;
+  audit: AuditStore;
   /** Options of every per-request DataLoader (batching off only for benchmarks). */
   loaderTuning: LoaderTuning;
 }
 
 export function createServices(
-  backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub'>,
+  backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub' | 'redis'>,
   relay: Services['relay'],
   limits: Services['limits'],
+  access: { keyCacheTtlMs: number; logger: Logger },
   loaderTuning: LoaderTuning = {},
 ): Services {
   return {
@@ -52,8 +59,25 @@ export function createServices(
     pubSub: backends.pubSub,
     relay,
     limits,
+    apiKeys: createApiKeyService(backends, access.keyCacheTtlMs, access.logger),
+    audit: new AuditStore(backends.postgres),
     loaderTuning,
   };
+}
+
+/**
+ * Key checks cached in Redis when there is one (shared, so a revoke is seen by every instance
+ * at once), else in this process.
+ */
+export function createApiKeyService(
+  backends: Pick<Backends, 'postgres' | 'redis'>,
+  keyCacheTtlMs: number,
+  logger: Logger,
+): ApiKeyService {
+  const cache = backends.redis
+    ? new RedisKeyCache(backends.redis.commands, keyCacheTtlMs, logger)
+    : new MemoryKeyCache(keyCacheTtlMs);
+  return new ApiKeyService(backends.postgres, cache, logger);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -64,6 +88,8 @@ export interface GraphQLContext {
   logger: Logger;
   services: Services;
   loaders: Loaders;
+  /** The caller's key and scopes, and the personal data this operation read unmasked. */
+  access: Access;
 }
 
 /**
@@ -89,8 +115,10 @@ export function createContext(
   services: Services,
   logger: Logger,
   requestId: string = randomUUID(),
+  access: Access = Access.anonymous(),
 ): GraphQLContext {
   return {
+    access,
     requestId,
     logger: logger.child({ requestId }),
     services,

@@ -4,7 +4,9 @@ import { createApp } from './app.js';
 import { BackendUnavailableError, startBackends } from './backends.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LauncherError } from './datasources/neo4j-launcher.js';
+import { createApiKeyService } from './context.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
+import { ensureDevKey } from './modules/access/dev-key.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { onShutdownSignal } from './shutdown.js';
@@ -21,9 +23,18 @@ async function main(): Promise<void> {
   if (config.demoData === 'auto') {
     await loadDemoDataIfEmpty(backends, logger);
   }
-  const app = await createApp({ config, logger, backends });
+  // Only the embedded database gets a development key: a configured one is managed with the CLI.
+  const devKey =
+    config.postgres.url === null
+      ? await ensureDevKey(
+          createApiKeyService(backends, config.access.keyCacheTtlMs, logger),
+          config.dataDir,
+          logger,
+        )
+      : null;
+  const app = await createApp({ config, logger, backends, devKey });
   stopSteps.unshift(() => app.stop());
-  printBanner(await app.listen(), backends.describe(), config);
+  printBanner(await app.listen(), backends.describe(), config, devKey);
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,8 @@ import {
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
 import { NodeResolver } from './modules/common/node.resolver.js';
+import { AccessResolver } from './modules/access/access.resolver.js';
+import { applyAccessPolicy } from './modules/access/access.policy.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
@@ -20,10 +22,11 @@ import type { GatewayPubSub } from './subscriptions/pubsub.js';
 
 /**
  * Builds the executable schema from the decorated resolvers. Inputs are validated with
- * class-validator before any resolver runs.
+ * class-validator before any resolver runs. Access control (scopes, masking of personal
+ * fields) is applied to the built schema, so every resolver listed here is covered.
  */
-export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       NodeResolver,
       CustomerResolver,
@@ -38,10 +41,12 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       CustomerResolutionResolver,
       CustomerRelationshipsResolver,
       RelatedCustomerResolver,
+      AccessResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },
   });
+  return applyAccessPolicy(schema);
 }
 
 /** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real contract changes. */

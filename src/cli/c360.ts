@@ -18,6 +18,7 @@ import { createLogger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
 import { registerImportCommand } from './import.command.js';
+import { KeysCommandError, registerKeysCommand } from './keys.command.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
 
@@ -94,10 +95,15 @@ neo4j
   });
 
 registerImportCommand(program);
+registerKeysCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(
-    error instanceof ConfigError || error instanceof LauncherError ? error.message : error,
+    error instanceof ConfigError ||
+      error instanceof LauncherError ||
+      error instanceof KeysCommandError
+      ? error.message
+      : error,
   );
-  process.exitCode = 1;
+  process.exitCode = error instanceof KeysCommandError ? error.exitCode : 1;
 });

@@ -1,11 +1,14 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 
 import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
-import { createContext, type Services } from '../context.js';
+import { createContext, type GraphQLContext, type Services } from '../context.js';
+import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { Access } from '../modules/access/access.js';
+import { auditPiiReads, PII_WITHHELD } from '../modules/access/pii-audit.js';
 
 /** Largest WebSocket frame accepted; a GraphQL operation is far smaller. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -18,11 +21,19 @@ export interface WsServerOptions {
   logger: Logger;
   /** The same limits HTTP operations get (depth, cost, aliases...), which graphql-ws would skip. */
   validationRules: readonly ValidationRule[];
+  /** Operations one socket may run at once; the next one gets an error, the socket stays. */
+  maxOperationsPerSocket: number;
 }
 
 /**
  * Serves graphql-ws on the HTTP server's own port and path. Each subscribe operation gets its
  * own context (and loaders). Returns the disposer that closes every socket with 1001.
+ *
+ * The key comes in the `connection_init` payload as `{ authorization: "Bearer <key>" }` (or,
+ * for clients that can set headers, the upgrade request's Authorization header). Without a
+ * valid key the socket is closed with 4403 Forbidden, graphql-ws's code for a refused
+ * connection. Each operation checks the key again, so a revoked key is refused on an open
+ * socket too.
  */
 export function startWsServer(options: WsServerOptions) {
   const wsServer = new WebSocketServer({
@@ -31,11 +42,61 @@ export function startWsServer(options: WsServerOptions) {
     maxPayload: MAX_FRAME_BYTES,
   });
   const rules = [...specifiedRules, ...options.validationRules];
+  const { apiKeys } = options.services;
+  const authorizationOf = (ctx: {
+    connectionParams?: Readonly<Record<string, unknown>> | undefined;
+    extra: { request: IncomingMessage };
+  }) => {
+    const params = ctx.connectionParams ?? {};
+    const fromParams = Object.entries(params).find(([k]) => k.toLowerCase() === 'authorization');
+    return typeof fromParams?.[1] === 'string'
+      ? fromParams[1]
+      : ctx.extra.request.headers.authorization;
+  };
   return useServer(
     {
       schema: options.schema,
       validate: (schema, document) => validate(schema, document, rules),
-      context: () => createContext(options.services, options.logger),
+      onConnect: async (ctx) => {
+        const access = await Access.authenticate(apiKeys, authorizationOf(ctx));
+        if (access.failure === 'unavailable') {
+          // graphql-ws closes with 4500: the client may retry, unlike after 4403.
+          throw new GatewayError(ErrorCode.POSTGRES_UNAVAILABLE, 'postgres is unavailable');
+        }
+        return access.viewer !== null;
+      },
+      onSubscribe: (ctx) => {
+        // graphql-ws has already registered this operation, so it counts itself.
+        if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerSocket) {
+          return [
+            new GatewayError(
+              ErrorCode.BAD_USER_INPUT,
+              `at most ${options.maxOperationsPerSocket} operations may run at once on one socket`,
+              { extensions: { limit: options.maxOperationsPerSocket } },
+            ),
+          ];
+        }
+        return undefined;
+      },
+      context: async (ctx) =>
+        createContext(
+          options.services,
+          options.logger,
+          undefined,
+          await Access.authenticate(apiKeys, authorizationOf(ctx)),
+        ),
+      onNext: async (_ctx, _id, payload, args) => {
+        try {
+          await auditPiiReads(
+            args.contextValue as GraphQLContext,
+            payload.operationName ?? args.operationName ?? null,
+          );
+          return undefined;
+        } catch (error) {
+          options.logger.error({ err: error }, 'pii read audit failed; result withheld');
+          return { data: null, errors: [PII_WITHHELD] };
+        }
+      },
       onError: (_ctx, _id, _payload, errors) => {
         options.logger.warn(
           { errors: errors.map((e) => e.message) },

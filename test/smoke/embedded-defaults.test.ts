@@ -20,6 +20,7 @@ import { type GatewayProcess, spawnGateway } from '../support/gateway-process.js
 describe('embedded defaults', () => {
   let dataDir: string;
   let env: Record<string, string>;
+  let firstKey: string;
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'c360-embedded-'));
@@ -49,6 +50,10 @@ describe('embedded defaults', () => {
       assert.match(gateway.stdout(), /postgres:\s+pglite /);
       assert.match(gateway.stdout(), /neo4j:\s+embedded-neo4j bolt:\/\/127\.0\.0\.1:/);
       assert.match(gateway.stdout(), /redis:\s+in-process fallback/);
+      firstKey = gateway.apiKey();
+      assert.match(firstKey, /^c360_[0-9a-f]{8}_[\w-]{43}$/, 'the banner prints a development key');
+      const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
+      assert.ok((await sandbox.text()).includes(firstKey), 'Sandbox starts with the key preset');
 
       const result = await execute(url, RecentCustomersDocument, { first: 100 });
       assert.equal(result.errors, undefined);
@@ -79,6 +84,7 @@ describe('embedded defaults', () => {
     const gateway = spawnGateway(env);
     const url = await gateway.ready;
     try {
+      assert.equal(gateway.apiKey(), firstKey, 'a restart prints the same development key');
       const result = await execute(url, RecentCustomersDocument, { first: 100 });
       const customers = result.data!.customers.edges.map((edge) => edge.node);
       const names = customers.map((c) => c.displayName);

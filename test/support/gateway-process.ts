@@ -1,6 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { Postgres } from '../../src/datasources/postgres.js';
+import { createSilentLogger } from '../../src/logger.js';
+import { ALL_SCOPES } from '../../src/modules/access/access.type.js';
+import { MemoryKeyCache } from '../../src/modules/access/api-key.cache.js';
+import { ApiKeyService } from '../../src/modules/access/api-key.service.js';
+import { setDefaultApiKey } from './graphql-client.js';
+
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 /** The gateway as a real operating-system process, as `npm start` runs it. */
@@ -8,8 +15,14 @@ export interface GatewayProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the GraphQL URL from the start-up banner. */
+  /**
+   * Resolves with the GraphQL URL from the start-up banner, once an all-scopes key is set as
+   * the URL's default for `execute` and `wsClient`: the development key the banner prints, or
+   * (with DATABASE_URL) one created in that database.
+   */
   ready: Promise<string>;
+  /** That key, once `ready` has resolved. */
+  apiKey(): string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
 }
@@ -38,7 +51,7 @@ export function spawnGateway(
       resolve(code);
     }),
   );
-  const ready = new Promise<string>((resolve, reject) => {
+  const announced = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`gateway not ready in ${readyTimeoutMs} ms:\n${out}\n${err}`)),
       readyTimeoutMs,
@@ -56,6 +69,53 @@ export function spawnGateway(
       reject(new Error(`gateway exited with ${code} before it was ready:\n${out}\n${err}`));
     });
   });
+  let apiKey: string | null = null;
+  const ready = announced.then(async (url) => {
+    apiKey = /Authorization: Bearer (\S+)/.exec(out)?.[1] ?? (await createKey(env['DATABASE_URL']));
+    setDefaultApiKey(url, apiKey);
+    void exited.then(() => setDefaultApiKey(url, null));
+    return url;
+  });
   ready.catch(() => undefined);
-  return { child, stdout: () => out, stderr: () => err, ready, exited };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    ready,
+    apiKey: () => {
+      if (apiKey === null) {
+        throw new Error('the gateway is not ready yet');
+      }
+      return apiKey;
+    },
+    exited,
+  };
+}
+
+/** An all-scopes key written straight into the gateway's database, as the CLI would. */
+async function createKey(databaseUrl: string | undefined): Promise<string> {
+  if (databaseUrl === undefined) {
+    throw new Error('the gateway printed no development key and has no DATABASE_URL');
+  }
+  const logger = createSilentLogger();
+  const postgres = new Postgres({
+    kind: 'postgresql',
+    connection: { connectionString: databaseUrl },
+    target: 'test',
+    poolMax: 1,
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs: 10_000,
+    logger,
+  });
+  try {
+    const service = new ApiKeyService(postgres, new MemoryKeyCache(1_000), logger);
+    const { key } = await service.create('test', ALL_SCOPES, {
+      keyId: null,
+      requestId: null,
+      via: 'cli',
+    });
+    return key;
+  } finally {
+    await postgres.close();
+  }
 }

@@ -3,27 +3,58 @@ import { type FormattedExecutionResult, print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** The key each gateway URL gets by default (set by the test app or gateway process). */
+const defaultKeys = new Map<string, string>();
+
+/** Makes `execute(url, ...)` and `wsClient(url)` send `key` unless told otherwise; null forgets. */
+export function setDefaultApiKey(url: string, key: string | null): void {
+  if (key === null) {
+    defaultKeys.delete(url);
+  } else {
+    defaultKeys.set(url, key);
+  }
+}
+
+export interface RequestOptions {
+  /** The API key to send; `null` sends none. Default: the key registered for the URL. */
+  apiKey?: string | null;
+}
+
+function keyFor(url: string, options: RequestOptions): string | null {
+  return options.apiKey === undefined ? (defaultKeys.get(url) ?? null) : options.apiKey;
+}
+
 /** Sends one operation over real HTTP, as any GraphQL client would. */
 export async function execute<TData, TVariables>(
   url: string,
   document: TypedDocumentNode<TData, TVariables>,
   variables?: TVariables,
+  options: RequestOptions = {},
 ): Promise<FormattedExecutionResult<TData>> {
+  const key = keyFor(url, options);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+    },
     body: JSON.stringify({ query: print(document), variables }),
   });
   return (await response.json()) as FormattedExecutionResult<TData>;
 }
 
-/** A graphql-ws client over a real WebSocket; close it with `dispose()`. */
-export function wsClient(httpUrl: string): Client {
+/**
+ * A graphql-ws client over a real WebSocket, sending the key in `connection_init`; close it
+ * with `dispose()`.
+ */
+export function wsClient(httpUrl: string, options: RequestOptions = {}): Client {
+  const key = keyFor(httpUrl, options);
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    ...(key === null ? {} : { connectionParams: { authorization: `Bearer ${key}` } }),
   });
 }
 

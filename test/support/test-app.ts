@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { type App, createApp } from '../../src/app.js';
 import { type Backends, startBackends } from '../../src/backends.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { createApiKeyService } from '../../src/context.js';
 import { createSilentLogger } from '../../src/logger.js';
+import { ALL_SCOPES } from '../../src/modules/access/access.type.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { setDefaultApiKey } from './graphql-client.js';
 import { TEST_SERVICES } from './services.js';
 
 export interface TestApp {
@@ -16,6 +19,8 @@ export interface TestApp {
   /** `http://127.0.0.1:<port>` */
   baseUrl: string;
   database: TestDatabase;
+  /** An all-scopes key, sent by default by `execute(url, ...)` and `wsClient(url)`. */
+  apiKey: string;
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await createApp({ config, logger, backends });
   const url = await app.listen();
   const { port } = app.httpServer.address() as AddressInfo;
+  // Straight through the store, as an operator's CLI would: the tests' own key is not under test.
+  const { key: apiKey } = await createApiKeyService(
+    backends,
+    config.access.keyCacheTtlMs,
+    logger,
+  ).create('test', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });
+  setDefaultApiKey(url, apiKey);
   return {
     app,
     backends,
@@ -55,7 +67,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     url,
     baseUrl: `http://127.0.0.1:${port}`,
     database,
+    apiKey,
     async stop() {
+      setDefaultApiKey(url, null);
       await app.stop();
       await backends.stop();
       if (!options.database) {

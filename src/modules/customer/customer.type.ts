@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { PersonalData } from '../access/access.policy.js';
 import { Node } from '../common/node.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 
@@ -11,13 +12,25 @@ export class Customer implements Node {
   @Field(() => ID, { description: 'Stable id (a UUID).' })
   id!: string;
 
-  @Field(() => String, { description: 'Name to show for this customer.' })
+  @PersonalData('text')
+  @Field(() => String, {
+    description: 'Name to show for this customer. Personal: `•••` without the read:pii scope.',
+  })
   displayName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Primary e-mail address, when known.' })
+  @PersonalData('email')
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Primary e-mail address, when known. Personal: without read:pii masked as `a•••@e•••.com`.',
+  })
   email!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Free-form traits (interests, plan, city, ...).' })
+  @PersonalData('traits')
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'Free-form traits (interests, plan, city, ...). Without read:pii the values of personal keys (name, firstName, lastName, email, phone, address, street, city, postalCode, zip, birthdate, ...) are masked as `•••` (e-mail as `a•••@e•••.com`).',
+  })
   traits!: Record<string, unknown>;
 
   @Field(() => Date, { description: 'When the profile was first stored.' })

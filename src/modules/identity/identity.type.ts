@@ -1,6 +1,8 @@
 import { Length } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
+import { PersonalData } from '../access/access.policy.js';
+
 /** The kinds of identifier c360 resolves to a customer. */
 export enum IdentityType {
   EMAIL = 'email',
@@ -24,7 +26,11 @@ export class Identity {
   @Field(() => IdentityType, { description: 'What kind of identifier this is.' })
   type!: IdentityType;
 
-  @Field(() => String, { description: 'The normalised value (lower-cased e-mail, E.164 phone).' })
+  @PersonalData('identity')
+  @Field(() => String, {
+    description:
+      'The normalised value (lower-cased e-mail, E.164 phone). Without the read:pii scope e-mails read `a•••@e•••.com` and phones `•••`; opaque ids stay readable.',
+  })
   value!: string;
 
   @Field(() => Date, { description: 'When c360 first saw this identifier.' })

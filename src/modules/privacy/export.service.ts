@@ -1,18 +1,21 @@
 import type { Services } from '../../context.js';
 import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { AuditAction } from '../access/access.type.js';
+import type { Actor } from '../access/api-key.service.js';
 import { ExportStore } from './export.store.js';
 
 /**
  * Everything c360 holds about one person, from every store: profile, identities, consent, all
  * events, merge history, embedding, and their relationships in the graph. An export is
  * complete or fails: if Neo4j cannot answer, the call fails with NEO4J_UNAVAILABLE rather than
- * hand over a partial file.
+ * hand over a partial file. Nor is it handed over unless its audit entry was written.
  *
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
 export async function exportCustomer(
   services: Services,
   requestedId: string,
+  actor: Actor,
 ): Promise<Record<string, unknown>> {
   const [resolved] = await services.customers
     .resolveByIds([requestedId])
@@ -34,6 +37,15 @@ export async function exportCustomer(
   const relationships = await services.customerGraph
     .listRelationships(customer.id)
     .catch(rethrowFrom('neo4j'));
+  await services.audit
+    .append({
+      action: AuditAction.CUSTOMER_EXPORTED,
+      keyId: actor.keyId,
+      subjectIds: [customer.id],
+      requestId: actor.requestId,
+      details: { requestedId },
+    })
+    .catch(rethrowFrom('postgres'));
   return {
     exportedAt: new Date().toISOString(),
     customer,

@@ -4,28 +4,35 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
+import { actorOf } from '../access/access.resolver.js';
+import { RequireScope } from '../access/access.policy.js';
+import { Scope } from '../access/access.type.js';
 import { eraseCustomer } from './erasure.service.js';
 import { exportCustomer } from './export.service.js';
 import { Erasure } from './erasure.type.js';
 
 @Resolver()
 export class PrivacyResolver {
+  @RequireScope(Scope.ADMIN)
   @Query(() => GraphQLJSONObject, {
     description:
-      'Everything c360 holds about one customer, from every store, as one JSON document (data-subject access). Fails rather than return a partial export.',
+      'Everything c360 holds about one customer, from every store, as one JSON document (data-subject access), unmasked. Fails rather than return a partial export. Audited as customer.exported. Needs the admin scope.',
   })
   exportCustomer(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Record<string, unknown>> {
-    return exportCustomer(ctx.services, assertUuid(id, 'id'));
+    return exportCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx));
   }
 
+  @RequireScope(Scope.ADMIN)
   @Mutation(() => Erasure, {
     description:
-      'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored.',
+      'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored. Audited as customer.erased. Needs the admin scope.',
   })
   eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
-    return eraseCustomer(ctx.services, assertUuid(id, 'id')).catch(rethrowFrom('postgres'));
+    return eraseCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx)).catch(
+      rethrowFrom('postgres'),
+    );
   }
 }

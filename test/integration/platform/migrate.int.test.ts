@@ -63,6 +63,8 @@ describe('migrate', () => {
     assert.deepEqual(
       tables.rows.map((row) => row.tablename),
       [
+        'api_keys',
+        'audit_log',
         'customer_consents',
         'customer_embeddings',
         'customer_merges',

@@ -40,7 +40,14 @@ describe('SIGTERM', () => {
     const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     await new Promise<void>((resolve) => {
-      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.once('open', () =>
+        socket.send(
+          JSON.stringify({
+            type: 'connection_init',
+            payload: { authorization: `Bearer ${gateway.apiKey()}` },
+          }),
+        ),
+      );
       socket.once('message', () => resolve());
     });
 
@@ -48,7 +55,10 @@ describe('SIGTERM', () => {
     const post = () =>
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${gateway.apiKey()}`,
+        },
         body: QUERY,
       }).then(
         async (response) => ({

@@ -1,0 +1,100 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { AuditLogFilter } from './access.inputs.js';
+import { RequireScope } from './access.policy.js';
+import { ApiKey, AuditEntryConnection, CreatedApiKey, Scope } from './access.type.js';
+import type { Actor } from './api-key.service.js';
+
+/** Key management and the audit log: everything here needs the `admin` scope. */
+@Resolver()
+export class AccessResolver {
+  @RequireScope(Scope.ADMIN)
+  @Query(() => [ApiKey], {
+    description: 'Every API key, revoked ones included, newest first. Needs the admin scope.',
+  })
+  apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
+    return ctx.services.apiKeys.list().catch(rethrowFrom('postgres'));
+  }
+
+  @RequireScope(Scope.ADMIN)
+  @Mutation(() => CreatedApiKey, {
+    description:
+      'Creates an API key and returns its secret, once. Audited as key.created. Needs the admin scope.',
+  })
+  createApiKey(
+    @Arg('name', () => String, { description: 'What the key is for, 1 to 100 characters.' })
+    name: string,
+    @Arg('scopes', () => [Scope], { description: 'What the key may do; at least one.' })
+    scopes: Scope[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreatedApiKey> {
+    return ctx.services.apiKeys.create(name, scopes, actorOf(ctx)).catch(rethrowFrom('postgres'));
+  }
+
+  @RequireScope(Scope.ADMIN)
+  @Mutation(() => ApiKey, {
+    description:
+      'Revokes an API key: the next request with it is refused, on every gateway instance sharing Redis. Revoking twice keeps the first time. Audited as key.revoked. Needs the admin scope.',
+  })
+  revokeApiKey(
+    @Arg('id', () => ID, { description: 'The key’s id (not its secret).' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ApiKey> {
+    return ctx.services.apiKeys
+      .revoke(assertUuid(id, 'id'), actorOf(ctx))
+      .catch(rethrowFrom('postgres'));
+  }
+
+  @RequireScope(Scope.ADMIN)
+  @Query(() => AuditEntryConnection, {
+    description:
+      'The audit log, newest first: unmasked reads of personal fields, erasures, exports and key changes. Needs the admin scope.',
+  })
+  async auditLog(
+    @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Which entries.' })
+    filter: AuditLogFilter | null,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100.' })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
+    after: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AuditEntryConnection> {
+    const rows = await ctx.services.audit
+      .list({
+        action: filter?.action ?? null,
+        subjectId: filter?.subjectId ? assertUuid(filter.subjectId, 'filter.subjectId') : null,
+        from: filter?.from ?? null,
+        to: filter?.to ?? null,
+        beforeId: parseAfter(after),
+        limit: assertPageSize(first) + 1,
+      })
+      .catch(rethrowFrom('postgres'));
+    const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor([node.id]), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+}
+
+/** The acting key, for audit entries written by GraphQL operations. */
+export function actorOf(ctx: GraphQLContext): Actor {
+  return { keyId: ctx.access.viewer?.keyId ?? null, requestId: ctx.requestId, via: 'graphql' };
+}
+
+function parseAfter(after: string | null | undefined): string | null {
+  if (after === null || after === undefined) {
+    return null;
+  }
+  const parts = decodeCursor(after);
+  if (parts?.length !== 1 || typeof parts[0] !== 'string' || !/^\d+$/.test(parts[0])) {
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor from this connection', {
+      extensions: { argument: 'after' },
+    });
+  }
+  return parts[0];
+}

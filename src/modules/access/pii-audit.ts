@@ -1,0 +1,38 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { ErrorCode } from '../../errors.js';
+import { AuditAction } from './access.type.js';
+
+/**
+ * Writes one `pii.read` audit entry for everything the operation read unmasked (all customers
+ * in one row, one INSERT), or nothing when it read no personal data. Called once per HTTP
+ * operation and once per graphql-ws result.
+ *
+ * @throws when PostgreSQL cannot store the entry; callers then withhold the result.
+ */
+export async function auditPiiReads(
+  ctx: GraphQLContext,
+  operationName: string | null,
+): Promise<void> {
+  const reads = ctx.access.takePiiReads();
+  if (reads === null) {
+    return;
+  }
+  await ctx.services.audit.append({
+    action: AuditAction.PII_READ,
+    keyId: ctx.access.viewer?.keyId ?? null,
+    subjectIds: reads.subjectIds,
+    requestId: ctx.requestId,
+    details: { operationName, fields: reads.fields },
+  });
+}
+
+/**
+ * What a client gets instead of personal data whose read could not be audited: unaudited
+ * personal data never leaves the gateway.
+ */
+export const PII_WITHHELD: GraphQLFormattedError = {
+  message: 'result withheld: the read of personal data could not be written to the audit log',
+  extensions: { code: ErrorCode.POSTGRES_UNAVAILABLE },
+};

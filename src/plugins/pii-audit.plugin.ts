@@ -1,0 +1,29 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+
+import type { GraphQLContext } from '../context.js';
+import type { Logger } from '../logger.js';
+import { auditPiiReads, PII_WITHHELD } from '../modules/access/pii-audit.js';
+
+/**
+ * Audits unmasked reads of personal fields once per HTTP operation, after execution (the
+ * fields only note which customers they read). When the entry cannot be written the result is
+ * replaced by an error, so personal data is never served unaudited.
+ */
+export function piiAuditPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  const log = logger.child({ module: 'pii-audit.plugin' });
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        async willSendResponse({ contextValue, response, operationName }) {
+          try {
+            await auditPiiReads(contextValue, operationName ?? null);
+          } catch (error) {
+            log.error({ err: error }, 'pii read audit failed; result withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = { errors: [PII_WITHHELD] };
+            }
+          }
+        },
+      }),
+  };
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  type ApiKeyScope,
+  AuditLogDocument,
+  CreateApiKeyDocument,
+  EraseCustomerDocument,
+  ExportCustomerDocument,
+  IdentifyDocument,
+  PersonalDataPageDocument,
+  UpsertCustomerDocument,
+} from '../../__generated__/graphql.js';
+import { execute } from '../../support/graphql-client.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+
+const N = 5;
+
+/** Personal fields as keys with and without read:pii see them, and what the audit log keeps. */
+describe('personal data', () => {
+  let gateway: TestApp;
+  let reader: string;
+  let piiReader: { key: string; id: string };
+  const people: { id: string; email: string; userId: string }[] = [];
+
+  const createKey = async (scopes: ApiKeyScope[]) => {
+    const result = await execute(gateway.url, CreateApiKeyDocument, { name: 'masking', scopes });
+    return { key: result.data!.createApiKey.key, id: result.data!.createApiKey.apiKey.id };
+  };
+
+  before(async () => {
+    gateway = await createTestApp();
+    for (let i = 0; i < N; i += 1) {
+      const email = `ada.${randomUUID()}@example.com`;
+      const userId = `user-${randomUUID()}`;
+      const identified = await execute(gateway.url, IdentifyDocument, {
+        input: { anonymousId: userId, identity: { type: 'EMAIL', value: email } },
+      });
+      const id = identified.data!.identify.customerId;
+      await execute(gateway.url, UpsertCustomerDocument, {
+        input: {
+          id,
+          displayName: `Ada Lovelace ${i}`,
+          email,
+          traits: {
+            plan: 'gold',
+            interests: ['maths'],
+            first_name: 'Ada',
+            email,
+            home: { city: 'London', Street: '12 St James’s Square' },
+          },
+        },
+      });
+      people.push({ id, email, userId });
+    }
+    reader = (await createKey(['READ'])).key;
+    piiReader = await createKey(['READ', 'READ_PII']);
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  const auditInserts = () => {
+    const names: string[] = [];
+    const listener = ({ name }: { name: string }) => names.push(name);
+    gateway.backends.postgres.events.on('statement', listener);
+    return {
+      count: () => names.filter((name) => name === 'audit.append').length,
+      stop: () => gateway.backends.postgres.events.off('statement', listener),
+    };
+  };
+
+  const piiEntriesOf = async (keyId: string) => {
+    const log = await execute(gateway.url, AuditLogDocument, {
+      filter: { action: 'PII_READ' },
+      first: 100,
+    });
+    assert.equal(log.errors, undefined);
+    return log.data!.auditLog.edges.map((e) => e.node).filter((n) => n.keyId === keyId);
+  };
+
+  it('masks names, e-mail, personal traits and identities for a key without read:pii, unaudited', async () => {
+    const inserts = auditInserts();
+    const result = await execute(
+      gateway.url,
+      PersonalDataPageDocument,
+      { first: N },
+      { apiKey: reader },
+    );
+    inserts.stop();
+
+    assert.equal(result.errors, undefined);
+    const customers = result.data!.customers.edges.map((edge) => edge.node);
+    assert.equal(customers.length, N);
+    for (const customer of customers) {
+      assert.equal(customer.displayName, '•••');
+      assert.equal(customer.email, 'a•••@e•••.com');
+      assert.deepEqual(customer.traits, {
+        plan: 'gold',
+        interests: ['maths'],
+        first_name: '•••',
+        email: 'a•••@e•••.com',
+        home: { city: '•••', Street: '•••' },
+      });
+      const values = Object.fromEntries(customer.identities.map((i) => [i.type, i.value]));
+      assert.equal(values['EMAIL'], 'a•••@e•••.com');
+      assert.match(values['ANONYMOUS_ID'] ?? '', /^user-/, 'opaque ids stay readable');
+    }
+    assert.equal(inserts.count(), 0, 'masked reads are not audited');
+  });
+
+  it('shows clear values with read:pii and audits all customers of the operation in one insert', async () => {
+    const inserts = auditInserts();
+    const result = await execute(
+      gateway.url,
+      PersonalDataPageDocument,
+      { first: N },
+      { apiKey: piiReader.key },
+    );
+    inserts.stop();
+
+    assert.equal(result.errors, undefined);
+    const byId = new Map(result.data!.customers.edges.map(({ node: c }) => [c.id, c]));
+    for (const person of people) {
+      const customer = byId.get(person.id)!;
+      assert.match(customer.displayName, /^Ada Lovelace \d$/);
+      assert.equal(customer.email, person.email);
+      assert.equal((customer.traits as { first_name: string }).first_name, 'Ada');
+      assert.ok(customer.identities.some((i) => i.value === person.email));
+    }
+    assert.equal(inserts.count(), 1, 'one INSERT for the whole operation');
+    const entries = await piiEntriesOf(piiReader.id);
+    assert.equal(entries.length, 1);
+    assert.deepEqual([...entries[0]!.subjectIds].sort(), people.map((p) => p.id).sort());
+    assert.deepEqual(entries[0]!.details['operationName'], 'PersonalDataPage');
+    assert.deepEqual(entries[0]!.details['fields'], [
+      'Customer.displayName',
+      'Customer.email',
+      'Customer.traits',
+      'Identity.value',
+    ]);
+    assert.doesNotMatch(JSON.stringify(entries), /example\.com|Ada/, 'no personal value logged');
+  });
+
+  it('exportCustomer needs the admin scope; an export is audited', async () => {
+    const [subject] = people;
+    const denied = await execute(
+      gateway.url,
+      ExportCustomerDocument,
+      { id: subject!.id },
+      { apiKey: piiReader.key },
+    );
+    assert.equal(denied.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+
+    const exported = await execute(gateway.url, ExportCustomerDocument, { id: subject!.id });
+    assert.equal(exported.errors, undefined);
+    const log = await execute(gateway.url, AuditLogDocument, {
+      filter: { action: 'CUSTOMER_EXPORTED', subjectId: subject!.id },
+    });
+    assert.equal(log.data?.auditLog.edges.length, 1);
+  });
+
+  it('Mutation.eraseCustomer needs admin and is audited with the erased id', async () => {
+    const subject = people.at(-1)!;
+    const denied = await execute(
+      gateway.url,
+      EraseCustomerDocument,
+      { id: subject.id },
+      { apiKey: piiReader.key },
+    );
+    assert.equal(denied.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+
+    const erased = await execute(gateway.url, EraseCustomerDocument, { id: subject.id });
+    assert.equal(erased.errors, undefined);
+
+    const log = await execute(gateway.url, AuditLogDocument, {
+      filter: { action: 'CUSTOMER_ERASED', subjectId: subject.id },
+    });
+    const entries = log.data!.auditLog.edges.map((e) => e.node);
+    assert.equal(entries.length, 1);
+    assert.deepEqual(entries[0]!.subjectIds, [subject.id]);
+    assert.equal(entries[0]!.details['erasedEvents'], 0);
+    assert.ok(entries[0]!.keyId, 'the acting key is recorded');
+  });
+
+  it('Query.auditLog pages newest first and the log refuses edits', async () => {
+    const first = await execute(gateway.url, AuditLogDocument, { first: 2 });
+    const page = first.data!.auditLog;
+    assert.equal(page.edges.length, 2);
+    assert.equal(page.pageInfo.hasNextPage, true);
+    const second = await execute(gateway.url, AuditLogDocument, {
+      first: 2,
+      after: page.pageInfo.endCursor,
+    });
+    const ids = [...page.edges, ...second.data!.auditLog.edges].map((e) => Number(e.node.id));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+    );
+    assert.equal(new Set(ids).size, ids.length);
+
+    await assert.rejects(gateway.backends.postgres.query('DELETE FROM audit_log'), /append-only/);
+  });
+});
