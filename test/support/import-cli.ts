@@ -14,10 +14,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `c360 import <args>` as its own process, with nothing from the developer's shell. */
-export function runImportCli(args: readonly string[]): Promise<CliRun> {
+/**
+ * Runs `c360 import <args>` as its own process, with nothing from the developer's shell but
+ * the API key (C360_API_KEY; null sends none).
+ */
+export function runImportCli(apiKey: string | null, args: readonly string[]): Promise<CliRun> {
   const child = spawn(process.execPath, [CLI, 'import', ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      ...(apiKey === null ? {} : { C360_API_KEY: apiKey }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -65,7 +72,10 @@ export async function failingProxy(
       forwarded += 1;
       void fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: request.headers.authorization ?? '',
+        },
         body: Buffer.concat(chunks),
       })
         .then(async (answer) => {

@@ -67,13 +67,14 @@ export class CustomerFilter {
   @Field(() => GraphQLJSONObject, {
     nullable: true,
     description:
-      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz.',
+      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the read:pii scope.',
   })
   traits!: Record<string, unknown> | null;
 
   @Field(() => IdentityInput, {
     nullable: true,
-    description: 'Only the customer holding this identifier (normalised like any identity).',
+    description:
+      'Only the customer holding this identifier (normalised like any identity); an EMAIL or PHONE needs the read:pii scope.',
   })
   @IsOptional()
   @ValidateNested()
@@ -87,7 +88,8 @@ export class CustomerFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Display name contains this text (case-insensitive), 1 to 200 characters.',
+    description:
+      'Display name contains this text (case-insensitive), 1 to 200 characters; needs the read:pii scope.',
   })
   @IsOptional()
   @Length(1, 200)

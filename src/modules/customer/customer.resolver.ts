@@ -18,6 +18,8 @@ import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../..
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
+import { Scope } from '../access/access.type.js';
+import { hasPersonalTraits, PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import { normalizeIdentity } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
@@ -60,7 +62,7 @@ export class CustomerResolver {
   ): Promise<CustomerConnection> {
     const rows = await ctx.services.customers
       .listPage({
-        ...toListConditions(filter),
+        ...toListConditions(filter, ctx),
         order: orderBy,
         after: parseAfter(after, orderBy),
         limit: assertPageSize(first) + 1,
@@ -153,7 +155,8 @@ export class CustomerResolver {
   }
 }
 
-function toListConditions(filter: CustomerFilter | null) {
+function toListConditions(filter: CustomerFilter | null, ctx: GraphQLContext) {
+  guardPersonalSearch(filter, ctx);
   let identity: IdentityKey | null = null;
   if (filter?.identity) {
     const normalized = normalizeIdentity(filter.identity.type, filter.identity.value);
@@ -174,6 +177,20 @@ function toListConditions(filter: CustomerFilter | null) {
     updatedFrom: filter?.updatedFrom ?? null,
     updatedTo: filter?.updatedTo ?? null,
   };
+}
+
+/**
+ * Searching by a personal value answers "is this e-mail / name a customer?" even when the
+ * answer is masked, so such filters need the key that may read that value: `read:pii`.
+ */
+function guardPersonalSearch(filter: CustomerFilter | null, ctx: GraphQLContext): void {
+  const personal =
+    (filter?.identity != null && PERSONAL_IDENTITY_TYPES.has(filter.identity.type)) ||
+    (filter?.traits != null && hasPersonalTraits(filter.traits)) ||
+    filter?.nameContains != null;
+  if (personal) {
+    ctx.access.require(Scope.READ_PII);
+  }
 }
 
 /** A cursor is only valid for the order it was made in. */

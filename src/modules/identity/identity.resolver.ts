@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
+import { Scope } from '../access/access.type.js';
+import { PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { Customer } from '../customer/customer.type.js';
@@ -14,13 +16,17 @@ export class IdentityResolver {
   @Query(() => Customer, {
     nullable: true,
     description:
-      'The customer holding this identifier (normalised first), or null when nobody does.',
+      'The customer holding this identifier (normalised first), or null when nobody does. Looking up an EMAIL or PHONE needs the read:pii scope: the answer tells whether that person is a customer.',
   })
   async customerByIdentity(
     @Arg('type', () => IdentityType) type: IdentityType,
     @Arg('value', () => String) value: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Customer | null> {
+    if (PERSONAL_IDENTITY_TYPES.has(type)) {
+      // Whether an e-mail or phone belongs to a customer is itself personal data.
+      ctx.access.require(Scope.READ_PII);
+    }
     const normalized = normalizeIdentity(type, value);
     if (!normalized.ok) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, normalized.reason, {

@@ -8,6 +8,7 @@ import {
   CreateApiKeyDocument,
   EraseCustomerDocument,
   ExportCustomerDocument,
+  FindByEmailDocument,
   IdentifyDocument,
   PersonalDataPageDocument,
   UpsertCustomerDocument,
@@ -202,5 +203,25 @@ describe('personal data', () => {
     assert.equal(new Set(ids).size, ids.length);
 
     await assert.rejects(gateway.backends.postgres.query('DELETE FROM audit_log'), /append-only/);
+  });
+
+  it('refuses searches by personal values without read:pii, so masked data cannot be probed', async () => {
+    const email = people[0]!.email;
+
+    const asReader = await execute(gateway.url, FindByEmailDocument, { email }, { apiKey: reader });
+    const asPiiReader = await execute(
+      gateway.url,
+      FindByEmailDocument,
+      { email },
+      { apiKey: piiReader.key },
+    );
+
+    assert.deepEqual(
+      asReader.errors?.map((e) => e.extensions?.['code']),
+      ['FORBIDDEN', 'FORBIDDEN'],
+    );
+    assert.equal(asPiiReader.errors, undefined, JSON.stringify(asPiiReader.errors));
+    assert.equal(asPiiReader.data?.customerByIdentity?.id, people[0]!.id);
+    assert.equal(asPiiReader.data?.customers.edges[0]?.node.id, people[0]!.id);
   });
 });

@@ -55,7 +55,13 @@ describe('c360 import --kind customers and relationships', () => {
       ].join('\n') + '\n',
     );
 
-    const run = await runImportCli([file, '--kind', 'customers', '--url', gateway.url]);
+    const run = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'customers',
+      '--url',
+      gateway.url,
+    ]);
 
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /read 5, created 1, updated 1, accepted 0, duplicates 0, rejected 3;/);
@@ -93,8 +99,20 @@ describe('c360 import --kind customers and relationships', () => {
         .join('\n'),
     );
 
-    const first = await runImportCli([file, '--kind', 'customers', '--url', gateway.url]);
-    const again = await runImportCli([file, '--kind', 'customers', '--url', gateway.url]);
+    const first = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'customers',
+      '--url',
+      gateway.url,
+    ]);
+    const again = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'customers',
+      '--url',
+      gateway.url,
+    ]);
 
     assert.match(first.stdout, /read 2, created 2, updated 0,/);
     assert.match(again.stdout, /read 2, created 0, updated 2,/);
@@ -120,7 +138,13 @@ describe('c360 import --kind customers and relationships', () => {
     );
 
     try {
-      const run = await runImportCli([file, '--kind', 'relationships', '--url', gateway.url]);
+      const run = await runImportCli(gateway.apiKey, [
+        file,
+        '--kind',
+        'relationships',
+        '--url',
+        gateway.url,
+      ]);
 
       assert.equal(run.code, 0, run.stderr);
       assert.match(
@@ -174,7 +198,13 @@ describe('c360 import --kind customers and relationships', () => {
           .join('\n'),
       );
 
-      const run = await runImportCli([file, '--kind', 'events', '--url', gateway.url]);
+      const run = await runImportCli(gateway.apiKey, [
+        file,
+        '--kind',
+        'events',
+        '--url',
+        gateway.url,
+      ]);
 
       assert.equal(run.code, 0, run.stderr);
       assert.match(

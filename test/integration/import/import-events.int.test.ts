@@ -69,7 +69,7 @@ describe('c360 import --kind events', () => {
       ].join('\n') + '\n',
     );
 
-    const run = await runImportCli([
+    const run = await runImportCli(gateway.apiKey, [
       file,
       '--kind',
       'events',
@@ -122,7 +122,13 @@ describe('c360 import --kind events', () => {
       ].join('\n') + '\n',
     );
 
-    const run = await runImportCli([file, '--kind', 'events', '--url', gateway.url]);
+    const run = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'events',
+      '--url',
+      gateway.url,
+    ]);
 
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /read 5, created 0, updated 0, accepted 3, duplicates 0, rejected 2;/);
@@ -165,7 +171,7 @@ describe('c360 import --kind events', () => {
     await writeFile(file, ids.map((id) => event(id, visitor)).join('\n') + '\n');
     const proxy = await failingProxy(gateway.url, 2);
 
-    const interrupted = await runImportCli([
+    const interrupted = await runImportCli(gateway.apiKey, [
       file,
       '--kind',
       'events',
@@ -184,7 +190,7 @@ describe('c360 import --kind events', () => {
     };
     assert.equal(checkpoint.line, 4);
 
-    const resumed = await runImportCli([
+    const resumed = await runImportCli(gateway.apiKey, [
       file,
       '--kind',
       'events',
@@ -204,6 +210,35 @@ describe('c360 import --kind events', () => {
     assert.equal(await exists(`${file}.c360-import.json`), false);
   });
 
+  it('stops at once without a valid API key, storing nothing and naming the problem', async () => {
+    const file = path.join(dir.path, 'unauthenticated.jsonl');
+    const messageId = randomUUID();
+    await writeFile(
+      file,
+      `${JSON.stringify({ messageId, type: 'view', identity: { type: 'anonymous_id', value: messageId } })}\n`,
+    );
+
+    const missing = await runImportCli(null, [file, '--kind', 'events', '--url', gateway.url]);
+    const wrong = await runImportCli('c360_00000000_not-a-real-key', [
+      file,
+      '--kind',
+      'events',
+      '--url',
+      gateway.url,
+      '--restart',
+    ]);
+
+    for (const run of [missing, wrong]) {
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /UNAUTHENTICATED|API key/);
+    }
+    const { rows } = await gateway.backends.postgres.query(
+      'SELECT 1 FROM events WHERE message_id = $1',
+      [messageId],
+    );
+    assert.equal(rows.length, 0);
+  });
+
   it('refuses to resume a file that changed since its checkpoint, until told --restart', async () => {
     const ids = Array.from({ length: 6 }, () => randomUUID());
     const visitor = randomUUID();
@@ -216,7 +251,7 @@ describe('c360 import --kind events', () => {
         .join('\n') + '\n',
     );
     const proxy = await failingProxy(gateway.url, 1);
-    const interrupted = await runImportCli([
+    const interrupted = await runImportCli(gateway.apiKey, [
       file,
       '--kind',
       'events',
@@ -229,8 +264,14 @@ describe('c360 import --kind events', () => {
     assert.equal(interrupted.code, 1);
     await appendFile(file, event(ids[5]!, visitor) + '\n');
 
-    const refused = await runImportCli([file, '--kind', 'events', '--url', gateway.url]);
-    const restarted = await runImportCli([
+    const refused = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'events',
+      '--url',
+      gateway.url,
+    ]);
+    const restarted = await runImportCli(gateway.apiKey, [
       file,
       '--kind',
       'events',
