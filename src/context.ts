@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Backends } from './backends.js';
 import type { Postgres } from './datasources/postgres.js';
 import type { Logger } from './logger.js';
+import { CampaignStore } from './modules/catalog/campaign.store.js';
+import { CatalogGraph } from './modules/catalog/catalog.graph.js';
+import { createCatalogLoaders } from './modules/catalog/catalog.loaders.js';
+import { ContentStore } from './modules/catalog/content.store.js';
+import { ProductStore } from './modules/catalog/product.store.js';
 import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { ConsentStore } from './modules/consent/consent.store.js';
 import { CustomerGraph } from './modules/customer/customer.graph.js';
@@ -23,6 +28,10 @@ export interface Services {
   identities: IdentityStore;
   events: EventStore;
   consents: ConsentStore;
+  products: ProductStore;
+  contents: ContentStore;
+  campaigns: CampaignStore;
+  catalogGraph: CatalogGraph;
   pubSub: GatewayPubSub;
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
@@ -41,6 +50,10 @@ export function createServices(
     identities: new IdentityStore(backends.postgres),
     events: new EventStore(backends.postgres),
     consents: new ConsentStore(backends.postgres),
+    products: new ProductStore(backends.postgres),
+    contents: new ContentStore(backends.postgres),
+    campaigns: new CampaignStore(backends.postgres),
+    catalogGraph: new CatalogGraph(backends.graph),
     pubSub: backends.pubSub,
     relay,
     limits,
@@ -68,6 +81,12 @@ function createLoaders(services: Services) {
     ...createIdentityLoaders(services.identities),
     ...createEventLoaders(services.events),
     ...createConsentLoaders(services.consents),
+    ...createCatalogLoaders({
+      products: services.products,
+      contents: services.contents,
+      campaigns: services.campaigns,
+      graph: services.catalogGraph,
+    }),
   };
 }
 

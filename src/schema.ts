@@ -7,6 +7,14 @@ import {
   RelativeResolver,
   SimilarCustomerResolver,
 } from './modules/customer/customer-ref.resolver.js';
+import { CampaignResolver } from './modules/catalog/campaign.resolver.js';
+import { ContentResolver } from './modules/catalog/content.resolver.js';
+import {
+  CustomerCampaignResolver,
+  CustomerCatalogResolver,
+  ProductInteractionResolver,
+} from './modules/catalog/customer-catalog.resolver.js';
+import { ProductResolver } from './modules/catalog/product.resolver.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
@@ -32,6 +40,12 @@ export function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQLSchema
       SimilarCustomerResolver,
       CustomerUpdatedResolver,
       CustomerResolutionResolver,
+      ProductResolver,
+      ContentResolver,
+      CampaignResolver,
+      CustomerCatalogResolver,
+      ProductInteractionResolver,
+      CustomerCampaignResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },

@@ -63,6 +63,8 @@ describe('migrate', () => {
     assert.deepEqual(
       tables.rows.map((row) => row.tablename),
       [
+        'campaigns',
+        'content',
         'customer_consents',
         'customer_embeddings',
         'customer_merges',
@@ -71,6 +73,7 @@ describe('migrate', () => {
         'events',
         'identities',
         'outbox',
+        'products',
         'schema_migrations',
       ],
     );
