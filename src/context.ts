@@ -8,6 +8,11 @@ import { Access } from './modules/access/access.js';
 import { MemoryKeyCache, RedisKeyCache } from './modules/access/api-key.cache.js';
 import { ApiKeyService } from './modules/access/api-key.service.js';
 import { AuditStore } from './modules/access/audit.store.js';
+import { CampaignStore } from './modules/catalog/campaign.store.js';
+import { CatalogGraph } from './modules/catalog/catalog.graph.js';
+import { createCatalogLoaders } from './modules/catalog/catalog.loaders.js';
+import { ContentStore } from './modules/catalog/content.store.js';
+import { ProductStore } from './modules/catalog/product.store.js';
 import { createConsentLoaders } from './modules/consent/consent.loaders.js';
 import { ConsentStore } from './modules/consent/consent.store.js';
 import { CustomerGraph } from './modules/customer/customer.graph.js';
@@ -31,6 +36,10 @@ export interface Services {
   events: EventStore;
   consents: ConsentStore;
   relationshipGraph: RelationshipGraph;
+  products: ProductStore;
+  contents: ContentStore;
+  campaigns: CampaignStore;
+  catalogGraph: CatalogGraph;
   pubSub: GatewayPubSub;
   /** Call after writing to the outbox, so this instance relays the change without waiting. */
   relay: { wake(): void };
@@ -56,6 +65,10 @@ export function createServices(
     events: new EventStore(backends.postgres),
     consents: new ConsentStore(backends.postgres),
     relationshipGraph: new RelationshipGraph(backends.graph),
+    products: new ProductStore(backends.postgres),
+    contents: new ContentStore(backends.postgres),
+    campaigns: new CampaignStore(backends.postgres),
+    catalogGraph: new CatalogGraph(backends.graph),
     pubSub: backends.pubSub,
     relay,
     limits,
@@ -108,6 +121,15 @@ function createLoaders(services: Services) {
     ...createEventLoaders(services.events, tuning),
     ...createConsentLoaders(services.consents, tuning),
     ...createRelationshipLoaders(services.relationshipGraph, tuning),
+    ...createCatalogLoaders(
+      {
+        products: services.products,
+        contents: services.contents,
+        campaigns: services.campaigns,
+        graph: services.catalogGraph,
+      },
+      tuning,
+    ),
   };
 }
 

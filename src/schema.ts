@@ -11,6 +11,14 @@ import {
 import { NodeResolver } from './modules/common/node.resolver.js';
 import { AccessResolver } from './modules/access/access.resolver.js';
 import { applyAccessPolicy } from './modules/access/access.policy.js';
+import { CampaignResolver } from './modules/catalog/campaign.resolver.js';
+import { ContentResolver } from './modules/catalog/content.resolver.js';
+import {
+  CustomerCampaignResolver,
+  CustomerCatalogResolver,
+  ProductInteractionResolver,
+} from './modules/catalog/customer-catalog.resolver.js';
+import { ProductResolver } from './modules/catalog/product.resolver.js';
 import { ConsentResolver } from './modules/consent/consent.resolver.js';
 import { CustomerResolver } from './modules/customer/customer.resolver.js';
 import { EventResolver } from './modules/event/event.resolver.js';
@@ -42,6 +50,12 @@ export async function buildGatewaySchema(pubSub: GatewayPubSub): Promise<GraphQL
       CustomerRelationshipsResolver,
       RelatedCustomerResolver,
       AccessResolver,
+      ProductResolver,
+      ContentResolver,
+      CampaignResolver,
+      CustomerCatalogResolver,
+      ProductInteractionResolver,
+      CustomerCampaignResolver,
     ],
     pubSub,
     validate: { forbidUnknownValues: false },

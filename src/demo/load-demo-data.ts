@@ -3,6 +3,7 @@ import { embedTerms } from '../lib/hashed-embedding.js';
 import type { Logger } from '../logger.js';
 import { CustomerGraph, type Edge } from '../modules/customer/customer.graph.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
+import { loadDemoCatalog } from './demo-catalog.js';
 import { type DemoEdgeType, generateDemoData } from './demo-data.js';
 
 /**
@@ -30,6 +31,10 @@ export async function loadDemoDataIfEmpty(
     for (const customer of demo.customers) {
       await store.upsert({ ...customer, embedding: embedTerms(customer.traits.interests) });
     }
+    await loadDemoCatalog(
+      tx,
+      demo.customers.map((customer) => customer.id),
+    );
   });
   logger.info({ customers: demo.customers.length }, 'demo data loaded');
   return demo.customers.length;

@@ -2,6 +2,7 @@ import type { GraphDb } from '../datasources/neo4j.js';
 import type { Postgres } from '../datasources/postgres.js';
 import type { Logger } from '../logger.js';
 import { CustomerGraph } from '../modules/customer/customer.graph.js';
+import { CatalogGraph, isCatalogTopic } from '../modules/catalog/catalog.graph.js';
 import { type ClaimedMessage, type OutboxPayloads, OutboxStore } from './outbox.store.js';
 
 export interface OutboxRelayOptions {
@@ -25,6 +26,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private readonly outbox: OutboxStore;
   private readonly customerGraph: CustomerGraph;
+  private readonly catalogGraph: CatalogGraph;
   private readonly log: Logger;
   private readonly batchSize: number;
   private readonly idleMs: number;
@@ -37,6 +39,7 @@ export class OutboxRelay {
   constructor(options: OutboxRelayOptions) {
     this.outbox = new OutboxStore(options.db);
     this.customerGraph = new CustomerGraph(options.graph);
+    this.catalogGraph = new CatalogGraph(options.graph);
     this.log = options.logger.child({ module: 'outbox.relay' });
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 250;
@@ -120,9 +123,12 @@ export class OutboxRelay {
           run.map((m) => (m.payload as OutboxPayloads['graph.customer.erased']).id),
         );
       } else if (first.topic === 'graph.customer.merged') {
-        await this.customerGraph.mergeNodes(
-          run.map((m) => m.payload as OutboxPayloads['graph.customer.merged']),
-        );
+        const pairs = run.map((m) => m.payload as OutboxPayloads['graph.customer.merged']);
+        // Deleting the merged node would drop its catalog edges: move them first.
+        await this.catalogGraph.repointCustomers(pairs);
+        await this.customerGraph.mergeNodes(pairs);
+      } else if (isCatalogTopic(first.topic)) {
+        await this.catalogGraph.apply(first.topic, run);
       } else {
         const { type } = first.payload as OutboxPayloads['graph.relationship.linked'];
         const edges = run.map((m) => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../datasources/postgres.js';
 import type { RelationshipType } from '../modules/customer/customer.graph.js';
+import type { CatalogOutboxPayloads } from '../modules/catalog/catalog.graph.js';
 
 /** Topics the relay knows how to apply; the payload type of each is fixed here. */
 export interface OutboxPayloads {
@@ -8,6 +9,12 @@ export interface OutboxPayloads {
   'graph.relationship.unlinked': { type: RelationshipType; from: string; to: string };
   'graph.customer.merged': { mergedId: string; survivorId: string };
   'graph.customer.erased': { id: string };
+  'graph.product.upserted': CatalogOutboxPayloads['graph.product.upserted'];
+  'graph.content.upserted': CatalogOutboxPayloads['graph.content.upserted'];
+  'graph.campaign.upserted': CatalogOutboxPayloads['graph.campaign.upserted'];
+  'graph.campaign.targeted': CatalogOutboxPayloads['graph.campaign.targeted'];
+  'graph.campaign.responded': CatalogOutboxPayloads['graph.campaign.responded'];
+  'graph.interaction.counted': CatalogOutboxPayloads['graph.interaction.counted'];
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { assertUuid } from '../../lib/ids.js';
+import { Campaign, Content, Product } from '../catalog/catalog.type.js';
 import { Customer } from '../customer/customer.type.js';
 import { Node } from './node.type.js';
 
@@ -17,6 +18,18 @@ const FINDERS: readonly NodeFinder[] = [
     const customer = await ctx.loaders.customerById.load(id);
     return customer && Object.assign(new Customer(), customer);
   },
+  async (id, ctx) => {
+    const product = await ctx.loaders.productById.load(id);
+    return product && Object.assign(new Product(), product);
+  },
+  async (id, ctx) => {
+    const content = await ctx.loaders.contentById.load(id);
+    return content && Object.assign(new Content(), content);
+  },
+  async (id, ctx) => {
+    const campaign = await ctx.loaders.campaignById.load(id);
+    return campaign && Object.assign(new Campaign(), campaign);
+  },
 ];
 
 @Resolver()
@@ -28,12 +41,8 @@ export class NodeResolver {
   })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Node | null> {
     const uuid = assertUuid(id, 'id');
-    for (const find of FINDERS) {
-      const found = await find(uuid, ctx);
-      if (found) {
-        return found;
-      }
-    }
-    return null;
+    // Asked together, the loaders of a page of node() fields batch per kind.
+    const found = await Promise.all(FINDERS.map((find) => find(uuid, ctx)));
+    return found.find((node) => node !== null) ?? null;
   }
 }

@@ -8,6 +8,7 @@ import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
+import { recordInteractions } from '../catalog/interaction.service.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { type TrackResult, TrackStatus } from './event.type.js';
 
@@ -70,6 +71,11 @@ export async function trackEvents(
         };
       }
     }
+    const accepted = prepared.filter((p) => results[p.index]!.status === TrackStatus.ACCEPTED);
+    await recordInteractions(
+      tx,
+      accepted.map((p) => p.event.messageId),
+    );
   });
   return results;
 }

@@ -4,11 +4,23 @@ import { AuditAction } from '../access/access.type.js';
 import type { Actor } from '../access/api-key.service.js';
 import { ExportStore } from './export.store.js';
 
+/** Far above any real customer's count: an export holds everything, not a page. */
+const EXPORT_LIMIT = 1_000_000;
+
 /**
  * Everything c360 holds about one person, from every store: profile, identities, consent, all
- * events, merge history, embedding, and their relationships in the graph. An export is
- * complete or fails: if Neo4j cannot answer, the call fails with NEO4J_UNAVAILABLE rather than
- * hand over a partial file. Nor is it handed over unless its audit entry was written.
+ * events, merge history, embedding, and their relationships, product interactions and
+ * campaigns in the graph. An export is complete or fails: if Neo4j cannot answer, the call
+ * fails with NEO4J_UNAVAILABLE rather than hand over a partial file.
+  await services.audit
+    .append({
+      action: AuditAction.CUSTOMER_EXPORTED,
+      keyId: actor.keyId,
+      subjectIds: [customer.id],
+      requestId: actor.requestId,
+      details: { requestedId },
+    })
+    .catch(rethrowFrom('postgres'));
  *
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
@@ -34,9 +46,11 @@ export async function exportCustomer(
     services.customers.listMergedIdsBySurvivorIds([customer.id]),
     exports.findEmbedding(customer.id),
   ]).catch(rethrowFrom('postgres'));
-  const relationships = await services.customerGraph
-    .listRelationships(customer.id)
-    .catch(rethrowFrom('neo4j'));
+  const [relationships, interactions, campaigns] = await Promise.all([
+    services.customerGraph.listRelationships(customer.id),
+    services.catalogGraph.listInteractionsByCustomerIds([customer.id], EXPORT_LIMIT),
+    services.catalogGraph.listCampaignsByCustomerIds([customer.id], EXPORT_LIMIT),
+  ]).catch(rethrowFrom('neo4j'));
   await services.audit
     .append({
       action: AuditAction.CUSTOMER_EXPORTED,
@@ -54,6 +68,10 @@ export async function exportCustomer(
     events,
     mergedFrom: merges.map((m) => m.mergedId),
     embedding,
-    graph: { relationships },
+    graph: {
+      relationships,
+      interactions: interactions.map(({ customerId: _c, ...interaction }) => interaction),
+      campaigns: campaigns.map(({ customerId: _c, ...campaign }) => campaign),
+    },
   };
 }

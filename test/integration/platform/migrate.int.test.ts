@@ -65,6 +65,8 @@ describe('migrate', () => {
       [
         'api_keys',
         'audit_log',
+        'campaigns',
+        'content',
         'customer_consents',
         'customer_embeddings',
         'customer_merges',
@@ -73,6 +75,7 @@ describe('migrate', () => {
         'events',
         'identities',
         'outbox',
+        'products',
         'schema_migrations',
       ],
     );

@@ -1,0 +1,84 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { rethrowFrom } from '../../errors.js';
+import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { CampaignFilter, UpsertCampaignInput } from './catalog.inputs.js';
+import { parseKeyAfter, toConnection } from './catalog.page.js';
+import { assertBatchSize, upsertCampaign, upsertCampaigns } from './catalog.service.js';
+import { Campaign, CampaignConnection, TargetCampaignResult } from './catalog.type.js';
+import { targetCampaign } from './targeting.service.js';
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  @Query(() => Campaign, { nullable: true, description: 'The campaign with this id, or null.' })
+  campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign | null> {
+    return ctx.loaders.campaignById.load(assertUuid(id, 'id'));
+  }
+
+  @Query(() => CampaignConnection, {
+    description: 'Campaigns in external-id order, optionally filtered.',
+  })
+  async campaigns(
+    @Arg('first', () => Int, { description: 'Page size, 1 to 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
+    after: string | null,
+    @Arg('filter', () => CampaignFilter, { nullable: true, description: 'Which campaigns.' })
+    filter: CampaignFilter | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CampaignConnection> {
+    const rows = await ctx.services.campaigns
+      .listPage({
+        first: assertPageSize(first),
+        afterExternalId: parseKeyAfter(after),
+        status: filter?.status ?? null,
+        channel: filter?.channel ?? null,
+      })
+      .catch(rethrowFrom('postgres'));
+    rows.forEach((campaign) => ctx.loaders.campaignById.prime(campaign.id, campaign));
+    return toConnection(rows, first, (campaign) => campaign.externalId);
+  }
+
+  @Mutation(() => Campaign, {
+    description: 'Creates a campaign, or replaces the one with the same external id.',
+  })
+  upsertCampaign(
+    @Arg('input', () => UpsertCampaignInput) input: UpsertCampaignInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Campaign> {
+    return upsertCampaign(ctx.services, input, ctx.logger).catch(rethrowFrom('postgres'));
+  }
+
+  @Mutation(() => BulkUpsertResult, {
+    description:
+      'Upserts up to BATCH_MAX_SIZE campaigns (default 1,000) by external id, with one result per item: a rejected item writes nothing and never affects the others.',
+  })
+  async upsertCampaigns(
+    // Validated per item by the service, so one bad item is reported, not fatal to the batch.
+    @Arg('input', () => [UpsertCampaignInput], { validate: false }) input: UpsertCampaignInput[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BulkUpsertResult> {
+    assertBatchSize(ctx.services, input.length, 'input');
+    const results = await upsertCampaigns(ctx.services, input, ctx.logger).catch(
+      rethrowFrom('postgres'),
+    );
+    return toBulkUpsertResult(results);
+  }
+
+  @Mutation(() => TargetCampaignResult, {
+    description:
+      'Targets customers (up to BATCH_MAX_SIZE) with a campaign: the graph gets (Customer)-[:TARGETED_BY {at}]->(Campaign) through the outbox. Unknown customer ids are rejected one by one; an unknown campaign is a NOT_FOUND error.',
+  })
+  targetCampaign(
+    @Arg('campaignId', () => ID) campaignId: string,
+    @Arg('customerIds', () => [ID], { description: 'The customers to target.' })
+    customerIds: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TargetCampaignResult> {
+    assertBatchSize(ctx.services, customerIds.length, 'customerIds');
+    return targetCampaign(ctx.services, assertUuid(campaignId, 'campaignId'), customerIds).catch(
+      rethrowFrom('postgres'),
+    );
+  }
+}

@@ -1,0 +1,227 @@
+import { validateSync } from 'class-validator';
+
+import type { Services } from '../../context.js';
+import type { Queryable } from '../../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { OutboxStore } from '../../outbox/outbox.store.js';
+import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
+import { CampaignStore } from './campaign.store.js';
+import type {
+  UpsertCampaignInput,
+  UpsertContentInput,
+  UpsertProductInput,
+} from './catalog.inputs.js';
+import { type Campaign, CampaignStatus, type Content, type Product } from './catalog.type.js';
+import { ContentStore } from './content.store.js';
+import { ProductStore } from './product.store.js';
+
+/** How one kind of catalog item is checked and written (with its outbox message). */
+interface ItemWriter<I, T extends { id: string }> {
+  /** Checks beyond the input's class-validator rules; returns what is wrong, or null. */
+  check(input: I): string | null;
+  write(tx: Queryable, input: I): Promise<{ item: T; created: boolean }>;
+}
+
+/**
+ * Upserts items one by one in one transaction, each under its own savepoint, so an item that
+ * fails is rolled back alone and reported REJECTED while the others are stored. Items that
+ * fail validation are rejected before anything is written. Each stored item adds its outbox
+ * message in its savepoint, so the graph learns exactly what PostgreSQL kept.
+ *
+ * @returns one result per input, in order, and the stored items by index.
+ * @throws when PostgreSQL itself fails (the caller maps that to POSTGRES_UNAVAILABLE).
+ */
+async function bulkUpsert<I extends object, T extends { id: string }>(
+  services: Services,
+  inputs: readonly I[],
+  writer: ItemWriter<I, T>,
+  logger: Logger,
+): Promise<{ results: UpsertItemResult[]; items: Map<number, T> }> {
+  const results: UpsertItemResult[] = inputs.map((input, index) => {
+    const reason = invalidReason(input) ?? writer.check(input);
+    return {
+      index,
+      status: UpsertStatus.REJECTED,
+      id: null,
+      error: reason === null ? null : { code: ErrorCode.BAD_USER_INPUT, message: reason },
+    };
+  });
+  const items = new Map<number, T>();
+  const valid = results.filter((r) => r.error === null);
+  if (valid.length > 0) {
+    await services.db.withTransaction(async (tx) => {
+      for (const result of valid) {
+        await tx.query('SAVEPOINT upsert_item');
+        try {
+          const { item, created } = await writer.write(tx, inputs[result.index]!);
+          await tx.query('RELEASE SAVEPOINT upsert_item');
+          Object.assign(result, {
+            id: item.id,
+            status: created ? UpsertStatus.CREATED : UpsertStatus.UPDATED,
+          });
+          items.set(result.index, item);
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT upsert_item');
+          logger.error({ err: error, index: result.index }, 'catalog item not stored');
+          result.error = {
+            code: ErrorCode.INTERNAL_SERVER_ERROR,
+            message: 'the item could not be stored',
+          };
+        }
+      }
+    });
+    services.relay.wake();
+  }
+  return { results, items };
+}
+
+/**
+ * Upserts one item: a bad one is a BAD_USER_INPUT (or INTERNAL_SERVER_ERROR) error instead of
+ * a result.
+ */
+async function upsertOne<I extends object, T extends { id: string }>(
+  services: Services,
+  input: I,
+  writer: ItemWriter<I, T>,
+  logger: Logger,
+): Promise<T> {
+  const { results, items } = await bulkUpsert(services, [input], writer, logger);
+  const item = items.get(0);
+  if (item === undefined) {
+    const error = results[0]!.error!;
+    throw new GatewayError(error.code as ErrorCode, error.message, {
+      extensions: { argument: 'input' },
+    });
+  }
+  return item;
+}
+
+/** Checks the batch size before anything is written. */
+export function assertBatchSize(services: Services, count: number, argument: string): void {
+  const max = services.limits.batchMaxSize;
+  if (count === 0 || count > max) {
+    throw new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      `${argument} must hold 1 to ${max} items, got ${count}`,
+      { extensions: { argument, max } },
+    );
+  }
+}
+
+const productWriter: ItemWriter<UpsertProductInput, Product> = {
+  check: (input) =>
+    input.price !== null && input.price !== undefined && !input.currency
+      ? 'currency is required with a price'
+      : null,
+  async write(tx, input) {
+    const { product, created } = await new ProductStore(tx).upsert({
+      sku: input.sku,
+      name: input.name,
+      description: input.description ?? null,
+      price: input.price ?? null,
+      currency: input.currency ?? null,
+      categories: uniqueCategories(input.categories),
+      attributes: input.attributes ?? {},
+    });
+    await new OutboxStore(tx).add([
+      {
+        topic: 'graph.product.upserted',
+        payload: {
+          id: product.id,
+          sku: product.sku,
+          name: product.name,
+          categories: product.categories.map((c) => c.name),
+        },
+      },
+    ]);
+    return { item: product, created };
+  },
+};
+
+const contentWriter: ItemWriter<UpsertContentInput, Content> = {
+  check: () => null,
+  async write(tx, input) {
+    const { content, created } = await new ContentStore(tx).upsert({
+      externalId: input.externalId,
+      title: input.title,
+      kind: input.kind,
+      url: input.url ?? null,
+      categories: uniqueCategories(input.categories),
+      attributes: input.attributes ?? {},
+    });
+    await new OutboxStore(tx).add([
+      {
+        topic: 'graph.content.upserted',
+        payload: {
+          id: content.id,
+          title: content.title,
+          categories: content.categories.map((c) => c.name),
+        },
+      },
+    ]);
+    return { item: content, created };
+  },
+};
+
+const campaignWriter: ItemWriter<UpsertCampaignInput, Campaign> = {
+  check: (input) => {
+    if (isInvalidDate(input.startsAt) || isInvalidDate(input.endsAt)) {
+      return 'startsAt and endsAt must be valid date-times';
+    }
+    return input.startsAt && input.endsAt && input.endsAt < input.startsAt
+      ? 'endsAt must not be before startsAt'
+      : null;
+  },
+  async write(tx, input) {
+    const { campaign, created } = await new CampaignStore(tx).upsert({
+      externalId: input.externalId,
+      name: input.name,
+      channel: input.channel,
+      status: input.status ?? CampaignStatus.DRAFT,
+      startsAt: input.startsAt ?? null,
+      endsAt: input.endsAt ?? null,
+      attributes: input.attributes ?? {},
+    });
+    await new OutboxStore(tx).add([
+      { topic: 'graph.campaign.upserted', payload: { id: campaign.id, name: campaign.name } },
+    ]);
+    return { item: campaign, created };
+  },
+};
+
+export const upsertProduct = (s: Services, input: UpsertProductInput, log: Logger) =>
+  upsertOne(s, input, productWriter, log);
+export const upsertProducts = (s: Services, inputs: readonly UpsertProductInput[], log: Logger) =>
+  bulkUpsert(s, inputs, productWriter, log).then((r) => r.results);
+export const upsertContent = (s: Services, input: UpsertContentInput, log: Logger) =>
+  upsertOne(s, input, contentWriter, log);
+export const upsertContents = (s: Services, inputs: readonly UpsertContentInput[], log: Logger) =>
+  bulkUpsert(s, inputs, contentWriter, log).then((r) => r.results);
+export const upsertCampaign = (s: Services, input: UpsertCampaignInput, log: Logger) =>
+  upsertOne(s, input, campaignWriter, log);
+export const upsertCampaigns = (s: Services, inputs: readonly UpsertCampaignInput[], log: Logger) =>
+  bulkUpsert(s, inputs, campaignWriter, log).then((r) => r.results);
+
+/** Writers for code that stores catalog items inside its own transaction (the demo loader). */
+export const catalogWriters = {
+  product: productWriter,
+  content: contentWriter,
+  campaign: campaignWriter,
+};
+
+function uniqueCategories(categories: readonly string[] | null | undefined): string[] {
+  return [...new Set((categories ?? []).map((name) => name.trim()).filter((name) => name !== ''))];
+}
+
+function isInvalidDate(value: Date | null | undefined): boolean {
+  return value !== null && value !== undefined && Number.isNaN(value.getTime());
+}
+
+function invalidReason(input: object): string | null {
+  const violations = validateSync(input, { forbidUnknownValues: false });
+  if (violations.length === 0) {
+    return null;
+  }
+  return violations.flatMap((v) => Object.values(v.constraints ?? {})).join('; ');
+}

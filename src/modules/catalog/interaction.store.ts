@@ -1,0 +1,141 @@
+import type { Queryable } from '../../datasources/postgres.js';
+
+/** A tracked event whose catalog reference resolved to a product or a campaign. */
+export interface ResolvedEventRef {
+  customerId: string;
+  type: string;
+  productId: string | null;
+  campaignId: string | null;
+}
+
+/** Absolute figures for one customer, one catalog item and one event type. */
+export interface EventTally {
+  customerId: string;
+  targetId: string;
+  type: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/**
+ * PostgreSQL side of interactions: which product or campaign an event names, and how often a
+ * customer did each thing with it. Runs inside the tracking transaction.
+ */
+export class InteractionStore {
+  constructor(private readonly tx: Queryable) {}
+
+  /**
+   * Resolves `properties.productId` (a c360 UUID) or `properties.sku` of the given view,
+   * cart_add and purchase events, and `properties.campaignId` (UUID or external id) of
+   * campaign_touch events, and stores the ids found on the event rows. Unknown references
+   * are left null. One statement for the whole batch.
+   */
+  async attachCatalogRefs(messageIds: readonly string[]): Promise<ResolvedEventRef[]> {
+    // The CASE guards the casts: a reference that is not a UUID is never cast.
+    const { rows } = await this.tx.query<{
+      customer_id: string;
+      type: string;
+      product_id: string | null;
+      campaign_id: string | null;
+    }>(
+      /* sql */ `/* interaction.attachCatalogRefs */
+      WITH tracked AS (
+        SELECT id, type,
+               CASE WHEN properties->>'productId' ~* $2 THEN (properties->>'productId')::uuid END AS product_uuid,
+               properties->>'sku' AS sku,
+               properties->>'campaignId' AS campaign_ref,
+               CASE WHEN properties->>'campaignId' ~* $2 THEN (properties->>'campaignId')::uuid END AS campaign_uuid
+        FROM events
+        WHERE message_id = ANY($1::text[])
+          AND type IN ('view', 'cart_add', 'purchase', 'campaign_touch')
+      ), resolved AS (
+        SELECT t.id,
+               CASE WHEN t.type <> 'campaign_touch' THEN COALESCE(
+                 (SELECT p.id FROM products p WHERE p.id = t.product_uuid),
+                 (SELECT p.id FROM products p WHERE p.sku = t.sku)) END AS product_id,
+               CASE WHEN t.type = 'campaign_touch' THEN COALESCE(
+                 (SELECT c.id FROM campaigns c WHERE c.id = t.campaign_uuid),
+                 (SELECT c.id FROM campaigns c WHERE c.external_id = t.campaign_ref)) END AS campaign_id
+        FROM tracked t
+      )
+      UPDATE events e SET product_id = r.product_id, campaign_id = r.campaign_id
+      FROM resolved r
+      WHERE e.id = r.id AND (r.product_id IS NOT NULL OR r.campaign_id IS NOT NULL)
+      RETURNING e.customer_id, e.type, e.product_id, e.campaign_id`,
+      [messageIds, UUID_PATTERN],
+    );
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      type: row.type,
+      productId: row.product_id,
+      campaignId: row.campaign_id,
+    }));
+  }
+
+  /**
+   * Serialises interaction tallies per customer until the transaction ends: a concurrent
+   * tracker of the same customer counts after this one commits, so neither tally misses the
+   * other's events. Locks are taken in one sorted order, so two batches never deadlock.
+   */
+  async lockCustomers(customerIds: readonly string[]): Promise<void> {
+    await this.tx.query(
+      /* sql */ `/* interaction.lockCustomers */
+      SELECT pg_advisory_xact_lock(k)
+      FROM (SELECT DISTINCT hashtextextended('interactions:' || c, 360) AS k
+            FROM unnest($1::text[]) AS u(c)) keys
+      ORDER BY k`,
+      [customerIds],
+    );
+  }
+
+  /** Count, first and last time of each (customer, product, type), in one grouped statement. */
+  tallyProducts(refs: readonly ResolvedEventRef[]): Promise<EventTally[]> {
+    return this.tally('interaction.tallyProducts', 'product_id', refs, (r) => r.productId);
+  }
+
+  /** Count, first and last time of each (customer, campaign) touch, in one grouped statement. */
+  tallyCampaigns(refs: readonly ResolvedEventRef[]): Promise<EventTally[]> {
+    return this.tally('interaction.tallyCampaigns', 'campaign_id', refs, (r) => r.campaignId);
+  }
+
+  private async tally(
+    name: string,
+    column: 'product_id' | 'campaign_id',
+    refs: readonly ResolvedEventRef[],
+    targetOf: (ref: ResolvedEventRef) => string | null,
+  ): Promise<EventTally[]> {
+    const keys = refs.filter((ref) => targetOf(ref) !== null);
+    if (keys.length === 0) {
+      return [];
+    }
+    const { rows } = await this.tx.query<{
+      customer_id: string;
+      target_id: string;
+      type: string;
+      count: number;
+      first_at: Date;
+      last_at: Date;
+    }>(
+      /* sql */ `/* ${name} */
+      SELECT customer_id, ${column} AS target_id, type, count(*)::int AS count,
+             min(occurred_at) AS first_at, max(occurred_at) AS last_at
+      FROM events
+      WHERE (customer_id, ${column}, type) IN (
+        SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]))
+      GROUP BY customer_id, ${column}, type
+      ORDER BY type, customer_id, ${column}`,
+      [keys.map((k) => k.customerId), keys.map(targetOf), keys.map((k) => k.type)],
+    );
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      targetId: row.target_id,
+      type: row.type,
+      count: row.count,
+      firstAt: row.first_at,
+      lastAt: row.last_at,
+    }));
+  }
+}

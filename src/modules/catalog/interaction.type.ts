@@ -1,0 +1,56 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+/**
+ * The customer–product relationship types, the only names that reach a Cypher statement for
+ * interactions. Each is fed by one event type.
+ */
+export const INTERACTION_KINDS = ['VIEWED', 'CARTED', 'PURCHASED'] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+@ObjectType({ description: 'How often, and when, a customer did one thing with one product.' })
+export class ProductInteraction {
+  @Field(() => Int, { description: 'How many times.' })
+  count!: number;
+
+  @Field(() => Date, { description: 'The first time.' })
+  firstAt!: Date;
+
+  @Field(() => Date, { description: 'The latest time.' })
+  lastAt!: Date;
+
+  /** Resolved through the product loader; not a GraphQL field itself. */
+  productId!: string;
+}
+
+@ObjectType({
+  description:
+    'What a customer did with products, from the knowledge graph: per kind, the products with counts and times, most recent first.',
+})
+export class CustomerInteractions {
+  @Field(() => [ProductInteraction], { description: 'Products viewed (`view` events).' })
+  viewed!: ProductInteraction[];
+
+  @Field(() => [ProductInteraction], { description: 'Products put in a cart (`cart_add`).' })
+  carted!: ProductInteraction[];
+
+  @Field(() => [ProductInteraction], { description: 'Products bought (`purchase` events).' })
+  purchased!: ProductInteraction[];
+}
+
+@ObjectType({ description: 'A campaign that targeted a customer or that they responded to.' })
+export class CustomerCampaign {
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the customer was (last) targeted; null when never.',
+  })
+  targetedAt!: Date | null;
+
+  @Field(() => Int, { description: 'How many `campaign_touch` events they sent for it.' })
+  responses!: number;
+
+  @Field(() => Date, { nullable: true, description: 'Their latest response; null when none.' })
+  lastRespondedAt!: Date | null;
+
+  /** Resolved through the campaign loader; not a GraphQL field itself. */
+  campaignId!: string;
+}

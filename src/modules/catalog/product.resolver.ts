@@ -1,0 +1,76 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+
+import type { GraphQLContext } from '../../context.js';
+import { rethrowFrom } from '../../errors.js';
+import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { ProductFilter, UpsertProductInput } from './catalog.inputs.js';
+import { parseKeyAfter, toConnection } from './catalog.page.js';
+import { assertBatchSize, upsertProduct, upsertProducts } from './catalog.service.js';
+import { Product, ProductConnection } from './catalog.type.js';
+import { containsPattern } from './product.store.js';
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => Product, { nullable: true, description: 'The product with this id, or null.' })
+  product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Product | null> {
+    return ctx.loaders.productById.load(assertUuid(id, 'id'));
+  }
+
+  @Query(() => Product, { nullable: true, description: 'The product with this SKU, or null.' })
+  async productBySku(
+    @Arg('sku', () => String) sku: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Product | null> {
+    const [product] = await ctx.services.products.findBySkus([sku]).catch(rethrowFrom('postgres'));
+    return product ?? null;
+  }
+
+  @Query(() => ProductConnection, { description: 'Products in SKU order, optionally filtered.' })
+  async products(
+    @Arg('first', () => Int, { description: 'Page size, 1 to 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
+    after: string | null,
+    @Arg('filter', () => ProductFilter, { nullable: true, description: 'Which products.' })
+    filter: ProductFilter | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ProductConnection> {
+    const rows = await ctx.services.products
+      .listPage({
+        first: assertPageSize(first),
+        afterSku: parseKeyAfter(after),
+        category: filter?.category ?? null,
+        namePattern: containsPattern(filter?.search),
+        updatedSince: filter?.updatedSince ?? null,
+      })
+      .catch(rethrowFrom('postgres'));
+    rows.forEach((product) => ctx.loaders.productById.prime(product.id, product));
+    return toConnection(rows, first, (product) => product.sku);
+  }
+
+  @Mutation(() => Product, {
+    description: 'Creates a product, or replaces the one with the same SKU (categories too).',
+  })
+  upsertProduct(
+    @Arg('input', () => UpsertProductInput) input: UpsertProductInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Product> {
+    return upsertProduct(ctx.services, input, ctx.logger).catch(rethrowFrom('postgres'));
+  }
+
+  @Mutation(() => BulkUpsertResult, {
+    description:
+      'Upserts up to BATCH_MAX_SIZE products (default 1,000) by SKU, with one result per item: a rejected item writes nothing and never affects the others.',
+  })
+  async upsertProducts(
+    // Validated per item by the service, so one bad item is reported, not fatal to the batch.
+    @Arg('input', () => [UpsertProductInput], { validate: false }) input: UpsertProductInput[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<BulkUpsertResult> {
+    assertBatchSize(ctx.services, input.length, 'input');
+    const results = await upsertProducts(ctx.services, input, ctx.logger).catch(
+      rethrowFrom('postgres'),
+    );
+    return toBulkUpsertResult(results);
+  }
+}

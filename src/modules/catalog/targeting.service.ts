@@ -1,0 +1,62 @@
+import type { Services } from '../../context.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import { OutboxStore } from '../../outbox/outbox.store.js';
+import { type TargetCampaignResult, type TargetItemResult, TargetStatus } from './catalog.type.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Records that a campaign targets customers: one outbox message per customer found, written
+ * together, so the graph gets (Customer)-[:TARGETED_BY {at}]->(Campaign) for exactly those.
+ * An id merged into another customer targets the survivor; an unknown or malformed id is
+ * reported in its result and writes nothing. Targeting again only moves `at`.
+ *
+ * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
+ */
+export async function targetCampaign(
+  services: Services,
+  campaignId: string,
+  customerIds: readonly string[],
+): Promise<TargetCampaignResult> {
+  const [campaign] = await services.campaigns.findByIds([campaignId]);
+  if (!campaign) {
+    throw new GatewayError(ErrorCode.NOT_FOUND, `no campaign with id ${campaignId}`, {
+      extensions: { argument: 'campaignId' },
+    });
+  }
+  const wellFormed = customerIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+  const resolved = new Map(
+    (await services.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
+  );
+  const results = customerIds.map((id, index) => toResult(index, id, resolved));
+  const at = new Date().toISOString();
+  const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+  await new OutboxStore(services.db).add(
+    targeted.map((customerId) => ({
+      topic: 'graph.campaign.targeted',
+      payload: { campaignId: campaign.id, customerId, at },
+    })),
+  );
+  services.relay.wake();
+  return {
+    campaignId: campaign.id,
+    targeted: results.filter((r) => r.status === TargetStatus.TARGETED).length,
+    rejected: results.filter((r) => r.status === TargetStatus.REJECTED).length,
+    results,
+  };
+}
+
+function toResult(index: number, id: string, resolved: Map<string, string>): TargetItemResult {
+  if (!UUID.test(id)) {
+    return rejected(index, ErrorCode.BAD_USER_INPUT, `customer id must be a UUID`);
+  }
+  const customerId = resolved.get(id.toLowerCase());
+  if (customerId === undefined) {
+    return rejected(index, ErrorCode.NOT_FOUND, `no customer with id ${id}`);
+  }
+  return { index, status: TargetStatus.TARGETED, customerId, error: null };
+}
+
+function rejected(index: number, code: ErrorCode, message: string): TargetItemResult {
+  return { index, status: TargetStatus.REJECTED, customerId: null, error: { code, message } };
+}
