@@ -23,7 +23,9 @@ import pg from 'pg';
 import { type App, createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
+import { createApiKeyService } from '../src/context.js';
 import { createSilentLogger } from '../src/logger.js';
+import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
 
@@ -117,6 +119,12 @@ async function main(): Promise<void> {
   const apps: App[] = [];
   try {
     await ensureBenchDataset(backends, SPEC, (message) => console.error(`load: ${message}`));
+    // All scopes, as a back office would use: unmasked fields, one audit entry per request.
+    const { key } = await createApiKeyService(backends, config.access.keyCacheTtlMs, logger).create(
+      'bench',
+      ALL_SCOPES,
+      { keyId: null, requestId: null, via: 'cli' },
+    );
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
     console.log(
       `data: ${SPEC.customers} customers, ${SPEC.products} products, ${SPEC.events} events (seed ${SPEC.seed})`,
@@ -131,9 +139,9 @@ async function main(): Promise<void> {
       });
       apps.push(app);
       const url = await app.listen();
-      await assertAnswers(url);
-      await run(url, 3);
-      const result = await run(url, DURATION_S);
+      await assertAnswers(url, key);
+      await run(url, key, 3);
+      const result = await run(url, key, DURATION_S);
       results[dataLoader] = result;
       console.log(
         `DATALOADER=${dataLoader.padEnd(3)} ${result.requests.average.toFixed(1).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  errors ${result.errors + result.non2xx}`,
@@ -170,10 +178,10 @@ async function adminQuery(statement: string): Promise<void> {
 }
 
 /** A benchmark of errors measures nothing: check one full answer first. */
-async function assertAnswers(url: string): Promise<void> {
+async function assertAnswers(url: string, key: string): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: CUSTOMER_360 }),
   });
   const body = (await response.json()) as {
@@ -185,11 +193,11 @@ async function assertAnswers(url: string): Promise<void> {
   }
 }
 
-function run(url: string, duration: number): Promise<autocannon.Result> {
+function run(url: string, key: string, duration: number): Promise<autocannon.Result> {
   return autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: CUSTOMER_360 }),
     connections: CONNECTIONS,
     duration,

@@ -21,7 +21,7 @@ export const DEFAULT_SPEC: DatasetSpec = {
  * A UUID derived from a kind and an ordinal, so SQL (`md5('customer:' || n)::uuid`) and
  * TypeScript name the same rows without shipping a million ids between them.
  */
-export function benchId(kind: 'customer' | 'product', n: number): string {
+export function benchId(kind: 'customer' | 'product' | 'campaign', n: number): string {
   const hex = createHash('md5').update(`${kind}:${n}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -3,9 +3,16 @@ import pgvector from 'pgvector';
 import type { Backends } from '../../src/backends.js';
 import type { Queryable } from '../../src/datasources/postgres.js';
 import { embedTerms, HASHED_EMBEDDING_MODEL } from '../../src/lib/hashed-embedding.js';
+import {
+  CatalogGraph,
+  type CatalogOutboxPayloads,
+  type CatalogTopic,
+} from '../../src/modules/catalog/catalog.graph.js';
+import type { InteractionKind } from '../../src/modules/catalog/interaction.type.js';
 import { CustomerGraph } from '../../src/modules/customer/customer.graph.js';
 import {
   type BenchCustomer,
+  benchId,
   CATEGORIES,
   type DatasetSpec,
   generateCustomers,
@@ -46,7 +53,8 @@ export async function ensureBenchDataset(
   await db.withTransaction(async (tx) => {
     await loadCustomers(tx, customers, progress);
     await loadProducts(tx, spec);
-    progress('products loaded; generating events');
+    await loadCampaigns(tx);
+    progress('products and campaigns loaded; generating events');
     await loadEvents(tx, spec);
     await tx.query('INSERT INTO bench_dataset (spec) VALUES ($1)', [JSON.stringify(spec)]);
   });
@@ -63,8 +71,103 @@ export async function ensureBenchDataset(
       await graph.mergeEdges(type as keyof typeof family, edges.slice(i, i + BATCH * 2));
     }
   }
+  await loadCatalogGraph(backends, customers, spec, progress);
   progress(`graph loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
+
+const CAMPAIGNS = 10;
+
+async function loadCampaigns(tx: Queryable) {
+  await tx.query(
+    /* sql */ `INSERT INTO campaigns (id, external_id, name, channel, status)
+    SELECT md5('campaign:' || n)::uuid, 'bench-' || n, 'Campaign ' || n, 'email', 'active'
+    FROM generate_series(0, $1 - 1) AS n`,
+    [CAMPAIGNS],
+  );
+}
+
+/**
+ * Products, campaign targeting (each customer by one campaign) and the VIEWED / CARTED /
+ * PURCHASED edges with the absolute counts the relay would have written, through the same
+ * CatalogGraph statements the relay uses.
+ */
+async function loadCatalogGraph(
+  backends: Backends,
+  customers: BenchCustomer[],
+  spec: DatasetSpec,
+  progress: Progress,
+) {
+  const catalog = new CatalogGraph(backends.graph);
+  const apply = <T extends CatalogTopic>(topic: T, payloads: CatalogOutboxPayloads[T][]) =>
+    catalog.apply(
+      topic,
+      payloads.map((payload, i) => ({ id: String(i), attempts: 0, topic, payload }) as never),
+    );
+  const { rows: products } = await backends.postgres.query<{
+    id: string;
+    sku: string;
+    name: string;
+    categories: string[];
+  }>('SELECT id, sku, name, categories FROM products ORDER BY sku');
+  for (let i = 0; i < products.length; i += BATCH) {
+    await apply('graph.product.upserted', products.slice(i, i + BATCH));
+  }
+  await apply(
+    'graph.campaign.upserted',
+    Array.from({ length: CAMPAIGNS }, (_, n) => ({
+      id: benchId('campaign', n),
+      name: `Campaign ${n}`,
+    })),
+  );
+  for (let i = 0; i < customers.length; i += BATCH) {
+    const batch = customers.slice(i, i + BATCH);
+    const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
+    await apply(
+      'graph.campaign.targeted',
+      batch.map((c, k) => ({
+        campaignId: benchId('campaign', (i + k) % CAMPAIGNS),
+        customerId: c.id,
+        at,
+      })),
+    );
+    const { rows } = await backends.postgres.query<{
+      customer_id: string;
+      product_id: string;
+      type: string;
+      count: number;
+      first_at: Date;
+      last_at: Date;
+    }>(
+      /* sql */ `SELECT customer_id, product_id, type, count(*)::int AS count,
+        min(occurred_at) AS first_at, max(occurred_at) AS last_at
+      FROM events WHERE customer_id = ANY($1::uuid[]) AND product_id IS NOT NULL
+      GROUP BY customer_id, product_id, type`,
+      [batch.map((c) => c.id)],
+    );
+    for (const [eventType, kind] of Object.entries(INTERACTION_BY_EVENT)) {
+      await apply(
+        'graph.interaction.counted',
+        rows
+          .filter((row) => row.type === eventType)
+          .map((row) => ({
+            type: kind,
+            customerId: row.customer_id,
+            productId: row.product_id,
+            count: row.count,
+            firstAt: row.first_at.toISOString(),
+            lastAt: row.last_at.toISOString(),
+          })),
+      );
+    }
+    progress(`graph: catalog edges of ${i + batch.length}/${spec.customers} customers`);
+  }
+}
+
+const INTERACTION_BY_EVENT: Record<string, InteractionKind> = {
+  view: 'VIEWED',
+  cart_add: 'CARTED',
+  purchase: 'PURCHASED',
+};
 
 async function loadCustomers(tx: Queryable, customers: BenchCustomer[], progress: Progress) {
   for (let i = 0; i < customers.length; i += BATCH) {
