@@ -113,9 +113,18 @@ async function main(): Promise<void> {
     DEMO_DATA: 'off',
     DATABASE_URL,
     C360_DATA_DIR: DATA_DIR,
+    // The one-off load runs long statements and graph transactions; requests are far below.
+    DATABASE_STATEMENT_TIMEOUT_MS: '600000',
+    NEO4J_TIMEOUT_MS: '120000',
   };
   const config = loadConfig(baseEnv);
   const backends = await startBackends(config, logger);
+  // Ctrl-C during the long load must not leave the embedded Neo4j running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void backends.stop().finally(() => process.exit(130));
+    });
+  }
   const apps: App[] = [];
   try {
     await ensureBenchDataset(backends, SPEC, (message) => console.error(`load: ${message}`));

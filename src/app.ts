@@ -60,13 +60,12 @@ export async function createApp({
 }: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
   const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
-  const services = createServices(
-    backends,
-    relay,
-    { batchMaxSize: config.batchMaxSize },
-    { keyCacheTtlMs: config.access.keyCacheTtlMs, logger },
-    loaderTuning(config.dataLoader),
-  );
+  const services = createServices(backends, relay, {
+    limits: { batchMaxSize: config.batchMaxSize },
+    access: { keyCacheTtlMs: config.access.keyCacheTtlMs, logger },
+    loaderTuning: loaderTuning(config.dataLoader),
+    customIdentityTypes: config.customIdentityTypes,
+  });
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({

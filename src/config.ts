@@ -2,6 +2,10 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from './modules/identity/identity.type.js';
+
+const BUILT_IN_IDENTITY_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
+
 /** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -45,6 +49,16 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: list,
+  IDENTITY_CUSTOM_TYPES: list.pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(CUSTOM_IDENTITY_TYPE_PATTERN, 'names are lower-case letters, digits and _')
+          .refine((name) => !BUILT_IN_IDENTITY_TYPES.has(name), 'names a built-in identity type'),
+      )
+      .max(20),
+  ),
   C360_DATA_DIR: z.string().min(1).default('.data'),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
@@ -105,6 +119,8 @@ export interface Config {
   readonly batchMaxSize: number;
   /** Per-request batching and caching of store reads; off only to measure what it saves. */
   readonly dataLoader: boolean;
+  /** The deployment's own identifier kinds, besides email, phone and the built-in ids. */
+  readonly customIdentityTypes: readonly string[];
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';
   readonly postgres: {
@@ -167,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',
+    customIdentityTypes: e.IDENTITY_CUSTOM_TYPES,
     dataDir: path.resolve(e.C360_DATA_DIR),
     demoData: e.DEMO_DATA,
     postgres: {

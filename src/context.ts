@@ -21,6 +21,7 @@ import { CustomerStore } from './modules/customer/customer.store.js';
 import { createEventLoaders } from './modules/event/event.loaders.js';
 import { EventStore } from './modules/event/event.store.js';
 import { createIdentityLoaders } from './modules/identity/identity.loaders.js';
+import { IdentityVocabulary } from './modules/identity/identity.normalize.js';
 import { IdentityStore } from './modules/identity/identity.store.js';
 import { RelationshipGraph } from './modules/relationship/relationship.graph.js';
 import { createRelationshipLoaders } from './modules/relationship/relationship.loaders.js';
@@ -48,14 +49,23 @@ export interface Services {
   audit: AuditStore;
   /** Options of every per-request DataLoader (batching off only for benchmarks). */
   loaderTuning: LoaderTuning;
+  /** Turns identifiers as clients send them into stored keys (built-in and custom kinds). */
+  identityVocabulary: IdentityVocabulary;
+}
+
+/** What services take from the configuration. */
+export interface ServiceSettings {
+  limits: Services['limits'];
+  access: { keyCacheTtlMs: number; logger: Logger };
+  loaderTuning?: LoaderTuning;
+  /** The deployment's own identifier kinds (IDENTITY_CUSTOM_TYPES). */
+  customIdentityTypes?: readonly string[];
 }
 
 export function createServices(
   backends: Pick<Backends, 'postgres' | 'graph' | 'pubSub' | 'redis'>,
   relay: Services['relay'],
-  limits: Services['limits'],
-  access: { keyCacheTtlMs: number; logger: Logger },
-  loaderTuning: LoaderTuning = {},
+  { limits, access, loaderTuning = {}, customIdentityTypes = [] }: ServiceSettings,
 ): Services {
   return {
     db: backends.postgres,
@@ -75,6 +85,7 @@ export function createServices(
     apiKeys: createApiKeyService(backends, access.keyCacheTtlMs, access.logger),
     audit: new AuditStore(backends.postgres),
     loaderTuning,
+    identityVocabulary: new IdentityVocabulary(customIdentityTypes),
   };
 }
 

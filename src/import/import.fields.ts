@@ -15,6 +15,8 @@ export class RowError extends Error {
 export type JsonRecord = Record<string, unknown>;
 
 const IDENTITY_TYPE_NAMES = Object.keys(IdentityType);
+/** CSV identity columns: one per built-in kind (custom kinds use `custom.<kind>` columns). */
+const IDENTITY_COLUMNS = IDENTITY_TYPE_NAMES.filter((name) => name !== 'CUSTOM');
 
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -103,6 +105,7 @@ export function optionalDateTime(record: JsonRecord, field: string): string | nu
 export interface IdentityValue {
   type: string;
   value: string;
+  customType?: string;
 }
 
 /** `{ type, value }` with a known identity type; the gateway normalises the value. */
@@ -110,10 +113,12 @@ export function identityOf(value: unknown, field: string): IdentityValue {
   if (!isRecord(value)) {
     throw new RowError(`${field} must be an object { type, value }`);
   }
-  return {
+  const identity: IdentityValue = {
     type: requiredEnumName(value, 'type', IDENTITY_TYPE_NAMES),
     value: requiredText(value, 'value', 256),
   };
+  const customType = optionalText(value, 'customType', 32);
+  return customType === null ? identity : { ...identity, customType };
 }
 
 /** Header names compared loosely: `displayName`, `display_name` and `DisplayName` are one. */
@@ -123,14 +128,20 @@ export function headerKey(header: string): string {
 
 /**
  * Identity columns of a CSV row (`email`, `phone`, `user_id`, `anonymous_id`, `device_id`,
- * `crm_id`), in that order; empty cells are skipped.
+ * `crm_id`, in that order, then `custom.<kind>` ones for configured custom kinds); empty cells
+ * are skipped.
  */
 export function identityCells(cells: Readonly<Record<string, string>>): IdentityValue[] {
   const byKey = new Map(Object.entries(cells).map(([header, cell]) => [headerKey(header), cell]));
-  return IDENTITY_TYPE_NAMES.flatMap((type) => {
+  const builtIn = IDENTITY_COLUMNS.flatMap((type) => {
     const cell = byKey.get(headerKey(type))?.trim();
     return cell ? [{ type, value: cell }] : [];
   });
+  const custom = Object.entries(cells).flatMap(([header, cell]) => {
+    const kind = /^custom\.([a-z][a-z0-9_]{0,31})$/.exec(header.trim())?.[1];
+    return kind && cell.trim() ? [{ type: 'CUSTOM', customType: kind, value: cell.trim() }] : [];
+  });
+  return [...builtIn, ...custom];
 }
 
 /**

@@ -49,4 +49,21 @@ describe('loadConfig', () => {
   it('treats an empty store URL as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' }).postgres.url, null);
   });
+
+  it('accepts custom identity kinds, refusing malformed names and built-in ones', () => {
+    assert.deepEqual(
+      loadConfig({ IDENTITY_CUSTOM_TYPES: 'loyalty_card, shop_id' }).customIdentityTypes,
+      ['loyalty_card', 'shop_id'],
+    );
+    assert.throws(
+      () => loadConfig({ IDENTITY_CUSTOM_TYPES: 'Loyalty-Card,email' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 2);
+        assert.match(error.message, /IDENTITY_CUSTOM_TYPES\.0: names are lower-case/);
+        assert.match(error.message, /IDENTITY_CUSTOM_TYPES\.1: names a built-in identity type/);
+        return true;
+      },
+    );
+  });
 });

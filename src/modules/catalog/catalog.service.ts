@@ -1,8 +1,8 @@
-import { validateSync } from 'class-validator';
-
 import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { inSavepoint } from '../../lib/savepoint.js';
+import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
@@ -39,7 +39,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
   logger: Logger,
 ): Promise<{ results: UpsertItemResult[]; items: Map<number, T> }> {
   const results: UpsertItemResult[] = inputs.map((input, index) => {
-    const reason = invalidReason(input) ?? writer.check(input);
+    const reason = validationFailure(input) ?? writer.check(input);
     return {
       index,
       status: UpsertStatus.REJECTED,
@@ -52,17 +52,16 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
   if (valid.length > 0) {
     await services.db.withTransaction(async (tx) => {
       for (const result of valid) {
-        await tx.query('SAVEPOINT upsert_item');
         try {
-          const { item, created } = await writer.write(tx, inputs[result.index]!);
-          await tx.query('RELEASE SAVEPOINT upsert_item');
+          const { item, created } = await inSavepoint(tx, () =>
+            writer.write(tx, inputs[result.index]!),
+          );
           Object.assign(result, {
             id: item.id,
             status: created ? UpsertStatus.CREATED : UpsertStatus.UPDATED,
           });
           items.set(result.index, item);
         } catch (error) {
-          await tx.query('ROLLBACK TO SAVEPOINT upsert_item');
           logger.error({ err: error, index: result.index }, 'catalog item not stored');
           result.error = {
             code: ErrorCode.INTERNAL_SERVER_ERROR,
@@ -216,12 +215,4 @@ function uniqueCategories(categories: readonly string[] | null | undefined): str
 
 function isInvalidDate(value: Date | null | undefined): boolean {
   return value !== null && value !== undefined && Number.isNaN(value.getTime());
-}
-
-function invalidReason(input: object): string | null {
-  const violations = validateSync(input, { forbidUnknownValues: false });
-  if (violations.length === 0) {
-    return null;
-  }
-  return violations.flatMap((v) => Object.values(v.constraints ?? {})).join('; ');
 }

@@ -20,7 +20,6 @@ import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.j
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
 import { Scope } from '../access/access.type.js';
 import { hasPersonalTraits, PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
-import { normalizeIdentity } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
 import {
@@ -159,13 +158,17 @@ function toListConditions(filter: CustomerFilter | null, ctx: GraphQLContext) {
   guardPersonalSearch(filter, ctx);
   let identity: IdentityKey | null = null;
   if (filter?.identity) {
-    const normalized = normalizeIdentity(filter.identity.type, filter.identity.value);
-    if (!normalized.ok) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, normalized.reason, {
-        extensions: { argument: 'filter.identity.value' },
+    const key = ctx.services.identityVocabulary.keyOf(
+      filter.identity.type,
+      filter.identity.value,
+      filter.identity.customType,
+    );
+    if (!key.ok) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, key.reason, {
+        extensions: { argument: 'filter.identity' },
       });
     }
-    identity = { type: filter.identity.type, value: normalized.value };
+    identity = key.key;
   }
   return {
     traits: filter?.traits ?? null,

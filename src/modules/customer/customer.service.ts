@@ -8,7 +8,7 @@ import { validationFailure } from '../../lib/validation.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { type ItemError, type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
-import { normalizeIdentity } from '../identity/identity.normalize.js';
+import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { MergeStore } from '../identity/merge.store.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
@@ -41,7 +41,7 @@ export async function upsertCustomer(
   services: Services,
   input: UpsertCustomerInput,
 ): Promise<Customer> {
-  const prepared = prepareCustomer(input, 0);
+  const prepared = prepareCustomer(input, 0, services.identityVocabulary);
   if ('code' in prepared) {
     throw new GatewayError(prepared.code as ErrorCode, prepared.message);
   }
@@ -84,7 +84,7 @@ export async function upsertCustomers(
   }));
   const prepared: PreparedCustomer[] = [];
   inputs.forEach((input, index) => {
-    const outcome = prepareCustomer(input, index);
+    const outcome = prepareCustomer(input, index, services.identityVocabulary);
     if ('code' in outcome) {
       results[index]!.error = outcome;
     } else {
@@ -124,7 +124,11 @@ function rejection(error: unknown, index: number, logger: Logger): ItemError {
   return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'the customer could not be stored' };
 }
 
-function prepareCustomer(input: UpsertCustomerInput, index: number): PreparedCustomer | ItemError {
+function prepareCustomer(
+  input: UpsertCustomerInput,
+  index: number,
+  vocabulary: IdentityVocabulary,
+): PreparedCustomer | ItemError {
   const invalid = validationFailure(input);
   if (invalid !== null) {
     return { code: ErrorCode.BAD_USER_INPUT, message: invalid };
@@ -138,11 +142,11 @@ function prepareCustomer(input: UpsertCustomerInput, index: number): PreparedCus
   }
   const identities: IdentityKey[] = [];
   for (const identity of input.identities ?? []) {
-    const normalized = normalizeIdentity(identity.type, identity.value);
-    if (!normalized.ok) {
-      return { code: ErrorCode.BAD_USER_INPUT, message: `identities: ${normalized.reason}` };
+    const key = vocabulary.keyOf(identity.type, identity.value, identity.customType);
+    if (!key.ok) {
+      return { code: ErrorCode.BAD_USER_INPUT, message: `identities: ${key.reason}` };
     }
-    identities.push({ type: identity.type, value: normalized.value });
+    identities.push(key.key);
   }
   return { index, input, identities, interests: interests as string[] };
 }

@@ -99,9 +99,12 @@ export class EventResolver {
     ctx: GraphQLContext,
     events: readonly TrackEventInput[],
   ): Promise<TrackResult[]> {
-    const results = await trackEvents(ctx.services.db, events, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await trackEvents(
+      ctx.services.db,
+      events,
+      ctx.logger,
+      ctx.services.identityVocabulary,
+    ).catch(rethrowFrom('postgres'));
     ctx.services.relay.wake();
     return results;
   }

@@ -1,9 +1,9 @@
-import { validateSync } from 'class-validator';
-
 import type { Postgres, Queryable } from '../../datasources/postgres.js';
 import { ErrorCode } from '../../errors.js';
+import { inSavepoint } from '../../lib/savepoint.js';
+import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
-import { normalizeIdentity } from '../identity/identity.normalize.js';
+import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
@@ -34,6 +34,7 @@ export async function trackEvents(
   db: Postgres,
   inputs: readonly TrackEventInput[],
   logger: Logger,
+  vocabulary: IdentityVocabulary,
 ): Promise<TrackResult[]> {
   const results: TrackResult[] = inputs.map((input, index) => ({
     index,
@@ -44,7 +45,7 @@ export async function trackEvents(
   }));
   const prepared: PreparedEvent[] = [];
   inputs.forEach((input, index) => {
-    const outcome = prepare(input, index);
+    const outcome = prepare(input, index, vocabulary);
     if ('reason' in outcome) {
       results[index]!.error = { code: ErrorCode.BAD_USER_INPUT, message: outcome.reason };
     } else {
@@ -58,12 +59,9 @@ export async function trackEvents(
   await db.withTransaction(async (tx) => {
     await new IdentityStore(tx).lockForResolution(prepared.map((p) => p.identity));
     for (const item of prepared) {
-      await tx.query('SAVEPOINT track_item');
       try {
-        Object.assign(results[item.index]!, await writeOne(tx, item));
-        await tx.query('RELEASE SAVEPOINT track_item');
+        Object.assign(results[item.index]!, await inSavepoint(tx, () => writeOne(tx, item)));
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT track_item');
         logger.error({ err: error, index: item.index }, 'event not stored');
         results[item.index]!.error = {
           code: ErrorCode.INTERNAL_SERVER_ERROR,
@@ -122,12 +120,20 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
   };
 }
 
-function prepare(input: TrackEventInput, index: number): PreparedEvent | { reason: string } {
-  const violations = validateSync(input, { forbidUnknownValues: false });
-  if (violations.length > 0) {
-    return { reason: describeViolations(violations) };
+function prepare(
+  input: TrackEventInput,
+  index: number,
+  vocabulary: IdentityVocabulary,
+): PreparedEvent | { reason: string } {
+  const invalid = validationFailure(input);
+  if (invalid !== null) {
+    return { reason: invalid };
   }
-  const identity = normalizeIdentity(input.identity.type, input.identity.value);
+  const identity = vocabulary.keyOf(
+    input.identity.type,
+    input.identity.value,
+    input.identity.customType,
+  );
   if (!identity.ok) {
     return { reason: `identity: ${identity.reason}` };
   }
@@ -140,7 +146,7 @@ function prepare(input: TrackEventInput, index: number): PreparedEvent | { reaso
   }
   return {
     index,
-    identity: { type: input.identity.type, value: identity.value },
+    identity: identity.key,
     event: {
       messageId: input.messageId,
       type: input.type,
@@ -149,15 +155,4 @@ function prepare(input: TrackEventInput, index: number): PreparedEvent | { reaso
       occurredAt: input.occurredAt ?? null,
     },
   };
-}
-
-function describeViolations(violations: ReturnType<typeof validateSync>): string {
-  return violations
-    .flatMap((v) => [
-      ...Object.values(v.constraints ?? {}),
-      ...(v.children ?? []).flatMap((c) =>
-        Object.values(c.constraints ?? {}).map((m) => `${v.property}.${m}`),
-      ),
-    ])
-    .join('; ');
 }

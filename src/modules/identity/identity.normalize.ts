@@ -38,6 +38,57 @@ export function normalizeIdentity(type: IdentityType, raw: string): Normalized {
     case IdentityType.ANONYMOUS_ID:
     case IdentityType.DEVICE_ID:
     case IdentityType.CRM_ID:
+    case IdentityType.CUSTOM:
       return { ok: true, value };
   }
+}
+
+const BUILT_IN_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
+
+/** A normalised identity as stored: `type` is a built-in value or a configured custom name. */
+export interface StoredIdentityKey {
+  type: string;
+  value: string;
+}
+
+export type KeyResult = { ok: true; key: StoredIdentityKey } | { ok: false; reason: string };
+
+/**
+ * The identifier kinds one deployment accepts: the built-in ones plus the custom names it
+ * configured (a loyalty card number, a shop's customer id, ...). Custom identifiers are opaque:
+ * trimmed, never reshaped.
+ */
+export class IdentityVocabulary {
+  private readonly custom: ReadonlySet<string>;
+
+  constructor(customTypes: readonly string[]) {
+    this.custom = new Set(customTypes);
+  }
+
+  /** The stored key for an identifier as a client sends it; never throws. */
+  keyOf(type: IdentityType, value: string, customType?: string | null): KeyResult {
+    if (type !== IdentityType.CUSTOM) {
+      if (customType != null) {
+        return { ok: false, reason: 'customType is only allowed with type CUSTOM' };
+      }
+      const normalized = normalizeIdentity(type, value);
+      return normalized.ok ? { ok: true, key: { type, value: normalized.value } } : normalized;
+    }
+    if (customType == null || !this.custom.has(customType)) {
+      const known = [...this.custom].join(', ') || 'none are configured (IDENTITY_CUSTOM_TYPES)';
+      return {
+        ok: false,
+        reason: `type CUSTOM needs a configured customType; known: ${known}`,
+      };
+    }
+    const opaque = normalizeIdentity(IdentityType.CUSTOM, value);
+    return opaque.ok ? { ok: true, key: { type: customType, value: opaque.value } } : opaque;
+  }
+}
+
+/** How a stored type reads in GraphQL: a built-in kind, or CUSTOM with its name. */
+export function fromStoredType(type: string): { type: IdentityType; customType: string | null } {
+  return BUILT_IN_TYPES.has(type)
+    ? { type: type as IdentityType, customType: null }
+    : { type: IdentityType.CUSTOM, customType: type };
 }

@@ -5,7 +5,6 @@ import { PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { Customer } from '../customer/customer.type.js';
-import { normalizeIdentity } from './identity.normalize.js';
 import { IdentifyInput } from './identity.inputs.js';
 import { identify, mergeCustomers } from './identity.service.js';
 import { CustomerResolution, Identity, IdentityType } from './identity.type.js';
@@ -21,20 +20,25 @@ export class IdentityResolver {
   async customerByIdentity(
     @Arg('type', () => IdentityType) type: IdentityType,
     @Arg('value', () => String) value: string,
+    @Arg('customType', () => String, {
+      nullable: true,
+      description: 'With type CUSTOM: which configured kind.',
+    })
+    customType: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Customer | null> {
     if (PERSONAL_IDENTITY_TYPES.has(type)) {
       // Whether an e-mail or phone belongs to a customer is itself personal data.
       ctx.access.require(Scope.READ_PII);
     }
-    const normalized = normalizeIdentity(type, value);
-    if (!normalized.ok) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, normalized.reason, {
+    const key = ctx.services.identityVocabulary.keyOf(type, value, customType);
+    if (!key.ok) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, key.reason, {
         extensions: { argument: 'value' },
       });
     }
     const customerId = await ctx.services.identities
-      .findCustomerId({ type, value: normalized.value })
+      .findCustomerId(key.key)
       .catch(rethrowFrom('postgres'));
     return customerId === null ? null : ctx.loaders.customerById.load(customerId);
   }

@@ -4,7 +4,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { IdentifyInput } from './identity.inputs.js';
-import { normalizeIdentity } from './identity.normalize.js';
+import type { KeyResult } from './identity.normalize.js';
 import { type IdentityKey, IdentityStore } from './identity.store.js';
 import { type CustomerResolution, IdentityType } from './identity.type.js';
 import { type MergeCause, MergeStore } from './merge.store.js';
@@ -22,13 +22,20 @@ export async function identify(
   services: Services,
   input: IdentifyInput,
 ): Promise<CustomerResolution> {
-  const anonymous = normalized(IdentityType.ANONYMOUS_ID, input.anonymousId, 'anonymousId');
+  const vocabulary = services.identityVocabulary;
+  const anonymous = keyOrThrow(
+    vocabulary.keyOf(IdentityType.ANONYMOUS_ID, input.anonymousId),
+    'anonymousId',
+  );
   if (input.identity.type === IdentityType.ANONYMOUS_ID) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'identity must not be an anonymous id', {
       extensions: { argument: 'identity' },
     });
   }
-  const known = normalized(input.identity.type, input.identity.value, 'identity.value');
+  const known = keyOrThrow(
+    vocabulary.keyOf(input.identity.type, input.identity.value, input.identity.customType),
+    'identity.value',
+  );
   const result = await services.db.withTransaction(async (tx) => {
     const identities = new IdentityStore(tx);
     const outbox: OutboxMessage[] = [];
@@ -141,10 +148,9 @@ async function updateProfile(
   return rows[0]!.display_name;
 }
 
-function normalized(type: IdentityType, value: string, argument: string): IdentityKey {
-  const result = normalizeIdentity(type, value);
+function keyOrThrow(result: KeyResult, argument: string): IdentityKey {
   if (!result.ok) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, result.reason, { extensions: { argument } });
   }
-  return { type, value: result.value };
+  return result.key;
 }

@@ -1,9 +1,10 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { Identity, IdentityType } from './identity.type.js';
+import { fromStoredType, type StoredIdentityKey } from './identity.normalize.js';
+import type { Identity } from './identity.type.js';
 
 interface IdentityRow {
   customer_id: string;
-  type: IdentityType;
+  type: string;
   value: string;
   created_at: Date;
 }
@@ -12,11 +13,11 @@ export interface CustomerIdentity extends Identity {
   customerId: string;
 }
 
-/** A normalised identity; see identity.normalize.ts. */
-export interface IdentityKey {
-  type: IdentityType;
-  value: string;
-}
+/**
+ * A normalised identity as stored (see identity.normalize.ts): `type` is a built-in kind's
+ * value (`email`) or a configured custom kind's name.
+ */
+export type IdentityKey = StoredIdentityKey;
 
 /** PostgreSQL access for identities and identity resolution. */
 export class IdentityStore {
@@ -32,7 +33,7 @@ export class IdentityStore {
     );
     return rows.map((row) => ({
       customerId: row.customer_id,
-      type: row.type,
+      ...fromStoredType(row.type),
       value: row.value,
       createdAt: row.created_at,
     }));
@@ -110,6 +111,6 @@ export class IdentityStore {
 }
 
 /** A customer first seen through an event has no name yet; never copy the identifier into it. */
-function placeholderName(type: IdentityType): string {
+function placeholderName(type: string): string {
   return type === 'anonymous_id' || type === 'device_id' ? 'Anonymous visitor' : 'Unnamed customer';
 }

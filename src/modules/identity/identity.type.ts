@@ -1,7 +1,10 @@
-import { Length } from 'class-validator';
+import { IsOptional, Length, Matches } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 import { PersonalData } from '../access/access.policy.js';
+
+/** Names a deployment may give its own identifier kinds (IDENTITY_CUSTOM_TYPES). */
+export const CUSTOM_IDENTITY_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** The kinds of identifier c360 resolves to a customer. */
 export enum IdentityType {
@@ -11,12 +14,14 @@ export enum IdentityType {
   ANONYMOUS_ID = 'anonymous_id',
   DEVICE_ID = 'device_id',
   CRM_ID = 'crm_id',
+  /** One of the deployment's own kinds, named by `customType` (never stored as 'custom'). */
+  CUSTOM = 'custom',
 }
 
 registerEnumType(IdentityType, {
   name: 'IdentityType',
   description:
-    'A kind of identifier: e-mail (stored lower-cased), phone (stored as E.164) or an opaque id.',
+    'A kind of identifier: e-mail (stored lower-cased), phone (stored as E.164), an opaque id, or CUSTOM: one of the kinds this deployment configured (IDENTITY_CUSTOM_TYPES), named by `customType`.',
 });
 
 @ObjectType({
@@ -25,6 +30,12 @@ registerEnumType(IdentityType, {
 export class Identity {
   @Field(() => IdentityType, { description: 'What kind of identifier this is.' })
   type!: IdentityType;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For type CUSTOM, which of the configured kinds; otherwise null.',
+  })
+  customType!: string | null;
 
   @PersonalData('identity')
   @Field(() => String, {
@@ -45,6 +56,15 @@ export class IdentityInput {
   @Field(() => String, { description: 'The identifier, 1 to 256 characters.' })
   @Length(1, 256)
   value!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'With type CUSTOM only: which configured kind (IDENTITY_CUSTOM_TYPES), e.g. loyalty_card.',
+  })
+  @IsOptional()
+  @Matches(CUSTOM_IDENTITY_TYPE_PATTERN)
+  customType!: string | null;
 }
 
 @ObjectType({ description: 'Which customer an identify or merge left standing.' })

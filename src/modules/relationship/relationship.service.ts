@@ -1,6 +1,7 @@
 import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { inSavepoint } from '../../lib/savepoint.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
@@ -121,15 +122,14 @@ async function linkOne(
       error: { code: ErrorCode.BAD_USER_INPUT, message: 'a customer cannot be related to itself' },
     };
   }
-  await tx.query('SAVEPOINT link_item');
   try {
-    await new OutboxStore(tx).add([
-      { topic: 'graph.relationship.linked', payload: { type: input.type, from, to } },
-    ]);
-    await tx.query('RELEASE SAVEPOINT link_item');
+    await inSavepoint(tx, () =>
+      new OutboxStore(tx).add([
+        { topic: 'graph.relationship.linked', payload: { type: input.type, from, to } },
+      ]),
+    );
     return { status: UpsertStatus.CREATED };
   } catch (error) {
-    await tx.query('ROLLBACK TO SAVEPOINT link_item');
     logger.error({ err: error, index }, 'relationship not stored');
     return {
       error: {
