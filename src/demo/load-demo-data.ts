@@ -3,6 +3,8 @@ import { embedTerms } from '../lib/hashed-embedding.js';
 import type { Logger } from '../logger.js';
 import { CustomerGraph, type Edge } from '../modules/customer/customer.graph.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
+import { IdentityStore } from '../modules/identity/identity.store.js';
+import { IdentityType } from '../modules/identity/identity.type.js';
 import { loadDemoCatalog } from './demo-catalog.js';
 import { type DemoEdgeType, generateDemoData } from './demo-data.js';
 
@@ -28,8 +30,16 @@ export async function loadDemoDataIfEmpty(
   }
   await backends.postgres.withTransaction(async (tx) => {
     const store = new CustomerStore(tx);
+    const identities = new IdentityStore(tx);
+    const emails = new Set<string>();
     for (const customer of demo.customers) {
       await store.upsert({ ...customer, embedding: embedTerms(customer.traits.interests) });
+      // Known by their e-mail, as a signed-up customer would be (faker may repeat an address:
+      // an identity belongs to one customer only).
+      if (!emails.has(customer.email)) {
+        emails.add(customer.email);
+        await identities.attach({ type: IdentityType.EMAIL, value: customer.email }, customer.id);
+      }
     }
     await loadDemoCatalog(
       tx,
