@@ -57,7 +57,7 @@ export class AccessResolver {
   async auditLog(
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Which entries.' })
     filter: AuditLogFilter | null,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'Page size, 1 to 100.' })
+    @Arg('first', () => Int, { description: 'Page size, 1 to 100.' })
     first: number,
     @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
     after: string | null,

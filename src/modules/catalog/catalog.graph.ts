@@ -106,9 +106,11 @@ SET r.count = CASE WHEN r.count IS NULL OR row.count > r.count THEN toInteger(ro
     r.lastAt = ${later('r.lastAt', 'datetime(row.lastAt)')}`;
 
 /*
- * Moves a merged customer's edges of one type to the survivor: counts add up (PostgreSQL has
- * moved the events too), times widen. The old edge is deleted in the same statement, so
- * applying a merge twice adds nothing the second time.
+ * Moves a merged customer's edges of one type to the survivor, keeping the larger count and
+ * the widest times; the old edge is deleted in the same statement. Counts are not added here:
+ * the merge transaction also queues the survivor's recounted totals (identity/merge.service),
+ * which are right whether a relay applies them before or after this move, and applying a merge
+ * twice changes nothing.
  */
 const REPOINT = Object.fromEntries(
   CUSTOMER_EDGE_TYPES.map((type) => [
@@ -118,7 +120,8 @@ UNWIND $pairs AS pair
 MATCH (m:Customer {id: pair.mergedId})-[old:${type}]->(x)
 MERGE (s:Customer {id: pair.survivorId})
 MERGE (s)-[r:${type}]->(x)
-SET r.count = CASE WHEN old.count IS NULL THEN r.count ELSE coalesce(r.count, 0) + old.count END,
+SET r.count = CASE WHEN old.count IS NULL THEN r.count
+                   WHEN r.count IS NULL OR old.count > r.count THEN old.count ELSE r.count END,
     r.firstAt = CASE WHEN old.firstAt IS NULL THEN r.firstAt ELSE ${earlier('r.firstAt', 'old.firstAt')} END,
     r.lastAt = CASE WHEN old.lastAt IS NULL THEN r.lastAt ELSE ${later('r.lastAt', 'old.lastAt')} END,
     r.at = CASE WHEN old.at IS NULL THEN r.at ELSE ${later('r.at', 'old.at')} END

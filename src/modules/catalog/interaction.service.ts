@@ -1,7 +1,7 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import type { InteractionKind } from './interaction.type.js';
-import { InteractionStore } from './interaction.store.js';
+import { type EventTally, InteractionStore } from './interaction.store.js';
 
 /** The event type that feeds each customer–product relationship. */
 const KIND_OF_EVENT: Record<string, InteractionKind> = {
@@ -33,7 +33,29 @@ export async function recordInteractions(
   await store.lockCustomers(refs.map((ref) => ref.customerId));
   const products = await store.tallyProducts(refs);
   const campaigns = await store.tallyCampaigns(refs);
-  const messages: OutboxMessage[] = [
+  await new OutboxStore(tx).add(tallyMessages(products, campaigns));
+}
+
+/**
+ * The absolute interaction figures of one customer, from every event they hold, as outbox
+ * messages: after a merge moved the merged customer's events to them. Call inside that
+ * transaction.
+ */
+export async function recountInteractions(
+  tx: Queryable,
+  customerId: string,
+): Promise<OutboxMessage[]> {
+  const store = new InteractionStore(tx);
+  await store.lockCustomers([customerId]);
+  const { products, campaigns } = await store.tallyCustomer(customerId);
+  return tallyMessages(products, campaigns);
+}
+
+function tallyMessages(
+  products: readonly EventTally[],
+  campaigns: readonly EventTally[],
+): OutboxMessage[] {
+  return [
     ...products.map((t): OutboxMessage<'graph.interaction.counted'> => ({
       topic: 'graph.interaction.counted',
       payload: {
@@ -55,5 +77,4 @@ export async function recordInteractions(
       },
     })),
   ];
-  await new OutboxStore(tx).add(messages);
 }

@@ -101,6 +101,45 @@ export class InteractionStore {
     return this.tally('interaction.tallyCampaigns', 'campaign_id', refs, (r) => r.campaignId);
   }
 
+  /** Every tally of one customer: per product and event type, and per campaign touched. */
+  async tallyCustomer(
+    customerId: string,
+  ): Promise<{ products: EventTally[]; campaigns: EventTally[] }> {
+    const { rows } = await this.tx.query<{
+      target_kind: 'product' | 'campaign';
+      target_id: string;
+      type: string;
+      count: number;
+      first_at: Date;
+      last_at: Date;
+    }>(
+      /* sql */ `/* interaction.tallyCustomer */
+      SELECT CASE WHEN product_id IS NOT NULL THEN 'product' ELSE 'campaign' END AS target_kind,
+             COALESCE(product_id, campaign_id) AS target_id, type, count(*)::int AS count,
+             min(occurred_at) AS first_at, max(occurred_at) AS last_at
+      FROM events
+      WHERE customer_id = $1 AND (product_id IS NOT NULL OR campaign_id IS NOT NULL)
+      GROUP BY 1, 2, type
+      ORDER BY type, 2`,
+      [customerId],
+    );
+    const tallies = rows.map((row) => ({
+      kind: row.target_kind,
+      tally: {
+        customerId,
+        targetId: row.target_id,
+        type: row.type,
+        count: row.count,
+        firstAt: row.first_at,
+        lastAt: row.last_at,
+      },
+    }));
+    return {
+      products: tallies.filter((t) => t.kind === 'product').map((t) => t.tally),
+      campaigns: tallies.filter((t) => t.kind === 'campaign').map((t) => t.tally),
+    };
+  }
+
   private async tally(
     name: string,
     column: 'product_id' | 'campaign_id',

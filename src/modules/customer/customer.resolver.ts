@@ -48,7 +48,7 @@ export class CustomerResolver {
   async customers(
     @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers.' })
     filter: CustomerFilter | null,
-    @Arg('first', () => Int, { defaultValue: 10, description: 'Page size, 1 to 100.' })
+    @Arg('first', () => Int, { description: 'Page size, 1 to 100 (required: no unbounded pages).' })
     first: number,
     @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
     after: string | null,

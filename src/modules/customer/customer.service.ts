@@ -10,7 +10,7 @@ import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.j
 import { type ItemError, type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
-import { MergeStore } from '../identity/merge.store.js';
+import { mergeCustomerInto } from '../identity/merge.service.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
@@ -183,8 +183,7 @@ async function writeCustomer(
   const outbox: OutboxMessage[] = [];
   const mergedIds = ownerIds.filter((id) => id !== survivorId);
   for (const ownerId of mergedIds) {
-    await new MergeStore(tx).merge(ownerId, survivorId, 'identity_conflict');
-    outbox.push({ topic: 'graph.customer.merged', payload: { mergedId: ownerId, survivorId } });
+    outbox.push(...(await mergeCustomerInto(tx, ownerId, survivorId, 'identity_conflict')));
   }
   for (const identity of item.identities) {
     if (!owners.has(`${identity.type}:${identity.value}`)) {

@@ -7,7 +7,8 @@ import type { IdentifyInput } from './identity.inputs.js';
 import type { KeyResult } from './identity.normalize.js';
 import { type IdentityKey, IdentityStore } from './identity.store.js';
 import { type CustomerResolution, IdentityType } from './identity.type.js';
-import { type MergeCause, MergeStore } from './merge.store.js';
+import { mergeCustomerInto } from './merge.service.js';
+import type { MergeCause } from './merge.store.js';
 
 /**
  * Links an anonymous visitor to the identity they are now known by. Whoever holds the known
@@ -127,8 +128,7 @@ async function mergeInto(
   cause: MergeCause,
   outbox: OutboxMessage[],
 ) {
-  await new MergeStore(tx).merge(mergedId, survivorId, cause);
-  outbox.push({ topic: 'graph.customer.merged', payload: { mergedId, survivorId } });
+  outbox.push(...(await mergeCustomerInto(tx, mergedId, survivorId, cause)));
 }
 
 /** Applies the name and traits learnt by identify; returns the display name now stored. */

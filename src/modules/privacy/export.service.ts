@@ -63,7 +63,11 @@ export async function exportCustomer(
   return {
     exportedAt: new Date().toISOString(),
     customer,
-    identities: identities.map(({ customerId: _c, ...identity }) => identity),
+    // Types as stored: a custom kind under its own name (`loyalty_card`), not as `custom`.
+    identities: identities.map(({ customerId: _c, type, customType, ...identity }) => ({
+      type: customType ?? type,
+      ...identity,
+    })),
     consent: consent.map(({ customerId: _c, ...answer }) => answer),
     events,
     mergedFrom: merges.map((m) => m.mergedId),

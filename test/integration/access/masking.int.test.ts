@@ -159,6 +159,7 @@ describe('personal data', () => {
     assert.equal(exported.errors, undefined);
     const log = await execute(gateway.url, AuditLogDocument, {
       filter: { action: 'CUSTOMER_EXPORTED', subjectId: subject!.id },
+      first: 10,
     });
     assert.equal(log.data?.auditLog.edges.length, 1);
   });
@@ -178,6 +179,7 @@ describe('personal data', () => {
 
     const log = await execute(gateway.url, AuditLogDocument, {
       filter: { action: 'CUSTOMER_ERASED', subjectId: subject.id },
+      first: 10,
     });
     const entries = log.data!.auditLog.edges.map((e) => e.node);
     assert.equal(entries.length, 1);

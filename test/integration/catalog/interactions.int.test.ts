@@ -12,13 +12,15 @@ import {
   UpsertCampaignDocument,
   UpsertProductsDocument,
 } from '../../__generated__/graphql.js';
+import { CatalogGraph } from '../../../src/modules/catalog/catalog.graph.js';
+import { CustomerGraph } from '../../../src/modules/customer/customer.graph.js';
 import { execute } from '../../support/graphql-client.js';
 import { removeFromGraph } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
 
 type Seen = CustomerCatalogQuery['customer'] | undefined;
-type EventType = 'VIEW' | 'CART_ADD' | 'PURCHASE' | 'CAMPAIGN_TOUCH';
+type EventType = 'VIEW' | 'CART_ADD' | 'PURCHASE' | 'CAMPAIGN_TOUCH' | 'PAGE';
 
 interface Tracked {
   messageId: string;
@@ -214,7 +216,12 @@ describe('Customer.interactions and Customer.campaigns', () => {
     });
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
 
-    const seen = await settle(survivor, (c) => (c?.interactions?.purchased.length ?? 0) > 0);
+    // Both the moved edges and the recounted totals must have arrived.
+    const seen = await settle(
+      survivor,
+      (c) =>
+        (c?.interactions?.purchased.length ?? 0) > 0 && c?.interactions?.viewed[0]?.count === 3,
+    );
     assert.deepEqual(summary(seen), {
       viewed: [[boots.sku, 3, '2026-11-01T12:00:00.000Z', '2026-11-01T12:02:00.000Z']],
       carted: [],
@@ -239,5 +246,47 @@ describe('Customer.interactions and Customer.campaigns', () => {
       graph.campaigns.map((c) => [c.campaignId, c.responses]),
       [[campaign.id, 1]],
     );
+  });
+
+  it('ends with the right totals when a relay applies the recount before the merge it follows', async () => {
+    // Two relays may apply a merge and the survivor's recount in either order.
+    // Customers of their own (page views name no product), so only the graph steps below count.
+    const profile = async () =>
+      (await track(`${randomUUID()}@example.com`, [event('PAGE', {}, 0)])).customerId;
+    const [survivor, merged] = [await profile(), await profile()];
+    const graph = new CatalogGraph(gateway.backends.graph);
+    const counted = (customerId: string, count: number, lastMinute: number) => ({
+      type: 'VIEWED' as const,
+      customerId,
+      productId: boots.id,
+      count,
+      firstAt: new Date(Date.UTC(2026, 10, 2, 12, 0)).toISOString(),
+      lastAt: new Date(Date.UTC(2026, 10, 2, 12, lastMinute)).toISOString(),
+    });
+    const apply = (payloads: ReturnType<typeof counted>[]) =>
+      graph.apply(
+        'graph.interaction.counted',
+        payloads.map((payload, i) => ({
+          id: String(i),
+          attempts: 0,
+          topic: 'graph.interaction.counted' as const,
+          payload,
+        })),
+      );
+    await apply([counted(survivor, 2, 1), counted(merged, 1, 5)]);
+
+    await apply([counted(survivor, 3, 5)]); // the recount, early
+    for (let i = 0; i < 2; i += 1) {
+      // ...then the merge, twice (redelivered): neither may add the moved count again.
+      await graph.repointCustomers([{ mergedId: merged, survivorId: survivor }]);
+      await new CustomerGraph(gateway.backends.graph).mergeNodes([
+        { mergedId: merged, survivorId: survivor },
+      ]);
+    }
+
+    const seen = await catalogOf(survivor);
+    assert.deepEqual(summary(seen).viewed, [
+      [boots.sku, 3, '2026-11-02T12:00:00.000Z', '2026-11-02T12:05:00.000Z'],
+    ]);
   });
 });
