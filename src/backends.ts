@@ -84,7 +84,7 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
       postgres,
       graph,
       redis,
-      pubSub: createGatewayPubSub(redis),
+      pubSub: createGatewayPubSub(redis, logger),
       describe: () => ({
         postgres: `${postgres.kind} ${postgres.target}`,
         neo4j: `${graph.kind} ${graph.target}`,

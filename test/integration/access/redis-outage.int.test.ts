@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+
+import { freePort } from '../../../src/lib/free-port.js';
+import { UpsertCustomerDocument } from '../../__generated__/graphql.js';
+import { execute } from '../../support/graphql-client.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+
+/** A Redis of this test's own, so stopping it cannot disturb other tests. */
+async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  for await (const chunk of server.stdout!) {
+    output += String(chunk);
+    if (output.includes('Ready to accept connections')) {
+      break;
+    }
+  }
+  server.stdout!.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      }
+    },
+  };
+}
+
+describe('API keys while Redis is down', () => {
+  let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+  let gateway: TestApp;
+
+  before(async () => {
+    redis = await startPrivateRedis();
+    gateway = await createTestApp({ env: { REDIS_URL: redis.url, API_KEY_CACHE_TTL_MS: '60000' } });
+  });
+
+  after(async () => {
+    await gateway.stop();
+    await redis.stop();
+  });
+
+  const write = (apiKey?: string | null) =>
+    execute(
+      gateway.url,
+      UpsertCustomerDocument,
+      { input: { displayName: 'Outage Tester' } },
+      apiKey === undefined ? undefined : { apiKey },
+    );
+
+  it('checks keys in PostgreSQL instead: valid keys still work, unknown ones are still refused', async () => {
+    assert.equal((await write()).errors, undefined, 'works while Redis is up');
+
+    await redis.stop();
+
+    const valid = await write();
+    const unknown = await write('c360_00000000_not-a-real-key-not-a-real-key-0000000');
+    assert.equal(valid.errors, undefined, JSON.stringify(valid.errors));
+    assert.ok(valid.data?.upsertCustomer.id);
+    assert.equal(unknown.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
+    assert.equal(unknown.data, null);
+  });
+});
