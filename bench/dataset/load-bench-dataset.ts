@@ -40,7 +40,9 @@ export async function ensureBenchDataset(
     'CREATE TABLE IF NOT EXISTS bench_dataset (spec jsonb NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())',
   );
   const { rows } = await db.query<{ spec: DatasetSpec }>('SELECT spec FROM bench_dataset');
-  if (rows.length > 0 && JSON.stringify(rows[0]!.spec) === JSON.stringify(spec)) {
+  // jsonb reorders keys, so compare field by field.
+  const loaded = rows[0]?.spec;
+  if (loaded && (Object.keys(spec) as (keyof DatasetSpec)[]).every((k) => loaded[k] === spec[k])) {
     progress('dataset already loaded');
     return;
   }
