@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import type { FormattedExecutionResult } from 'graphql';
 
@@ -13,12 +11,11 @@ import {
   type ProductPageQuery,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { sharedDataFile } from '../../support/shared-data.js';
 import { readJsonLines, runImportCli, tempDir } from '../../support/import-cli.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
-const MOVIELENS_MOVIES = fileURLToPath(
-  new URL('../../../../../shared/data/movielens-latest-small/movies.csv', import.meta.url),
-);
+const MOVIELENS_MOVIES = sharedDataFile('movielens-latest-small/movies.csv');
 
 describe('c360 import --kind products and campaigns', () => {
   let gateway: TestApp;
@@ -52,10 +49,12 @@ describe('c360 import --kind products and campaigns', () => {
 
   it(
     'imports MovieLens movies as products, genres as categories; a second run only updates',
-    { skip: !existsSync(MOVIELENS_MOVIES) && 'the MovieLens data is not beside the repository' },
+    {
+      skip: MOVIELENS_MOVIES === null && 'the MovieLens data was not found (set C360_SHARED_DATA)',
+    },
     async () => {
       // movies.csv is movieId,title,genres (genres separated by |): rename the header only.
-      const lines = (await readFile(MOVIELENS_MOVIES, 'utf8')).split(/\r?\n/).slice(0, 201);
+      const lines = (await readFile(MOVIELENS_MOVIES!, 'utf8')).split(/\r?\n/).slice(0, 201);
       const expectedComedies = lines
         .slice(1)
         .filter((line) => /(^|[,|])Comedy($|\|)/.test(line))

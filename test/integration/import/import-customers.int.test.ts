@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { CustomerPageDocument, CustomerProfileDocument } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { sharedDataFile } from '../../support/shared-data.js';
 import { readJsonLines, runImportCli, tempDir } from '../../support/import-cli.js';
 import { removeFromGraph, type SeededCustomer, seedCustomer } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
 
 // The team's shared/ folder sits beside the repository (dist/test/integration/import/ is 4 deep).
-const MOVIELENS_RATINGS = fileURLToPath(
-  new URL('../../../../../shared/data/movielens-latest-small/ratings.csv', import.meta.url),
-);
+const MOVIELENS_RATINGS = sharedDataFile('movielens-latest-small/ratings.csv');
 
 describe('c360 import --kind customers and relationships', () => {
   let gateway: TestApp;
@@ -178,7 +176,9 @@ describe('c360 import --kind customers and relationships', () => {
 
   it(
     'imports MovieLens ratings as events, one customer per MovieLens user',
-    { skip: !existsSync(MOVIELENS_RATINGS) && 'the MovieLens data is not beside the repository' },
+    {
+      skip: MOVIELENS_RATINGS === null && 'the MovieLens data was not found (set C360_SHARED_DATA)',
+    },
     async () => {
       const ratings = await firstRatings(300);
       const file = path.join(dir.path, 'ratings.jsonl');
@@ -224,7 +224,7 @@ describe('c360 import --kind customers and relationships', () => {
 /** The first `count` ratings of the MovieLens file, read from where it lies (never committed). */
 async function firstRatings(count: number) {
   const ratings: { userId: number; movieId: number; rating: number; timestamp: number }[] = [];
-  const lines = createInterface({ input: createReadStream(MOVIELENS_RATINGS) });
+  const lines = createInterface({ input: createReadStream(MOVIELENS_RATINGS!) });
   for await (const line of lines) {
     const [userId, movieId, rating, timestamp] = line.split(',').map(Number);
     if (!Number.isNaN(userId)) {
