@@ -9,6 +9,7 @@ import { ALL_SCOPES, type ApiKey } from '../modules/access/access.type.js';
 import { MemoryKeyCache, RedisKeyCache } from '../modules/access/api-key.cache.js';
 import { ApiKeyService, parseScopes } from '../modules/access/api-key.service.js';
 import { devKeyFile } from '../modules/access/dev-key.js';
+import { UUID_PATTERN } from '../lib/ids.js';
 
 /** Exit code for a command line that names something that does not exist (a bad scope). */
 const USAGE_ERROR = 2;
@@ -77,7 +78,7 @@ export function registerKeysCommand(program: Command): void {
     .description('Revoke a key by id; requests with it are refused from now on.')
     .argument('<id>', 'the key id (from `c360 keys list`)')
     .action(async (id: string) => {
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      if (!UUID_PATTERN.test(id)) {
         throw new KeysCommandError(`not a key id: ${id}`, USAGE_ERROR);
       }
       await withKeys(async (service, config) => {

@@ -2,11 +2,11 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
-import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { CampaignFilter, UpsertCampaignInput } from './catalog.inputs.js';
 import { parseKeyAfter, toConnection } from './catalog.page.js';
-import { assertBatchSize, upsertCampaign, upsertCampaigns } from './catalog.service.js';
+import { upsertCampaign, upsertCampaigns } from './catalog.service.js';
 import { Campaign, CampaignConnection, TargetCampaignResult } from './catalog.type.js';
 import { targetCampaign } from './targeting.service.js';
 
@@ -59,7 +59,7 @@ export class CampaignResolver {
     @Arg('input', () => [UpsertCampaignInput], { validate: false }) input: UpsertCampaignInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(ctx.services, input.length, 'input');
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
     const results = await upsertCampaigns(ctx.services, input, ctx.logger).catch(
       rethrowFrom('postgres'),
     );
@@ -76,7 +76,7 @@ export class CampaignResolver {
     customerIds: string[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<TargetCampaignResult> {
-    assertBatchSize(ctx.services, customerIds.length, 'customerIds');
+    assertBatchSize(customerIds.length, ctx.services.limits.batchMaxSize, 'customerIds');
     return targetCampaign(ctx.services, assertUuid(campaignId, 'campaignId'), customerIds).catch(
       rethrowFrom('postgres'),
     );

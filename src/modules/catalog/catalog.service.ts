@@ -96,18 +96,6 @@ async function upsertOne<I extends object, T extends { id: string }>(
   return item;
 }
 
-/** Checks the batch size before anything is written. */
-export function assertBatchSize(services: Services, count: number, argument: string): void {
-  const max = services.limits.batchMaxSize;
-  if (count === 0 || count > max) {
-    throw new GatewayError(
-      ErrorCode.BAD_USER_INPUT,
-      `${argument} must hold 1 to ${max} items, got ${count}`,
-      { extensions: { argument, max } },
-    );
-  }
-}
-
 const productWriter: ItemWriter<UpsertProductInput, Product> = {
   check: (input) =>
     input.price !== null && input.price !== undefined && !input.currency

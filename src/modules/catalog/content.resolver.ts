@@ -2,11 +2,11 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
-import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { ContentFilter, UpsertContentInput } from './catalog.inputs.js';
 import { parseKeyAfter, toConnection } from './catalog.page.js';
-import { assertBatchSize, upsertContent, upsertContents } from './catalog.service.js';
+import { upsertContent, upsertContents } from './catalog.service.js';
 import { Content, ContentConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
 
@@ -60,7 +60,7 @@ export class ContentResolver {
     @Arg('input', () => [UpsertContentInput], { validate: false }) input: UpsertContentInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(ctx.services, input.length, 'input');
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
     const results = await upsertContents(ctx.services, input, ctx.logger).catch(
       rethrowFrom('postgres'),
     );

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../datasources/postgres.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
 
 /** A tracked event whose catalog reference resolved to a product or a campaign. */
 export interface ResolvedEventRef {
@@ -17,8 +18,6 @@ export interface EventTally {
   firstAt: Date;
   lastAt: Date;
 }
-
-const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 /**
  * PostgreSQL side of interactions: which product or campaign an event names, and how often a
@@ -65,7 +64,8 @@ export class InteractionStore {
       FROM resolved r
       WHERE e.id = r.id AND (r.product_id IS NOT NULL OR r.campaign_id IS NOT NULL)
       RETURNING e.customer_id, e.type, e.product_id, e.campaign_id`,
-      [messageIds, UUID_PATTERN],
+      // The same pattern as the gateway's; `~*` makes it case-insensitive, as its `i` flag does.
+      [messageIds, UUID_PATTERN.source],
     );
     return rows.map((row) => ({
       customerId: row.customer_id,

@@ -2,11 +2,11 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
-import { assertPageSize, assertUuid } from '../../lib/ids.js';
+import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { ProductFilter, UpsertProductInput } from './catalog.inputs.js';
 import { parseKeyAfter, toConnection } from './catalog.page.js';
-import { assertBatchSize, upsertProduct, upsertProducts } from './catalog.service.js';
+import { upsertProduct, upsertProducts } from './catalog.service.js';
 import { Product, ProductConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
 
@@ -67,7 +67,7 @@ export class ProductResolver {
     @Arg('input', () => [UpsertProductInput], { validate: false }) input: UpsertProductInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(ctx.services, input.length, 'input');
+    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
     const results = await upsertProducts(ctx.services, input, ctx.logger).catch(
       rethrowFrom('postgres'),
     );

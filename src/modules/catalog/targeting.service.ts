@@ -1,9 +1,8 @@
 import type { Services } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type TargetCampaignResult, type TargetItemResult, TargetStatus } from './catalog.type.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Records that a campaign targets customers: one outbox message per customer found, written
@@ -24,7 +23,9 @@ export async function targetCampaign(
       extensions: { argument: 'campaignId' },
     });
   }
-  const wellFormed = customerIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+  const wellFormed = customerIds
+    .filter((id) => UUID_PATTERN.test(id))
+    .map((id) => id.toLowerCase());
   const resolved = new Map(
     (await services.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
   );
@@ -47,7 +48,7 @@ export async function targetCampaign(
 }
 
 function toResult(index: number, id: string, resolved: Map<string, string>): TargetItemResult {
-  if (!UUID.test(id)) {
+  if (!UUID_PATTERN.test(id)) {
     return rejected(index, ErrorCode.BAD_USER_INPUT, `customer id must be a UUID`);
   }
   const customerId = resolved.get(id.toLowerCase());

@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-gra
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { assertPageSize } from '../../lib/ids.js';
+import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
 import { trackEvents } from './event.service.js';
@@ -41,16 +41,7 @@ export class EventResolver {
     @Arg('events', () => [TrackEventInput], { validate: false }) events: TrackEventInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<TrackBatchResult> {
-    const max = ctx.services.limits.batchMaxSize;
-    if (events.length === 0 || events.length > max) {
-      throw new GatewayError(
-        ErrorCode.BAD_USER_INPUT,
-        `events must hold 1 to ${max} items, got ${events.length}`,
-        {
-          extensions: { argument: 'events', max },
-        },
-      );
-    }
+    assertBatchSize(events.length, ctx.services.limits.batchMaxSize, 'events');
     const results = await this.write(ctx, events);
     const count = (status: TrackStatus) => results.filter((r) => r.status === status).length;
     return {
