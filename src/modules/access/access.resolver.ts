@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { rethrowFrom } from '../../errors.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { AuditLogFilter } from './access.inputs.js';
 import { RequireScope } from './access.policy.js';
@@ -73,11 +73,7 @@ export class AccessResolver {
         limit: assertPageSize(first) + 1,
       })
       .catch(rethrowFrom('postgres'));
-    const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor([node.id]), node }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return toConnection(rows, first, (entry) => [entry.id]);
   }
 }
 
@@ -86,15 +82,9 @@ export function actorOf(ctx: GraphQLContext): Actor {
   return { keyId: ctx.access.viewer?.keyId ?? null, requestId: ctx.requestId, via: 'graphql' };
 }
 
+/** Audit entries page by id (a bigint, kept as text). */
 function parseAfter(after: string | null | undefined): string | null {
-  if (after === null || after === undefined) {
-    return null;
-  }
-  const parts = decodeCursor(after);
-  if (parts?.length !== 1 || typeof parts[0] !== 'string' || !/^\d+$/.test(parts[0])) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor from this connection', {
-      extensions: { argument: 'after' },
-    });
-  }
-  return parts[0];
+  return readAfter(after, ([id, ...rest]) =>
+    typeof id === 'string' && /^\d+$/.test(id) && rest.length === 0 ? id : null,
+  );
 }

@@ -2,10 +2,10 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { CampaignFilter, UpsertCampaignInput } from './catalog.inputs.js';
-import { parseKeyAfter, toConnection } from './catalog.page.js';
 import { upsertCampaign, upsertCampaigns } from './catalog.service.js';
 import { Campaign, CampaignConnection, TargetCampaignResult } from './catalog.type.js';
 import { targetCampaign } from './targeting.service.js';
@@ -31,13 +31,15 @@ export class CampaignResolver {
     const rows = await ctx.services.campaigns
       .listPage({
         first: assertPageSize(first),
-        afterExternalId: parseKeyAfter(after),
+        afterExternalId: readAfter(after, ([key, ...rest]) =>
+          typeof key === 'string' && rest.length === 0 ? key : null,
+        ),
         status: filter?.status ?? null,
         channel: filter?.channel ?? null,
       })
       .catch(rethrowFrom('postgres'));
     rows.forEach((campaign) => ctx.loaders.campaignById.prime(campaign.id, campaign));
-    return toConnection(rows, first, (campaign) => campaign.externalId);
+    return toConnection(rows, first, (campaign) => [campaign.externalId]);
   }
 
   @Mutation(() => Campaign, {

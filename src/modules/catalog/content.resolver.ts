@@ -2,10 +2,10 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { ContentFilter, UpsertContentInput } from './catalog.inputs.js';
-import { parseKeyAfter, toConnection } from './catalog.page.js';
 import { upsertContent, upsertContents } from './catalog.service.js';
 import { Content, ContentConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
@@ -31,14 +31,16 @@ export class ContentResolver {
     const rows = await ctx.services.contents
       .listPage({
         first: assertPageSize(first),
-        afterExternalId: parseKeyAfter(after),
+        afterExternalId: readAfter(after, ([key, ...rest]) =>
+          typeof key === 'string' && rest.length === 0 ? key : null,
+        ),
         category: filter?.category ?? null,
         kind: filter?.kind ?? null,
         titlePattern: containsPattern(filter?.search),
       })
       .catch(rethrowFrom('postgres'));
     rows.forEach((content) => ctx.loaders.contentById.prime(content.id, content));
-    return toConnection(rows, first, (content) => content.externalId);
+    return toConnection(rows, first, (content) => [content.externalId]);
   }
 
   @Mutation(() => Content, {

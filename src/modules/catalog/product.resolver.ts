@@ -2,10 +2,10 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { rethrowFrom } from '../../errors.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { ProductFilter, UpsertProductInput } from './catalog.inputs.js';
-import { parseKeyAfter, toConnection } from './catalog.page.js';
 import { upsertProduct, upsertProducts } from './catalog.service.js';
 import { Product, ProductConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
@@ -38,14 +38,16 @@ export class ProductResolver {
     const rows = await ctx.services.products
       .listPage({
         first: assertPageSize(first),
-        afterSku: parseKeyAfter(after),
+        afterSku: readAfter(after, ([key, ...rest]) =>
+          typeof key === 'string' && rest.length === 0 ? key : null,
+        ),
         category: filter?.category ?? null,
         namePattern: containsPattern(filter?.search),
         updatedSince: filter?.updatedSince ?? null,
       })
       .catch(rethrowFrom('postgres'));
     rows.forEach((product) => ctx.loaders.productById.prime(product.id, product));
-    return toConnection(rows, first, (product) => product.sku);
+    return toConnection(rows, first, (product) => [product.sku]);
   }
 
   @Mutation(() => Product, {

@@ -13,7 +13,7 @@ import {
 
 import { clearLoaders, type GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
@@ -67,16 +67,15 @@ export class CustomerResolver {
         limit: assertPageSize(first) + 1,
       })
       .catch(rethrowFrom('postgres'));
-    const page = rows.slice(0, first);
-    page.forEach(({ customer }) => ctx.loaders.customerById.prime(customer.id, customer));
-    const edges = page.map(({ customer, cursorKey }) => ({
-      cursor: encodeCursor([orderBy, ...cursorKey]),
-      node: customer,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    rows
+      .slice(0, first)
+      .forEach(({ customer }) => ctx.loaders.customerById.prime(customer.id, customer));
+    return toConnection(
+      rows,
+      first,
+      (row) => [orderBy, ...row.cursorKey],
+      (row) => row.customer,
+    );
   }
 
   @FieldResolver(() => [Relative], {
@@ -201,23 +200,17 @@ function parseAfter(
   after: string | null | undefined,
   order: CustomerOrder,
 ): { orderUs: string; id: string } | null {
-  if (after === null || after === undefined) {
-    return null;
-  }
-  const parts = decodeCursor(after);
-  if (
-    parts?.length !== 3 ||
-    parts[0] !== order ||
-    typeof parts[1] !== 'string' ||
-    !/^-?\d+$/.test(parts[1]) ||
-    typeof parts[2] !== 'string' ||
-    !UUID_PATTERN.test(parts[2])
-  ) {
-    throw new GatewayError(
-      ErrorCode.BAD_USER_INPUT,
-      'after is not a cursor from this connection and order',
-      { extensions: { argument: 'after' } },
-    );
-  }
-  return { orderUs: parts[1], id: parts[2] };
+  return readAfter(
+    after,
+    ([madeFor, orderUs, id, ...rest]) =>
+      madeFor === order &&
+      typeof orderUs === 'string' &&
+      /^-?\d+$/.test(orderUs) &&
+      typeof id === 'string' &&
+      UUID_PATTERN.test(id) &&
+      rest.length === 0
+        ? { orderUs, id }
+        : null,
+    'after is not a cursor from this connection and order',
+  );
 }

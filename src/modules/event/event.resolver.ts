@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { type ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
@@ -78,12 +78,7 @@ export class EventResolver {
       from: from ?? null,
       to: to ?? null,
     });
-    const page = rows.slice(0, first);
-    const edges = page.map((node) => ({ cursor: encodeCursor(node.cursorKey), node }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return toConnection(rows, first, (event) => event.cursorKey);
   }
 
   private async write(
@@ -101,16 +96,15 @@ export class EventResolver {
   }
 }
 
+/** Events page by (occurred_at in µs, id), both kept as digit strings. */
 function parseAfter(after: string | null | undefined): { occurredUs: string; id: string } | null {
-  // Omitted nullable arguments arrive as undefined, explicit nulls as null.
-  if (after === null || after === undefined) {
-    return null;
-  }
-  const parts = decodeCursor(after);
-  if (parts?.length !== 2 || !parts.every((p) => typeof p === 'string' && /^-?\d+$/.test(p))) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor from this connection', {
-      extensions: { argument: 'after' },
-    });
-  }
-  return { occurredUs: parts[0] as string, id: parts[1] as string };
+  return readAfter(after, ([occurredUs, id, ...rest]) =>
+    typeof occurredUs === 'string' &&
+    /^-?\d+$/.test(occurredUs) &&
+    typeof id === 'string' &&
+    /^-?\d+$/.test(id) &&
+    rest.length === 0
+      ? { occurredUs, id }
+      : null,
+  );
 }
