@@ -21,6 +21,7 @@ import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
+import { ensureDevKey } from './modules/access/dev-key.js';
 import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 
@@ -38,6 +39,8 @@ export interface App {
    * backends (their owner does).
    */
   stop(): Promise<void>;
+  /** The development key, when {@link AppDeps.withDevKey} asked for one; else null. */
+  devKey: string | null;
 }
 
 export interface AppDeps {
@@ -45,10 +48,10 @@ export interface AppDeps {
   logger: Logger;
   backends: Backends;
   /**
-   * The development key (embedded defaults only): preset as the Authorization header in
-   * Apollo Sandbox, so a newcomer's first query just works.
+   * Keep an all-scopes development key in the data folder (embedded defaults only) and preset
+   * it as the Authorization header in Apollo Sandbox, so a newcomer's first query just works.
    */
-  devKey?: string | null;
+  withDevKey?: boolean;
 }
 
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
@@ -56,7 +59,7 @@ export async function createApp({
   config,
   logger,
   backends,
-  devKey = null,
+  withDevKey = false,
 }: AppDeps): Promise<App> {
   const schema = await buildGatewaySchema(backends.pubSub);
   const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
@@ -66,6 +69,7 @@ export async function createApp({
     loaderTuning: loaderTuning(config.dataLoader),
     customIdentityTypes: config.customIdentityTypes,
   });
+  const devKey = withDevKey ? await ensureDevKey(services.apiKeys, config.dataDir, logger) : null;
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({
@@ -151,6 +155,7 @@ export async function createApp({
   return {
     httpServer,
     apollo,
+    devKey,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

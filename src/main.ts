@@ -4,9 +4,7 @@ import { createApp } from './app.js';
 import { BackendUnavailableError, startBackends } from './backends.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LauncherError } from './datasources/neo4j-launcher.js';
-import { createApiKeyService } from './context.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
-import { ensureDevKey } from './modules/access/dev-key.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { onShutdownSignal } from './shutdown.js';
@@ -24,17 +22,10 @@ async function main(): Promise<void> {
     await loadDemoDataIfEmpty(backends, logger);
   }
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
-  const devKey =
-    config.postgres.url === null
-      ? await ensureDevKey(
-          createApiKeyService(backends, config.access.keyCacheTtlMs, logger),
-          config.dataDir,
-          logger,
-        )
-      : null;
-  const app = await createApp({ config, logger, backends, devKey });
+  const withDevKey = config.postgres.url === null;
+  const app = await createApp({ config, logger, backends, withDevKey });
   stopSteps.unshift(() => app.stop());
-  printBanner(await app.listen(), backends.describe(), config, devKey);
+  printBanner(await app.listen(), backends.describe(), config, app.devKey);
 }
 
 main().catch((error: unknown) => {
