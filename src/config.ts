@@ -2,9 +2,10 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from './modules/identity/identity.type.js';
-
-const BUILT_IN_IDENTITY_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
+import {
+  BUILT_IN_IDENTITY_TYPES,
+  CUSTOM_IDENTITY_TYPE_PATTERN,
+} from './modules/identity/identity.type.js';
 
 /** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
 export class ConfigError extends Error {

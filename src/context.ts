@@ -5,7 +5,7 @@ import type { Postgres } from './datasources/postgres.js';
 import type { LoaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
-import { MemoryKeyCache, RedisKeyCache } from './modules/access/api-key.cache.js';
+import { createKeyCache } from './modules/access/api-key.cache.js';
 import { ApiKeyService } from './modules/access/api-key.service.js';
 import { AuditStore } from './modules/access/audit.store.js';
 import { CampaignStore } from './modules/catalog/campaign.store.js';
@@ -89,18 +89,13 @@ export function createServices(
   };
 }
 
-/**
- * Key checks cached in Redis when there is one (shared, so a revoke is seen by every instance
- * at once), else in this process.
- */
+/** Key checks cached for `keyCacheTtlMs` (see {@link createKeyCache}). */
 export function createApiKeyService(
   backends: Pick<Backends, 'postgres' | 'redis'>,
   keyCacheTtlMs: number,
   logger: Logger,
 ): ApiKeyService {
-  const cache = backends.redis
-    ? new RedisKeyCache(backends.redis.commands, keyCacheTtlMs, logger)
-    : new MemoryKeyCache(keyCacheTtlMs);
+  const cache = createKeyCache(backends.redis?.commands ?? null, keyCacheTtlMs, logger);
   return new ApiKeyService(backends.postgres, cache, logger);
 }
 

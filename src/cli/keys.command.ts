@@ -6,7 +6,8 @@ import { type Config, loadConfig } from '../config.js';
 import { migrate } from '../datasources/migrate.js';
 import { createLogger, type Logger } from '../logger.js';
 import { ALL_SCOPES, type ApiKey } from '../modules/access/access.type.js';
-import { MemoryKeyCache, RedisKeyCache } from '../modules/access/api-key.cache.js';
+import { createKeyCache } from '../modules/access/api-key.cache.js';
+import { ErrorCode, GatewayError } from '../errors.js';
 import { ApiKeyService, parseScopes } from '../modules/access/api-key.service.js';
 import { devKeyFile } from '../modules/access/dev-key.js';
 import { UUID_PATTERN } from '../lib/ids.js';
@@ -83,7 +84,7 @@ export function registerKeysCommand(program: Command): void {
       }
       await withKeys(async (service, config) => {
         const key = await service.revoke(id.toLowerCase(), CLI_ACTOR).catch((error: unknown) => {
-          throw (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND'
+          throw error instanceof GatewayError && error.extensions['code'] === ErrorCode.NOT_FOUND
             ? new KeysCommandError(`no API key with id ${id}`)
             : error;
         });
@@ -120,9 +121,7 @@ async function withKeys(work: (service: ApiKeyService, config: Config) => Promis
   const redis = config.redis.url === null ? null : connectRedis(config.redis.url, config, logger);
   try {
     await migrate(postgres, logger);
-    const cache = redis
-      ? new RedisKeyCache(redis, config.access.keyCacheTtlMs, logger)
-      : new MemoryKeyCache(config.access.keyCacheTtlMs);
+    const cache = createKeyCache(redis, config.access.keyCacheTtlMs, logger);
     await work(new ApiKeyService(postgres, cache, logger), config);
   } finally {
     redis?.disconnect();

@@ -8,7 +8,7 @@ import { createContext, type GraphQLContext, type Services } from '../context.js
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Access } from '../modules/access/access.js';
-import { auditPiiReads, PII_WITHHELD } from '../modules/access/pii-audit.js';
+import { auditPiiReads } from '../modules/access/pii-audit.js';
 
 /** Largest WebSocket frame accepted; a GraphQL operation is far smaller. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -86,16 +86,12 @@ export function startWsServer(options: WsServerOptions) {
           await Access.authenticate(apiKeys, authorizationOf(ctx)),
         ),
       onNext: async (_ctx, _id, payload, args) => {
-        try {
-          await auditPiiReads(
-            args.contextValue as GraphQLContext,
-            payload.operationName ?? args.operationName ?? null,
-          );
-          return undefined;
-        } catch (error) {
-          options.logger.error({ err: error }, 'pii read audit failed; result withheld');
-          return { data: null, errors: [PII_WITHHELD] };
-        }
+        const withheld = await auditPiiReads(
+          args.contextValue as GraphQLContext,
+          payload.operationName ?? args.operationName ?? null,
+          options.logger,
+        );
+        return withheld === null ? undefined : { data: null, errors: [withheld] };
       },
       onError: (_ctx, _id, _payload, errors) => {
         options.logger.warn(

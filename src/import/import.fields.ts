@@ -1,4 +1,4 @@
-import { IdentityType } from '../modules/identity/identity.type.js';
+import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from '../modules/identity/identity.type.js';
 
 /** A row the importer cannot turn into a mutation input; reported, and the import goes on. */
 export class RowError extends Error {
@@ -138,8 +138,10 @@ export function identityCells(cells: Readonly<Record<string, string>>): Identity
     return cell ? [{ type, value: cell }] : [];
   });
   const custom = Object.entries(cells).flatMap(([header, cell]) => {
-    const kind = /^custom\.([a-z][a-z0-9_]{0,31})$/.exec(header.trim())?.[1];
-    return kind && cell.trim() ? [{ type: 'CUSTOM', customType: kind, value: cell.trim() }] : [];
+    const kind = /^custom\.(.+)$/.exec(header.trim())?.[1];
+    return kind && CUSTOM_IDENTITY_TYPE_PATTERN.test(kind) && cell.trim()
+      ? [{ type: 'CUSTOM', customType: kind, value: cell.trim() }]
+      : [];
   });
   return [...builtIn, ...custom];
 }

@@ -26,21 +26,25 @@ export interface ImportKind {
 }
 
 /**
- * A kind whose mutation answers `BulkUpsertResult` and takes `input: [<inputType>!]!`, as every
- * bulk upsert does; adding one (products, campaigns) is a mapper and this call.
+ * A kind whose bulk mutation takes the batch as one list argument (`input` unless named) and
+ * answers per-item `results { index status error }`, as every bulk upsert and `trackBatch`
+ * do; adding one is a mapper and this call.
  */
 export function bulkUpsertKind(options: {
   name: string;
   mutation: string;
   inputType: string;
+  /** The mutation's list argument; `input` for the bulk upserts. */
+  argument?: string;
   fromJson: (record: JsonRecord) => unknown;
   fromCsv: (cells: Readonly<Record<string, string>>) => unknown;
 }): ImportKind {
+  const argument = options.argument ?? 'input';
   return {
     name: options.name,
     field: options.mutation,
     document: `mutation Import($input: [${options.inputType}!]!) {
-  ${options.mutation}(input: $input) { results { index status error { code message } } }
+  ${options.mutation}(${argument}: $input) { results { index status error { code message } } }
 }`,
     fromJson: options.fromJson,
     fromCsv: options.fromCsv,

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 
 import type { GraphQLContext } from '../context.js';
 import type { Logger } from '../logger.js';
-import { auditPiiReads, PII_WITHHELD } from '../modules/access/pii-audit.js';
+import { auditPiiReads } from '../modules/access/pii-audit.js';
 
 /**
  * Audits unmasked reads of personal fields once per HTTP operation, after execution (the
@@ -15,13 +15,9 @@ export function piiAuditPlugin(logger: Logger): ApolloServerPlugin<GraphQLContex
     requestDidStart: () =>
       Promise.resolve({
         async willSendResponse({ contextValue, response, operationName }) {
-          try {
-            await auditPiiReads(contextValue, operationName ?? null);
-          } catch (error) {
-            log.error({ err: error }, 'pii read audit failed; result withheld');
-            if (response.body.kind === 'single') {
-              response.body.singleResult = { errors: [PII_WITHHELD] };
-            }
+          const withheld = await auditPiiReads(contextValue, operationName ?? null, log);
+          if (withheld !== null && response.body.kind === 'single') {
+            response.body.singleResult = { errors: [withheld] };
           }
         },
       }),

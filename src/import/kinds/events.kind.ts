@@ -11,17 +11,16 @@ import {
   requiredText,
   RowError,
 } from '../import.fields.js';
-import type { ImportKind } from '../import.kind.js';
+import { bulkUpsertKind } from '../import.kind.js';
 
 const EVENT_TYPE_NAMES = Object.keys(EventType);
 
 /** Events -> `trackBatch`, idempotent by `messageId`. */
-export const eventsKind: ImportKind = {
+export const eventsKind = bulkUpsertKind({
   name: 'events',
-  field: 'trackBatch',
-  document: `mutation Import($input: [TrackEventInput!]!) {
-  trackBatch(events: $input) { results { index status error { code message } } }
-}`,
+  mutation: 'trackBatch',
+  inputType: 'TrackEventInput',
+  argument: 'events',
   fromJson: toTrackEventInput,
   fromCsv: (cells) => {
     const record = nestCells(cells, ['messageId', 'type', 'name', 'occurredAt'], ['properties']);
@@ -33,7 +32,7 @@ export const eventsKind: ImportKind = {
     }
     return toTrackEventInput({ ...record, identity: identities[0] });
   },
-};
+});
 
 function toTrackEventInput(record: JsonRecord) {
   if (record['identity'] === undefined || record['identity'] === null) {

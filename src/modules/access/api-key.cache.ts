@@ -117,3 +117,11 @@ export class MemoryKeyCache implements KeyCache {
     return Promise.resolve();
   }
 }
+
+/**
+ * Redis when there is one (shared, so a revoke is seen by every instance at once), else this
+ * process's memory.
+ */
+export function createKeyCache(redis: Redis | null, ttlMs: number, logger: Logger): KeyCache {
+  return redis ? new RedisKeyCache(redis, ttlMs, logger) : new MemoryKeyCache(ttlMs);
+}

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Postgres } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { type ApiKey, AuditAction, Scope } from './access.type.js';
+import { ALL_SCOPES, type ApiKey, AuditAction, type Scope } from './access.type.js';
 import type { KeyCache } from './api-key.cache.js';
 import { type ActiveKey, ApiKeyStore } from './api-key.store.js';
 import { AuditStore } from './audit.store.js';
@@ -32,8 +32,7 @@ export function hashSecret(secret: string): Buffer {
 export function parseScopes(
   names: readonly string[],
 ): { ok: true; scopes: Scope[] } | { ok: false; unknown: string[] } {
-  const known = new Set<string>(Object.values(Scope));
-  const unknown = names.filter((name) => !known.has(name));
+  const unknown = names.filter((name) => !(ALL_SCOPES as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     return { ok: false, unknown };
   }

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { AuditAction } from './access.type.js';
 
 /**
@@ -9,23 +10,31 @@ import { AuditAction } from './access.type.js';
  * in one row, one INSERT), or nothing when it read no personal data. Called once per HTTP
  * operation and once per graphql-ws result.
  *
- * @throws when PostgreSQL cannot store the entry; callers then withhold the result.
+ * @returns null when the result may be sent, or the error to send instead when the entry
+ *   could not be stored (unaudited personal data never leaves the gateway).
  */
 export async function auditPiiReads(
   ctx: GraphQLContext,
   operationName: string | null,
-): Promise<void> {
+  logger: Logger,
+): Promise<GraphQLFormattedError | null> {
   const reads = ctx.access.takePiiReads();
   if (reads === null) {
-    return;
+    return null;
   }
-  await ctx.services.audit.append({
-    action: AuditAction.PII_READ,
-    keyId: ctx.access.viewer?.keyId ?? null,
-    subjectIds: reads.subjectIds,
-    requestId: ctx.requestId,
-    details: { operationName, fields: reads.fields },
-  });
+  try {
+    await ctx.services.audit.append({
+      action: AuditAction.PII_READ,
+      keyId: ctx.access.viewer?.keyId ?? null,
+      subjectIds: reads.subjectIds,
+      requestId: ctx.requestId,
+      details: { operationName, fields: reads.fields },
+    });
+    return null;
+  } catch (error) {
+    logger.error({ err: error }, 'pii read audit failed; result withheld');
+    return PII_WITHHELD;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-import { IdentityType } from './identity.type.js';
+import { BUILT_IN_IDENTITY_TYPES, IdentityType } from './identity.type.js';
 
 export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -42,8 +42,6 @@ export function normalizeIdentity(type: IdentityType, raw: string): Normalized {
       return { ok: true, value };
   }
 }
-
-const BUILT_IN_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
 
 /** A normalised identity as stored: `type` is a built-in value or a configured custom name. */
 export interface StoredIdentityKey {
@@ -88,7 +86,7 @@ export class IdentityVocabulary {
 
 /** How a stored type reads in GraphQL: a built-in kind, or CUSTOM with its name. */
 export function fromStoredType(type: string): { type: IdentityType; customType: string | null } {
-  return BUILT_IN_TYPES.has(type)
+  return BUILT_IN_IDENTITY_TYPES.has(type)
     ? { type: type as IdentityType, customType: null }
     : { type: IdentityType.CUSTOM, customType: type };
 }

@@ -18,6 +18,9 @@ export enum IdentityType {
   CUSTOM = 'custom',
 }
 
+/** The stored names of the built-in kinds; a custom kind may not take one of them. */
+export const BUILT_IN_IDENTITY_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
+
 registerEnumType(IdentityType, {
   name: 'IdentityType',
   description:
