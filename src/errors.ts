@@ -61,17 +61,6 @@ export function storeUnavailable(store: StoreName, cause: unknown): unknown {
   });
 }
 
-/**
- * A `.catch()` handler for calls to `store`: rethrows through {@link storeUnavailable}, so an
- * unreachable store becomes its public error and everything else (our own GatewayErrors
- * included) passes through unchanged.
- */
-export function rethrowFrom(store: StoreName): (error: unknown) => never {
-  return (error) => {
-    throw storeUnavailable(store, error);
-  };
-}
-
 /** PostgreSQL SQLSTATE classes and Neo4j driver codes that mean "not reachable right now". */
 const UNAVAILABLE_PG_STATES = /^(08|57P0[1-3]|57014|53300)/;
 const UNAVAILABLE_NEO4J_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);

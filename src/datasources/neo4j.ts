@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 
+import { storeUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface GraphDbOptions {
@@ -53,12 +54,17 @@ export class GraphDb {
     });
   }
 
-  /** Runs `work` in a read transaction named `name`. */
+  /**
+   * Runs `work` in a read transaction named `name`. An unreachable graph surfaces as
+   * NEO4J_UNAVAILABLE (the one place Neo4j failures are mapped).
+   */
   async read<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     this.events.emit('transaction', { name, mode: 'read' });
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
     try {
       return await session.executeRead(work, this.txConfig(name));
+    } catch (error) {
+      throw storeUnavailable('neo4j', error);
     } finally {
       await session.close();
     }
@@ -70,6 +76,8 @@ export class GraphDb {
     const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
     try {
       return await session.executeWrite(work, this.txConfig(name));
+    } catch (error) {
+      throw storeUnavailable('neo4j', error);
     } finally {
       await session.close();
     }

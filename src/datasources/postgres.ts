@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 
 import pg from 'pg';
 
+import { storeUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What a store sees of PostgreSQL: named, parameterised statements and transactions. */
@@ -32,7 +33,10 @@ export interface ExecutedStatement {
 
 /**
  * The PostgreSQL pool, with deadlines on connecting and on every statement, so a stuck database
- * turns into a fast error instead of a hung request.
+ * turns into a fast error instead of a hung request. This is the one place PostgreSQL failures
+ * are mapped: a refused connection, a lost one or a passed deadline surfaces as
+ * POSTGRES_UNAVAILABLE (see errors.ts), so stores, services and resolvers never catch to
+ * translate.
  */
 export class Postgres implements Queryable {
   readonly kind: PostgresOptions['kind'];
@@ -63,6 +67,8 @@ export class Postgres implements Queryable {
     const started = performance.now();
     try {
       return await this.pool.query<R>(text, params as unknown[]);
+    } catch (error) {
+      throw storeUnavailable('postgres', error);
     } finally {
       this.record(text, started);
     }
@@ -73,12 +79,16 @@ export class Postgres implements Queryable {
    * back when it throws (the error is re-thrown).
    */
   async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw storeUnavailable('postgres', error);
+    });
     const tx: Queryable = {
       query: async <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => {
         const started = performance.now();
         try {
           return await client.query<R>(text, params as unknown[]);
+        } catch (error) {
+          throw storeUnavailable('postgres', error);
         } finally {
           this.record(text, started);
         }
@@ -91,7 +101,7 @@ export class Postgres implements Queryable {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw storeUnavailable('postgres', error);
     } finally {
       client.release();
     }

@@ -44,7 +44,9 @@ export async function checkReadiness(
       await withDeadline(run(), deadlines[name]);
       return { status: 'up', backend: backendNames[name] };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // The driver's own words (the public error keeps them as its original error).
+      const cause = (error as { originalError?: unknown }).originalError ?? error;
+      const message = cause instanceof Error ? cause.message : String(cause);
       return { status: 'down', backend: backendNames[name], error: message };
     }
   };

@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { AuditLogFilter } from './access.inputs.js';
@@ -17,7 +16,7 @@ export class AccessResolver {
     description: 'Every API key, revoked ones included, newest first. Needs the admin scope.',
   })
   apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
-    return ctx.services.apiKeys.list().catch(rethrowFrom('postgres'));
+    return ctx.services.apiKeys.list();
   }
 
   @RequireScope(Scope.ADMIN)
@@ -32,7 +31,7 @@ export class AccessResolver {
     scopes: Scope[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreatedApiKey> {
-    return ctx.services.apiKeys.create(name, scopes, actorOf(ctx)).catch(rethrowFrom('postgres'));
+    return ctx.services.apiKeys.create(name, scopes, actorOf(ctx));
   }
 
   @RequireScope(Scope.ADMIN)
@@ -44,9 +43,7 @@ export class AccessResolver {
     @Arg('id', () => ID, { description: 'The key’s id (not its secret).' }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ApiKey> {
-    return ctx.services.apiKeys
-      .revoke(assertUuid(id, 'id'), actorOf(ctx))
-      .catch(rethrowFrom('postgres'));
+    return ctx.services.apiKeys.revoke(assertUuid(id, 'id'), actorOf(ctx));
   }
 
   @RequireScope(Scope.ADMIN)
@@ -63,16 +60,14 @@ export class AccessResolver {
     after: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuditEntryConnection> {
-    const rows = await ctx.services.audit
-      .list({
-        action: filter?.action ?? null,
-        subjectId: filter?.subjectId ? assertUuid(filter.subjectId, 'filter.subjectId') : null,
-        from: filter?.from ?? null,
-        to: filter?.to ?? null,
-        beforeId: parseAfter(after),
-        limit: assertPageSize(first) + 1,
-      })
-      .catch(rethrowFrom('postgres'));
+    const rows = await ctx.services.audit.list({
+      action: filter?.action ?? null,
+      subjectId: filter?.subjectId ? assertUuid(filter.subjectId, 'filter.subjectId') : null,
+      from: filter?.from ?? null,
+      to: filter?.to ?? null,
+      beforeId: parseAfter(after),
+      limit: assertPageSize(first) + 1,
+    });
     return toConnection(rows, first, (entry) => [entry.id]);
   }
 }

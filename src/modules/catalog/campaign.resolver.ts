@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
@@ -28,16 +27,14 @@ export class CampaignResolver {
     filter: CampaignFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CampaignConnection> {
-    const rows = await ctx.services.campaigns
-      .listPage({
-        first: assertPageSize(first),
-        afterExternalId: readAfter(after, ([key, ...rest]) =>
-          typeof key === 'string' && rest.length === 0 ? key : null,
-        ),
-        status: filter?.status ?? null,
-        channel: filter?.channel ?? null,
-      })
-      .catch(rethrowFrom('postgres'));
+    const rows = await ctx.services.campaigns.listPage({
+      first: assertPageSize(first),
+      afterExternalId: readAfter(after, ([key, ...rest]) =>
+        typeof key === 'string' && rest.length === 0 ? key : null,
+      ),
+      status: filter?.status ?? null,
+      channel: filter?.channel ?? null,
+    });
     rows.forEach((campaign) => ctx.loaders.campaignById.prime(campaign.id, campaign));
     return toConnection(rows, first, (campaign) => [campaign.externalId]);
   }
@@ -49,7 +46,7 @@ export class CampaignResolver {
     @Arg('input', () => UpsertCampaignInput) input: UpsertCampaignInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Campaign> {
-    return upsertCampaign(ctx.services, input, ctx.logger).catch(rethrowFrom('postgres'));
+    return upsertCampaign(ctx.services, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -62,9 +59,7 @@ export class CampaignResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
     assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertCampaigns(ctx.services, input, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await upsertCampaigns(ctx.services, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 
@@ -79,8 +74,6 @@ export class CampaignResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<TargetCampaignResult> {
     assertBatchSize(customerIds.length, ctx.services.limits.batchMaxSize, 'customerIds');
-    return targetCampaign(ctx.services, assertUuid(campaignId, 'campaignId'), customerIds).catch(
-      rethrowFrom('postgres'),
-    );
+    return targetCampaign(ctx.services, assertUuid(campaignId, 'campaignId'), customerIds);
   }
 }

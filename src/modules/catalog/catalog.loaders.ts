@@ -3,7 +3,6 @@ import DataLoader from 'dataloader';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
 import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { CampaignStore } from './campaign.store.js';
 import type { CampaignRecord, CatalogGraph, InteractionRecord } from './catalog.graph.js';
 import type { Campaign, Content, Product } from './catalog.type.js';
@@ -34,27 +33,20 @@ export function createCatalogLoaders(
 ) {
   return {
     productById: new DataLoader<string, Product | null>(
-      guardedBatch('postgres', async (ids) =>
-        alignToKeys(ids, await stores.products.findByIds(ids), (p) => p.id),
-      ),
+      async (ids) => alignToKeys(ids, await stores.products.findByIds(ids), (p) => p.id),
       { ...tuning, name: 'productById' },
     ),
     contentById: new DataLoader<string, Content | null>(
-      guardedBatch('postgres', async (ids) =>
-        alignToKeys(ids, await stores.contents.findByIds(ids), (c) => c.id),
-      ),
+      async (ids) => alignToKeys(ids, await stores.contents.findByIds(ids), (c) => c.id),
       { ...tuning, name: 'contentById' },
     ),
     campaignById: new DataLoader<string, Campaign | null>(
-      guardedBatch('postgres', async (ids) =>
-        alignToKeys(ids, await stores.campaigns.findByIds(ids), (c) => c.id),
-      ),
+      async (ids) => alignToKeys(ids, await stores.campaigns.findByIds(ids), (c) => c.id),
       { ...tuning, name: 'campaignById' },
     ),
     interactionsByCustomerId: new DataLoader<CustomerListKey, InteractionRecord[], string>(
-      guardedBatch('neo4j', (keys) =>
+      (keys) =>
         byPageSize(keys, (ids, first) => stores.graph.listInteractionsByCustomerIds(ids, first)),
-      ),
       {
         ...tuning,
         name: 'interactionsByCustomerId',
@@ -62,9 +54,8 @@ export function createCatalogLoaders(
       },
     ),
     campaignsByCustomerId: new DataLoader<CustomerListKey, CampaignRecord[], string>(
-      guardedBatch('neo4j', (keys) =>
+      (keys) =>
         byPageSize(keys, (ids, first) => stores.graph.listCampaignsByCustomerIds(ids, first)),
-      ),
       {
         ...tuning,
         name: 'campaignsByCustomerId',

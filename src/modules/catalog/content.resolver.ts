@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
@@ -28,17 +27,15 @@ export class ContentResolver {
     filter: ContentFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ContentConnection> {
-    const rows = await ctx.services.contents
-      .listPage({
-        first: assertPageSize(first),
-        afterExternalId: readAfter(after, ([key, ...rest]) =>
-          typeof key === 'string' && rest.length === 0 ? key : null,
-        ),
-        category: filter?.category ?? null,
-        kind: filter?.kind ?? null,
-        titlePattern: containsPattern(filter?.search),
-      })
-      .catch(rethrowFrom('postgres'));
+    const rows = await ctx.services.contents.listPage({
+      first: assertPageSize(first),
+      afterExternalId: readAfter(after, ([key, ...rest]) =>
+        typeof key === 'string' && rest.length === 0 ? key : null,
+      ),
+      category: filter?.category ?? null,
+      kind: filter?.kind ?? null,
+      titlePattern: containsPattern(filter?.search),
+    });
     rows.forEach((content) => ctx.loaders.contentById.prime(content.id, content));
     return toConnection(rows, first, (content) => [content.externalId]);
   }
@@ -50,7 +47,7 @@ export class ContentResolver {
     @Arg('input', () => UpsertContentInput) input: UpsertContentInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Content> {
-    return upsertContent(ctx.services, input, ctx.logger).catch(rethrowFrom('postgres'));
+    return upsertContent(ctx.services, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -63,9 +60,7 @@ export class ContentResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
     assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertContents(ctx.services, input, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await upsertContents(ctx.services, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 }

@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
@@ -22,7 +21,7 @@ export class ProductResolver {
     @Arg('sku', () => String) sku: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Product | null> {
-    const [product] = await ctx.services.products.findBySkus([sku]).catch(rethrowFrom('postgres'));
+    const [product] = await ctx.services.products.findBySkus([sku]);
     return product ?? null;
   }
 
@@ -35,17 +34,15 @@ export class ProductResolver {
     filter: ProductFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProductConnection> {
-    const rows = await ctx.services.products
-      .listPage({
-        first: assertPageSize(first),
-        afterSku: readAfter(after, ([key, ...rest]) =>
-          typeof key === 'string' && rest.length === 0 ? key : null,
-        ),
-        category: filter?.category ?? null,
-        namePattern: containsPattern(filter?.search),
-        updatedSince: filter?.updatedSince ?? null,
-      })
-      .catch(rethrowFrom('postgres'));
+    const rows = await ctx.services.products.listPage({
+      first: assertPageSize(first),
+      afterSku: readAfter(after, ([key, ...rest]) =>
+        typeof key === 'string' && rest.length === 0 ? key : null,
+      ),
+      category: filter?.category ?? null,
+      namePattern: containsPattern(filter?.search),
+      updatedSince: filter?.updatedSince ?? null,
+    });
     rows.forEach((product) => ctx.loaders.productById.prime(product.id, product));
     return toConnection(rows, first, (product) => [product.sku]);
   }
@@ -57,7 +54,7 @@ export class ProductResolver {
     @Arg('input', () => UpsertProductInput) input: UpsertProductInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Product> {
-    return upsertProduct(ctx.services, input, ctx.logger).catch(rethrowFrom('postgres'));
+    return upsertProduct(ctx.services, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -70,9 +67,7 @@ export class ProductResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
     assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertProducts(ctx.services, input, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await upsertProducts(ctx.services, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 }

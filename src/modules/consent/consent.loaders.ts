@@ -3,16 +3,13 @@ import DataLoader from 'dataloader';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
 import { groupToKeys } from '../../lib/align-to-keys.js';
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { ConsentStore, CustomerConsent } from './consent.store.js';
 
 /** Per-request loaders of the consent module. */
 export function createConsentLoaders(store: ConsentStore, tuning: LoaderTuning) {
   return {
     consentsByCustomerId: new DataLoader<string, CustomerConsent[]>(
-      guardedBatch('postgres', async (ids) =>
-        groupToKeys(ids, await store.listByCustomerIds(ids), (c) => c.customerId),
-      ),
+      async (ids) => groupToKeys(ids, await store.listByCustomerIds(ids), (c) => c.customerId),
       { ...tuning, name: 'consentsByCustomerId' },
     ),
   };

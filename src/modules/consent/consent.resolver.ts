@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { completeConsents } from './consent.store.js';
@@ -34,9 +34,7 @@ export class ConsentResolver {
         extensions: { argument: 'source' },
       });
     }
-    const stored = await ctx.services.consents
-      .set(id, purpose, granted, source ?? null)
-      .catch(rethrowFrom('postgres'));
+    const stored = await ctx.services.consents.set(id, purpose, granted, source ?? null);
     if (stored === null) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
         extensions: { argument: 'customerId' },

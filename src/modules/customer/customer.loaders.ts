@@ -3,7 +3,6 @@ import DataLoader from 'dataloader';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
 import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { CustomerGraph, RelativeRecord } from './customer.graph.js';
 import type { CustomerStore, SimilarCustomerRow } from './customer.store.js';
 import type { Customer } from './customer.type.js';
@@ -27,31 +26,28 @@ export function createCustomerLoaders(
 ) {
   return {
     customerById: new DataLoader<string, Customer | null>(
-      guardedBatch('postgres', async (ids) =>
+      async (ids) =>
         alignToKeys(ids, await stores.customers.resolveByIds(ids), (r) => r.requestedId).map(
           (r) => r?.customer ?? null,
         ),
-      ),
       { ...tuning, name: 'customerById' },
     ),
     mergedIdsBySurvivorId: new DataLoader<string, string[]>(
-      guardedBatch('postgres', async (ids) =>
+      async (ids) =>
         groupToKeys(
           ids,
           await stores.customers.listMergedIdsBySurvivorIds(ids),
           (r) => r.survivorId,
         ).map((rows) => rows.map((r) => r.mergedId)),
-      ),
       { ...tuning, name: 'mergedIdsBySurvivorId' },
     ),
     relativesByCustomerId: new DataLoader<string, RelativeRecord[]>(
-      guardedBatch('neo4j', async (ids) =>
+      async (ids) =>
         groupToKeys(ids, await stores.graph.listRelativesByCustomerIds(ids), (r) => r.customerId),
-      ),
       { ...tuning, name: 'relativesByCustomerId' },
     ),
     similarByCustomerId: new DataLoader<SimilarKey, SimilarCustomerRow[], string>(
-      guardedBatch('postgres', (keys) => loadSimilar(stores.customers, keys)),
+      (keys) => loadSimilar(stores.customers, keys),
       {
         ...tuning,
         name: 'similarByCustomerId',

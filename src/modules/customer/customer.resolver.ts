@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 
 import { clearLoaders, type GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
@@ -59,14 +59,12 @@ export class CustomerResolver {
     orderBy: CustomerOrder,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerConnection> {
-    const rows = await ctx.services.customers
-      .listPage({
-        ...toListConditions(filter, ctx),
-        order: orderBy,
-        after: parseAfter(after, orderBy),
-        limit: assertPageSize(first) + 1,
-      })
-      .catch(rethrowFrom('postgres'));
+    const rows = await ctx.services.customers.listPage({
+      ...toListConditions(filter, ctx),
+      order: orderBy,
+      after: parseAfter(after, orderBy),
+      limit: assertPageSize(first) + 1,
+    });
     rows
       .slice(0, first)
       .forEach(({ customer }) => ctx.loaders.customerById.prime(customer.id, customer));
@@ -112,7 +110,7 @@ export class CustomerResolver {
     @Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Customer> {
-    return upsertCustomer(ctx.services, input).catch(rethrowFrom('postgres'));
+    return upsertCustomer(ctx.services, input);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -125,9 +123,7 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
     assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertCustomers(ctx.services, input, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await upsertCustomers(ctx.services, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 

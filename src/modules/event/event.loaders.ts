@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { EventPageQuery, EventStore } from './event.store.js';
 import type { Event } from './event.type.js';
 
@@ -19,7 +18,7 @@ export type EventLoaders = ReturnType<typeof createEventLoaders>;
 export function createEventLoaders(store: EventStore, tuning: LoaderTuning) {
   return {
     eventPageByCustomerId: new DataLoader<EventPageKey, Event[], string>(
-      guardedBatch('postgres', (keys) => loadPages(store, keys)),
+      (keys) => loadPages(store, keys),
       { ...tuning, name: 'eventPageByCustomerId', cacheKeyFn: (key) => JSON.stringify(key) },
     ),
   };

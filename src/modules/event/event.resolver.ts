@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { type ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { type ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
@@ -90,7 +90,7 @@ export class EventResolver {
       events,
       ctx.logger,
       ctx.services.identityVocabulary,
-    ).catch(rethrowFrom('postgres'));
+    );
     ctx.services.relay.wake();
     return results;
   }

@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import { groupToKeys } from '../../lib/align-to-keys.js';
 import type { CustomerIdentity, IdentityStore } from './identity.store.js';
 
@@ -12,9 +11,7 @@ export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;
 export function createIdentityLoaders(store: IdentityStore, tuning: LoaderTuning) {
   return {
     identitiesByCustomerId: new DataLoader<string, CustomerIdentity[]>(
-      guardedBatch('postgres', async (ids) =>
-        groupToKeys(ids, await store.listByCustomerIds(ids), (i) => i.customerId),
-      ),
+      async (ids) => groupToKeys(ids, await store.listByCustomerIds(ids), (i) => i.customerId),
       { ...tuning, name: 'identitiesByCustomerId' },
     ),
   };

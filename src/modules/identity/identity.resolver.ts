@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { Scope } from '../access/access.type.js';
 import { PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import { Customer } from '../customer/customer.type.js';
 import { IdentifyInput } from './identity.inputs.js';
 import { identify, mergeCustomers } from './identity.service.js';
@@ -37,9 +37,7 @@ export class IdentityResolver {
         extensions: { argument: 'value' },
       });
     }
-    const customerId = await ctx.services.identities
-      .findCustomerId(key.key)
-      .catch(rethrowFrom('postgres'));
+    const customerId = await ctx.services.identities.findCustomerId(key.key);
     return customerId === null ? null : ctx.loaders.customerById.load(customerId);
   }
 
@@ -51,7 +49,7 @@ export class IdentityResolver {
     @Arg('input', () => IdentifyInput) input: IdentifyInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerResolution> {
-    return identify(ctx.services, input).catch(rethrowFrom('postgres'));
+    return identify(ctx.services, input);
   }
 
   @Mutation(() => CustomerResolution, {
@@ -67,7 +65,7 @@ export class IdentityResolver {
       ctx.services,
       assertUuid(survivorId, 'survivorId'),
       assertUuid(mergedId, 'mergedId'),
-    ).catch(rethrowFrom('postgres'));
+    );
   }
 
   @FieldResolver(() => [ID], {

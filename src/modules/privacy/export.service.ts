@@ -1,5 +1,5 @@
 import type { Services } from '../../context.js';
-import { ErrorCode, GatewayError, rethrowFrom } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import { AuditAction } from '../access/access.type.js';
 import type { Actor } from '../access/api-key.service.js';
 import { ExportStore } from './export.store.js';
@@ -12,15 +12,6 @@ const EXPORT_LIMIT = 1_000_000;
  * events, merge history, embedding, and their relationships, product interactions and
  * campaigns in the graph. An export is complete or fails: if Neo4j cannot answer, the call
  * fails with NEO4J_UNAVAILABLE rather than hand over a partial file.
-  await services.audit
-    .append({
-      action: AuditAction.CUSTOMER_EXPORTED,
-      keyId: actor.keyId,
-      subjectIds: [customer.id],
-      requestId: actor.requestId,
-      details: { requestedId },
-    })
-    .catch(rethrowFrom('postgres'));
  *
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
@@ -29,9 +20,7 @@ export async function exportCustomer(
   requestedId: string,
   actor: Actor,
 ): Promise<Record<string, unknown>> {
-  const [resolved] = await services.customers
-    .resolveByIds([requestedId])
-    .catch(rethrowFrom('postgres'));
+  const [resolved] = await services.customers.resolveByIds([requestedId]);
   if (!resolved) {
     throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${requestedId}`, {
       extensions: { argument: 'id' },
@@ -45,21 +34,19 @@ export async function exportCustomer(
     exports.listEvents(customer.id),
     services.customers.listMergedIdsBySurvivorIds([customer.id]),
     exports.findEmbedding(customer.id),
-  ]).catch(rethrowFrom('postgres'));
+  ]);
   const [relationships, interactions, campaigns] = await Promise.all([
     services.customerGraph.listRelationships(customer.id),
     services.catalogGraph.listInteractionsByCustomerIds([customer.id], EXPORT_LIMIT),
     services.catalogGraph.listCampaignsByCustomerIds([customer.id], EXPORT_LIMIT),
-  ]).catch(rethrowFrom('neo4j'));
-  await services.audit
-    .append({
-      action: AuditAction.CUSTOMER_EXPORTED,
-      keyId: actor.keyId,
-      subjectIds: [customer.id],
-      requestId: actor.requestId,
-      details: { requestedId },
-    })
-    .catch(rethrowFrom('postgres'));
+  ]);
+  await services.audit.append({
+    action: AuditAction.CUSTOMER_EXPORTED,
+    keyId: actor.keyId,
+    subjectIds: [customer.id],
+    requestId: actor.requestId,
+    details: { requestedId },
+  });
   return {
     exportedAt: new Date().toISOString(),
     customer,

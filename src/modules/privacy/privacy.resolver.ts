@@ -2,7 +2,6 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { actorOf } from '../access/access.resolver.js';
 import { RequireScope } from '../access/access.policy.js';
@@ -31,8 +30,6 @@ export class PrivacyResolver {
       'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored. Audited as customer.erased. Needs the admin scope.',
   })
   eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
-    return eraseCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx)).catch(
-      rethrowFrom('postgres'),
-    );
+    return eraseCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx));
   }
 }

@@ -3,7 +3,6 @@ import DataLoader from 'dataloader';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 
 import { groupToKeys } from '../../lib/align-to-keys.js';
-import { guardedBatch } from '../../lib/guarded-batch.js';
 import type { RelationshipType } from '../customer/customer.graph.js';
 import type { RelatedRecord, RelationshipGraph } from './relationship.graph.js';
 
@@ -21,13 +20,11 @@ export interface RelatedKey {
 export function createRelationshipLoaders(graph: RelationshipGraph, tuning: LoaderTuning) {
   return {
     relatedByCustomerId: new DataLoader<RelatedKey, RelatedRecord[], string>(
-      guardedBatch('neo4j', (keys) => loadRelated(graph, keys)),
+      (keys) => loadRelated(graph, keys),
       { ...tuning, name: 'relatedByCustomerId', cacheKeyFn: keyOf },
     ),
     householdByCustomerId: new DataLoader<string, RelatedRecord[]>(
-      guardedBatch('neo4j', async (ids) =>
-        groupToKeys(ids, await graph.listHouseholds(ids), (r) => r.customerId),
-      ),
+      async (ids) => groupToKeys(ids, await graph.listHouseholds(ids), (r) => r.customerId),
       { ...tuning, name: 'householdByCustomerId' },
     ),
   };

@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { rethrowFrom } from '../../errors.js';
 import { assertBatchSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { LinkRelationshipInput } from './relationship.inputs.js';
@@ -29,9 +28,7 @@ export class RelationshipResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
     assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await linkRelationships(ctx.services, input, ctx.logger).catch(
-      rethrowFrom('postgres'),
-    );
+    const results = await linkRelationships(ctx.services, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 
@@ -53,6 +50,6 @@ export class RelationshipResolver {
       fromId: assertUuid(change.fromId, 'fromId'),
       toId: assertUuid(change.toId, 'toId'),
     };
-    return changeRelationship(ctx.services, checked, action).catch(rethrowFrom('postgres'));
+    return changeRelationship(ctx.services, checked, action);
   }
 }
