@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
-import { createApiKeyService } from '../src/context.js';
+import { createApiKeyService } from '../src/modules/access/api-key.service.js';
 import { loadDemoDataIfEmpty } from '../src/demo/load-demo-data.js';
 import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
@@ -50,11 +50,12 @@ async function main(): Promise<void> {
     const app = await createApp({ config, logger, backends });
     const url = await app.listen();
     // All scopes, as a trusted back office would use: the unmasked path, audit entries included.
-    const { key } = await createApiKeyService(backends, config.access.keyCacheTtlMs, logger).create(
-      'bench',
-      ALL_SCOPES,
-      { keyId: null, requestId: null, via: 'cli' },
-    );
+    const { key } = await createApiKeyService(
+      backends.postgres,
+      backends.redis,
+      config.access.keyCacheTtlMs,
+      logger,
+    ).create('bench', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
     console.log(
       `load: ${CONNECTIONS} connections, ${DURATION_S} s per workload, after a 2 s warm-up\n`,

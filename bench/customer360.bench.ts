@@ -23,7 +23,7 @@ import pg from 'pg';
 import { type App, createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
-import { createApiKeyService } from '../src/context.js';
+import { createApiKeyService } from '../src/modules/access/api-key.service.js';
 import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
@@ -129,11 +129,12 @@ async function main(): Promise<void> {
   try {
     await ensureBenchDataset(backends, SPEC, (message) => console.error(`load: ${message}`));
     // All scopes, as a back office would use: unmasked fields, one audit entry per request.
-    const { key } = await createApiKeyService(backends, config.access.keyCacheTtlMs, logger).create(
-      'bench',
-      ALL_SCOPES,
-      { keyId: null, requestId: null, via: 'cli' },
-    );
+    const { key } = await createApiKeyService(
+      backends.postgres,
+      backends.redis,
+      config.access.keyCacheTtlMs,
+      logger,
+    ).create('bench', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
     console.log(
       `data: ${SPEC.customers} customers, ${SPEC.products} products, ${SPEC.events} events (seed ${SPEC.seed})`,

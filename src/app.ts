@@ -12,7 +12,7 @@ import express from 'express';
 
 import type { Backends } from './backends.js';
 import type { Config } from './config.js';
-import { createContext, createServices, type GraphQLContext } from './context.js';
+import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
@@ -24,6 +24,7 @@ import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
 import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
 import { buildGatewaySchema } from './schema.js';
+import { createContext, type Wiring, wireModules } from './wiring.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -61,15 +62,31 @@ export async function createApp({
   backends,
   withDevKey = false,
 }: AppDeps): Promise<App> {
-  const schema = await buildGatewaySchema(backends.pubSub);
-  const relay = new OutboxRelay({ db: backends.postgres, graph: backends.graph, logger });
-  const services = createServices(backends, relay, {
-    limits: { batchMaxSize: config.batchMaxSize },
-    access: { keyCacheTtlMs: config.access.keyCacheTtlMs, logger },
-    loaderTuning: loaderTuning(config.dataLoader),
-    customIdentityTypes: config.customIdentityTypes,
-  });
-  const devKey = withDevKey ? await ensureDevKey(services.apiKeys, config.dataDir, logger) : null;
+  // The relay is built before the modules (they ring it after writes) and given their
+  // appliers once they exist.
+  const doorbell: { relay?: OutboxRelay } = {};
+  const wiring = wireModules(
+    {
+      db: backends.postgres,
+      graph: backends.graph,
+      redis: backends.redis,
+      pubSub: backends.pubSub,
+      relay: { wake: () => doorbell.relay?.wake() },
+      settings: {
+        batchMaxSize: config.batchMaxSize,
+        customIdentityTypes: config.customIdentityTypes,
+        keyCacheTtlMs: config.access.keyCacheTtlMs,
+      },
+      logger,
+    },
+    loaderTuning(config.dataLoader),
+  );
+  const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
+  doorbell.relay = relay;
+  const schema = await buildGatewaySchema(backends.pubSub, wiring.container);
+  const devKey = withDevKey
+    ? await ensureDevKey(wiring.access.apiKeys, config.dataDir, logger)
+    : null;
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({
@@ -80,7 +97,7 @@ export async function createApp({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
-    services,
+    wiring,
     logger,
     validationRules: armor.validationRules,
     maxOperationsPerSocket: config.http.wsMaxSubscriptionsPerSocket,
@@ -107,7 +124,7 @@ export async function createApp({
         }),
       ),
       drainWebSocketsPlugin(wsServer),
-      piiAuditPlugin(logger),
+      piiAuditPlugin(wiring.access.audit, logger),
       config.http.exposeSchema
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: true,
@@ -119,7 +136,7 @@ export async function createApp({
   });
   await apollo.start();
   if (config.env === 'production') {
-    await assertSchemaHidden(apollo, services, logger);
+    await assertSchemaHidden(apollo, wiring, logger);
   }
   relay.start();
 
@@ -144,10 +161,10 @@ export async function createApp({
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext(
-          services,
+          wiring,
           logger,
           requestIdOf(req.headers['x-request-id']),
-          await Access.authenticate(services.apiKeys, req.headers.authorization),
+          await Access.authenticate(wiring.access.apiKeys, req.headers.authorization),
         ),
     }),
   );
@@ -197,12 +214,12 @@ function requestIdOf(header: string | string[] | undefined): string | undefined 
  */
 async function assertSchemaHidden(
   apollo: ApolloServer<GraphQLContext>,
-  services: ReturnType<typeof createServices>,
+  wiring: Wiring,
   logger: Logger,
 ) {
   const response = await apollo.executeOperation(
     { query: '{ __schema { queryType { name } } }' },
-    { contextValue: createContext(services, logger) },
+    { contextValue: createContext(wiring, logger) },
   );
   const ok =
     response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;

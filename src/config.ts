@@ -5,7 +5,7 @@ import { z } from 'zod';
 import {
   BUILT_IN_IDENTITY_TYPES,
   CUSTOM_IDENTITY_TYPE_PATTERN,
-} from './modules/identity/identity.type.js';
+} from './modules/identity/identity.kinds.js';
 
 /** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
 export class ConfigError extends Error {

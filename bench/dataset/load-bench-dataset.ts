@@ -3,15 +3,22 @@ import pgvector from 'pgvector';
 import type { Backends } from '../../src/backends.js';
 import type { Queryable } from '../../src/datasources/postgres.js';
 import { embedTerms, HASHED_EMBEDDING_MODEL } from '../../src/lib/hashed-embedding.js';
+import { loaderTuning } from '../../src/lib/loader-tuning.js';
+import { createSilentLogger } from '../../src/logger.js';
 import {
-  CatalogGraph,
-  type CatalogOutboxPayloads,
-  type CatalogTopic,
-} from '../../src/modules/catalog/catalog.graph.js';
-import type { InteractionKind } from '../../src/modules/catalog/interaction.type.js';
-import { CustomerGraph } from '../../src/modules/customer/customer.graph.js';
+  CampaignTargeted,
+  CampaignUpserted,
+  ProductUpserted,
+} from '../../src/modules/catalog/catalog.topics.js';
+import { CustomerUpserted } from '../../src/modules/customer/customer.topics.js';
+import { EventsAccepted } from '../../src/modules/event/event.topics.js';
+import { RelationshipLinked } from '../../src/modules/relationship/relationship.topics.js';
+import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
+import { OutboxStore } from '../../src/outbox/outbox.store.js';
+import { wireModules } from '../../src/wiring.js';
 import {
   type BenchCustomer,
+  type BenchFamily,
   benchId,
   CATEGORIES,
   type DatasetSpec,
@@ -19,6 +26,8 @@ import {
 } from './bench-dataset.js';
 
 const BATCH = 5_000;
+
+type BenchEdge = BenchFamily['SPOUSE_OF'][number];
 
 /** Reports progress of a long load on stderr. */
 type Progress = (message: string) => void;
@@ -58,23 +67,110 @@ export async function ensureBenchDataset(
     await loadCampaigns(tx);
     progress('products and campaigns loaded; generating events');
     await loadEvents(tx, spec);
+    await queueGraphFacts(tx, customers, family);
     await tx.query('INSERT INTO bench_dataset (spec) VALUES ($1)', [JSON.stringify(spec)]);
   });
   progress(`postgres loaded in ${((Date.now() - started) / 1000).toFixed(0)} s; analysing`);
   await db.query('ANALYZE');
-  const graph = new CustomerGraph(backends.graph);
-  for (let i = 0; i < customers.length; i += BATCH * 2) {
-    await graph.mergeCustomers(
-      customers.slice(i, i + BATCH * 2).map(({ id, displayName }) => ({ id, displayName })),
+  await drainOutbox(backends, progress);
+  progress(`graph loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * The bench's bulk path: rows go into PostgreSQL with set-based SQL (a million events through
+ * trackBatch would take hours), but every fact the graph needs is queued in the outbox in the
+ * same transaction, with the payloads the services write, and the gateway's own relay and
+ * appliers build the graph. PostgreSQL and the outbox stay authoritative, as for users' writes.
+ */
+async function queueGraphFacts(tx: Queryable, customers: BenchCustomer[], family: BenchFamily) {
+  const outbox = new OutboxStore(tx);
+  for (let i = 0; i < customers.length; i += BATCH) {
+    await outbox.add(
+      customers
+        .slice(i, i + BATCH)
+        .map(({ id, displayName }) => CustomerUpserted.message({ id, displayName })),
     );
   }
-  for (const [type, edges] of Object.entries(family)) {
-    for (let i = 0; i < edges.length; i += BATCH * 2) {
-      await graph.mergeEdges(type as keyof typeof family, edges.slice(i, i + BATCH * 2));
+  for (const [type, edges] of Object.entries(family) as [keyof BenchFamily, BenchEdge[]][]) {
+    for (let i = 0; i < edges.length; i += BATCH) {
+      await outbox.add(
+        edges
+          .slice(i, i + BATCH)
+          .map(({ from, to }) => RelationshipLinked.message({ type, from, to })),
+      );
     }
   }
-  await loadCatalogGraph(backends, customers, spec, progress);
-  progress(`graph loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const { rows: products } = await tx.query<{
+    id: string;
+    sku: string;
+    name: string;
+    categories: string[];
+  }>('SELECT id, sku, name, categories FROM products ORDER BY sku');
+  await outbox.add(products.map((product) => ProductUpserted.message(product)));
+  await outbox.add(
+    Array.from({ length: CAMPAIGNS }, (_, n) =>
+      CampaignUpserted.message({ id: benchId('campaign', n), name: `Campaign ${n}` }),
+    ),
+  );
+  const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
+  for (let i = 0; i < customers.length; i += BATCH) {
+    await outbox.add(
+      customers.slice(i, i + BATCH).map((c, k) =>
+        CampaignTargeted.message({
+          campaignId: benchId('campaign', (i + k) % CAMPAIGNS),
+          customerId: c.id,
+          at,
+        }),
+      ),
+    );
+  }
+  // As trackBatch announces its accepted events: one message per batch of message ids.
+  await tx.query(
+    /* sql */ `INSERT INTO outbox (topic, payload)
+    SELECT $1, jsonb_build_object('messageIds', jsonb_agg(message_id ORDER BY id))
+    FROM events GROUP BY id / $2 ORDER BY id / $2`,
+    [EventsAccepted.name, BATCH_EVENTS_PER_MESSAGE],
+  );
+}
+
+/** Events per `events.accepted` message, as one trackBatch call of BATCH_MAX_SIZE would. */
+const BATCH_EVENTS_PER_MESSAGE = 1_000;
+
+/** Runs the gateway's relay, with every module's appliers, until the outbox is empty. */
+async function drainOutbox(backends: Backends, progress: Progress) {
+  const logger = createSilentLogger();
+  const wiring = wireModules(
+    {
+      db: backends.postgres,
+      graph: backends.graph,
+      redis: backends.redis,
+      pubSub: backends.pubSub,
+      relay: { wake: () => undefined },
+      settings: { batchMaxSize: 1_000, customIdentityTypes: [], keyCacheTtlMs: 30_000 },
+      logger,
+    },
+    loaderTuning(true),
+  );
+  const relay = new OutboxRelay({
+    db: backends.postgres,
+    appliers: wiring.appliers,
+    logger,
+    batchSize: 2_000,
+  });
+  const outbox = new OutboxStore(backends.postgres);
+  for (let pass = 1; ; pass += 1) {
+    const applied = await relay.runOnce();
+    const { pending } = await outbox.backlog();
+    if (pending === 0) {
+      return;
+    }
+    if (applied === 0) {
+      throw new Error(`the relay stopped with ${pending} messages left (see outbox.last_error)`);
+    }
+    if (pass % 10 === 0) {
+      progress(`graph: ${pending} outbox messages to go`);
+    }
+  }
 }
 
 const CAMPAIGNS = 10;
@@ -87,89 +183,6 @@ async function loadCampaigns(tx: Queryable) {
     [CAMPAIGNS],
   );
 }
-
-/**
- * Products, campaign targeting (each customer by one campaign) and the VIEWED / CARTED /
- * PURCHASED edges with the absolute counts the relay would have written, through the same
- * CatalogGraph statements the relay uses.
- */
-async function loadCatalogGraph(
-  backends: Backends,
-  customers: BenchCustomer[],
-  spec: DatasetSpec,
-  progress: Progress,
-) {
-  const catalog = new CatalogGraph(backends.graph);
-  const apply = <T extends CatalogTopic>(topic: T, payloads: CatalogOutboxPayloads[T][]) =>
-    catalog.apply(
-      topic,
-      payloads.map((payload, i) => ({ id: String(i), attempts: 0, topic, payload }) as never),
-    );
-  const { rows: products } = await backends.postgres.query<{
-    id: string;
-    sku: string;
-    name: string;
-    categories: string[];
-  }>('SELECT id, sku, name, categories FROM products ORDER BY sku');
-  for (let i = 0; i < products.length; i += BATCH) {
-    await apply('graph.product.upserted', products.slice(i, i + BATCH));
-  }
-  await apply(
-    'graph.campaign.upserted',
-    Array.from({ length: CAMPAIGNS }, (_, n) => ({
-      id: benchId('campaign', n),
-      name: `Campaign ${n}`,
-    })),
-  );
-  for (let i = 0; i < customers.length; i += BATCH) {
-    const batch = customers.slice(i, i + BATCH);
-    const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
-    await apply(
-      'graph.campaign.targeted',
-      batch.map((c, k) => ({
-        campaignId: benchId('campaign', (i + k) % CAMPAIGNS),
-        customerId: c.id,
-        at,
-      })),
-    );
-    const { rows } = await backends.postgres.query<{
-      customer_id: string;
-      product_id: string;
-      type: string;
-      count: number;
-      first_at: Date;
-      last_at: Date;
-    }>(
-      /* sql */ `SELECT customer_id, product_id, type, count(*)::int AS count,
-        min(occurred_at) AS first_at, max(occurred_at) AS last_at
-      FROM events WHERE customer_id = ANY($1::uuid[]) AND product_id IS NOT NULL
-      GROUP BY customer_id, product_id, type`,
-      [batch.map((c) => c.id)],
-    );
-    for (const [eventType, kind] of Object.entries(INTERACTION_BY_EVENT)) {
-      await apply(
-        'graph.interaction.counted',
-        rows
-          .filter((row) => row.type === eventType)
-          .map((row) => ({
-            type: kind,
-            customerId: row.customer_id,
-            productId: row.product_id,
-            count: row.count,
-            firstAt: row.first_at.toISOString(),
-            lastAt: row.last_at.toISOString(),
-          })),
-      );
-    }
-    progress(`graph: catalog edges of ${i + batch.length}/${spec.customers} customers`);
-  }
-}
-
-const INTERACTION_BY_EVENT: Record<string, InteractionKind> = {
-  view: 'VIEWED',
-  cart_add: 'CARTED',
-  purchase: 'PURCHASED',
-};
 
 async function loadCustomers(tx: Queryable, customers: BenchCustomer[], progress: Progress) {
   for (let i = 0; i < customers.length; i += BATCH) {
@@ -216,9 +229,9 @@ async function loadEvents(tx: Queryable, spec: DatasetSpec) {
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
   await tx.query('SELECT setseed($1)', [1 / spec.seed]);
   await tx.query(
-    /* sql */ `INSERT INTO events (message_id, customer_id, type, properties, occurred_at, product_id)
+    /* sql */ `INSERT INTO events (message_id, customer_id, type, properties, occurred_at)
     SELECT 'bench-' || n, md5('customer:' || c)::uuid, t, jsonb_build_object('productId', md5('product:' || p)::uuid),
-           now() - r * interval '365 days', md5('product:' || p)::uuid
+           now() - r * interval '365 days'
     FROM (
       SELECT n, floor(random() * $2)::int AS c, floor(random() * $3)::int AS p, random() AS r,
              CASE WHEN random() < 0.7 THEN 'view' WHEN random() < 0.67 THEN 'cart_add' ELSE 'purchase' END AS t

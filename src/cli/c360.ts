@@ -18,7 +18,8 @@ import { createLogger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
 import { registerImportCommand } from './import.command.js';
-import { KeysCommandError, registerKeysCommand } from './keys.command.js';
+import { CommandError } from '../modules/module.js';
+import { MODULES } from '../wiring.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
 
@@ -95,15 +96,16 @@ neo4j
   });
 
 registerImportCommand(program);
-registerKeysCommand(program);
+const cliContext = { loadConfig: () => loadConfig(process.env), openPostgres };
+for (const module of MODULES) {
+  module.commands?.forEach((register) => register(program, cliContext));
+}
 
 program.parseAsync().catch((error: unknown) => {
   console.error(
-    error instanceof ConfigError ||
-      error instanceof LauncherError ||
-      error instanceof KeysCommandError
+    error instanceof ConfigError || error instanceof LauncherError || error instanceof CommandError
       ? error.message
       : error,
   );
-  process.exitCode = error instanceof KeysCommandError ? error.exitCode : 1;
+  process.exitCode = error instanceof CommandError ? error.exitCode : 1;
 });

@@ -1,17 +1,29 @@
 import { en, Faker } from '@faker-js/faker';
 
-import type { Queryable } from '../datasources/postgres.js';
-import { OutboxStore } from '../outbox/outbox.store.js';
+import type { Logger } from '../logger.js';
 import type {
   UpsertCampaignInput,
   UpsertContentInput,
   UpsertProductInput,
 } from '../modules/catalog/catalog.inputs.js';
-import { catalogWriters } from '../modules/catalog/catalog.service.js';
-import { CampaignChannel, CampaignStatus, ContentKind } from '../modules/catalog/catalog.type.js';
-import { recordInteractions } from '../modules/catalog/interaction.service.js';
-import { EventStore } from '../modules/event/event.store.js';
-import { EventType } from '../modules/event/event.type.js';
+import { CampaignChannel, CampaignStatus, ContentKind } from '../modules/catalog/catalog.kinds.js';
+import {
+  upsertCampaigns,
+  upsertContents,
+  upsertProducts,
+} from '../modules/catalog/catalog.service.js';
+import { CampaignStore } from '../modules/catalog/campaign.store.js';
+import { targetCampaign } from '../modules/catalog/targeting.service.js';
+import type { CustomerWriteDeps } from '../modules/customer/customer.service.js';
+import { CustomerStore } from '../modules/customer/customer.store.js';
+import type { TrackEventInput } from '../modules/event/event.inputs.js';
+import { EventType } from '../modules/event/event.kinds.js';
+import { trackEvents } from '../modules/event/event.service.js';
+import { IdentityType } from '../modules/identity/identity.kinds.js';
+import type { UpsertItemResult } from '../modules/common/bulk.type.js';
+
+/** What the demo writes with: the same dependencies as the mutations'. */
+export type DemoWriteDeps = CustomerWriteDeps;
 
 const CATEGORIES: Record<string, string[]> = {
   Outdoor: ['Trail shoes', 'Rain jacket', 'Tent', 'Headlamp', 'Water bottle'],
@@ -31,41 +43,55 @@ const CAMPAIGNS: [string, CampaignChannel, CampaignStatus][] = [
 
 /**
  * Adds a deterministic catalog to the demo population: products in categories, content,
- * campaigns, each household targeted by a campaign or two, and every customer's history of
- * views, carts, purchases and campaign touches. Everything is written as the public mutations
- * write it (outbox included), so the relay builds the commerce graph on start. Call inside the
- * demo loader's transaction.
+ * campaigns, each customer targeted by a campaign or two, and every customer's history of
+ * views, carts, purchases and campaign touches, tracked by their e-mail identity. Everything
+ * goes through the services the mutations use, so the relay builds the commerce graph.
  */
 export async function loadDemoCatalog(
-  tx: Queryable,
-  customerIds: readonly string[],
+  deps: DemoWriteDeps,
+  customers: readonly { id: string; email: string }[],
+  logger: Logger,
   seed = 361,
 ): Promise<void> {
   const faker = new Faker({ locale: [en], seed });
   // Fixed "now", so the same seed gives the same event times on every start.
   faker.setDefaultRefDate(new Date(Date.UTC(2026, 10, 1)));
-  const products = await storeAll(tx, catalogWriters.product, demoProducts(faker));
-  await storeAll(tx, catalogWriters.content, demoContent(faker));
-  const campaigns = await storeAll(tx, catalogWriters.campaign, demoCampaigns());
-  const outbox = new OutboxStore(tx);
-  const events = new EventStore(tx);
-  const messageIds: string[] = [];
-  for (const customerId of customerIds) {
+  const ids = (results: Awaited<ReturnType<typeof upsertProducts>>, what: string) => {
+    assertStored(what, results);
+    return results.map((result) => result.id!);
+  };
+  const products = ids(await upsertProducts(deps, demoProducts(faker), logger), 'products');
+  ids(await upsertContents(deps, demoContent(faker), logger), 'content');
+  const campaigns = ids(await upsertCampaigns(deps, demoCampaigns(), logger), 'campaigns');
+  const events: TrackEventInput[] = [];
+  const targets = new Map<string, string[]>(campaigns.map((id) => [id, []]));
+  for (const customer of customers) {
     const touched = faker.helpers.arrayElements(campaigns, { min: 0, max: 2 });
-    await outbox.add(
-      touched.map((campaignId) => ({
-        topic: 'graph.campaign.targeted',
-        payload: { campaignId, customerId, at: faker.date.recent({ days: 60 }).toISOString() },
-      })),
-    );
+    touched.forEach((campaignId) => targets.get(campaignId)!.push(customer.id));
     for (const [type, properties] of demoHistory(faker, products, touched)) {
-      const messageId = faker.string.uuid();
-      const occurredAt = faker.date.recent({ days: 90 });
-      await events.insert({ messageId, customerId, type, name: null, properties, occurredAt });
-      messageIds.push(messageId);
+      events.push({
+        messageId: faker.string.uuid(),
+        identity: { type: IdentityType.EMAIL, value: customer.email, customType: null },
+        type,
+        name: null,
+        properties,
+        occurredAt: faker.date.recent({ days: 90 }),
+      });
     }
   }
-  await recordInteractions(tx, messageIds);
+  const targeting = {
+    ...deps,
+    campaigns: new CampaignStore(deps.db),
+    customers: new CustomerStore(deps.db),
+  };
+  for (const [campaignId, customerIds] of targets) {
+    await targetCampaign(targeting, campaignId, customerIds);
+  }
+  const tracked = await trackEvents(deps.db, events, logger, deps.vocabulary);
+  const rejected = tracked.filter((result) => result.error !== null);
+  if (rejected.length > 0) {
+    throw new Error(`demo events rejected: ${JSON.stringify(rejected.slice(0, 3))}`);
+  }
 }
 
 /** Views of a few products, some carted, fewer bought, and a touch of some campaigns. */
@@ -94,18 +120,6 @@ function demoHistory(
     }
   }
   return history;
-}
-
-async function storeAll<I, T extends { id: string }>(
-  tx: Queryable,
-  writer: { write(tx: Queryable, input: I): Promise<{ item: T }> },
-  inputs: readonly I[],
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (const input of inputs) {
-    ids.push((await writer.write(tx, input)).item.id);
-  }
-  return ids;
 }
 
 function demoProducts(faker: Faker): UpsertProductInput[] {
@@ -144,4 +158,12 @@ function demoCampaigns(): UpsertCampaignInput[] {
     endsAt: new Date(Date.UTC(2026, n * 2 + 2, 1)),
     attributes: {},
   }));
+}
+
+/** The demo is generated to be valid: a rejected item is a bug, not bad luck. */
+export function assertStored(what: string, results: readonly UpsertItemResult[]): void {
+  const rejected = results.filter((result) => result.error !== null);
+  if (rejected.length > 0) {
+    throw new Error(`demo ${what} rejected: ${JSON.stringify(rejected.slice(0, 3))}`);
+  }
 }

@@ -1,12 +1,13 @@
 import { Faker, en } from '@faker-js/faker';
 
-import type { Edge, RelationshipType } from '../modules/customer/customer.graph.js';
+import { Relationship } from '../modules/relationship/relationship.kinds.js';
 
-/** The family relationships the demo population has. */
-export type DemoEdgeType = Extract<
-  RelationshipType,
-  'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF' | 'HOUSEHOLD_MEMBER'
->;
+/** A relationship between two demo customers, as `linkRelationships` takes it. */
+export interface DemoRelationship {
+  type: Relationship;
+  fromId: string;
+  toId: string;
+}
 
 /** One demo customer as it is written to PostgreSQL and Neo4j. */
 export interface DemoCustomer {
@@ -18,7 +19,7 @@ export interface DemoCustomer {
 
 export interface DemoData {
   customers: DemoCustomer[];
-  edges: Record<DemoEdgeType, Edge[]>;
+  relationships: DemoRelationship[];
 }
 
 const INTERESTS = [
@@ -66,11 +67,18 @@ const PLANS = ['free', 'basic', 'plus', 'premium'];
 export function generateDemoData(households = 15, seed = 360): DemoData {
   const faker = new Faker({ locale: [en], seed });
   const customers: DemoCustomer[] = [];
-  const edges: DemoData['edges'] = {
-    SPOUSE_OF: [],
-    PARENT_OF: [],
-    SIBLING_OF: [],
-    HOUSEHOLD_MEMBER: [],
+  const relationships: DemoRelationship[] = [];
+  const relate = (type: Relationship, from: DemoCustomer, to: DemoCustomer) =>
+    relationships.push({ type, fromId: from.id, toId: to.id });
+  // An e-mail identity belongs to one customer only: faker may repeat an address.
+  const emails = new Set<string>();
+  const uniqueEmail = (email: string) => {
+    let candidate = email;
+    for (let n = 2; emails.has(candidate); n += 1) {
+      candidate = email.replace('@', `.${n}@`);
+    }
+    emails.add(candidate);
+    return candidate;
   };
 
   for (let h = 0; h < households; h += 1) {
@@ -81,7 +89,9 @@ export function generateDemoData(households = 15, seed = 360): DemoData {
       const customer: DemoCustomer = {
         id: faker.string.uuid(),
         displayName: `${firstName} ${lastName}`,
-        email: faker.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
+        email: uniqueEmail(
+          faker.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
+        ),
         traits: {
           interests: faker.helpers.arrayElements(INTERESTS, { min: 2, max: 5 }),
           city,
@@ -93,24 +103,23 @@ export function generateDemoData(households = 15, seed = 360): DemoData {
       return customer;
     };
     const [a, b] = [person(faker.person.firstName()), person(faker.person.firstName())];
-    edges.SPOUSE_OF.push({ from: a.id, to: b.id });
+    relate(Relationship.SPOUSE_OF, a, b);
     const children = Array.from({ length: faker.number.int({ min: 0, max: 3 }) }, () =>
       person(faker.person.firstName()),
     );
     for (const child of children) {
-      edges.PARENT_OF.push({ from: a.id, to: child.id }, { from: b.id, to: child.id });
+      relate(Relationship.PARENT_OF, a, child);
+      relate(Relationship.PARENT_OF, b, child);
       // Children live with their parents; the grandparent below lives elsewhere.
-      edges.HOUSEHOLD_MEMBER.push({ from: a.id, to: child.id });
+      relate(Relationship.HOUSEHOLD_MEMBER, a, child);
     }
     children.forEach((child, i) =>
-      children
-        .slice(i + 1)
-        .forEach((other) => edges.SIBLING_OF.push({ from: child.id, to: other.id })),
+      children.slice(i + 1).forEach((other) => relate(Relationship.SIBLING_OF, child, other)),
     );
     if (faker.datatype.boolean({ probability: 0.3 })) {
       const grandparent = person(faker.person.firstName());
-      edges.PARENT_OF.push({ from: grandparent.id, to: a.id });
+      relate(Relationship.PARENT_OF, grandparent, a);
     }
   }
-  return { customers, edges };
+  return { customers, relationships };
 }

@@ -4,11 +4,12 @@ import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } fro
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
-import { createContext, type GraphQLContext, type Services } from '../context.js';
+import type { GraphQLContext } from '../context.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Access } from '../modules/access/access.js';
 import { auditPiiReads } from '../modules/access/pii-audit.js';
+import { createContext, type Wiring } from '../wiring.js';
 
 /** Largest WebSocket frame accepted; a GraphQL operation is far smaller. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -17,7 +18,7 @@ export interface WsServerOptions {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
-  services: Services;
+  wiring: Wiring;
   logger: Logger;
   /** The same limits HTTP operations get (depth, cost, aliases...), which graphql-ws would skip. */
   validationRules: readonly ValidationRule[];
@@ -42,7 +43,7 @@ export function startWsServer(options: WsServerOptions) {
     maxPayload: MAX_FRAME_BYTES,
   });
   const rules = [...specifiedRules, ...options.validationRules];
-  const { apiKeys } = options.services;
+  const { apiKeys, audit } = options.wiring.access;
   const authorizationOf = (ctx: {
     connectionParams?: Readonly<Record<string, unknown>> | undefined;
     extra: { request: IncomingMessage };
@@ -80,13 +81,14 @@ export function startWsServer(options: WsServerOptions) {
       },
       context: async (ctx) =>
         createContext(
-          options.services,
+          options.wiring,
           options.logger,
           undefined,
           await Access.authenticate(apiKeys, authorizationOf(ctx)),
         ),
       onNext: async (_ctx, _id, payload, args) => {
         const withheld = await auditPiiReads(
+          audit,
           args.contextValue as GraphQLContext,
           payload.operationName ?? args.operationName ?? null,
           options.logger,

@@ -1,4 +1,4 @@
-import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from '../modules/identity/identity.type.js';
+import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from '../modules/identity/identity.kinds.js';
 
 /** A row the importer cannot turn into a mutation input; reported, and the import goes on. */
 export class RowError extends Error {

@@ -26,3 +26,8 @@ export function groupToKeys<K, V>(
   }
   return keys.map((key) => byKey.get(key) ?? []);
 }
+
+/** One row per id, the last one winning: an item changed twice in a batch ends as changed last. */
+export function latestById<R extends { id: string }>(rows: readonly R[]): R[] {
+  return [...new Map(rows.map((row) => [row.id, row])).values()];
+}

@@ -1,13 +1,12 @@
-import type { GraphDb } from '../datasources/neo4j.js';
 import type { Postgres } from '../datasources/postgres.js';
 import type { Logger } from '../logger.js';
-import { CustomerGraph } from '../modules/customer/customer.graph.js';
-import { CatalogGraph, isCatalogTopic } from '../modules/catalog/catalog.graph.js';
-import { type ClaimedMessage, type OutboxPayloads, OutboxStore } from './outbox.store.js';
+import { type ClaimedMessage, OutboxStore } from './outbox.store.js';
+import type { OutboxApplier } from './outbox.topic.js';
 
 export interface OutboxRelayOptions {
   db: Postgres;
-  graph: GraphDb;
+  /** Who follows which topic: the modules' appliers, folded by the wiring. */
+  appliers: readonly OutboxApplier[];
   logger: Logger;
   /** Messages applied per pass (one UNWIND statement per topic). */
   batchSize?: number;
@@ -18,15 +17,16 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Carries outbox messages from PostgreSQL to the stores that follow it (Neo4j for now), in
- * every gateway instance. A store that is down delays messages, never loses them: a failed
+ * Carries outbox messages from PostgreSQL to the stores that follow it, in every gateway
+ * instance. It knows topics and appliers, never domains: each message goes to the appliers
+ * registered for its topic. A store that is down delays messages, never loses them: a failed
  * batch is released with a growing delay and applied again once the store answers. Applying a
- * message twice is harmless (every graph write is a MERGE).
+ * message twice is harmless (appliers are idempotent). A topic nobody follows (a message from
+ * a newer version) is kept and retried, never dropped.
  */
 export class OutboxRelay {
   private readonly outbox: OutboxStore;
-  private readonly customerGraph: CustomerGraph;
-  private readonly catalogGraph: CatalogGraph;
+  private readonly appliers: ReadonlyMap<string, readonly OutboxApplier[]>;
   private readonly log: Logger;
   private readonly batchSize: number;
   private readonly idleMs: number;
@@ -38,8 +38,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.outbox = new OutboxStore(options.db);
-    this.customerGraph = new CustomerGraph(options.graph);
-    this.catalogGraph = new CatalogGraph(options.graph);
+    this.appliers = byTopic(options.appliers);
     this.log = options.logger.child({ module: 'outbox.relay' });
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 250;
@@ -71,10 +70,11 @@ export class OutboxRelay {
    * @returns how many messages were applied (0 when none were due or the batch failed).
    */
   async runOnce(): Promise<number> {
-    const messages = await this.outbox.claim(this.batchSize, 30_000);
-    if (messages.length === 0) {
+    const claimed = await this.outbox.claim(this.batchSize, 30_000);
+    if (claimed.length === 0) {
       return 0;
     }
+    const messages = await this.setAsideUnfollowed(claimed);
     try {
       await this.apply(messages);
     } catch (error) {
@@ -103,43 +103,37 @@ export class OutboxRelay {
   }
 
   /**
-   * Applies messages in outbox order, one UNWIND statement per run of consecutive messages of
-   * the same kind, so a link followed by an unlink of the same pair ends unlinked.
+   * Puts back, for a much later attempt, messages of a topic no module follows (written by a
+   * newer version, or by a module since removed), so they never hold up the rest.
+   */
+  private async setAsideUnfollowed(messages: readonly ClaimedMessage[]): Promise<ClaimedMessage[]> {
+    const unfollowed = messages.filter((m) => !this.appliers.has(m.topic));
+    if (unfollowed.length > 0) {
+      const topics = [...new Set(unfollowed.map((m) => m.topic))];
+      this.log.error(
+        { topics, messages: unfollowed.length },
+        'no module follows these outbox topics',
+      );
+      await this.outbox.retryLater(
+        unfollowed.map((m) => m.id),
+        UNFOLLOWED_RETRY_MS,
+        `no applier follows ${topics.join(', ')}`,
+      );
+    }
+    return messages.filter((m) => this.appliers.has(m.topic));
+  }
+
+  /**
+   * Applies messages in outbox order, one call per applier for each run of consecutive
+   * messages of the same topic, so a link followed by an unlink of the same pair ends unlinked.
    */
   private async apply(messages: readonly ClaimedMessage[]): Promise<void> {
     for (const run of runsOf(messages)) {
-      const first = run[0]!;
-      if (first.topic === 'graph.customer.upserted') {
-        // Later messages win: a customer renamed twice in one run ends with the second name.
-        const customers = new Map(
-          run.map((m) => [
-            (m.payload as { id: string }).id,
-            m.payload as { id: string; displayName: string },
-          ]),
-        );
-        await this.customerGraph.mergeCustomers([...customers.values()]);
-      } else if (first.topic === 'graph.customer.erased') {
-        await this.customerGraph.deleteNodes(
-          run.map((m) => (m.payload as OutboxPayloads['graph.customer.erased']).id),
-        );
-      } else if (first.topic === 'graph.customer.merged') {
-        const pairs = run.map((m) => m.payload as OutboxPayloads['graph.customer.merged']);
-        // Deleting the merged node would drop its catalog edges: move them first.
-        await this.catalogGraph.repointCustomers(pairs);
-        await this.customerGraph.mergeNodes(pairs);
-      } else if (isCatalogTopic(first.topic)) {
-        await this.catalogGraph.apply(first.topic, run);
-      } else {
-        const { type } = first.payload as OutboxPayloads['graph.relationship.linked'];
-        const edges = run.map((m) => {
-          const { from, to } = m.payload as OutboxPayloads['graph.relationship.linked'];
-          return { from, to };
-        });
-        if (first.topic === 'graph.relationship.linked') {
-          await this.customerGraph.mergeEdges(type, edges);
-        } else {
-          await this.customerGraph.deleteEdges(type, edges);
-        }
+      const topic = run[0]!.topic;
+      const appliers = this.appliers.get(topic)!;
+      const payloads = run.map((message) => message.payload);
+      for (const applier of appliers) {
+        await applier.apply(payloads);
       }
     }
   }
@@ -167,18 +161,31 @@ export class OutboxRelay {
   }
 }
 
-/** Splits messages into runs of the same topic (and, for relationships, the same type). */
+/** How long a message nobody follows waits before it is looked at again. */
+const UNFOLLOWED_RETRY_MS = 10 * 60_000;
+
+/** Splits messages into runs of the same topic. */
 function runsOf(messages: readonly ClaimedMessage[]): ClaimedMessage[][] {
-  const kind = (m: ClaimedMessage) =>
-    'type' in m.payload ? `${m.topic}:${m.payload.type}` : m.topic;
   const runs: ClaimedMessage[][] = [];
   for (const message of messages) {
     const last = runs.at(-1);
-    if (last && kind(last[0]!) === kind(message)) {
+    if (last && last[0]!.topic === message.topic) {
       last.push(message);
     } else {
       runs.push([message]);
     }
   }
   return runs;
+}
+
+/** Appliers grouped by topic, each group in ascending `order` (stable: module-list order). */
+function byTopic(appliers: readonly OutboxApplier[]): Map<string, OutboxApplier[]> {
+  const map = new Map<string, OutboxApplier[]>();
+  for (const applier of appliers) {
+    map.set(applier.topic, [...(map.get(applier.topic) ?? []), applier]);
+  }
+  for (const group of map.values()) {
+    group.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  }
+  return map;
 }

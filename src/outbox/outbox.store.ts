@@ -1,28 +1,7 @@
 import type { Queryable } from '../datasources/postgres.js';
-import type { RelationshipType } from '../modules/customer/customer.graph.js';
-import type { CatalogOutboxPayloads } from '../modules/catalog/catalog.graph.js';
+import type { OutboxMessage } from './outbox.topic.js';
 
-/** Topics the relay knows how to apply; the payload type of each is fixed here. */
-export interface OutboxPayloads {
-  'graph.customer.upserted': { id: string; displayName: string };
-  'graph.relationship.linked': { type: RelationshipType; from: string; to: string };
-  'graph.relationship.unlinked': { type: RelationshipType; from: string; to: string };
-  'graph.customer.merged': { mergedId: string; survivorId: string };
-  'graph.customer.erased': { id: string };
-  'graph.product.upserted': CatalogOutboxPayloads['graph.product.upserted'];
-  'graph.content.upserted': CatalogOutboxPayloads['graph.content.upserted'];
-  'graph.campaign.upserted': CatalogOutboxPayloads['graph.campaign.upserted'];
-  'graph.campaign.targeted': CatalogOutboxPayloads['graph.campaign.targeted'];
-  'graph.campaign.responded': CatalogOutboxPayloads['graph.campaign.responded'];
-  'graph.interaction.counted': CatalogOutboxPayloads['graph.interaction.counted'];
-}
-
-export type OutboxTopic = keyof OutboxPayloads;
-
-export interface OutboxMessage<T extends OutboxTopic = OutboxTopic> {
-  topic: T;
-  payload: OutboxPayloads[T];
-}
+export type { OutboxMessage } from './outbox.topic.js';
 
 export interface ClaimedMessage extends OutboxMessage {
   id: string;
@@ -54,8 +33,8 @@ export class OutboxStore {
   async claim(limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
     const { rows } = await this.db.query<{
       id: string;
-      topic: OutboxTopic;
-      payload: never;
+      topic: string;
+      payload: unknown;
       attempts: number;
     }>(
       /* sql */ `/* outbox.claim */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Backends } from '../../src/backends.js';
-import { CustomerGraph, type RelationshipType } from '../../src/modules/customer/customer.graph.js';
-import { UpsertCustomerDocument } from '../__generated__/graphql.js';
+import { OutboxStore } from '../../src/outbox/outbox.store.js';
+import type { Relationship } from '../../src/modules/relationship/relationship.kinds.js';
+import { LinkRelationshipsDocument, UpsertCustomerDocument } from '../__generated__/graphql.js';
 import { execute } from './graphql-client.js';
+import { until } from './until.js';
 
 export interface SeededCustomer {
   id: string;
@@ -27,18 +29,27 @@ export async function seedCustomer(
 }
 
 /**
- * Writes customers and family edges into the graph. (There is no GraphQL mutation for
- * relationships yet; this goes through the same CustomerGraph the demo loader uses.)
+ * Relates customers through the public `linkRelationships` mutation, as a client would, and
+ * waits until the relay has brought the graph in line (the outbox is empty).
  */
 export async function seedFamily(
-  backends: Backends,
-  members: readonly SeededCustomer[],
-  edges: readonly { type: RelationshipType; from: SeededCustomer; to: SeededCustomer }[],
+  gateway: { url: string; backends: Backends },
+  edges: readonly { type: Relationship; from: SeededCustomer; to: SeededCustomer }[],
 ): Promise<void> {
-  const graph = new CustomerGraph(backends.graph);
-  await graph.mergeCustomers(members);
-  for (const edge of edges) {
-    await graph.mergeEdges(edge.type, [{ from: edge.from.id, to: edge.to.id }]);
+  const result = await execute(gateway.url, LinkRelationshipsDocument, {
+    input: edges.map((edge) => ({ type: edge.type, fromId: edge.from.id, toId: edge.to.id })),
+  });
+  if (result.errors || result.data!.linkRelationships.rejected > 0) {
+    throw new Error(`seeding relationships failed: ${JSON.stringify(result)}`);
+  }
+  const outbox = new OutboxStore(gateway.backends.postgres);
+  const backlog = await until(
+    () => outbox.backlog(),
+    (b) => b.pending === 0,
+    30_000,
+  );
+  if (backlog.pending > 0) {
+    throw new Error(`the relay left ${backlog.pending} outbox messages unapplied`);
   }
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type App, createApp } from '../../src/app.js';
 import { type Backends, startBackends } from '../../src/backends.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createApiKeyService } from '../../src/context.js';
+import { createApiKeyService } from '../../src/modules/access/api-key.service.js';
 import { createSilentLogger } from '../../src/logger.js';
 import { ALL_SCOPES } from '../../src/modules/access/access.type.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -55,7 +55,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { port } = app.httpServer.address() as AddressInfo;
   // Straight through the store, as an operator's CLI would: the tests' own key is not under test.
   const { key: apiKey } = await createApiKeyService(
-    backends,
+    backends.postgres,
+    backends.redis,
     config.access.keyCacheTtlMs,
     logger,
   ).create('test', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });

@@ -2,7 +2,7 @@ import {
   CampaignChannel,
   CampaignStatus,
   ContentKind,
-} from '../../modules/catalog/catalog.type.js';
+} from '../../modules/catalog/catalog.kinds.js';
 import {
   enumName,
   type JsonRecord,

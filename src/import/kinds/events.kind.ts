@@ -1,4 +1,4 @@
-import { EventType } from '../../modules/event/event.type.js';
+import { EventType } from '../../modules/event/event.kinds.js';
 import {
   identityCells,
   identityOf,

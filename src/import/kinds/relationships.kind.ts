@@ -1,4 +1,4 @@
-import { Relationship } from '../../modules/relationship/relationship.type.js';
+import { Relationship } from '../../modules/relationship/relationship.kinds.js';
 import { type JsonRecord, nestCells, requiredEnumName, requiredText } from '../import.fields.js';
 import { bulkUpsertKind } from '../import.kind.js';
 

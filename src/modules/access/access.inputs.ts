@@ -1,7 +1,7 @@
 import { IsOptional, IsUUID } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 
-import { AuditAction } from './access.type.js';
+import { AuditAction } from './access.kinds.js';
 
 @InputType({ description: 'Narrows the audit log; every given condition must hold.' })
 export class AuditLogFilter {

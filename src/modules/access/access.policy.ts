@@ -9,7 +9,7 @@ import {
 import { Extensions } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { Scope } from './access.type.js';
+import { Scope } from './access.kinds.js';
 import { isPersonal, mask, type PersonalKind } from './pii.masking.js';
 
 /**

@@ -5,18 +5,22 @@ import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { AuditLogFilter } from './access.inputs.js';
 import { RequireScope } from './access.policy.js';
-import { ApiKey, AuditEntryConnection, CreatedApiKey, Scope } from './access.type.js';
+import { ApiKey, AuditEntryConnection, CreatedApiKey } from './access.type.js';
+import { Scope } from './access.kinds.js';
 import type { Actor } from './api-key.service.js';
+import type { AccessDeps } from './access.deps.js';
 
 /** Key management and the audit log: everything here needs the `admin` scope. */
 @Resolver()
 export class AccessResolver {
+  constructor(private readonly deps: AccessDeps) {}
+
   @RequireScope(Scope.ADMIN)
   @Query(() => [ApiKey], {
     description: 'Every API key, revoked ones included, newest first. Needs the admin scope.',
   })
-  apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
-    return ctx.services.apiKeys.list();
+  apiKeys(): Promise<ApiKey[]> {
+    return this.deps.apiKeys.list();
   }
 
   @RequireScope(Scope.ADMIN)
@@ -31,7 +35,7 @@ export class AccessResolver {
     scopes: Scope[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreatedApiKey> {
-    return ctx.services.apiKeys.create(name, scopes, actorOf(ctx));
+    return this.deps.apiKeys.create(name, scopes, actorOf(ctx));
   }
 
   @RequireScope(Scope.ADMIN)
@@ -43,7 +47,7 @@ export class AccessResolver {
     @Arg('id', () => ID, { description: 'The key’s id (not its secret).' }) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ApiKey> {
-    return ctx.services.apiKeys.revoke(assertUuid(id, 'id'), actorOf(ctx));
+    return this.deps.apiKeys.revoke(assertUuid(id, 'id'), actorOf(ctx));
   }
 
   @RequireScope(Scope.ADMIN)
@@ -58,9 +62,8 @@ export class AccessResolver {
     first: number,
     @Arg('after', () => String, { nullable: true, description: 'Continue after this cursor.' })
     after: string | null,
-    @Ctx() ctx: GraphQLContext,
   ): Promise<AuditEntryConnection> {
-    const rows = await ctx.services.audit.list({
+    const rows = await this.deps.audit.list({
       action: filter?.action ?? null,
       subjectId: filter?.subjectId ? assertUuid(filter.subjectId, 'filter.subjectId') : null,
       from: filter?.from ?? null,

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
-import { type Scope } from './access.type.js';
+import { type Scope } from './access.kinds.js';
 import type { ApiKeyService } from './api-key.service.js';
 
 /** The key behind an operation. */

@@ -2,17 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 import { PageInfo } from '../common/page-info.type.js';
-
-/**
- * What an API key may do. Scopes are independent: `read:pii` unmasks personal fields but does
- * not grant `read`; give a key every scope it needs.
- */
-export enum Scope {
-  READ = 'read',
-  READ_PII = 'read:pii',
-  WRITE = 'write',
-  ADMIN = 'admin',
-}
+import { Scope, AuditAction } from './access.kinds.js';
 
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
 
@@ -76,15 +66,6 @@ export class CreatedApiKey {
 
   @Field(() => ApiKey, { description: 'The stored key.' })
   apiKey!: ApiKey;
-}
-
-/** What an audit entry records. Stored as the lower-case dotted value. */
-export enum AuditAction {
-  PII_READ = 'pii.read',
-  CUSTOMER_ERASED = 'customer.erased',
-  CUSTOMER_EXPORTED = 'customer.exported',
-  KEY_CREATED = 'key.created',
-  KEY_REVOKED = 'key.revoked',
 }
 
 registerEnumType(AuditAction, {

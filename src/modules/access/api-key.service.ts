@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 import type { Postgres } from '../../datasources/postgres.js';
+import type { RedisConnections } from '../../datasources/redis.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { ALL_SCOPES, type ApiKey, AuditAction, type Scope } from './access.type.js';
-import type { KeyCache } from './api-key.cache.js';
+import { ALL_SCOPES, type ApiKey } from './access.type.js';
+import { AuditAction, type Scope } from './access.kinds.js';
+import { createKeyCache, type KeyCache } from './api-key.cache.js';
 import { type ActiveKey, ApiKeyStore } from './api-key.store.js';
 import { AuditStore } from './audit.store.js';
 
@@ -155,4 +157,15 @@ export class ApiKeyService {
   list(): Promise<ApiKey[]> {
     return this.keys.listAll();
   }
+}
+
+/** Key checks cached for `keyCacheTtlMs` in Redis when there is one, else in this process. */
+export function createApiKeyService(
+  db: Postgres,
+  redis: RedisConnections | null,
+  keyCacheTtlMs: number,
+  logger: Logger,
+): ApiKeyService {
+  const cache = createKeyCache(redis?.commands ?? null, keyCacheTtlMs, logger);
+  return new ApiKeyService(db, cache, logger);
 }

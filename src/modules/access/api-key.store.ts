@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { ApiKey, Scope } from './access.type.js';
+import type { ApiKey } from './access.type.js';
+import type { Scope } from './access.kinds.js';
 
 interface ApiKeyRow {
   id: string;

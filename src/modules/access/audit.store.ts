@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { AuditAction, AuditEntry } from './access.type.js';
+import type { AuditEntry } from './access.type.js';
+import type { AuditAction } from './access.kinds.js';
 
 interface AuditRow {
   id: string;

@@ -3,7 +3,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { AuditAction } from './access.type.js';
+import type { AuditStore } from './audit.store.js';
+import { AuditAction } from './access.kinds.js';
 
 /**
  * Writes one `pii.read` audit entry for everything the operation read unmasked (all customers
@@ -14,6 +15,7 @@ import { AuditAction } from './access.type.js';
  *   could not be stored (unaudited personal data never leaves the gateway).
  */
 export async function auditPiiReads(
+  audit: AuditStore,
   ctx: GraphQLContext,
   operationName: string | null,
   logger: Logger,
@@ -23,7 +25,7 @@ export async function auditPiiReads(
     return null;
   }
   try {
-    await ctx.services.audit.append({
+    await audit.append({
       action: AuditAction.PII_READ,
       keyId: ctx.access.viewer?.keyId ?? null,
       subjectIds: reads.subjectIds,

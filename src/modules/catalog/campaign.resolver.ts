@@ -8,9 +8,12 @@ import { CampaignFilter, UpsertCampaignInput } from './catalog.inputs.js';
 import { upsertCampaign, upsertCampaigns } from './catalog.service.js';
 import { Campaign, CampaignConnection, TargetCampaignResult } from './catalog.type.js';
 import { targetCampaign } from './targeting.service.js';
+import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Campaign)
 export class CampaignResolver {
+  constructor(private readonly deps: CatalogDeps) {}
+
   @Query(() => Campaign, { nullable: true, description: 'The campaign with this id, or null.' })
   campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign | null> {
     return ctx.loaders.campaignById.load(assertUuid(id, 'id'));
@@ -27,7 +30,7 @@ export class CampaignResolver {
     filter: CampaignFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CampaignConnection> {
-    const rows = await ctx.services.campaigns.listPage({
+    const rows = await this.deps.campaigns.listPage({
       first: assertPageSize(first),
       afterExternalId: readAfter(after, ([key, ...rest]) =>
         typeof key === 'string' && rest.length === 0 ? key : null,
@@ -46,7 +49,7 @@ export class CampaignResolver {
     @Arg('input', () => UpsertCampaignInput) input: UpsertCampaignInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Campaign> {
-    return upsertCampaign(ctx.services, input, ctx.logger);
+    return upsertCampaign(this.deps, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -58,8 +61,8 @@ export class CampaignResolver {
     @Arg('input', () => [UpsertCampaignInput], { validate: false }) input: UpsertCampaignInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertCampaigns(ctx.services, input, ctx.logger);
+    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
+    const results = await upsertCampaigns(this.deps, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 
@@ -71,9 +74,8 @@ export class CampaignResolver {
     @Arg('campaignId', () => ID) campaignId: string,
     @Arg('customerIds', () => [ID], { description: 'The customers to target.' })
     customerIds: string[],
-    @Ctx() ctx: GraphQLContext,
   ): Promise<TargetCampaignResult> {
-    assertBatchSize(customerIds.length, ctx.services.limits.batchMaxSize, 'customerIds');
-    return targetCampaign(ctx.services, assertUuid(campaignId, 'campaignId'), customerIds);
+    assertBatchSize(customerIds.length, this.deps.batchMaxSize, 'customerIds');
+    return targetCampaign(this.deps, assertUuid(campaignId, 'campaignId'), customerIds);
   }
 }

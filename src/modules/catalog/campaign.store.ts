@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { Campaign, CampaignChannel, CampaignStatus } from './catalog.type.js';
+import type { Campaign } from './catalog.type.js';
+import type { CampaignChannel, CampaignStatus } from './catalog.kinds.js';
 
 interface CampaignRow {
   id: string;

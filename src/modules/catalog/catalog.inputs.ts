@@ -11,7 +11,7 @@ import {
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, InputType } from 'type-graphql';
 
-import { CampaignChannel, CampaignStatus, ContentKind } from './catalog.type.js';
+import { CampaignChannel, CampaignStatus, ContentKind } from './catalog.kinds.js';
 
 /** numeric(12, 2): ten digits before the point. */
 const MAX_PRICE = 9_999_999_999.99;

@@ -1,20 +1,25 @@
-import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
+import type { Platform } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
 import { CampaignStore } from './campaign.store.js';
+import { CampaignUpserted, ContentUpserted, ProductUpserted } from './catalog.topics.js';
 import type {
   UpsertCampaignInput,
   UpsertContentInput,
   UpsertProductInput,
 } from './catalog.inputs.js';
-import { type Campaign, CampaignStatus, type Content, type Product } from './catalog.type.js';
+import { type Campaign, type Content, type Product } from './catalog.type.js';
+import { CampaignStatus } from './catalog.kinds.js';
 import { ContentStore } from './content.store.js';
 import { ProductStore } from './product.store.js';
+
+/** What catalog writes need: a transaction, and the relay's doorbell after commit. */
+export type CatalogWriteDeps = Pick<Platform, 'db' | 'relay'>;
 
 /** How one kind of catalog item is checked and written (with its outbox message). */
 interface ItemWriter<I, T extends { id: string }> {
@@ -30,10 +35,10 @@ interface ItemWriter<I, T extends { id: string }> {
  * message in its savepoint, so the graph learns exactly what PostgreSQL kept.
  *
  * @returns one result per input, in order, and the stored items by index.
- * @throws when PostgreSQL itself fails (the caller maps that to POSTGRES_UNAVAILABLE).
+ * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */
 async function bulkUpsert<I extends object, T extends { id: string }>(
-  services: Services,
+  deps: CatalogWriteDeps,
   inputs: readonly I[],
   writer: ItemWriter<I, T>,
   logger: Logger,
@@ -50,7 +55,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
   const items = new Map<number, T>();
   const valid = results.filter((r) => r.error === null);
   if (valid.length > 0) {
-    await services.db.withTransaction(async (tx) => {
+    await deps.db.withTransaction(async (tx) => {
       for (const result of valid) {
         try {
           const { item, created } = await inSavepoint(tx, () =>
@@ -70,7 +75,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
         }
       }
     });
-    services.relay.wake();
+    deps.relay.wake();
   }
   return { results, items };
 }
@@ -80,12 +85,12 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
  * a result.
  */
 async function upsertOne<I extends object, T extends { id: string }>(
-  services: Services,
+  deps: CatalogWriteDeps,
   input: I,
   writer: ItemWriter<I, T>,
   logger: Logger,
 ): Promise<T> {
-  const { results, items } = await bulkUpsert(services, [input], writer, logger);
+  const { results, items } = await bulkUpsert(deps, [input], writer, logger);
   const item = items.get(0);
   if (item === undefined) {
     const error = results[0]!.error!;
@@ -112,15 +117,12 @@ const productWriter: ItemWriter<UpsertProductInput, Product> = {
       attributes: input.attributes ?? {},
     });
     await new OutboxStore(tx).add([
-      {
-        topic: 'graph.product.upserted',
-        payload: {
-          id: product.id,
-          sku: product.sku,
-          name: product.name,
-          categories: product.categories.map((c) => c.name),
-        },
-      },
+      ProductUpserted.message({
+        id: product.id,
+        sku: product.sku,
+        name: product.name,
+        categories: product.categories.map((c) => c.name),
+      }),
     ]);
     return { item: product, created };
   },
@@ -138,14 +140,11 @@ const contentWriter: ItemWriter<UpsertContentInput, Content> = {
       attributes: input.attributes ?? {},
     });
     await new OutboxStore(tx).add([
-      {
-        topic: 'graph.content.upserted',
-        payload: {
-          id: content.id,
-          title: content.title,
-          categories: content.categories.map((c) => c.name),
-        },
-      },
+      ContentUpserted.message({
+        id: content.id,
+        title: content.title,
+        categories: content.categories.map((c) => c.name),
+      }),
     ]);
     return { item: content, created };
   },
@@ -171,24 +170,33 @@ const campaignWriter: ItemWriter<UpsertCampaignInput, Campaign> = {
       attributes: input.attributes ?? {},
     });
     await new OutboxStore(tx).add([
-      { topic: 'graph.campaign.upserted', payload: { id: campaign.id, name: campaign.name } },
+      CampaignUpserted.message({ id: campaign.id, name: campaign.name }),
     ]);
     return { item: campaign, created };
   },
 };
 
-export const upsertProduct = (s: Services, input: UpsertProductInput, log: Logger) =>
+export const upsertProduct = (s: CatalogWriteDeps, input: UpsertProductInput, log: Logger) =>
   upsertOne(s, input, productWriter, log);
-export const upsertProducts = (s: Services, inputs: readonly UpsertProductInput[], log: Logger) =>
-  bulkUpsert(s, inputs, productWriter, log).then((r) => r.results);
-export const upsertContent = (s: Services, input: UpsertContentInput, log: Logger) =>
+export const upsertProducts = (
+  s: CatalogWriteDeps,
+  inputs: readonly UpsertProductInput[],
+  log: Logger,
+) => bulkUpsert(s, inputs, productWriter, log).then((r) => r.results);
+export const upsertContent = (s: CatalogWriteDeps, input: UpsertContentInput, log: Logger) =>
   upsertOne(s, input, contentWriter, log);
-export const upsertContents = (s: Services, inputs: readonly UpsertContentInput[], log: Logger) =>
-  bulkUpsert(s, inputs, contentWriter, log).then((r) => r.results);
-export const upsertCampaign = (s: Services, input: UpsertCampaignInput, log: Logger) =>
+export const upsertContents = (
+  s: CatalogWriteDeps,
+  inputs: readonly UpsertContentInput[],
+  log: Logger,
+) => bulkUpsert(s, inputs, contentWriter, log).then((r) => r.results);
+export const upsertCampaign = (s: CatalogWriteDeps, input: UpsertCampaignInput, log: Logger) =>
   upsertOne(s, input, campaignWriter, log);
-export const upsertCampaigns = (s: Services, inputs: readonly UpsertCampaignInput[], log: Logger) =>
-  bulkUpsert(s, inputs, campaignWriter, log).then((r) => r.results);
+export const upsertCampaigns = (
+  s: CatalogWriteDeps,
+  inputs: readonly UpsertCampaignInput[],
+  log: Logger,
+) => bulkUpsert(s, inputs, campaignWriter, log).then((r) => r.results);
 
 /** Writers for code that stores catalog items inside its own transaction (the demo loader). */
 export const catalogWriters = {

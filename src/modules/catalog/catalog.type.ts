@@ -2,45 +2,16 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { ItemError } from '../common/bulk.type.js';
-import { Node } from '../common/node.type.js';
+import { Node } from '../node/node.type.js';
 import { PageInfo } from '../common/page-info.type.js';
-
-/** What a content item is. Stored lower-case (`article`), like event types. */
-export enum ContentKind {
-  ARTICLE = 'article',
-  VIDEO = 'video',
-  PAGE = 'page',
-  EMAIL = 'email',
-  PODCAST = 'podcast',
-  GUIDE = 'guide',
-  OTHER = 'other',
-}
+import { ContentKind, CampaignChannel, CampaignStatus } from './catalog.kinds.js';
 
 registerEnumType(ContentKind, { name: 'ContentKind', description: 'The form of a content item.' });
-
-/** Where a campaign reaches people. Stored lower-case. */
-export enum CampaignChannel {
-  EMAIL = 'email',
-  SMS = 'sms',
-  PUSH = 'push',
-  WEB = 'web',
-  ADS = 'ads',
-  SOCIAL = 'social',
-  DIRECT_MAIL = 'direct_mail',
-}
 
 registerEnumType(CampaignChannel, {
   name: 'CampaignChannel',
   description: 'The channel a campaign reaches people through.',
 });
-
-/** Where a campaign is in its life. Stored lower-case. */
-export enum CampaignStatus {
-  DRAFT = 'draft',
-  ACTIVE = 'active',
-  PAUSED = 'paused',
-  ENDED = 'ended',
-}
 
 registerEnumType(CampaignStatus, {
   name: 'CampaignStatus',

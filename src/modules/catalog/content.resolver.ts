@@ -8,9 +8,12 @@ import { ContentFilter, UpsertContentInput } from './catalog.inputs.js';
 import { upsertContent, upsertContents } from './catalog.service.js';
 import { Content, ContentConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
+import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Content)
 export class ContentResolver {
+  constructor(private readonly deps: CatalogDeps) {}
+
   @Query(() => Content, { nullable: true, description: 'The content item with this id, or null.' })
   content(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Content | null> {
     return ctx.loaders.contentById.load(assertUuid(id, 'id'));
@@ -27,7 +30,7 @@ export class ContentResolver {
     filter: ContentFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ContentConnection> {
-    const rows = await ctx.services.contents.listPage({
+    const rows = await this.deps.contents.listPage({
       first: assertPageSize(first),
       afterExternalId: readAfter(after, ([key, ...rest]) =>
         typeof key === 'string' && rest.length === 0 ? key : null,
@@ -47,7 +50,7 @@ export class ContentResolver {
     @Arg('input', () => UpsertContentInput) input: UpsertContentInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Content> {
-    return upsertContent(ctx.services, input, ctx.logger);
+    return upsertContent(this.deps, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -59,8 +62,8 @@ export class ContentResolver {
     @Arg('input', () => [UpsertContentInput], { validate: false }) input: UpsertContentInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertContents(ctx.services, input, ctx.logger);
+    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
+    const results = await upsertContents(this.deps, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { Content, ContentKind } from './catalog.type.js';
+import type { Content } from './catalog.type.js';
+import type { ContentKind } from './catalog.kinds.js';
 
 interface ContentRow {
   id: string;

@@ -8,20 +8,20 @@ import { ProductFilter, UpsertProductInput } from './catalog.inputs.js';
 import { upsertProduct, upsertProducts } from './catalog.service.js';
 import { Product, ProductConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
+import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Product)
 export class ProductResolver {
+  constructor(private readonly deps: CatalogDeps) {}
+
   @Query(() => Product, { nullable: true, description: 'The product with this id, or null.' })
   product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Product | null> {
     return ctx.loaders.productById.load(assertUuid(id, 'id'));
   }
 
   @Query(() => Product, { nullable: true, description: 'The product with this SKU, or null.' })
-  async productBySku(
-    @Arg('sku', () => String) sku: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<Product | null> {
-    const [product] = await ctx.services.products.findBySkus([sku]);
+  async productBySku(@Arg('sku', () => String) sku: string): Promise<Product | null> {
+    const [product] = await this.deps.products.findBySkus([sku]);
     return product ?? null;
   }
 
@@ -34,7 +34,7 @@ export class ProductResolver {
     filter: ProductFilter | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProductConnection> {
-    const rows = await ctx.services.products.listPage({
+    const rows = await this.deps.products.listPage({
       first: assertPageSize(first),
       afterSku: readAfter(after, ([key, ...rest]) =>
         typeof key === 'string' && rest.length === 0 ? key : null,
@@ -54,7 +54,7 @@ export class ProductResolver {
     @Arg('input', () => UpsertProductInput) input: UpsertProductInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Product> {
-    return upsertProduct(ctx.services, input, ctx.logger);
+    return upsertProduct(this.deps, input, ctx.logger);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -66,8 +66,8 @@ export class ProductResolver {
     @Arg('input', () => [UpsertProductInput], { validate: false }) input: UpsertProductInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertProducts(ctx.services, input, ctx.logger);
+    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
+    const results = await upsertProducts(this.deps, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 }

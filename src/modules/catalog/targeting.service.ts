@@ -1,7 +1,10 @@
-import type { Services } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
+import type { CustomerStore } from '../customer/customer.store.js';
+import type { Platform } from '../module.js';
+import type { CampaignStore } from './campaign.store.js';
+import { CampaignTargeted } from './catalog.topics.js';
 import { type TargetCampaignResult, type TargetItemResult, TargetStatus } from './catalog.type.js';
 
 /**
@@ -13,11 +16,11 @@ import { type TargetCampaignResult, type TargetItemResult, TargetStatus } from '
  * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
  */
 export async function targetCampaign(
-  services: Services,
+  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore; customers: CustomerStore },
   campaignId: string,
   customerIds: readonly string[],
 ): Promise<TargetCampaignResult> {
-  const [campaign] = await services.campaigns.findByIds([campaignId]);
+  const [campaign] = await deps.campaigns.findByIds([campaignId]);
   if (!campaign) {
     throw new GatewayError(ErrorCode.NOT_FOUND, `no campaign with id ${campaignId}`, {
       extensions: { argument: 'campaignId' },
@@ -27,18 +30,17 @@ export async function targetCampaign(
     .filter((id) => UUID_PATTERN.test(id))
     .map((id) => id.toLowerCase());
   const resolved = new Map(
-    (await services.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
+    (await deps.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
   );
   const results = customerIds.map((id, index) => toResult(index, id, resolved));
   const at = new Date().toISOString();
   const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
-  await new OutboxStore(services.db).add(
-    targeted.map((customerId) => ({
-      topic: 'graph.campaign.targeted',
-      payload: { campaignId: campaign.id, customerId, at },
-    })),
+  await new OutboxStore(deps.db).add(
+    targeted.map((customerId) =>
+      CampaignTargeted.message({ campaignId: campaign.id, customerId, at }),
+    ),
   );
-  services.relay.wake();
+  deps.relay.wake();
   return {
     campaignId: campaign.id,
     targeted: results.filter((r) => r.status === TargetStatus.TARGETED).length,

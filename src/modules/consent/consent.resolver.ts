@@ -5,10 +5,14 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { completeConsents } from './consent.store.js';
-import { Consent, ConsentPurpose } from './consent.type.js';
+import { Consent } from './consent.type.js';
+import { ConsentPurpose } from './consent.kinds.js';
+import type { ConsentDeps } from './consent.deps.js';
 
 @Resolver(() => Customer)
 export class ConsentResolver {
+  constructor(private readonly deps: ConsentDeps) {}
+
   @FieldResolver(() => [Consent], { description: 'Consent for every purpose, in a fixed order.' })
   async consent(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Consent[]> {
     return completeConsents(await ctx.loaders.consentsByCustomerId.load(customer.id));
@@ -26,7 +30,6 @@ export class ConsentResolver {
       description: 'Where the answer came from, up to 200 characters.',
     })
     source: string | null,
-    @Ctx() ctx: GraphQLContext,
   ): Promise<Consent> {
     const id = assertUuid(customerId, 'customerId');
     if (source != null && source.length > 200) {
@@ -34,7 +37,7 @@ export class ConsentResolver {
         extensions: { argument: 'source' },
       });
     }
-    const stored = await ctx.services.consents.set(id, purpose, granted, source ?? null);
+    const stored = await this.deps.consents.set(id, purpose, granted, source ?? null);
     if (stored === null) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
         extensions: { argument: 'customerId' },

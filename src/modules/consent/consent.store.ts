@@ -1,5 +1,5 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import { ConsentPurpose } from './consent.type.js';
+import { ConsentPurpose } from './consent.kinds.js';
 import type { Consent } from './consent.type.js';
 
 interface ConsentRow {

@@ -1,12 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-
-/** What a customer may consent to; each gates part of what c360 does with their data. */
-export enum ConsentPurpose {
-  ANALYTICS = 'analytics',
-  PERSONALIZATION = 'personalization',
-  MARKETING = 'marketing',
-  AI = 'ai',
-}
+import { ConsentPurpose } from './consent.kinds.js';
 
 registerEnumType(ConsentPurpose, {
   name: 'ConsentPurpose',

@@ -10,7 +10,8 @@ import {
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 
-import { IdentityInput, IdentityType } from '../identity/identity.type.js';
+import { IdentityInput } from '../identity/identity.type.js';
+import { IdentityType } from '../identity/identity.kinds.js';
 
 /** More identifiers than this on one profile is a client bug, not a person. */
 export const MAX_IDENTITIES_PER_UPSERT = 20;

@@ -11,15 +11,17 @@ import {
   Subscription,
 } from 'type-graphql';
 
-import { clearLoaders, type GraphQLContext } from '../../context.js';
+import type { GraphQLContext } from '../../context.js';
+import { clearLoaders } from '../../lib/loaders.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
-import { Scope } from '../access/access.type.js';
+import { Scope } from '../access/access.kinds.js';
 import { hasPersonalTraits, PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
+import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
 import {
@@ -27,12 +29,14 @@ import {
   CustomerConnection,
   CustomerOrder,
   CustomerUpdated,
-  Relative,
   SimilarCustomer,
 } from './customer.type.js';
+import type { CustomerDeps } from './customer.deps.js';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  constructor(private readonly deps: CustomerDeps) {}
+
   @Query(() => Customer, {
     nullable: true,
     description: 'The customer with this id, or null when there is none.',
@@ -59,8 +63,8 @@ export class CustomerResolver {
     orderBy: CustomerOrder,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerConnection> {
-    const rows = await ctx.services.customers.listPage({
-      ...toListConditions(filter, ctx),
+    const rows = await this.deps.customers.listPage({
+      ...toListConditions(filter, ctx, this.deps.vocabulary),
       order: orderBy,
       after: parseAfter(after, orderBy),
       limit: assertPageSize(first) + 1,
@@ -74,16 +78,6 @@ export class CustomerResolver {
       (row) => [orderBy, ...row.cursorKey],
       (row) => row.customer,
     );
-  }
-
-  @FieldResolver(() => [Relative], {
-    nullable: true,
-    description:
-      'Spouse, parents, children and siblings, from the relationship graph. Null, with a NEO4J_UNAVAILABLE error, while the graph cannot answer.',
-  })
-  async family(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Relative[]> {
-    const records = await ctx.loaders.relativesByCustomerId.load(customer.id);
-    return records.map((record) => ({ relation: record.relation, customerId: record.relativeId }));
   }
 
   @FieldResolver(() => [SimilarCustomer], {
@@ -108,9 +102,8 @@ export class CustomerResolver {
   })
   upsertCustomer(
     @Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput,
-    @Ctx() ctx: GraphQLContext,
   ): Promise<Customer> {
-    return upsertCustomer(ctx.services, input);
+    return upsertCustomer(this.deps, input);
   }
 
   @Mutation(() => BulkUpsertResult, {
@@ -122,8 +115,8 @@ export class CustomerResolver {
     @Arg('input', () => [UpsertCustomerInput], { validate: false }) input: UpsertCustomerInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await upsertCustomers(ctx.services, input, ctx.logger);
+    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
+    const results = await upsertCustomers(this.deps, input, ctx.logger);
     return toBulkUpsertResult(results);
   }
 
@@ -144,16 +137,20 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
   ): CustomerUpdated {
     // A subscription keeps one context for its whole life; drop rows cached by earlier events.
-    clearLoaders(ctx);
+    clearLoaders(ctx.loaders);
     return { customerId: payload.customerId, updatedAt: new Date(payload.updatedAt) };
   }
 }
 
-function toListConditions(filter: CustomerFilter | null, ctx: GraphQLContext) {
+function toListConditions(
+  filter: CustomerFilter | null,
+  ctx: GraphQLContext,
+  vocabulary: IdentityVocabulary,
+) {
   guardPersonalSearch(filter, ctx);
   let identity: IdentityKey | null = null;
   if (filter?.identity) {
-    const key = ctx.services.identityVocabulary.keyOf(
+    const key = vocabulary.keyOf(
       filter.identity.type,
       filter.identity.value,
       filter.identity.customType,

@@ -1,7 +1,8 @@
-import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { Platform } from '../module.js';
+import { CustomerUpserted } from './customer.topics.js';
 import { embedTerms } from '../../lib/hashed-embedding.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
@@ -15,6 +16,11 @@ import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
+
+/** What customer writes need: a transaction, the identity vocabulary, the doorbells. */
+export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay' | 'pubSub'> & {
+  vocabulary: IdentityVocabulary;
+};
 
 /** An item that passed validation, ready to be written. */
 interface PreparedCustomer {
@@ -38,14 +44,14 @@ class ItemRejected extends Error {
  * customer); nothing is written then.
  */
 export async function upsertCustomer(
-  services: Services,
+  deps: CustomerWriteDeps,
   input: UpsertCustomerInput,
 ): Promise<Customer> {
-  const prepared = prepareCustomer(input, 0, services.identityVocabulary);
+  const prepared = prepareCustomer(input, 0, deps.vocabulary);
   if ('code' in prepared) {
     throw new GatewayError(prepared.code as ErrorCode, prepared.message);
   }
-  const saved = await services.db
+  const saved = await deps.db
     .withTransaction(async (tx) => {
       await new IdentityStore(tx).lockForResolution(prepared.identities);
       return writeCustomer(tx, prepared);
@@ -56,7 +62,7 @@ export async function upsertCustomer(
       }
       throw error;
     });
-  announce(services, [saved.customer]);
+  announce(deps, [saved.customer]);
   return saved.customer;
 }
 
@@ -72,7 +78,7 @@ export async function upsertCustomer(
  * never create two customers.
  */
 export async function upsertCustomers(
-  services: Services,
+  deps: CustomerWriteDeps,
   inputs: readonly UpsertCustomerInput[],
   logger: Logger,
 ): Promise<UpsertItemResult[]> {
@@ -84,7 +90,7 @@ export async function upsertCustomers(
   }));
   const prepared: PreparedCustomer[] = [];
   inputs.forEach((input, index) => {
-    const outcome = prepareCustomer(input, index, services.identityVocabulary);
+    const outcome = prepareCustomer(input, index, deps.vocabulary);
     if ('code' in outcome) {
       results[index]!.error = outcome;
     } else {
@@ -94,7 +100,7 @@ export async function upsertCustomers(
   if (prepared.length === 0) {
     return results;
   }
-  const saved = await services.db.withTransaction(async (tx) => {
+  const saved = await deps.db.withTransaction(async (tx) => {
     await new IdentityStore(tx).lockForResolution(prepared.flatMap((p) => p.identities));
     const stored: Customer[] = [];
     for (const item of prepared) {
@@ -111,7 +117,7 @@ export async function upsertCustomers(
     }
     return stored;
   });
-  announce(services, saved);
+  announce(deps, saved);
   return results;
 }
 
@@ -190,10 +196,9 @@ async function writeCustomer(
       await identities.attach(identity, survivorId);
     }
   }
-  outbox.push({
-    topic: 'graph.customer.upserted',
-    payload: { id: survivorId, displayName: saved.customer.displayName },
-  });
+  outbox.push(
+    CustomerUpserted.message({ id: survivorId, displayName: saved.customer.displayName }),
+  );
   await new OutboxStore(tx).add(outbox);
   // Merged traits may have joined the profile; return what is stored now.
   const [customer] = mergedIds.length > 0 ? await customers.findByIds([survivorId]) : [];
@@ -201,14 +206,14 @@ async function writeCustomer(
 }
 
 /** After commit: wake the relay and tell subscribers, once per customer. */
-function announce(services: Services, customers: readonly Customer[]): void {
-  services.relay.wake();
+function announce(deps: Pick<Platform, 'relay' | 'pubSub'>, customers: readonly Customer[]): void {
+  deps.relay.wake();
   const latest = new Map(customers.map((customer) => [customer.id, customer]));
   for (const customer of latest.values()) {
     const payload: CustomerUpdatedPayload = {
       customerId: customer.id,
       updatedAt: customer.updatedAt.toISOString(),
     };
-    services.pubSub.publish(Topic.CustomerUpdated, payload);
+    deps.pubSub.publish(Topic.CustomerUpdated, payload);
   }
 }

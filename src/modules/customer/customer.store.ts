@@ -239,6 +239,45 @@ export class CustomerStore {
     );
     return rows[0]?.id ?? null;
   }
+  /**
+   * Applies what identify learnt: a display name (kept when null) and traits merged over the
+   * stored ones. Returns the display name now stored.
+   */
+  async mergeProfile(
+    id: string,
+    displayName: string | null,
+    traits: Record<string, unknown> | null,
+  ): Promise<string> {
+    const { rows } = await this.db.query<{ display_name: string }>(
+      /* sql */ `/* customer.mergeProfile */
+      UPDATE customers
+      SET display_name = COALESCE($2, display_name), traits = traits || COALESCE($3::jsonb, '{}'::jsonb), updated_at = now()
+      WHERE id = $1
+      RETURNING display_name`,
+      [id, displayName, traits ? JSON.stringify(traits) : null],
+    );
+    return rows[0]!.display_name;
+  }
+
+  /**
+   * Locks the customer an id names now (itself, or the survivor it was merged into) FOR
+   * UPDATE, and returns that customer's id, or null when there is none.
+   */
+  async lockCurrent(id: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>(
+      /* sql */ `/* customer.lockCurrent */
+      SELECT c.id FROM customers c
+      WHERE c.id = COALESCE((SELECT survivor_id FROM customer_merges WHERE merged_id = $1), $1)
+      FOR UPDATE`,
+      [id],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Deletes a customer; identities, events, consent and merge records cascade. */
+  async delete(id: string): Promise<void> {
+    await this.db.query(`/* customer.delete */ DELETE FROM customers WHERE id = $1`, [id]);
+  }
 }
 
 /** `%` and `_` in a search text mean themselves, not wildcards. */

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { PersonalData } from '../access/access.policy.js';
-import { Node } from '../common/node.type.js';
+import { Node } from '../node/node.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 
 @ObjectType({
@@ -38,29 +38,6 @@ export class Customer implements Node {
 
   @Field(() => Date, { description: 'When the profile last changed.' })
   updatedAt!: Date;
-}
-
-/** How a relative stands to the customer whose `family` is asked for. */
-export enum FamilyRelation {
-  SPOUSE = 'SPOUSE',
-  PARENT = 'PARENT',
-  CHILD = 'CHILD',
-  SIBLING = 'SIBLING',
-}
-
-registerEnumType(FamilyRelation, {
-  name: 'FamilyRelation',
-  description:
-    'How a relative stands to the customer: the relative is their SPOUSE, PARENT, CHILD or SIBLING.',
-});
-
-@ObjectType({ description: 'A family member found in the relationship graph (Neo4j).' })
-export class Relative {
-  @Field(() => FamilyRelation, { description: 'What the relative is to the customer.' })
-  relation!: FamilyRelation;
-
-  /** Resolved through the customer loader; not a GraphQL field itself. */
-  customerId!: string;
 }
 
 @ObjectType({

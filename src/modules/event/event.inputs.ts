@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
 
 import { IdentityInput } from '../identity/identity.type.js';
-import { EventType } from './event.type.js';
+import { EventType } from './event.kinds.js';
 
 @InputType({ description: 'One behavioural event, attributed to whoever holds `identity`.' })
 export class TrackEventInput {

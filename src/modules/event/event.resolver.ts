@@ -7,16 +7,14 @@ import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
 import { trackEvents } from './event.service.js';
-import {
-  EventConnection,
-  EventType,
-  TrackBatchResult,
-  TrackResult,
-  TrackStatus,
-} from './event.type.js';
+import { EventConnection, TrackBatchResult, TrackResult, TrackStatus } from './event.type.js';
+import { EventType } from './event.kinds.js';
+import type { EventDeps } from './event.deps.js';
 
 @Resolver(() => Customer)
 export class EventResolver {
+  constructor(private readonly deps: EventDeps) {}
+
   @Mutation(() => TrackResult, {
     description:
       'Stores one event, idempotently by `messageId`; a malformed event is a BAD_USER_INPUT error.',
@@ -41,7 +39,7 @@ export class EventResolver {
     @Arg('events', () => [TrackEventInput], { validate: false }) events: TrackEventInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<TrackBatchResult> {
-    assertBatchSize(events.length, ctx.services.limits.batchMaxSize, 'events');
+    assertBatchSize(events.length, this.deps.batchMaxSize, 'events');
     const results = await this.write(ctx, events);
     const count = (status: TrackStatus) => results.filter((r) => r.status === status).length;
     return {
@@ -85,13 +83,8 @@ export class EventResolver {
     ctx: GraphQLContext,
     events: readonly TrackEventInput[],
   ): Promise<TrackResult[]> {
-    const results = await trackEvents(
-      ctx.services.db,
-      events,
-      ctx.logger,
-      ctx.services.identityVocabulary,
-    );
-    ctx.services.relay.wake();
+    const results = await trackEvents(this.deps.db, events, ctx.logger, this.deps.vocabulary);
+    this.deps.relay.wake();
     return results;
   }
 }

@@ -8,8 +8,9 @@ import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
-import { recordInteractions } from '../catalog/interaction.service.js';
+import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
+import { EventsAccepted } from './event.topics.js';
 import { type TrackResult, TrackStatus } from './event.type.js';
 
 /** An item that passed validation, ready to be written. */
@@ -28,7 +29,7 @@ interface PreparedEvent {
  * events are rejected before anything is written. Identity locks are taken up front in one
  * sorted order, so concurrent calls never create two customers for one identity or deadlock.
  *
- * @throws when PostgreSQL itself fails (the caller maps that to POSTGRES_UNAVAILABLE).
+ * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */
 export async function trackEvents(
   db: Postgres,
@@ -69,11 +70,14 @@ export async function trackEvents(
         };
       }
     }
+    // Followers (interactions, and later segments and vectors) learn of new events from the
+    // outbox; duplicates are not announced again.
     const accepted = prepared.filter((p) => results[p.index]!.status === TrackStatus.ACCEPTED);
-    await recordInteractions(
-      tx,
-      accepted.map((p) => p.event.messageId),
-    );
+    if (accepted.length > 0) {
+      await new OutboxStore(tx).add([
+        EventsAccepted.message({ messageIds: accepted.map((p) => p.event.messageId) }),
+      ]);
+    }
   });
   return results;
 }
@@ -103,10 +107,7 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
     customerId = resolved.customerId;
     if (resolved.created) {
       await new OutboxStore(tx).add([
-        {
-          topic: 'graph.customer.upserted',
-          payload: { id: customerId, displayName: resolved.created.displayName },
-        },
+        CustomerUpserted.message({ id: customerId, displayName: resolved.created.displayName }),
       ]);
     }
   }

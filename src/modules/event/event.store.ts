@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import type { Event, EventType } from './event.type.js';
+import type { Event } from './event.type.js';
+import type { EventType } from './event.kinds.js';
 
 interface EventRow {
   id: string;
@@ -107,6 +108,14 @@ export class EventStore {
       ],
     );
     return rows.map(toEvent);
+  }
+  /** How many events one customer holds. */
+  async countByCustomerId(customerId: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(
+      `/* event.countByCustomerId */ SELECT count(*) AS n FROM events WHERE customer_id = $1`,
+      [customerId],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 }
 

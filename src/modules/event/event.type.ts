@@ -3,22 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { ItemError } from '../common/bulk.type.js';
 import { PageInfo } from '../common/page-info.type.js';
-
-/** What happened. Values are stored lower-case (`cart_add`), as tracking clients send them. */
-export enum EventType {
-  VIEW = 'view',
-  CLICK = 'click',
-  CART_ADD = 'cart_add',
-  CART_REMOVE = 'cart_remove',
-  WISHLIST_ADD = 'wishlist_add',
-  PURCHASE = 'purchase',
-  SEARCH = 'search',
-  RECOMMENDATION_VIEW = 'recommendation_view',
-  RECOMMENDATION_CLICK = 'recommendation_click',
-  CAMPAIGN_TOUCH = 'campaign_touch',
-  PAGE = 'page',
-  CUSTOM = 'custom',
-}
+import { EventType } from './event.kinds.js';
 
 registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });
 

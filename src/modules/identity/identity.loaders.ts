@@ -7,6 +7,10 @@ import type { CustomerIdentity, IdentityStore } from './identity.store.js';
 
 export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;
 
+declare module '../../context.js' {
+  interface Loaders extends IdentityLoaders {}
+}
+
 /** Per-request loaders of the identity module. */
 export function createIdentityLoaders(store: IdentityStore, tuning: LoaderTuning) {
   return {

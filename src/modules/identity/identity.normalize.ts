@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-import { BUILT_IN_IDENTITY_TYPES, IdentityType } from './identity.type.js';
+import { BUILT_IN_IDENTITY_TYPES, IdentityType } from './identity.kinds.js';
 
 export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
 

@@ -1,17 +1,22 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
-import { Scope } from '../access/access.type.js';
+import { Scope } from '../access/access.kinds.js';
 import { PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { customerRefResolver } from '../customer/customer-ref.resolver.js';
 import { Customer } from '../customer/customer.type.js';
 import { IdentifyInput } from './identity.inputs.js';
 import { identify, mergeCustomers } from './identity.service.js';
-import { CustomerResolution, Identity, IdentityType } from './identity.type.js';
+import { CustomerResolution, Identity } from './identity.type.js';
+import { IdentityType } from './identity.kinds.js';
 import { assertUuid } from '../../lib/ids.js';
+import type { IdentityDeps } from './identity.deps.js';
 
 @Resolver(() => Customer)
 export class IdentityResolver {
+  constructor(private readonly deps: IdentityDeps) {}
+
   @Query(() => Customer, {
     nullable: true,
     description:
@@ -31,13 +36,13 @@ export class IdentityResolver {
       // Whether an e-mail or phone belongs to a customer is itself personal data.
       ctx.access.require(Scope.READ_PII);
     }
-    const key = ctx.services.identityVocabulary.keyOf(type, value, customType);
+    const key = this.deps.vocabulary.keyOf(type, value, customType);
     if (!key.ok) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, key.reason, {
         extensions: { argument: 'value' },
       });
     }
-    const customerId = await ctx.services.identities.findCustomerId(key.key);
+    const customerId = await this.deps.identities.findCustomerId(key.key);
     return customerId === null ? null : ctx.loaders.customerById.load(customerId);
   }
 
@@ -45,11 +50,8 @@ export class IdentityResolver {
     description:
       'An anonymous visitor becomes known: both identities end on one customer, merging two customers when each holds one.',
   })
-  identify(
-    @Arg('input', () => IdentifyInput) input: IdentifyInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<CustomerResolution> {
-    return identify(ctx.services, input);
+  identify(@Arg('input', () => IdentifyInput) input: IdentifyInput): Promise<CustomerResolution> {
+    return identify(this.deps, input);
   }
 
   @Mutation(() => CustomerResolution, {
@@ -59,10 +61,9 @@ export class IdentityResolver {
   mergeCustomers(
     @Arg('survivorId', () => ID) survivorId: string,
     @Arg('mergedId', () => ID) mergedId: string,
-    @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerResolution> {
     return mergeCustomers(
-      ctx.services,
+      this.deps,
       assertUuid(survivorId, 'survivorId'),
       assertUuid(mergedId, 'mergedId'),
     );
@@ -82,3 +83,8 @@ export class IdentityResolver {
     return ctx.loaders.identitiesByCustomerId.load(customer.id);
   }
 }
+
+export const CustomerResolutionResolver = customerRefResolver(
+  CustomerResolution,
+  'The surviving customer’s profile.',
+);

@@ -1,14 +1,20 @@
-import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
+import { CustomerStore } from '../customer/customer.store.js';
+import { CustomerUpserted } from '../customer/customer.topics.js';
+import type { Platform } from '../module.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { IdentifyInput } from './identity.inputs.js';
-import type { KeyResult } from './identity.normalize.js';
+import type { IdentityVocabulary, KeyResult } from './identity.normalize.js';
 import { type IdentityKey, IdentityStore } from './identity.store.js';
-import { type CustomerResolution, IdentityType } from './identity.type.js';
+import { type CustomerResolution } from './identity.type.js';
+import { IdentityType } from './identity.kinds.js';
 import { mergeCustomerInto } from './merge.service.js';
-import type { MergeCause } from './merge.store.js';
+import { type MergeCause, MergeStore } from './merge.store.js';
+
+/** What identity writes need: a transaction, the vocabulary, the relay's doorbell. */
+export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & { vocabulary: IdentityVocabulary };
 
 /**
  * Links an anonymous visitor to the identity they are now known by. Whoever holds the known
@@ -20,10 +26,10 @@ import type { MergeCause } from './merge.store.js';
  * @throws GatewayError BAD_USER_INPUT for a malformed identity or an anonymous "known" one.
  */
 export async function identify(
-  services: Services,
+  deps: IdentityWriteDeps,
   input: IdentifyInput,
 ): Promise<CustomerResolution> {
-  const vocabulary = services.identityVocabulary;
+  const vocabulary = deps.vocabulary;
   const anonymous = keyOrThrow(
     vocabulary.keyOf(IdentityType.ANONYMOUS_ID, input.anonymousId),
     'anonymousId',
@@ -37,7 +43,7 @@ export async function identify(
     vocabulary.keyOf(input.identity.type, input.identity.value, input.identity.customType),
     'identity.value',
   );
-  const result = await services.db.withTransaction(async (tx) => {
+  const result = await deps.db.withTransaction(async (tx) => {
     const identities = new IdentityStore(tx);
     const outbox: OutboxMessage[] = [];
     await identities.lockForResolution([anonymous, known]);
@@ -70,15 +76,16 @@ export async function identify(
         created: resolved.created !== null,
       };
     }
-    const profile = await updateProfile(tx, resolution.customerId, input);
-    outbox.push({
-      topic: 'graph.customer.upserted',
-      payload: { id: resolution.customerId, displayName: profile },
-    });
+    const profile = await new CustomerStore(tx).mergeProfile(
+      resolution.customerId,
+      input.displayName ?? null,
+      input.traits ?? null,
+    );
+    outbox.push(CustomerUpserted.message({ id: resolution.customerId, displayName: profile }));
     await new OutboxStore(tx).add(outbox);
     return resolution;
   });
-  services.relay.wake();
+  deps.relay.wake();
   return result;
 }
 
@@ -89,7 +96,7 @@ export async function identify(
  * unknown (or already merged) id.
  */
 export async function mergeCustomers(
-  services: Services,
+  deps: Pick<Platform, 'db' | 'relay'>,
   survivorId: string,
   mergedId: string,
 ): Promise<CustomerResolution> {
@@ -98,16 +105,13 @@ export async function mergeCustomers(
       extensions: { argument: 'mergedId' },
     });
   }
-  await services.db.withTransaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `/* merge.lockCustomers */ SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [[survivorId, mergedId]],
-    );
+  await deps.db.withTransaction(async (tx) => {
+    const found = await new MergeStore(tx).lockCustomers([survivorId, mergedId]);
     for (const [argument, id] of [
       ['survivorId', survivorId],
       ['mergedId', mergedId],
     ] as const) {
-      if (!rows.some((row) => row.id === id)) {
+      if (!found.has(id)) {
         throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
           extensions: { argument },
         });
@@ -117,7 +121,7 @@ export async function mergeCustomers(
     await mergeInto(tx, mergedId, survivorId, 'manual', outbox);
     await new OutboxStore(tx).add(outbox);
   });
-  services.relay.wake();
+  deps.relay.wake();
   return { customerId: survivorId, mergedCustomerIds: [mergedId], created: false };
 }
 
@@ -129,23 +133,6 @@ async function mergeInto(
   outbox: OutboxMessage[],
 ) {
   outbox.push(...(await mergeCustomerInto(tx, mergedId, survivorId, cause)));
-}
-
-/** Applies the name and traits learnt by identify; returns the display name now stored. */
-async function updateProfile(
-  tx: Queryable,
-  customerId: string,
-  input: IdentifyInput,
-): Promise<string> {
-  const { rows } = await tx.query<{ display_name: string }>(
-    /* sql */ `/* identify.updateProfile */
-    UPDATE customers
-    SET display_name = COALESCE($2, display_name), traits = traits || COALESCE($3::jsonb, '{}'::jsonb), updated_at = now()
-    WHERE id = $1
-    RETURNING display_name`,
-    [customerId, input.displayName ?? null, input.traits ? JSON.stringify(input.traits) : null],
-  );
-  return rows[0]!.display_name;
 }
 
 function keyOrThrow(result: KeyResult, argument: string): IdentityKey {

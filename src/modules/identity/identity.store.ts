@@ -108,6 +108,14 @@ export class IdentityStore {
     );
     return { customerId: rows[0]!.id, created: { displayName } };
   }
+  /** The stored keys of one customer's identities (for suppression on erasure). */
+  async listKeysByCustomerId(customerId: string): Promise<IdentityKey[]> {
+    const { rows } = await this.db.query<IdentityKey>(
+      `/* identity.listKeysByCustomerId */ SELECT type, value FROM identities WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows;
+  }
 }
 
 /** A customer first seen through an event has no name yet; never copy the identifier into it. */

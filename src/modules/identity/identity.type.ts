@@ -2,24 +2,7 @@ import { IsOptional, Length, Matches } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 import { PersonalData } from '../access/access.policy.js';
-
-/** Names a deployment may give its own identifier kinds (IDENTITY_CUSTOM_TYPES). */
-export const CUSTOM_IDENTITY_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
-
-/** The kinds of identifier c360 resolves to a customer. */
-export enum IdentityType {
-  EMAIL = 'email',
-  PHONE = 'phone',
-  USER_ID = 'user_id',
-  ANONYMOUS_ID = 'anonymous_id',
-  DEVICE_ID = 'device_id',
-  CRM_ID = 'crm_id',
-  /** One of the deployment's own kinds, named by `customType` (never stored as 'custom'). */
-  CUSTOM = 'custom',
-}
-
-/** The stored names of the built-in kinds; a custom kind may not take one of them. */
-export const BUILT_IN_IDENTITY_TYPES: ReadonlySet<string> = new Set(Object.values(IdentityType));
+import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from './identity.kinds.js';
 
 registerEnumType(IdentityType, {
   name: 'IdentityType',

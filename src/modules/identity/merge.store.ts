@@ -50,4 +50,16 @@ export class MergeStore {
     );
     await this.tx.query(`/* merge.deleteMerged */ DELETE FROM customers WHERE id = $1`, [mergedId]);
   }
+
+  /**
+   * Locks the given customers FOR UPDATE in id order (so two merges never deadlock) and
+   * returns the ids that exist.
+   */
+  async lockCustomers(ids: readonly string[]): Promise<Set<string>> {
+    const { rows } = await this.tx.query<{ id: string }>(
+      `/* merge.lockCustomers */ SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
 }

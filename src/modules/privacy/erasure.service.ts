@@ -1,10 +1,13 @@
-import type { Services } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
-import { AuditAction } from '../access/access.type.js';
+import { AuditAction } from '../access/access.kinds.js';
 import type { Actor } from '../access/api-key.service.js';
 import { AuditStore } from '../access/audit.store.js';
-import type { IdentityKey } from '../identity/identity.store.js';
+import { CustomerStore } from '../customer/customer.store.js';
+import { EventStore } from '../event/event.store.js';
+import { IdentityStore } from '../identity/identity.store.js';
+import type { Platform } from '../module.js';
+import { CustomerErased } from './privacy.topics.js';
 import type { Erasure } from './erasure.type.js';
 import { SuppressionStore } from './suppression.store.js';
 
@@ -18,43 +21,27 @@ import { SuppressionStore } from './suppression.store.js';
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
 export async function eraseCustomer(
-  services: Services,
+  deps: Pick<Platform, 'db' | 'relay'>,
   requestedId: string,
   actor: Actor,
 ): Promise<Erasure> {
-  const erasure = await services.db.withTransaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      /* sql */ `/* erasure.lockSubject */
-      SELECT c.id FROM customers c
-      WHERE c.id = COALESCE((SELECT survivor_id FROM customer_merges WHERE merged_id = $1), $1)
-      FOR UPDATE`,
-      [requestedId],
-    );
-    const customerId = rows[0]?.id;
-    if (customerId === undefined) {
+  const erasure = await deps.db.withTransaction(async (tx) => {
+    const customers = new CustomerStore(tx);
+    const customerId = await customers.lockCurrent(requestedId);
+    if (customerId === null) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${requestedId}`, {
         extensions: { argument: 'id' },
       });
     }
-    const identities = await tx.query<IdentityKey>(
-      `/* erasure.listIdentities */ SELECT type, value FROM identities WHERE customer_id = $1`,
-      [customerId],
-    );
-    const events = await tx.query<{ n: string }>(
-      `/* erasure.countEvents */ SELECT count(*) AS n FROM events WHERE customer_id = $1`,
-      [customerId],
-    );
-    await new SuppressionStore(tx).add(identities.rows);
-    await tx.query(`/* erasure.deleteCustomer */ DELETE FROM customers WHERE id = $1`, [
-      customerId,
-    ]);
-    await new OutboxStore(tx).add([
-      { topic: 'graph.customer.erased', payload: { id: customerId } },
-    ]);
+    const identities = await new IdentityStore(tx).listKeysByCustomerId(customerId);
+    const erasedEvents = await new EventStore(tx).countByCustomerId(customerId);
+    await new SuppressionStore(tx).add(identities);
+    await customers.delete(customerId);
+    await new OutboxStore(tx).add([CustomerErased.message({ id: customerId })]);
     const removed = {
       customerId,
-      suppressedIdentities: identities.rows.length,
-      erasedEvents: Number(events.rows[0]!.n),
+      suppressedIdentities: identities.length,
+      erasedEvents,
     };
     await new AuditStore(tx).append({
       action: AuditAction.CUSTOMER_ERASED,
@@ -69,6 +56,6 @@ export async function eraseCustomer(
     });
     return removed;
   });
-  services.relay.wake();
+  deps.relay.wake();
   return erasure;
 }

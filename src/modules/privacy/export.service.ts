@@ -1,8 +1,24 @@
-import type { Services } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
-import { AuditAction } from '../access/access.type.js';
+import { AuditAction } from '../access/access.kinds.js';
 import type { Actor } from '../access/api-key.service.js';
-import { ExportStore } from './export.store.js';
+import type { AuditStore } from '../access/audit.store.js';
+import type { ConsentStore } from '../consent/consent.store.js';
+import type { CustomerStore } from '../customer/customer.store.js';
+import type { IdentityStore } from '../identity/identity.store.js';
+import type { InteractionGraph } from '../interaction/interaction.graph.js';
+import type { RelationshipGraph } from '../relationship/relationship.graph.js';
+import type { ExportStore } from './export.store.js';
+
+/** Every store an export reads, and where its audit entry goes. */
+export interface ExportDeps {
+  customers: CustomerStore;
+  identities: IdentityStore;
+  consents: ConsentStore;
+  exports: ExportStore;
+  relationships: RelationshipGraph;
+  interactions: InteractionGraph;
+  audit: AuditStore;
+}
 
 /** Far above any real customer's count: an export holds everything, not a page. */
 const EXPORT_LIMIT = 1_000_000;
@@ -16,31 +32,30 @@ const EXPORT_LIMIT = 1_000_000;
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
 export async function exportCustomer(
-  services: Services,
+  deps: ExportDeps,
   requestedId: string,
   actor: Actor,
 ): Promise<Record<string, unknown>> {
-  const [resolved] = await services.customers.resolveByIds([requestedId]);
+  const [resolved] = await deps.customers.resolveByIds([requestedId]);
   if (!resolved) {
     throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${requestedId}`, {
       extensions: { argument: 'id' },
     });
   }
   const { customer } = resolved;
-  const exports = new ExportStore(services.db);
   const [identities, consent, events, merges, embedding] = await Promise.all([
-    services.identities.listByCustomerIds([customer.id]),
-    services.consents.listByCustomerIds([customer.id]),
-    exports.listEvents(customer.id),
-    services.customers.listMergedIdsBySurvivorIds([customer.id]),
-    exports.findEmbedding(customer.id),
+    deps.identities.listByCustomerIds([customer.id]),
+    deps.consents.listByCustomerIds([customer.id]),
+    deps.exports.listEvents(customer.id),
+    deps.customers.listMergedIdsBySurvivorIds([customer.id]),
+    deps.exports.findEmbedding(customer.id),
   ]);
   const [relationships, interactions, campaigns] = await Promise.all([
-    services.customerGraph.listRelationships(customer.id),
-    services.catalogGraph.listInteractionsByCustomerIds([customer.id], EXPORT_LIMIT),
-    services.catalogGraph.listCampaignsByCustomerIds([customer.id], EXPORT_LIMIT),
+    deps.relationships.listRelationships(customer.id),
+    deps.interactions.listInteractionsByCustomerIds([customer.id], EXPORT_LIMIT),
+    deps.interactions.listCampaignsByCustomerIds([customer.id], EXPORT_LIMIT),
   ]);
-  await services.audit.append({
+  await deps.audit.append({
     action: AuditAction.CUSTOMER_EXPORTED,
     keyId: actor.keyId,
     subjectIds: [customer.id],

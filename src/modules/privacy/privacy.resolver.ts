@@ -5,13 +5,16 @@ import type { GraphQLContext } from '../../context.js';
 import { assertUuid } from '../../lib/ids.js';
 import { actorOf } from '../access/access.resolver.js';
 import { RequireScope } from '../access/access.policy.js';
-import { Scope } from '../access/access.type.js';
+import { Scope } from '../access/access.kinds.js';
 import { eraseCustomer } from './erasure.service.js';
 import { exportCustomer } from './export.service.js';
 import { Erasure } from './erasure.type.js';
+import type { PrivacyDeps } from './privacy.deps.js';
 
 @Resolver()
 export class PrivacyResolver {
+  constructor(private readonly deps: PrivacyDeps) {}
+
   @RequireScope(Scope.ADMIN)
   @Query(() => GraphQLJSONObject, {
     description:
@@ -21,7 +24,7 @@ export class PrivacyResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Record<string, unknown>> {
-    return exportCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx));
+    return exportCustomer(this.deps, assertUuid(id, 'id'), actorOf(ctx));
   }
 
   @RequireScope(Scope.ADMIN)
@@ -30,6 +33,6 @@ export class PrivacyResolver {
       'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored. Audited as customer.erased. Needs the admin scope.',
   })
   eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
-    return eraseCustomer(ctx.services, assertUuid(id, 'id'), actorOf(ctx));
+    return eraseCustomer(this.deps, assertUuid(id, 'id'), actorOf(ctx));
   }
 }

@@ -2,14 +2,25 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
-import { RELATIONSHIP_TYPES } from '../customer/customer.graph.js';
+import { customerRefResolver } from '../customer/customer-ref.resolver.js';
 import { Customer } from '../customer/customer.type.js';
 import { MAX_RELATIONSHIP_DEPTH, type RelatedRecord } from './relationship.graph.js';
-import { HopDirection, Household, RelatedCustomer, Relationship } from './relationship.type.js';
+import { HopDirection, Household, RelatedCustomer, Relative } from './relationship.type.js';
+import { RELATIONSHIP_TYPES, Relationship } from './relationship.kinds.js';
 
-/** The relationship graph as seen from one customer: walks and household. */
+/** The relationship graph as seen from one customer: family, walks and household. */
 @Resolver(() => Customer)
 export class CustomerRelationshipsResolver {
+  @FieldResolver(() => [Relative], {
+    nullable: true,
+    description:
+      'Spouse, parents, children and siblings, from the relationship graph. Null, with a NEO4J_UNAVAILABLE error, while the graph cannot answer.',
+  })
+  async family(@Root() customer: Customer, @Ctx() ctx: GraphQLContext): Promise<Relative[]> {
+    const records = await ctx.loaders.relativesByCustomerId.load(customer.id);
+    return records.map((record) => ({ relation: record.relation, customerId: record.relativeId }));
+  }
+
   @FieldResolver(() => [RelatedCustomer], {
     nullable: true,
     description: `Customers related through the given relationship types (all when omitted), up to \`depth\` hops away (1 to ${MAX_RELATIONSHIP_DEPTH}), nearest first, with a shortest path to each; at most 200. Null, with a NEO4J_UNAVAILABLE error, while the graph cannot answer.`,
@@ -61,3 +72,9 @@ function toRelated(record: RelatedRecord): RelatedCustomer {
     })),
   };
 }
+
+export const RelativeResolver = customerRefResolver(Relative, 'The relative’s own profile.');
+export const RelatedCustomerResolver = customerRefResolver(
+  RelatedCustomer,
+  'The related customer’s profile.',
+);

@@ -1,5 +1,25 @@
 import type { GraphDb } from '../../datasources/neo4j.js';
-import { RELATIONSHIP_TYPES, type RelationshipType } from '../customer/customer.graph.js';
+import {
+  FamilyRelation,
+  RELATIONSHIP_TYPES,
+  type Relationship as RelationshipType,
+} from './relationship.kinds.js';
+
+export interface RelativeRecord {
+  customerId: string;
+  relativeId: string;
+  relation: FamilyRelation;
+}
+
+/*
+ * `(a)-[:PARENT_OF]->(b)` means a is b's parent. Read from the customer's side: an outgoing
+ * PARENT_OF makes the other node their CHILD, an incoming one their PARENT.
+ */
+const RELATIVES_BY_CUSTOMER_IDS = /* cypher */ `
+UNWIND $customerIds AS customerId
+MATCH (c:Customer {id: customerId})-[r:SPOUSE_OF|PARENT_OF|SIBLING_OF]-(other:Customer)
+RETURN customerId, other.id AS relativeId, type(r) AS type, startNode(r) = c AS outgoing
+ORDER BY customerId, type, relativeId`;
 
 /** The deepest `relationships(depth)` walk; deeper walks reach most of a dense graph. */
 export const MAX_RELATIONSHIP_DEPTH = 3;
@@ -47,9 +67,40 @@ RETURN customerId, r.id AS relatedId,
     {type: type(relationships(r.p)[i]), outgoing: startNode(relationships(r.p)[i]) = nodes(r.p)[i]}] AS path`;
 }
 
-/** Neo4j reads of the customer–customer graph beyond direct family. */
+/** Neo4j reads of the customer–customer graph: family, walks, households. */
 export class RelationshipGraph {
   constructor(private readonly graph: GraphDb) {}
+
+  /** Every relative of every given customer, in one round trip. */
+  async listRelativesByCustomerIds(customerIds: readonly string[]): Promise<RelativeRecord[]> {
+    const result = await this.graph.read('relationship.listRelativesByCustomerIds', (tx) =>
+      tx.run(RELATIVES_BY_CUSTOMER_IDS, { customerIds }),
+    );
+    return result.records.map((record) => ({
+      customerId: record.get('customerId') as string,
+      relativeId: record.get('relativeId') as string,
+      relation: toRelation(record.get('type') as string, record.get('outgoing') as boolean),
+    }));
+  }
+
+  /** Every relationship of one customer, of any type, as seen from their side (for exports). */
+  async listRelationships(
+    customerId: string,
+  ): Promise<{ type: string; direction: 'out' | 'in'; otherId: string }[]> {
+    const result = await this.graph.read('relationship.listRelationships', (tx) =>
+      tx.run(
+        `MATCH (c:Customer {id: $customerId})-[r]-(o:Customer)
+RETURN type(r) AS type, startNode(r) = c AS outgoing, o.id AS otherId
+ORDER BY type, otherId`,
+        { customerId },
+      ),
+    );
+    return result.records.map((r) => ({
+      type: r.get('type') as string,
+      direction: r.get('outgoing') ? 'out' : 'in',
+      otherId: r.get('otherId') as string,
+    }));
+  }
 
   /** Customers within `depth` hops over `types` of each given customer, in one round trip. */
   async listRelated(
@@ -76,4 +127,14 @@ export class RelationshipGraph {
       'relationship.listHouseholds',
     );
   }
+}
+
+function toRelation(type: string, outgoing: boolean): FamilyRelation {
+  if (type === 'SPOUSE_OF') {
+    return FamilyRelation.SPOUSE;
+  }
+  if (type === 'SIBLING_OF') {
+    return FamilyRelation.SIBLING;
+  }
+  return outgoing ? FamilyRelation.CHILD : FamilyRelation.PARENT;
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 
-import { Relationship } from './relationship.type.js';
+import { Relationship } from './relationship.kinds.js';
 
 @InputType({ description: 'One relationship to record between two existing customers.' })
 export class LinkRelationshipInput {

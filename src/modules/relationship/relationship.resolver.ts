@@ -4,11 +4,19 @@ import type { GraphQLContext } from '../../context.js';
 import { assertBatchSize, assertUuid } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { LinkRelationshipInput } from './relationship.inputs.js';
-import { changeRelationship, linkRelationships } from './relationship.service.js';
-import { Relationship, RelationshipChange } from './relationship.type.js';
+import {
+  changeRelationship,
+  changeRelationships,
+  type RelationshipAction,
+} from './relationship.service.js';
+import { RelationshipChange } from './relationship.type.js';
+import { Relationship } from './relationship.kinds.js';
+import type { RelationshipDeps } from './relationship.deps.js';
 
 @Resolver()
 export class RelationshipResolver {
+  constructor(private readonly deps: RelationshipDeps) {}
+
   @Mutation(() => RelationshipChange, { description: 'Relates two customers (idempotent).' })
   linkRelationship(
     @Arg('fromId', () => ID) fromId: string,
@@ -27,9 +35,10 @@ export class RelationshipResolver {
     @Arg('input', () => [LinkRelationshipInput]) input: LinkRelationshipInput[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, ctx.services.limits.batchMaxSize, 'input');
-    const results = await linkRelationships(ctx.services, input, ctx.logger);
-    return toBulkUpsertResult(results);
+    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
+    const results = await changeRelationships(this.deps, input, 'linked', ctx.logger);
+    // The recorded pair is internal; a bulk result names the item by its index.
+    return toBulkUpsertResult(results.map(({ pair: _pair, ...result }) => result));
   }
 
   @Mutation(() => RelationshipChange, {
@@ -44,12 +53,12 @@ export class RelationshipResolver {
     return this.change(ctx, { fromId, toId, type }, 'unlinked');
   }
 
-  private change(ctx: GraphQLContext, change: RelationshipChange, action: 'linked' | 'unlinked') {
+  private change(ctx: GraphQLContext, change: RelationshipChange, action: RelationshipAction) {
     const checked = {
       ...change,
       fromId: assertUuid(change.fromId, 'fromId'),
       toId: assertUuid(change.toId, 'toId'),
     };
-    return changeRelationship(ctx.services, checked, action);
+    return changeRelationship(this.deps, checked, action, ctx.logger);
   }
 }

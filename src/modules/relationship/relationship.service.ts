@@ -1,4 +1,3 @@
-import type { Services } from '../../context.js';
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { inSavepoint } from '../../lib/savepoint.js';
@@ -6,53 +5,56 @@ import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
-import type { LinkRelationshipInput } from './relationship.inputs.js';
 import { RelationshipStore } from './relationship.store.js';
+import type { Platform } from '../module.js';
+import type { Relationship } from './relationship.kinds.js';
+import { RelationshipLinked, RelationshipUnlinked } from './relationship.topics.js';
 import type { RelationshipChange } from './relationship.type.js';
 
-/**
- * Records a link or unlink between two existing customers as an outbox message; the relay
- * applies it to Neo4j. PostgreSQL acknowledges it, so an outage of the graph only delays it.
- *
- * @throws GatewayError BAD_USER_INPUT for a customer related to itself, NOT_FOUND for an
- * unknown customer.
- */
-export async function changeRelationship(
-  services: Services,
-  change: RelationshipChange,
-  action: 'linked' | 'unlinked',
-): Promise<RelationshipChange> {
-  if (change.fromId === change.toId) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'a customer cannot be related to itself', {
-      extensions: { argument: 'toId' },
-    });
-  }
-  const found = new Set(
-    (await services.customers.findByIds([change.fromId, change.toId])).map((c) => c.id),
-  );
-  for (const [argument, id] of [
-    ['fromId', change.fromId],
-    ['toId', change.toId],
-  ] as const) {
-    if (!found.has(id)) {
-      throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
-        extensions: { argument },
-      });
-    }
-  }
-  await new OutboxStore(services.db).add([
-    {
-      topic: `graph.relationship.${action}`,
-      payload: { type: change.type, from: change.fromId, to: change.toId },
-    },
-  ]);
-  services.relay.wake();
-  return change;
+/** What relationship writes need: a transaction and the relay's doorbell. */
+export type RelationshipWriteDeps = Pick<Platform, 'db' | 'relay'>;
+
+export type RelationshipAction = 'linked' | 'unlinked';
+
+const TOPICS = { linked: RelationshipLinked, unlinked: RelationshipUnlinked } as const;
+
+/** A per-item result, with the pair as recorded (current ids) when it was accepted. */
+export interface ChangeResult extends UpsertItemResult {
+  pair: { fromId: string; toId: string } | null;
+}
+
+/** A relationship change, one item of {@link changeRelationships}. */
+export interface RelationshipChangeInput {
+  fromId: string;
+  toId: string;
+  type: Relationship;
 }
 
 /**
- * Records many links at once, each as its own outbox message, and says per item what happened:
- * CREATED once PostgreSQL holds the link (linking an existing relationship again is harmless),
+ * Links or unlinks one pair through the same merge-aware, locked path as the bulk form: a
+ * merged id acts on its survivor, and an erasure running at the same time waits for this
+ * transaction (so the graph never gets an erased customer's node back).
+ *
+ * @returns the change as recorded, with the customers' current ids.
+ * @throws GatewayError BAD_USER_INPUT (malformed id, a customer related to itself) or
+ * NOT_FOUND (an unknown customer); nothing is written then.
+ */
+export async function changeRelationship(
+  deps: RelationshipWriteDeps,
+  change: RelationshipChangeInput,
+  action: RelationshipAction,
+  logger: Logger,
+): Promise<RelationshipChange> {
+  const [result] = await changeRelationships(deps, [change], action, logger);
+  if (result!.error !== null) {
+    throw new GatewayError(result!.error.code as ErrorCode, result!.error.message);
+  }
+  return { type: change.type, ...result!.pair! };
+}
+
+/**
+ * Records many links (or unlinks) at once, each as its own outbox message, and says per item
+ * what happened: CREATED once PostgreSQL holds the change (repeating one is harmless),
  * REJECTED with BAD_USER_INPUT (an id that is not a UUID, a customer related to itself) or
  * NOT_FOUND (an unknown customer). A merged id links its survivor.
  *
@@ -61,35 +63,40 @@ export async function changeRelationship(
  *
  * @throws when PostgreSQL itself fails (the caller maps that to POSTGRES_UNAVAILABLE).
  */
-export async function linkRelationships(
-  services: Services,
-  inputs: readonly LinkRelationshipInput[],
+export async function changeRelationships(
+  deps: RelationshipWriteDeps,
+  inputs: readonly RelationshipChangeInput[],
+  action: RelationshipAction,
   logger: Logger,
-): Promise<UpsertItemResult[]> {
-  const results: UpsertItemResult[] = inputs.map((input, index) => ({
+): Promise<ChangeResult[]> {
+  const results: ChangeResult[] = inputs.map((input, index) => ({
     index,
     status: UpsertStatus.REJECTED,
     id: null,
     error: malformedIdError(input),
+    pair: null,
   }));
   const valid = inputs.filter((_, index) => results[index]!.error === null);
   if (valid.length === 0) {
     return results;
   }
   const ids = [...new Set(valid.flatMap((i) => [i.fromId.toLowerCase(), i.toId.toLowerCase()]))];
-  await services.db.withTransaction(async (tx) => {
+  await deps.db.withTransaction(async (tx) => {
     const currentIds = await new RelationshipStore(tx).lockCurrentIds(ids);
     for (const [index, input] of inputs.entries()) {
       if (results[index]!.error === null) {
-        Object.assign(results[index]!, await linkOne(tx, input, currentIds, logger, index));
+        Object.assign(
+          results[index]!,
+          await changeOne(tx, input, action, currentIds, logger, index),
+        );
       }
     }
   });
-  services.relay.wake();
+  deps.relay.wake();
   return results;
 }
 
-function malformedIdError(input: LinkRelationshipInput): UpsertItemResult['error'] {
+function malformedIdError(input: RelationshipChangeInput): UpsertItemResult['error'] {
   for (const [field, id] of [
     ['fromId', input.fromId],
     ['toId', input.toId],
@@ -104,13 +111,14 @@ function malformedIdError(input: LinkRelationshipInput): UpsertItemResult['error
   return null;
 }
 
-async function linkOne(
+async function changeOne(
   tx: Queryable,
-  input: LinkRelationshipInput,
+  input: RelationshipChangeInput,
+  action: RelationshipAction,
   currentIds: ReadonlyMap<string, string>,
   logger: Logger,
   index: number,
-): Promise<Partial<UpsertItemResult>> {
+): Promise<Partial<ChangeResult>> {
   const from = currentIds.get(input.fromId.toLowerCase());
   const to = currentIds.get(input.toId.toLowerCase());
   if (from === undefined || to === undefined) {
@@ -124,11 +132,9 @@ async function linkOne(
   }
   try {
     await inSavepoint(tx, () =>
-      new OutboxStore(tx).add([
-        { topic: 'graph.relationship.linked', payload: { type: input.type, from, to } },
-      ]),
+      new OutboxStore(tx).add([TOPICS[action].message({ type: input.type, from, to })]),
     );
-    return { status: UpsertStatus.CREATED };
+    return { status: UpsertStatus.CREATED, pair: { fromId: from, toId: to } };
   } catch (error) {
     logger.error({ err: error, index }, 'relationship not stored');
     return {

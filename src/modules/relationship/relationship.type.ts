@@ -1,13 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-
-/** GraphQL mirror of the graph's customer–customer relationship types. */
-export enum Relationship {
-  SPOUSE_OF = 'SPOUSE_OF',
-  PARENT_OF = 'PARENT_OF',
-  SIBLING_OF = 'SIBLING_OF',
-  HOUSEHOLD_MEMBER = 'HOUSEHOLD_MEMBER',
-  REFERRED = 'REFERRED',
-}
+import { FamilyRelation, Relationship } from './relationship.kinds.js';
 
 registerEnumType(Relationship, {
   name: 'Relationship',
@@ -76,4 +68,19 @@ export class Household {
     description: 'The other members, nearest first (the customer is not listed).',
   })
   members!: RelatedCustomer[];
+}
+
+registerEnumType(FamilyRelation, {
+  name: 'FamilyRelation',
+  description:
+    'How a relative stands to the customer: the relative is their SPOUSE, PARENT, CHILD or SIBLING.',
+});
+
+@ObjectType({ description: 'A family member found in the relationship graph (Neo4j).' })
+export class Relative {
+  @Field(() => FamilyRelation, { description: 'What the relative is to the customer.' })
+  relation!: FamilyRelation;
+
+  /** Resolved through the customer loader; not a GraphQL field itself. */
+  customerId!: string;
 }

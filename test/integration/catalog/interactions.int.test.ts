@@ -13,7 +13,7 @@ import {
   UpsertCampaignDocument,
   UpsertProductsDocument,
 } from '../../__generated__/graphql.js';
-import { CatalogGraph } from '../../../src/modules/catalog/catalog.graph.js';
+import { InteractionGraph } from '../../../src/modules/interaction/interaction.graph.js';
 import { CustomerGraph } from '../../../src/modules/customer/customer.graph.js';
 import { execute } from '../../support/graphql-client.js';
 import { removeFromGraph } from '../../support/seed.js';
@@ -256,34 +256,22 @@ describe('Customer.interactions and Customer.campaigns', () => {
     const profile = async () =>
       (await track(`${randomUUID()}@example.com`, [event('PAGE', {}, 0)])).customerId;
     const [survivor, merged] = [await profile(), await profile()];
-    const graph = new CatalogGraph(gateway.backends.graph);
-    const counted = (customerId: string, count: number, lastMinute: number) => ({
-      type: 'VIEWED' as const,
+    const graph = new InteractionGraph(gateway.backends.graph);
+    const viewed = (customerId: string, count: number, lastMinute: number) => ({
+      kind: 'VIEWED' as const,
       customerId,
-      productId: boots.id,
+      targetId: boots.id,
       count,
-      firstAt: new Date(Date.UTC(2026, 10, 2, 12, 0)).toISOString(),
-      lastAt: new Date(Date.UTC(2026, 10, 2, 12, lastMinute)).toISOString(),
+      firstAt: new Date(Date.UTC(2026, 10, 2, 12, 0)),
+      lastAt: new Date(Date.UTC(2026, 10, 2, 12, lastMinute)),
     });
-    const apply = (payloads: ReturnType<typeof counted>[]) =>
-      graph.apply(
-        'graph.interaction.counted',
-        payloads.map((payload, i) => ({
-          id: String(i),
-          attempts: 0,
-          topic: 'graph.interaction.counted' as const,
-          payload,
-        })),
-      );
-    await apply([counted(survivor, 2, 1), counted(merged, 1, 5)]);
+    await graph.setTallies([viewed(survivor, 2, 1), viewed(merged, 1, 5)], []);
 
-    await apply([counted(survivor, 3, 5)]); // the recount, early
+    await graph.setTallies([viewed(survivor, 3, 5)], []); // the recount, early
     for (let i = 0; i < 2; i += 1) {
       // ...then the merge, twice (redelivered): neither may add the moved count again.
       await graph.repointCustomers([{ mergedId: merged, survivorId: survivor }]);
-      await new CustomerGraph(gateway.backends.graph).mergeNodes([
-        { mergedId: merged, survivorId: survivor },
-      ]);
+      await new CustomerGraph(gateway.backends.graph).deleteNodes([merged]);
     }
 
     const seen = await catalogOf(survivor);

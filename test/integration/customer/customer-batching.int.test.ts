@@ -49,7 +49,7 @@ describe('Query.customers (the 360 page)', () => {
         ? [{ type: 'SPOUSE_OF' as const, from: c, to: customers[i + 1]! }]
         : [],
     );
-    await seedFamily(gateway.backends, customers, edges);
+    await seedFamily(gateway, edges);
     const campaign = await execute(gateway.url, UpsertCampaignDocument, {
       input: { externalId: randomUUID(), name: 'Welcome', channel: 'EMAIL' },
     });

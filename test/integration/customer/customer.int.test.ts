@@ -27,15 +27,11 @@ describe('Customer', () => {
     mum = await seedCustomer(gateway.url, 'Mum Doe', ['cycling', 'jazz', 'wine']);
     kid = await seedCustomer(gateway.url, 'Kid Doe', ['gaming', 'comics']);
     stranger = await seedCustomer(gateway.url, 'Stranger', ['mortgages', 'investing']);
-    await seedFamily(
-      gateway.backends,
-      [dad, mum, kid, stranger],
-      [
-        { type: 'SPOUSE_OF', from: dad, to: mum },
-        { type: 'PARENT_OF', from: dad, to: kid },
-        { type: 'PARENT_OF', from: mum, to: kid },
-      ],
-    );
+    await seedFamily(gateway, [
+      { type: 'SPOUSE_OF', from: dad, to: mum },
+      { type: 'PARENT_OF', from: dad, to: kid },
+      { type: 'PARENT_OF', from: mum, to: kid },
+    ]);
   });
 
   after(async () => {

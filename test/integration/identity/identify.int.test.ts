@@ -113,11 +113,7 @@ describe('Mutation.mergeCustomers', () => {
     const survivor = await seedCustomer(gateway.url, 'Survivor', []);
     const duplicate = await seedCustomer(gateway.url, 'Duplicate', []);
     const child = await seedCustomer(gateway.url, 'Child', []);
-    await seedFamily(
-      gateway.backends,
-      [survivor, duplicate, child],
-      [{ type: 'PARENT_OF', from: duplicate, to: child }],
-    );
+    await seedFamily(gateway, [{ type: 'PARENT_OF', from: duplicate, to: child }]);
     try {
       const result = await execute(gateway.url, MergeCustomersDocument, {
         survivorId: survivor.id,

@@ -38,11 +38,7 @@ describe('embedded Neo4j launcher', () => {
   it('keeps the graph across a restart, nulls only graph fields while it is down, and recovers', async () => {
     const parent = await seedCustomer(gateway.url, `Parent ${randomUUID()}`, ['books']);
     const child = await seedCustomer(gateway.url, `Child ${randomUUID()}`, ['comics']);
-    await seedFamily(
-      gateway.backends,
-      [parent, child],
-      [{ type: 'PARENT_OF', from: parent, to: child }],
-    );
+    await seedFamily(gateway, [{ type: 'PARENT_OF', from: parent, to: child }]);
 
     await neo4j.stop();
 

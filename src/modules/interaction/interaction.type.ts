@@ -1,12 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-/**
- * The customer–product relationship types, the only names that reach a Cypher statement for
- * interactions. Each is fed by one event type.
- */
-export const INTERACTION_KINDS = ['VIEWED', 'CARTED', 'PURCHASED'] as const;
-export type InteractionKind = (typeof INTERACTION_KINDS)[number];
-
 @ObjectType({ description: 'How often, and when, a customer did one thing with one product.' })
 export class ProductInteraction {
   @Field(() => Int, { description: 'How many times.' })

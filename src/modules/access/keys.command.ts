@@ -1,30 +1,19 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 
-import { openPostgres } from '../backends.js';
-import { type Config, loadConfig } from '../config.js';
-import { migrate } from '../datasources/migrate.js';
-import { createLogger, type Logger } from '../logger.js';
-import { ALL_SCOPES, type ApiKey } from '../modules/access/access.type.js';
-import { createKeyCache } from '../modules/access/api-key.cache.js';
-import { ErrorCode, GatewayError } from '../errors.js';
-import { ApiKeyService, parseScopes } from '../modules/access/api-key.service.js';
-import { devKeyFile } from '../modules/access/dev-key.js';
-import { UUID_PATTERN } from '../lib/ids.js';
+import type { Config } from '../../config.js';
+import { migrate } from '../../datasources/migrate.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
+import { createLogger, type Logger } from '../../logger.js';
+import { type CliContext, CommandError } from '../module.js';
+import { ALL_SCOPES, type ApiKey } from './access.type.js';
+import { createKeyCache } from './api-key.cache.js';
+import { ApiKeyService, parseScopes } from './api-key.service.js';
+import { devKeyFile } from './dev-key.js';
 
 /** Exit code for a command line that names something that does not exist (a bad scope). */
 const USAGE_ERROR = 2;
-
-/** Operator mistakes said in one line on stderr, without a stack trace. */
-export class KeysCommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'KeysCommandError';
-  }
-}
 
 const CLI_ACTOR = { keyId: null, requestId: null, via: 'cli' } as const;
 
@@ -33,7 +22,7 @@ const CLI_ACTOR = { keyId: null, requestId: null, via: 'cli' } as const;
  * carries only the result (the new key, the table), so scripts can capture it; notes go to
  * stderr.
  */
-export function registerKeysCommand(program: Command): void {
+export function registerKeysCommand(program: Command, cli: CliContext): void {
   const keys = program
     .command('keys')
     .description('Manage API keys in the configured PostgreSQL (DATABASE_URL).');
@@ -51,12 +40,12 @@ export function registerKeysCommand(program: Command): void {
           .filter((scope) => scope !== ''),
       );
       if (!parsed.ok) {
-        throw new KeysCommandError(
+        throw new CommandError(
           `unknown scope${parsed.unknown.length === 1 ? '' : 's'}: ${parsed.unknown.join(', ') || '(none given)'}; use any of ${ALL_SCOPES.join(', ')}`,
           USAGE_ERROR,
         );
       }
-      await withKeys(async (service) => {
+      await withKeys(cli, async (service) => {
         const { key, apiKey } = await service.create(options.name, parsed.scopes, CLI_ACTOR);
         process.stdout.write(`${key}\n`);
         process.stderr.write(
@@ -69,7 +58,7 @@ export function registerKeysCommand(program: Command): void {
     .command('list')
     .description('List every key, revoked ones included.')
     .action(async () => {
-      await withKeys(async (service) => {
+      await withKeys(cli, async (service) => {
         process.stdout.write(formatTable(await service.list()));
       });
     });
@@ -80,12 +69,12 @@ export function registerKeysCommand(program: Command): void {
     .argument('<id>', 'the key id (from `c360 keys list`)')
     .action(async (id: string) => {
       if (!UUID_PATTERN.test(id)) {
-        throw new KeysCommandError(`not a key id: ${id}`, USAGE_ERROR);
+        throw new CommandError(`not a key id: ${id}`, USAGE_ERROR);
       }
-      await withKeys(async (service, config) => {
+      await withKeys(cli, async (service, config) => {
         const key = await service.revoke(id.toLowerCase(), CLI_ACTOR).catch((error: unknown) => {
           throw error instanceof GatewayError && error.extensions['code'] === ErrorCode.NOT_FOUND
-            ? new KeysCommandError(`no API key with id ${id}`)
+            ? new CommandError(`no API key with id ${id}`)
             : error;
         });
         process.stdout.write(
@@ -104,10 +93,13 @@ export function registerKeysCommand(program: Command): void {
  * Opens the configured database (migrated, as a gateway would) and, when configured, Redis
  * (so a revoke reaches every gateway's key cache at once).
  */
-async function withKeys(work: (service: ApiKeyService, config: Config) => Promise<void>) {
-  const config = loadConfig(process.env);
+async function withKeys(
+  cli: CliContext,
+  work: (service: ApiKeyService, config: Config) => Promise<void>,
+) {
+  const config = cli.loadConfig();
   if (config.postgres.url === null) {
-    throw new KeysCommandError(
+    throw new CommandError(
       [
         'DATABASE_URL is not set, so c360 runs on its embedded database, which only the running gateway may open.',
         `With the embedded defaults, use the development key that \`npm start\` prints (also kept in ${devKeyFile(config.dataDir)})`,
@@ -117,7 +109,7 @@ async function withKeys(work: (service: ApiKeyService, config: Config) => Promis
     );
   }
   const logger = createLogger(config.log.level === 'info' ? 'warn' : config.log.level, 2);
-  const { postgres, close } = await openPostgres(config, logger);
+  const { postgres, close } = await cli.openPostgres(config, logger);
   const redis = config.redis.url === null ? null : connectRedis(config.redis.url, config, logger);
   try {
     await migrate(postgres, logger);

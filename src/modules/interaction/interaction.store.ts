@@ -21,10 +21,10 @@ export interface EventTally {
 
 /**
  * PostgreSQL side of interactions: which product or campaign an event names, and how often a
- * customer did each thing with it. Runs inside the tracking transaction.
+ * customer did each thing with it. Each method is one statement, so no transaction is needed.
  */
 export class InteractionStore {
-  constructor(private readonly tx: Queryable) {}
+  constructor(private readonly db: Queryable) {}
 
   /**
    * Resolves `properties.productId` (a c360 UUID) or `properties.sku` of the given view,
@@ -34,7 +34,7 @@ export class InteractionStore {
    */
   async attachCatalogRefs(messageIds: readonly string[]): Promise<ResolvedEventRef[]> {
     // The CASE guards the casts: a reference that is not a UUID is never cast.
-    const { rows } = await this.tx.query<{
+    const { rows } = await this.db.query<{
       customer_id: string;
       type: string;
       product_id: string | null;
@@ -75,22 +75,6 @@ export class InteractionStore {
     }));
   }
 
-  /**
-   * Serialises interaction tallies per customer until the transaction ends: a concurrent
-   * tracker of the same customer counts after this one commits, so neither tally misses the
-   * other's events. Locks are taken in one sorted order, so two batches never deadlock.
-   */
-  async lockCustomers(customerIds: readonly string[]): Promise<void> {
-    await this.tx.query(
-      /* sql */ `/* interaction.lockCustomers */
-      SELECT pg_advisory_xact_lock(k)
-      FROM (SELECT DISTINCT hashtextextended('interactions:' || c, 360) AS k
-            FROM unnest($1::text[]) AS u(c)) keys
-      ORDER BY k`,
-      [customerIds],
-    );
-  }
-
   /** Count, first and last time of each (customer, product, type), in one grouped statement. */
   tallyProducts(refs: readonly ResolvedEventRef[]): Promise<EventTally[]> {
     return this.tally('interaction.tallyProducts', 'product_id', refs, (r) => r.productId);
@@ -105,7 +89,7 @@ export class InteractionStore {
   async tallyCustomer(
     customerId: string,
   ): Promise<{ products: EventTally[]; campaigns: EventTally[] }> {
-    const { rows } = await this.tx.query<{
+    const { rows } = await this.db.query<{
       target_kind: 'product' | 'campaign';
       target_id: string;
       type: string;
@@ -150,7 +134,7 @@ export class InteractionStore {
     if (keys.length === 0) {
       return [];
     }
-    const { rows } = await this.tx.query<{
+    const { rows } = await this.db.query<{
       customer_id: string;
       target_id: string;
       type: string;

@@ -3,17 +3,13 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../context.js';
 import { assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
-import { Campaign, Product } from './catalog.type.js';
-import {
-  CustomerCampaign,
-  CustomerInteractions,
-  type InteractionKind,
-  ProductInteraction,
-} from './interaction.type.js';
+import { Campaign, Product } from '../catalog/catalog.type.js';
+import type { InteractionKind } from './interaction.kinds.js';
+import { CustomerCampaign, CustomerInteractions, ProductInteraction } from './interaction.type.js';
 
-/** The catalog's fields on Customer; type-graphql merges them into the one Customer type. */
+/** The interaction fields on Customer; type-graphql merges them into the one Customer type. */
 @Resolver(() => Customer)
-export class CustomerCatalogResolver {
+export class CustomerInteractionsResolver {
   @FieldResolver(() => CustomerInteractions, {
     nullable: true,
     description:

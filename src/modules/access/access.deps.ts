@@ -1,0 +1,8 @@
+import type { ApiKeyService } from './api-key.service.js';
+import type { AuditStore } from './audit.store.js';
+
+/** What the access module's resolvers are built with (see access.module.ts). */
+export interface AccessDeps {
+  apiKeys: ApiKeyService;
+  audit: AuditStore;
+}

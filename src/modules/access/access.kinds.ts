@@ -1,0 +1,21 @@
+/**
+ * What an API key may do. Scopes are independent: `read:pii` unmasks personal fields but does
+ * not grant `read`; give a key every scope it needs.
+ */
+export const Scope = {
+  READ: 'read',
+  READ_PII: 'read:pii',
+  WRITE: 'write',
+  ADMIN: 'admin',
+} as const;
+export type Scope = (typeof Scope)[keyof typeof Scope];
+
+/** What an audit entry records. Stored as the lower-case dotted value. */
+export const AuditAction = {
+  PII_READ: 'pii.read',
+  CUSTOMER_ERASED: 'customer.erased',
+  CUSTOMER_EXPORTED: 'customer.exported',
+  KEY_CREATED: 'key.created',
+  KEY_REVOKED: 'key.revoked',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];

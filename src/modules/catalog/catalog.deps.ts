@@ -1,0 +1,15 @@
+import type { CustomerStore } from '../customer/customer.store.js';
+import type { CampaignStore } from './campaign.store.js';
+import type { CatalogWriteDeps } from './catalog.service.js';
+import type { ContentStore } from './content.store.js';
+import type { ProductStore } from './product.store.js';
+
+/** What the catalog's resolvers are built with (see catalog.module.ts). */
+export interface CatalogDeps extends CatalogWriteDeps {
+  products: ProductStore;
+  contents: ContentStore;
+  campaigns: CampaignStore;
+  /** Targeting resolves customer ids (merged ones to their survivors). */
+  customers: CustomerStore;
+  batchMaxSize: number;
+}

@@ -1,0 +1,18 @@
+import { defineModule } from '../module.js';
+import type { ConsentDeps } from './consent.deps.js';
+import { createConsentLoaders } from './consent.loaders.js';
+import { ConsentResolver } from './consent.resolver.js';
+import { ConsentStore } from './consent.store.js';
+
+/** Consent per purpose (analytics, personalization, marketing, AI), with its source. */
+export const consentModule = defineModule<ConsentDeps>({
+  name: 'consent',
+  resolvers: [ConsentResolver],
+  create: (platform) => {
+    const consents = new ConsentStore(platform.db);
+    return {
+      deps: { consents },
+      loaders: (tuning) => createConsentLoaders(consents, tuning),
+    };
+  },
+});

@@ -1,0 +1,45 @@
+import { latestById } from '../../lib/align-to-keys.js';
+import { applier } from '../../outbox/outbox.topic.js';
+import { Topic } from '../../subscriptions/topics.js';
+import { IdentityVocabulary } from '../identity/identity.normalize.js';
+import { CustomerMerged } from '../identity/identity.topics.js';
+import { defineModule } from '../module.js';
+import { CustomerErased } from '../privacy/privacy.topics.js';
+import { CustomerUpdatedResolver, SimilarCustomerResolver } from './customer-ref.resolver.js';
+import type { CustomerDeps } from './customer.deps.js';
+import { CustomerGraph } from './customer.graph.js';
+import { createCustomerLoaders } from './customer.loaders.js';
+import { CustomerResolver } from './customer.resolver.js';
+import { CustomerStore } from './customer.store.js';
+import { CustomerUpserted } from './customer.topics.js';
+
+/** Profiles: the Customer node, its listing and search, bulk upserts, live profile changes. */
+export const customerModule = defineModule<CustomerDeps>({
+  name: 'customer',
+  resolvers: [CustomerResolver, SimilarCustomerResolver, CustomerUpdatedResolver],
+  publishes: [Topic.CustomerUpdated],
+  create: (platform) => {
+    const customers = new CustomerStore(platform.db);
+    const graph = new CustomerGraph(platform.graph);
+    return {
+      deps: {
+        db: platform.db,
+        relay: platform.relay,
+        pubSub: platform.pubSub,
+        vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+        customers,
+        batchMaxSize: platform.settings.batchMaxSize,
+      },
+      loaders: (tuning) => createCustomerLoaders(customers, tuning),
+      appliers: [
+        // A customer renamed twice in one run ends with the second name.
+        applier(CustomerUpserted, (rows) => graph.mergeCustomers(latestById(rows))),
+        applier(CustomerErased, (rows) => graph.deleteNodes(rows.map((row) => row.id))),
+        // Last among the followers of a merge: every module has moved its edges by then.
+        applier(CustomerMerged, (pairs) => graph.deleteNodes(pairs.map((p) => p.mergedId)), {
+          order: 100,
+        }),
+      ],
+    };
+  },
+});

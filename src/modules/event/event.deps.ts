@@ -1,0 +1,8 @@
+import type { IdentityVocabulary } from '../identity/identity.normalize.js';
+import type { Platform } from '../module.js';
+
+/** What the event module's resolvers are built with (see event.module.ts). */
+export interface EventDeps extends Pick<Platform, 'db' | 'relay'> {
+  vocabulary: IdentityVocabulary;
+  batchMaxSize: number;
+}

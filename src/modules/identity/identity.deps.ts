@@ -1,0 +1,7 @@
+import type { IdentityWriteDeps } from './identity.service.js';
+import type { IdentityStore } from './identity.store.js';
+
+/** What the identity module's resolvers are built with (see identity.module.ts). */
+export interface IdentityDeps extends IdentityWriteDeps {
+  identities: IdentityStore;
+}

@@ -1,0 +1,27 @@
+import { defineModule } from '../module.js';
+import type { IdentityDeps } from './identity.deps.js';
+import { createIdentityLoaders } from './identity.loaders.js';
+import { IdentityVocabulary } from './identity.normalize.js';
+import { CustomerResolutionResolver, IdentityResolver } from './identity.resolver.js';
+import { IdentityStore } from './identity.store.js';
+
+/**
+ * Identifiers and merges: lookups by identity, identify (anonymous → known) and operator
+ * merges. A merge is announced on the outbox (graph.customer.merged) for every store to follow.
+ */
+export const identityModule = defineModule<IdentityDeps>({
+  name: 'identity',
+  resolvers: [IdentityResolver, CustomerResolutionResolver],
+  create: (platform) => {
+    const identities = new IdentityStore(platform.db);
+    return {
+      deps: {
+        db: platform.db,
+        relay: platform.relay,
+        vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+        identities,
+      },
+      loaders: (tuning) => createIdentityLoaders(identities, tuning),
+    };
+  },
+});

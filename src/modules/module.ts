@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+
+import type { Config } from '../config.js';
+import type { GraphDb } from '../datasources/neo4j.js';
+import type { Postgres } from '../datasources/postgres.js';
+import type { RedisConnections } from '../datasources/redis.js';
+import type { LoaderTuning } from '../lib/loader-tuning.js';
+import type { Logger } from '../logger.js';
+import type { OutboxApplier } from '../outbox/outbox.topic.js';
+import type { GatewayPubSub } from '../subscriptions/pubsub.js';
+
+/** What every module is built on: the stores, the relay's doorbell and the settings. */
+export interface Platform {
+  db: Postgres;
+  graph: GraphDb;
+  /** `null` on the in-process fallback (single instance). */
+  redis: RedisConnections | null;
+  pubSub: GatewayPubSub;
+  /** Call after a commit that queued outbox messages, so this instance relays them at once. */
+  relay: { wake(): void };
+  settings: PlatformSettings;
+  logger: Logger;
+}
+
+/** The parts of the configuration modules read; config itself knows no module. */
+export interface PlatformSettings {
+  /** Most items one bulk mutation may carry (BATCH_MAX_SIZE). */
+  batchMaxSize: number;
+  /** The deployment's own identifier kinds (IDENTITY_CUSTOM_TYPES). */
+  customIdentityTypes: readonly string[];
+  /** How long an API key lookup is cached (API_KEY_CACHE_TTL_MS). */
+  keyCacheTtlMs: number;
+}
+
+/** A resolver class; the wiring constructs it once, with its module's dependencies. */
+export type ResolverClass<D> = new (deps: D) => object;
+
+/** Per-request loaders a module adds to `GraphQLContext.loaders`. */
+export type LoaderFactory = (tuning: LoaderTuning) => Record<string, { clearAll(): unknown }>;
+
+/**
+ * A module's front door (`<name>.module.ts`): everything the module contributes to the
+ * gateway. The wiring (src/wiring.ts) folds the module list into the schema, the loaders and
+ * the relay's dispatch; nothing else needs to know a module exists.
+ */
+export interface C360Module<D = unknown> {
+  readonly name: string;
+  /** Its resolver classes; each is built with `create(...).deps`. */
+  readonly resolvers: readonly ResolverClass<D>[];
+  /** Subscription topics it publishes (Redis channel names; see docs/events.md). */
+  readonly publishes?: readonly string[];
+  /** Adds its sub-commands to the `c360` CLI. */
+  readonly commands?: readonly ((program: Command, cli: CliContext) => void)[];
+  /** Builds its stores and services on the running platform. */
+  create(platform: Platform): ModuleInstance<D>;
+}
+
+/** What a module builds at start. */
+export interface ModuleInstance<D> {
+  /** Handed to the constructor of each of its resolvers: explicit dependencies, no locator. */
+  deps: D;
+  /** Per-request DataLoaders, merged into the context's `loaders`. */
+  loaders?: LoaderFactory;
+  /** How it follows outbox topics (its own or other modules'). */
+  appliers?: readonly OutboxApplier[];
+}
+
+/**
+ * Any module, whatever its dependency type: what the module list holds. Resolvers take
+ * `never` here because only the module's own `create()` knows what they are built with.
+ */
+export interface AnyModule extends Omit<C360Module<unknown>, 'resolvers'> {
+  readonly resolvers: readonly AnyResolverClass[];
+}
+
+/** A resolver class of any module. */
+export type AnyResolverClass = new (deps: never) => object;
+
+/** Declares a module with its dependency type inferred and checked against its resolvers. */
+export function defineModule<D>(module: C360Module<D>): C360Module<D> {
+  return module;
+}
+
+/** What the `c360` CLI lends a module's commands. */
+export interface CliContext {
+  /** The configuration, read from the environment (every problem reported together). */
+  loadConfig(): Config;
+  /** Opens the configured PostgreSQL (DATABASE_URL, or the embedded one); close() when done. */
+  openPostgres(
+    config: Config,
+    logger: Logger,
+  ): Promise<{ postgres: Postgres; close(): Promise<void> }>;
+}
+
+/** An operator mistake: said in one line on stderr, without a stack trace. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}

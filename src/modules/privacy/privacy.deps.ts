@@ -1,0 +1,5 @@
+import type { Platform } from '../module.js';
+import type { ExportDeps } from './export.service.js';
+
+/** What the privacy module's resolvers are built with (see privacy.module.ts). */
+export interface PrivacyDeps extends ExportDeps, Pick<Platform, 'db' | 'relay'> {}

@@ -1,0 +1,46 @@
+/**
+ * An outbox topic: a name written to the `outbox` table and the payload type that goes with
+ * it. The module that writes a topic declares it (in its `*.topics.ts`); modules that follow
+ * it register an {@link OutboxApplier}. Payloads are JSON: times travel as ISO strings.
+ * Every topic is documented in docs/events.md.
+ */
+export interface OutboxTopic<P> {
+  readonly name: string;
+  /** A message of this topic, to hand to OutboxStore.add inside the write's transaction. */
+  message(payload: P): OutboxMessage;
+}
+
+/** A message as the outbox stores it. */
+export interface OutboxMessage {
+  topic: string;
+  payload: unknown;
+}
+
+export function outboxTopic<P>(name: string): OutboxTopic<P> {
+  return { name, message: (payload) => ({ topic: name, payload }) };
+}
+
+/**
+ * Applies one run of consecutive messages of one topic to the store it keeps in line (Neo4j,
+ * and later vectors, segments, caches). It must be idempotent: a message may be applied again
+ * after a crash or a failed batch. Throwing sends the whole batch back for a later attempt.
+ */
+export interface OutboxApplier {
+  readonly topic: string;
+  /**
+   * When several modules follow one topic they run in ascending `order` (then module-list
+   * order); 0 when omitted. A step that must come after every other, such as deleting a
+   * merged customer's node once all its edges have moved, takes a high number.
+   */
+  readonly order?: number;
+  apply(payloads: readonly unknown[]): Promise<void>;
+}
+
+/** Builds the applier of one topic with its payload type checked. */
+export function applier<P>(
+  topic: OutboxTopic<P>,
+  apply: (payloads: readonly P[]) => Promise<void>,
+  options: { order?: number } = {},
+): OutboxApplier {
+  return { topic: topic.name, ...options, apply: (payloads) => apply(payloads as readonly P[]) };
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Loaders, GraphQLContext } from './context.js';
+import type { LoaderTuning } from './lib/loader-tuning.js';
+import type { Logger } from './logger.js';
+import { Access } from './modules/access/access.js';
+import type { AccessDeps } from './modules/access/access.deps.js';
+import { accessModule } from './modules/access/access.module.js';
+import { catalogModule } from './modules/catalog/catalog.module.js';
+import { consentModule } from './modules/consent/consent.module.js';
+import { customerModule } from './modules/customer/customer.module.js';
+import { eventModule } from './modules/event/event.module.js';
+import { identityModule } from './modules/identity/identity.module.js';
+import { interactionModule } from './modules/interaction/interaction.module.js';
+import type { AnyModule, AnyResolverClass, LoaderFactory, Platform } from './modules/module.js';
+import { nodeModule } from './modules/node/node.module.js';
+import { privacyModule } from './modules/privacy/privacy.module.js';
+import { relationshipModule } from './modules/relationship/relationship.module.js';
+import type { OutboxApplier } from './outbox/outbox.topic.js';
+
+/**
+ * Every capability of the gateway, one line each. A new capability is a folder under
+ * src/modules/ with its `<name>.module.ts`, plus one line here. Where several modules follow
+ * the same outbox topic, this order breaks ties between appliers of equal `order`.
+ */
+export const MODULES: readonly AnyModule[] = [
+  accessModule,
+  customerModule,
+  identityModule,
+  eventModule,
+  consentModule,
+  relationshipModule,
+  catalogModule,
+  interactionModule,
+  privacyModule,
+  nodeModule,
+];
+
+/** Every resolver class, for the schema (printing it needs no running store). */
+export function resolverClasses(): AnyResolverClass[] {
+  return MODULES.flatMap((module) => [...module.resolvers]);
+}
+
+/** The modules built on a running platform, folded into what the gateway's parts need. */
+export interface Wiring {
+  /** type-graphql's container: each resolver class, built once with its module's deps. */
+  container: { get(resolverClass: AnyResolverClass): object };
+  /** Every module's appliers, for the outbox relay. */
+  appliers: readonly OutboxApplier[];
+  /** Fresh per-request loaders of every module. */
+  createLoaders(): Loaders;
+  /** What the transports need to authenticate and audit. */
+  access: AccessDeps;
+}
+
+export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
+  const instances = new Map<AnyResolverClass, object>();
+  const appliers: OutboxApplier[] = [];
+  const loaderFactories: LoaderFactory[] = [];
+  let access: AccessDeps | undefined;
+  for (const module of MODULES) {
+    const built = module.create(platform);
+    for (const resolverClass of module.resolvers) {
+      instances.set(resolverClass, new resolverClass(built.deps as never));
+    }
+    appliers.push(...(built.appliers ?? []));
+    if (built.loaders) {
+      loaderFactories.push(built.loaders);
+    }
+    if (module === (accessModule as AnyModule)) {
+      access = built.deps as AccessDeps;
+    }
+  }
+  const createLoaders = () => foldLoaders(loaderFactories, tuning);
+  createLoaders(); // fails at start, not on the first request, when two modules share a name
+  return {
+    container: {
+      get: (resolverClass) => {
+        const instance = instances.get(resolverClass);
+        if (instance === undefined) {
+          throw new Error(`resolver ${resolverClass.name} belongs to no module`);
+        }
+        return instance;
+      },
+    },
+    appliers,
+    createLoaders,
+    access: access!,
+  };
+}
+
+function foldLoaders(factories: readonly LoaderFactory[], tuning: LoaderTuning): Loaders {
+  const loaders: Record<string, unknown> = {};
+  for (const factory of factories) {
+    for (const [name, loader] of Object.entries(factory(tuning))) {
+      if (name in loaders) {
+        throw new Error(`two modules declare the loader ${name}`);
+      }
+      loaders[name] = loader;
+    }
+  }
+  return loaders as unknown as Loaders;
+}
+
+/** The context of one GraphQL operation (HTTP request or graphql-ws subscribe). */
+export function createContext(
+  wiring: Wiring,
+  logger: Logger,
+  requestId: string = randomUUID(),
+  access: Access = Access.anonymous(),
+): GraphQLContext {
+  return {
+    access,
+    requestId,
+    logger: logger.child({ requestId }),
+    loaders: wiring.createLoaders(),
+  };
+}
