@@ -40,6 +40,11 @@ export interface App {
    * backends (their owner does).
    */
   stop(): Promise<void>;
+  /**
+   * Resolves once the outbox relay has applied every waiting change to the stores that follow
+   * PostgreSQL (or after `timeoutMs`), with how many changes still wait.
+   */
+  catchUp(timeoutMs: number): Promise<number>;
   /** The development key, when {@link AppDeps.withDevKey} asked for one; else null. */
   devKey: string | null;
 }
@@ -173,6 +178,7 @@ export async function createApp({
     httpServer,
     apollo,
     devKey,
+    catchUp: (timeoutMs) => relay.drain(timeoutMs),
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

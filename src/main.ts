@@ -18,13 +18,21 @@ async function main(): Promise<void> {
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
   const backends = await startBackends(config, logger);
   stopSteps.push(() => backends.stop());
-  if (config.demoData === 'auto') {
-    await loadDemoDataIfEmpty(backends, logger);
-  }
+  const demoLoaded = config.demoData === 'auto' ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;
   const app = await createApp({ config, logger, backends, withDevKey });
   stopSteps.unshift(() => app.stop());
+  if (demoLoaded > 0) {
+    // The demo went into PostgreSQL; let the relay build its graph before the first query.
+    const pending = await app.catchUp(120_000);
+    if (pending > 0) {
+      logger.warn(
+        { pending },
+        'the demo graph is still being built; family fields fill in shortly',
+      );
+    }
+  }
   printBanner(await app.listen(), backends.describe(), config, app.devKey);
 }
 

@@ -65,6 +65,25 @@ export class OutboxRelay {
   }
 
   /**
+   * Resolves once nothing is left to apply, or after `timeoutMs` (resolving with how many
+   * messages still wait): used at start, so the demo's graph is there before the first query.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const applied = await this.runOnce();
+      const { pending } = await this.outbox.backlog();
+      if (pending === 0 || Date.now() > deadline) {
+        return pending;
+      }
+      if (applied === 0) {
+        // Leased by the background pass, or waiting for a retry: look again shortly.
+        await new Promise((resolve) => setTimeout(resolve, this.idleMs));
+      }
+    }
+  }
+
+  /**
    * Claims one batch and applies it.
    *
    * @returns how many messages were applied (0 when none were due or the batch failed).

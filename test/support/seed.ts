@@ -42,7 +42,12 @@ export async function seedFamily(
   if (result.errors || result.data!.linkRelationships.rejected > 0) {
     throw new Error(`seeding relationships failed: ${JSON.stringify(result)}`);
   }
-  const outbox = new OutboxStore(gateway.backends.postgres);
+  await relayed(gateway.backends);
+}
+
+/** Resolves once the relay has applied every outbox message (the graph is in line). */
+export async function relayed(backends: Backends): Promise<void> {
+  const outbox = new OutboxStore(backends.postgres);
   const backlog = await until(
     () => outbox.backlog(),
     (b) => b.pending === 0,

@@ -38,7 +38,9 @@ export class RelationshipResolver {
     assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
     const results = await changeRelationships(this.deps, input, 'linked', ctx.logger);
     // The recorded pair is internal; a bulk result names the item by its index.
-    return toBulkUpsertResult(results.map(({ pair: _pair, ...result }) => result));
+    return toBulkUpsertResult(
+      results.map(({ pair: _pair, argument: _argument, ...result }) => result),
+    );
   }
 
   @Mutation(() => RelationshipChange, {

@@ -21,6 +21,8 @@ const TOPICS = { linked: RelationshipLinked, unlinked: RelationshipUnlinked } as
 /** A per-item result, with the pair as recorded (current ids) when it was accepted. */
 export interface ChangeResult extends UpsertItemResult {
   pair: { fromId: string; toId: string } | null;
+  /** Which argument a rejection is about, for the single form's error. */
+  argument?: 'fromId' | 'toId';
 }
 
 /** A relationship change, one item of {@link changeRelationships}. */
@@ -47,7 +49,9 @@ export async function changeRelationship(
 ): Promise<RelationshipChange> {
   const [result] = await changeRelationships(deps, [change], action, logger);
   if (result!.error !== null) {
-    throw new GatewayError(result!.error.code as ErrorCode, result!.error.message);
+    throw new GatewayError(result!.error.code as ErrorCode, result!.error.message, {
+      extensions: result!.argument ? { argument: result!.argument } : {},
+    });
   }
   return { type: change.type, ...result!.pair! };
 }
@@ -122,11 +126,15 @@ async function changeOne(
   const from = currentIds.get(input.fromId.toLowerCase());
   const to = currentIds.get(input.toId.toLowerCase());
   if (from === undefined || to === undefined) {
-    const missing = from === undefined ? input.fromId : input.toId;
-    return { error: { code: ErrorCode.NOT_FOUND, message: `no customer with id ${missing}` } };
+    const argument = from === undefined ? 'fromId' : 'toId';
+    return {
+      argument,
+      error: { code: ErrorCode.NOT_FOUND, message: `no customer with id ${input[argument]}` },
+    };
   }
   if (from === to) {
     return {
+      argument: 'toId',
       error: { code: ErrorCode.BAD_USER_INPUT, message: 'a customer cannot be related to itself' },
     };
   }
