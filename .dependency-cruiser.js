@@ -3,7 +3,7 @@
 // entry (main, cli) -> transport (app, http, plugins) -> wiring -> modules -> outbox,
 // subscriptions, datasources -> lib.
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-circular',
