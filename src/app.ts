@@ -27,6 +27,9 @@ import { buildGatewaySchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
+/** The most lexical tokens one HTTP operation may have (graphql-armor's default). */
+const MAX_TOKENS = 1000;
+
 /** The running gateway: one HTTP server carrying GraphQL, graphql-ws and health endpoints. */
 export interface App {
   httpServer: http.Server;
@@ -75,6 +78,9 @@ export async function createApp({
   const armor = new ApolloArmor({
     maxDepth: { n: config.http.maxDepth },
     costLimit: { maxCost: config.http.maxCost },
+    // Its Apollo plugin parses in parsingDidStart, where any throw (a syntax error too) is an
+    // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
+    maxTokens: { enabled: false },
   }).protect();
   const wsServer = startWsServer({
     httpServer,
@@ -95,6 +101,9 @@ export async function createApp({
     // No "Did you mean ...?" hints that map the schema for someone without introspection.
     hideSchemaDetailsFromClientErrors: !config.http.exposeSchema,
     allowBatchedHttpRequests: false,
+    // graphql-armor's default token limit, enforced by the parser: a longer document is a
+    // syntax error (400 GRAPHQL_PARSE_FAILED) before any of it is validated.
+    parseOptions: { maxTokens: MAX_TOKENS },
     csrfPrevention: true,
     formatError: createErrorFormatter(logger),
     validationRules: armor.validationRules,
