@@ -16,6 +16,7 @@ import { createContext, createServices, type GraphQLContext } from './context.js
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
+import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
@@ -104,7 +105,12 @@ export async function createApp({
     // graphql-armor's default token limit, enforced by the parser: a longer document is a
     // syntax error (400 GRAPHQL_PARSE_FAILED) before any of it is validated.
     parseOptions: { maxTokens: MAX_TOKENS },
-    csrfPrevention: true,
+    csrfPrevention: {
+      // Every operation needs `Authorization: Bearer <key>`, a header no browser adds to a
+      // cross-site request without a CORS preflight, so it proves a non-simple request as well
+      // as Apollo's own headers do; GET queries from API clients need nothing else.
+      requestHeaders: ['authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    },
     formatError: createErrorFormatter(logger),
     validationRules: armor.validationRules,
     plugins: [
@@ -116,6 +122,7 @@ export async function createApp({
         }),
       ),
       drainWebSocketsPlugin(wsServer),
+      requestErrorStatusPlugin(),
       piiAuditPlugin(logger),
       config.http.exposeSchema
         ? ApolloServerPluginLandingPageLocalDefault({
