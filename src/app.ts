@@ -16,6 +16,7 @@ import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { checkReadiness } from './http/readiness.js';
+import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
@@ -27,6 +28,9 @@ import { buildGatewaySchema } from './schema.js';
 import { createContext, type Wiring, wireModules } from './wiring.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** The most lexical tokens one HTTP operation may have (graphql-armor's default). */
+const MAX_TOKENS = 1000;
 
 /** The running gateway: one HTTP server carrying GraphQL, graphql-ws and health endpoints. */
 export interface App {
@@ -97,6 +101,9 @@ export async function createApp({
   const armor = new ApolloArmor({
     maxDepth: { n: config.http.maxDepth },
     costLimit: { maxCost: config.http.maxCost },
+    // Its Apollo plugin parses in parsingDidStart, where any throw (a syntax error too) is an
+    // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
+    maxTokens: { enabled: false },
   }).protect();
   const wsServer = startWsServer({
     httpServer,
@@ -117,7 +124,15 @@ export async function createApp({
     // No "Did you mean ...?" hints that map the schema for someone without introspection.
     hideSchemaDetailsFromClientErrors: !config.http.exposeSchema,
     allowBatchedHttpRequests: false,
-    csrfPrevention: true,
+    // graphql-armor's default token limit, enforced by the parser: a longer document is a
+    // syntax error (400 GRAPHQL_PARSE_FAILED) before any of it is validated.
+    parseOptions: { maxTokens: MAX_TOKENS },
+    csrfPrevention: {
+      // Every operation needs `Authorization: Bearer <key>`, a header no browser adds to a
+      // cross-site request without a CORS preflight, so it proves a non-simple request as well
+      // as Apollo's own headers do; GET queries from API clients need nothing else.
+      requestHeaders: ['authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    },
     formatError: createErrorFormatter(logger),
     validationRules: armor.validationRules,
     plugins: [
@@ -129,6 +144,7 @@ export async function createApp({
         }),
       ),
       drainWebSocketsPlugin(wsServer),
+      requestErrorStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
       config.http.exposeSchema
         ? ApolloServerPluginLandingPageLocalDefault({

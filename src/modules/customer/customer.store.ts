@@ -150,7 +150,8 @@ export class CustomerStore {
   /**
    * The `limit` nearest customers of each given customer by cosine distance of their
    * embeddings, for all of them in one statement (a LATERAL join per key, each served by the
-   * HNSW index).
+   * HNSW index). A zero vector (no interests) has no direction: its cosine distance to
+   * anything is NaN, so it is neither asked about nor given as an answer.
    */
   async listSimilarByCustomerIds(
     ids: readonly string[],
@@ -168,10 +169,11 @@ export class CustomerStore {
         SELECT other.customer_id, other.embedding <=> me.embedding AS distance
         FROM customer_embeddings other
         WHERE other.customer_id <> me.customer_id AND other.model = me.model
+          AND vector_norm(other.embedding) > 0
         ORDER BY other.embedding <=> me.embedding
         LIMIT $2
       ) near
-      WHERE me.customer_id = ANY($1::uuid[])
+      WHERE me.customer_id = ANY($1::uuid[]) AND vector_norm(me.embedding) > 0
       ORDER BY me.customer_id, near.distance`,
       [ids, limit],
     );
@@ -183,7 +185,9 @@ export class CustomerStore {
   }
 
   /**
-   * Inserts or updates a profile and its embedding together.
+   * Inserts or updates a profile and its embedding together. A zero embedding (no interests)
+   * is not stored, and removes the one stored before: such a customer has no vector, as one
+   * created by an event has none.
    *
    * @returns the stored profile, and whether this call created it.
    */
@@ -201,9 +205,12 @@ export class CustomerStore {
         RETURNING ${COLUMNS}, xmax = 0 AS created
       ), embedded AS (
         INSERT INTO customer_embeddings (customer_id, model, embedding)
-        SELECT id, $5, $6::vector FROM saved
+        SELECT id, $5, $6::vector FROM saved WHERE $6::vector IS NOT NULL
         ON CONFLICT ON CONSTRAINT customer_embeddings_pkey DO UPDATE
           SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, updated_at = now()
+      ), unembedded AS (
+        DELETE FROM customer_embeddings
+        WHERE $6::vector IS NULL AND customer_id IN (SELECT id FROM saved)
       )
       SELECT ${COLUMNS}, created FROM saved`,
       [
@@ -212,7 +219,7 @@ export class CustomerStore {
         write.email,
         JSON.stringify(write.traits),
         HASHED_EMBEDDING_MODEL,
-        pgvector.toSql(write.embedding),
+        write.embedding.some((value) => value !== 0) ? pgvector.toSql(write.embedding) : null,
       ],
     );
     return { customer: toCustomer(rows[0]!), created: rows[0]!.created };

@@ -90,6 +90,37 @@ describe('HTTP surface', () => {
     assert.match(body.errors![0]!.message, /depth/i);
   });
 
+  it('answers a query with a syntax error with 400 and GRAPHQL_PARSE_FAILED', async () => {
+    const response = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${dev.apiKey}` },
+      body: JSON.stringify({ query: '{' }),
+    });
+    const body = (await response.json()) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+
+    assert.equal(response.status, 400);
+    assert.equal(body.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED');
+    assert.match(body.errors![0]!.message, /Syntax Error/);
+  });
+
+  it('rejects a query with more tokens than the limit as a parse failure', async () => {
+    const aliases = Array.from({ length: 600 }, (_, i) => `a${i}: __typename`).join(' ');
+    const response = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${dev.apiKey}` },
+      body: JSON.stringify({ query: `{ ${aliases} }` }),
+    });
+    const body = (await response.json()) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+
+    assert.equal(response.status, 400);
+    assert.equal(body.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED');
+    assert.match(body.errors![0]!.message, /tokens/);
+  });
+
   it('rejects a mutation sent over GET', async () => {
     const query = encodeURIComponent(
       'mutation { upsertCustomer(input: { displayName: "x" }) { id } }',
