@@ -7,11 +7,7 @@ import type {
   UpsertProductInput,
 } from '../modules/catalog/catalog.inputs.js';
 import { CampaignChannel, CampaignStatus, ContentKind } from '../modules/catalog/catalog.kinds.js';
-import {
-  upsertCampaigns,
-  upsertContents,
-  upsertProducts,
-} from '../modules/catalog/catalog.service.js';
+import { bulkUpsert, catalogWriters, type ItemWriter } from '../modules/catalog/catalog.service.js';
 import { CampaignStore } from '../modules/catalog/campaign.store.js';
 import { targetCampaign } from '../modules/catalog/targeting.service.js';
 import type { CustomerWriteDeps } from '../modules/customer/customer.service.js';
@@ -56,13 +52,18 @@ export async function loadDemoCatalog(
   const faker = new Faker({ locale: [en], seed });
   // Fixed "now", so the same seed gives the same event times on every start.
   faker.setDefaultRefDate(new Date(Date.UTC(2026, 10, 1)));
-  const ids = (results: Awaited<ReturnType<typeof upsertProducts>>, what: string) => {
+  const store = async <I extends object>(
+    writer: ItemWriter<I, { id: string }>,
+    inputs: readonly I[],
+    what: string,
+  ) => {
+    const { results } = await bulkUpsert(deps, inputs, writer, logger);
     assertStored(what, results);
     return results.map((result) => result.id!);
   };
-  const products = ids(await upsertProducts(deps, demoProducts(faker), logger), 'products');
-  ids(await upsertContents(deps, demoContent(faker), logger), 'content');
-  const campaigns = ids(await upsertCampaigns(deps, demoCampaigns(), logger), 'campaigns');
+  const products = await store(catalogWriters.product, demoProducts(faker), 'products');
+  await store(catalogWriters.content, demoContent(faker), 'content');
+  const campaigns = await store(catalogWriters.campaign, demoCampaigns(), 'campaigns');
   const events: TrackEventInput[] = [];
   const targets = new Map<string, string[]>(campaigns.map((id) => [id, []]));
   for (const customer of customers) {

@@ -5,8 +5,7 @@ export interface ImportCounts {
   read: number;
   created: number;
   updated: number;
-  accepted: number;
-  duplicates: number;
+  unchanged: number;
   rejected: number;
 }
 
@@ -23,7 +22,8 @@ export interface SourceIdentity {
  * gateway (or reported in the errors file).
  */
 export interface Checkpoint {
-  version: 1;
+  /** 2 since the per-item statuses became CREATED/UPDATED/UNCHANGED/REJECTED. */
+  version: 2;
   source: SourceIdentity;
   line: number;
   counts: ImportCounts;
@@ -49,7 +49,8 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | null> {
     throw error;
   }
   const parsed = JSON.parse(text) as Partial<Checkpoint>;
-  return parsed.version === 1 && parsed.source && typeof parsed.line === 'number'
+  // An older checkpoint is not resumed: the rows are imported again, which is idempotent.
+  return parsed.version === 2 && parsed.source && typeof parsed.line === 'number'
     ? (parsed as Checkpoint)
     : null;
 }

@@ -1,7 +1,5 @@
+import type { ItemStatus } from '../modules/common/bulk.kinds.js';
 import type { JsonRecord } from './import.fields.js';
-
-/** How one item of a batch fared, in the gateway's words. */
-export type ItemStatus = 'CREATED' | 'UPDATED' | 'ACCEPTED' | 'DUPLICATE' | 'REJECTED';
 
 export interface ItemOutcome {
   index: number;

@@ -13,7 +13,8 @@ import {
 import { type GatewayClient, ImportStopped } from './import.client.js';
 import { ErrorsFile, type RowFailure } from './import.errors-file.js';
 import { type JsonRecord, RowError } from './import.fields.js';
-import type { ImportKind, ItemOutcome, ItemStatus } from './import.kind.js';
+import type { ItemStatus } from '../modules/common/bulk.kinds.js';
+import type { ImportKind, ItemOutcome } from './import.kind.js';
 import type { ProgressReporter } from './import.progress.js';
 import { type ImportFormat, readRows, SourceError, type SourceRow } from './import.reader.js';
 
@@ -42,8 +43,7 @@ const MAX_IN_FLIGHT = 2;
 const COUNTED_AS: Record<ItemStatus, keyof ImportCounts> = {
   CREATED: 'created',
   UPDATED: 'updated',
-  ACCEPTED: 'accepted',
-  DUPLICATE: 'duplicates',
+  UNCHANGED: 'unchanged',
   REJECTED: 'rejected',
 };
 
@@ -61,8 +61,7 @@ const zeroCounts = (): ImportCounts => ({
   read: 0,
   created: 0,
   updated: 0,
-  accepted: 0,
-  duplicates: 0,
+  unchanged: 0,
   rejected: 0,
 });
 
@@ -224,7 +223,7 @@ class ImportRun {
     await this.errors.append(failures.sort((a, b) => a.line - b.line));
     this.counts = counts;
     const checkpoint: Checkpoint = {
-      version: 1,
+      version: 2,
       source: this.source,
       line: batch.lastLine,
       counts,

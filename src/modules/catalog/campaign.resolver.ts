@@ -3,17 +3,23 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../context.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { CampaignFilter, UpsertCampaignInput } from './catalog.inputs.js';
-import { upsertCampaign, upsertCampaigns } from './catalog.service.js';
+import { catalogWriters } from './catalog.service.js';
+import { catalogWritesResolver } from './catalog-writes.resolver.js';
 import { Campaign, CampaignConnection, TargetCampaignResult } from './catalog.type.js';
 import { targetCampaign } from './targeting.service.js';
-import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Campaign)
-export class CampaignResolver {
-  constructor(private readonly deps: CatalogDeps) {}
-
+export class CampaignResolver extends catalogWritesResolver({
+  type: Campaign,
+  input: UpsertCampaignInput,
+  writer: catalogWriters.campaign,
+  single: 'upsertCampaign',
+  bulk: 'upsertCampaigns',
+  one: 'a campaign',
+  plural: 'campaigns',
+  key: 'external id',
+}) {
   @Query(() => Campaign, { nullable: true, description: 'The campaign with this id, or null.' })
   campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign | null> {
     return ctx.loaders.campaignById.load(assertUuid(id, 'id'));
@@ -40,30 +46,6 @@ export class CampaignResolver {
     });
     rows.forEach((campaign) => ctx.loaders.campaignById.prime(campaign.id, campaign));
     return toConnection(rows, first, (campaign) => [campaign.externalId]);
-  }
-
-  @Mutation(() => Campaign, {
-    description: 'Creates a campaign, or replaces the one with the same external id.',
-  })
-  upsertCampaign(
-    @Arg('input', () => UpsertCampaignInput) input: UpsertCampaignInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<Campaign> {
-    return upsertCampaign(this.deps, input, ctx.logger);
-  }
-
-  @Mutation(() => BulkUpsertResult, {
-    description:
-      'Upserts up to BATCH_MAX_SIZE campaigns (default 1,000) by external id, with one result per item: a rejected item writes nothing and never affects the others.',
-  })
-  async upsertCampaigns(
-    // Validated per item by the service, so one bad item is reported, not fatal to the batch.
-    @Arg('input', () => [UpsertCampaignInput], { validate: false }) input: UpsertCampaignInput[],
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
-    const results = await upsertCampaigns(this.deps, input, ctx.logger);
-    return toBulkUpsertResult(results);
   }
 
   @Mutation(() => TargetCampaignResult, {

@@ -5,7 +5,8 @@ import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
 import type { Platform } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
-import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
+import { type UpsertItemResult } from '../common/bulk.type.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
 import { CampaignStore } from './campaign.store.js';
 import { CampaignUpserted, ContentUpserted, ProductUpserted } from './catalog.topics.js';
 import type {
@@ -22,7 +23,7 @@ import { ProductStore } from './product.store.js';
 export type CatalogWriteDeps = Pick<Platform, 'db' | 'relay'>;
 
 /** How one kind of catalog item is checked and written (with its outbox message). */
-interface ItemWriter<I, T extends { id: string }> {
+export interface ItemWriter<I, T extends { id: string }> {
   /** Checks beyond the input's class-validator rules; returns what is wrong, or null. */
   check(input: I): string | null;
   write(tx: Queryable, input: I): Promise<{ item: T; created: boolean }>;
@@ -37,7 +38,7 @@ interface ItemWriter<I, T extends { id: string }> {
  * @returns one result per input, in order, and the stored items by index.
  * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */
-async function bulkUpsert<I extends object, T extends { id: string }>(
+export async function bulkUpsert<I extends object, T extends { id: string }>(
   deps: CatalogWriteDeps,
   inputs: readonly I[],
   writer: ItemWriter<I, T>,
@@ -47,7 +48,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
     const reason = validationFailure(input) ?? writer.check(input);
     return {
       index,
-      status: UpsertStatus.REJECTED,
+      status: ItemStatus.REJECTED,
       id: null,
       error: reason === null ? null : { code: ErrorCode.BAD_USER_INPUT, message: reason },
     };
@@ -63,7 +64,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
           );
           Object.assign(result, {
             id: item.id,
-            status: created ? UpsertStatus.CREATED : UpsertStatus.UPDATED,
+            status: created ? ItemStatus.CREATED : ItemStatus.UPDATED,
           });
           items.set(result.index, item);
         } catch (error) {
@@ -84,7 +85,7 @@ async function bulkUpsert<I extends object, T extends { id: string }>(
  * Upserts one item: a bad one is a BAD_USER_INPUT (or INTERNAL_SERVER_ERROR) error instead of
  * a result.
  */
-async function upsertOne<I extends object, T extends { id: string }>(
+export async function upsertOne<I extends object, T extends { id: string }>(
   deps: CatalogWriteDeps,
   input: I,
   writer: ItemWriter<I, T>,
@@ -94,7 +95,7 @@ async function upsertOne<I extends object, T extends { id: string }>(
   const item = items.get(0);
   if (item === undefined) {
     const error = results[0]!.error!;
-    throw new GatewayError(error.code as ErrorCode, error.message, {
+    throw new GatewayError(error.code, error.message, {
       extensions: { argument: 'input' },
     });
   }
@@ -176,29 +177,7 @@ const campaignWriter: ItemWriter<UpsertCampaignInput, Campaign> = {
   },
 };
 
-export const upsertProduct = (s: CatalogWriteDeps, input: UpsertProductInput, log: Logger) =>
-  upsertOne(s, input, productWriter, log);
-export const upsertProducts = (
-  s: CatalogWriteDeps,
-  inputs: readonly UpsertProductInput[],
-  log: Logger,
-) => bulkUpsert(s, inputs, productWriter, log).then((r) => r.results);
-export const upsertContent = (s: CatalogWriteDeps, input: UpsertContentInput, log: Logger) =>
-  upsertOne(s, input, contentWriter, log);
-export const upsertContents = (
-  s: CatalogWriteDeps,
-  inputs: readonly UpsertContentInput[],
-  log: Logger,
-) => bulkUpsert(s, inputs, contentWriter, log).then((r) => r.results);
-export const upsertCampaign = (s: CatalogWriteDeps, input: UpsertCampaignInput, log: Logger) =>
-  upsertOne(s, input, campaignWriter, log);
-export const upsertCampaigns = (
-  s: CatalogWriteDeps,
-  inputs: readonly UpsertCampaignInput[],
-  log: Logger,
-) => bulkUpsert(s, inputs, campaignWriter, log).then((r) => r.results);
-
-/** Writers for code that stores catalog items inside its own transaction (the demo loader). */
+/** How each catalog kind is checked and written (with its outbox message). */
 export const catalogWriters = {
   product: productWriter,
   content: contentWriter,

@@ -5,6 +5,7 @@ import { ItemError } from '../common/bulk.type.js';
 import { Node } from '../node/node.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 import { ContentKind, CampaignChannel, CampaignStatus } from './catalog.kinds.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
 
 registerEnumType(ContentKind, { name: 'ContentKind', description: 'The form of a content item.' });
 
@@ -174,24 +175,13 @@ export class CampaignConnection {
   pageInfo!: PageInfo;
 }
 
-/** How targeting one customer fared. */
-export enum TargetStatus {
-  TARGETED = 'TARGETED',
-  REJECTED = 'REJECTED',
-}
-
-registerEnumType(TargetStatus, {
-  name: 'TargetStatus',
-  description: 'TARGETED: the customer is (now) targeted. REJECTED: nothing written, see `error`.',
-});
-
 @ObjectType({ description: 'The outcome of targeting one customer.' })
 export class TargetItemResult {
   @Field(() => Int, { description: 'Position of the id in `customerIds`.' })
   index!: number;
 
-  @Field(() => TargetStatus, { description: 'Targeted or rejected.' })
-  status!: TargetStatus;
+  @Field(() => ItemStatus, { description: 'CREATED (targeted) or REJECTED.' })
+  status!: ItemStatus;
 
   @Field(() => ID, {
     nullable: true,
@@ -214,8 +204,8 @@ export class TargetCampaignResult {
   @Field(() => ID, { description: 'The campaign.' })
   campaignId!: string;
 
-  @Field(() => Int, { description: 'Customers targeted.' })
-  targeted!: number;
+  @Field(() => Int, { description: 'Customers targeted (status CREATED).' })
+  created!: number;
 
   @Field(() => Int, { description: 'Ids rejected.' })
   rejected!: number;

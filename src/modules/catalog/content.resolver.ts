@@ -1,19 +1,25 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
-import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { ContentFilter, UpsertContentInput } from './catalog.inputs.js';
-import { upsertContent, upsertContents } from './catalog.service.js';
+import { catalogWriters } from './catalog.service.js';
+import { catalogWritesResolver } from './catalog-writes.resolver.js';
 import { Content, ContentConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
-import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Content)
-export class ContentResolver {
-  constructor(private readonly deps: CatalogDeps) {}
-
+export class ContentResolver extends catalogWritesResolver({
+  type: Content,
+  input: UpsertContentInput,
+  writer: catalogWriters.content,
+  single: 'upsertContent',
+  bulk: 'upsertContents',
+  one: 'a content item',
+  plural: 'content items',
+  key: 'external id',
+}) {
   @Query(() => Content, { nullable: true, description: 'The content item with this id, or null.' })
   content(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Content | null> {
     return ctx.loaders.contentById.load(assertUuid(id, 'id'));
@@ -41,29 +47,5 @@ export class ContentResolver {
     });
     rows.forEach((content) => ctx.loaders.contentById.prime(content.id, content));
     return toConnection(rows, first, (content) => [content.externalId]);
-  }
-
-  @Mutation(() => Content, {
-    description: 'Creates a content item, or replaces the one with the same external id.',
-  })
-  upsertContent(
-    @Arg('input', () => UpsertContentInput) input: UpsertContentInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<Content> {
-    return upsertContent(this.deps, input, ctx.logger);
-  }
-
-  @Mutation(() => BulkUpsertResult, {
-    description:
-      'Upserts up to BATCH_MAX_SIZE content items (default 1,000) by external id, with one result per item: a rejected item writes nothing and never affects the others.',
-  })
-  async upsertContents(
-    // Validated per item by the service, so one bad item is reported, not fatal to the batch.
-    @Arg('input', () => [UpsertContentInput], { validate: false }) input: UpsertContentInput[],
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
-    const results = await upsertContents(this.deps, input, ctx.logger);
-    return toBulkUpsertResult(results);
   }
 }

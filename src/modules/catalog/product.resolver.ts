@@ -1,19 +1,25 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
-import { assertBatchSize, assertPageSize, assertUuid } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { ProductFilter, UpsertProductInput } from './catalog.inputs.js';
-import { upsertProduct, upsertProducts } from './catalog.service.js';
+import { catalogWriters } from './catalog.service.js';
+import { catalogWritesResolver } from './catalog-writes.resolver.js';
 import { Product, ProductConnection } from './catalog.type.js';
 import { containsPattern } from './product.store.js';
-import type { CatalogDeps } from './catalog.deps.js';
 
 @Resolver(() => Product)
-export class ProductResolver {
-  constructor(private readonly deps: CatalogDeps) {}
-
+export class ProductResolver extends catalogWritesResolver({
+  type: Product,
+  input: UpsertProductInput,
+  writer: catalogWriters.product,
+  single: 'upsertProduct',
+  bulk: 'upsertProducts',
+  one: 'a product',
+  plural: 'products',
+  key: 'SKU',
+}) {
   @Query(() => Product, { nullable: true, description: 'The product with this id, or null.' })
   product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Product | null> {
     return ctx.loaders.productById.load(assertUuid(id, 'id'));
@@ -45,29 +51,5 @@ export class ProductResolver {
     });
     rows.forEach((product) => ctx.loaders.productById.prime(product.id, product));
     return toConnection(rows, first, (product) => [product.sku]);
-  }
-
-  @Mutation(() => Product, {
-    description: 'Creates a product, or replaces the one with the same SKU (categories too).',
-  })
-  upsertProduct(
-    @Arg('input', () => UpsertProductInput) input: UpsertProductInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<Product> {
-    return upsertProduct(this.deps, input, ctx.logger);
-  }
-
-  @Mutation(() => BulkUpsertResult, {
-    description:
-      'Upserts up to BATCH_MAX_SIZE products (default 1,000) by SKU, with one result per item: a rejected item writes nothing and never affects the others.',
-  })
-  async upsertProducts(
-    // Validated per item by the service, so one bad item is reported, not fatal to the batch.
-    @Arg('input', () => [UpsertProductInput], { validate: false }) input: UpsertProductInput[],
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<BulkUpsertResult> {
-    assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
-    const results = await upsertProducts(this.deps, input, ctx.logger);
-    return toBulkUpsertResult(results);
   }
 }

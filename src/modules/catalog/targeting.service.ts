@@ -5,7 +5,8 @@ import type { CustomerStore } from '../customer/customer.store.js';
 import type { Platform } from '../module.js';
 import type { CampaignStore } from './campaign.store.js';
 import { CampaignTargeted } from './catalog.topics.js';
-import { type TargetCampaignResult, type TargetItemResult, TargetStatus } from './catalog.type.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
+import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
 
 /**
  * Records that a campaign targets customers: one outbox message per customer found, written
@@ -43,8 +44,8 @@ export async function targetCampaign(
   deps.relay.wake();
   return {
     campaignId: campaign.id,
-    targeted: results.filter((r) => r.status === TargetStatus.TARGETED).length,
-    rejected: results.filter((r) => r.status === TargetStatus.REJECTED).length,
+    created: results.filter((r) => r.status === ItemStatus.CREATED).length,
+    rejected: results.filter((r) => r.status === ItemStatus.REJECTED).length,
     results,
   };
 }
@@ -57,9 +58,9 @@ function toResult(index: number, id: string, resolved: Map<string, string>): Tar
   if (customerId === undefined) {
     return rejected(index, ErrorCode.NOT_FOUND, `no customer with id ${id}`);
   }
-  return { index, status: TargetStatus.TARGETED, customerId, error: null };
+  return { index, status: ItemStatus.CREATED, customerId, error: null };
 }
 
 function rejected(index: number, code: ErrorCode, message: string): TargetItemResult {
-  return { index, status: TargetStatus.REJECTED, customerId: null, error: { code, message } };
+  return { index, status: ItemStatus.REJECTED, customerId: null, error: { code, message } };
 }

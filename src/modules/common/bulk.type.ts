@@ -1,27 +1,28 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
+import { ErrorCode } from '../../errors.js';
+import { countStatuses, ItemStatus } from './bulk.kinds.js';
+
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  description: 'The stable codes c360 answers with, in `extensions.code` and in per-item errors.',
+});
+
 @ObjectType({ description: 'Why an item of a batch was not stored.' })
 export class ItemError {
-  @Field(() => String, {
+  @Field(() => ErrorCode, {
     description: 'A stable code, as in `extensions.code` (e.g. BAD_USER_INPUT).',
   })
-  code!: string;
+  code!: ErrorCode;
 
   @Field(() => String, { description: 'What was wrong, for a human.' })
   message!: string;
 }
 
-/** How one item of a bulk upsert fared. */
-export enum UpsertStatus {
-  CREATED = 'CREATED',
-  UPDATED = 'UPDATED',
-  REJECTED = 'REJECTED',
-}
-
-registerEnumType(UpsertStatus, {
-  name: 'UpsertStatus',
+registerEnumType(ItemStatus, {
+  name: 'ItemStatus',
   description:
-    'CREATED: a new record was stored. UPDATED: an existing record was changed. REJECTED: nothing was written for this item, see `error`.',
+    'How one item of a bulk write fared. CREATED: a new record was stored (for links and targeting: the fact was recorded; repeating it is harmless). UPDATED: an existing record was changed. UNCHANGED: nothing needed writing (an event whose message id was stored before). REJECTED: nothing was written for this item, see `error`.',
 });
 
 @ObjectType({ description: 'The outcome of one item of a bulk upsert.' })
@@ -29,8 +30,8 @@ export class UpsertItemResult {
   @Field(() => Int, { description: 'Position of the item in the request.' })
   index!: number;
 
-  @Field(() => UpsertStatus, { description: 'Created, updated, or rejected.' })
-  status!: UpsertStatus;
+  @Field(() => ItemStatus, { description: 'Created, updated, or rejected.' })
+  status!: ItemStatus;
 
   @Field(() => ID, { nullable: true, description: 'The stored record’s id; null when rejected.' })
   id!: string | null;
@@ -59,11 +60,6 @@ export class BulkUpsertResult {
 
 /** Tallies per-item results into the counts a {@link BulkUpsertResult} reports. */
 export function toBulkUpsertResult(results: UpsertItemResult[]): BulkUpsertResult {
-  const count = (status: UpsertStatus) => results.filter((r) => r.status === status).length;
-  return {
-    created: count(UpsertStatus.CREATED),
-    updated: count(UpsertStatus.UPDATED),
-    rejected: count(UpsertStatus.REJECTED),
-    results,
-  };
+  const { created, updated, rejected } = countStatuses(results);
+  return { created, updated, rejected, results };
 }

@@ -8,7 +8,8 @@ import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
-import { type ItemError, type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
+import { type ItemError, type UpsertItemResult } from '../common/bulk.type.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
@@ -49,7 +50,7 @@ export async function upsertCustomer(
 ): Promise<Customer> {
   const prepared = prepareCustomer(input, 0, deps.vocabulary);
   if ('code' in prepared) {
-    throw new GatewayError(prepared.code as ErrorCode, prepared.message);
+    throw new GatewayError(prepared.code, prepared.message);
   }
   const saved = await deps.db
     .withTransaction(async (tx) => {
@@ -58,7 +59,7 @@ export async function upsertCustomer(
     })
     .catch((error: unknown) => {
       if (error instanceof ItemRejected) {
-        throw new GatewayError(error.error.code as ErrorCode, error.error.message);
+        throw new GatewayError(error.error.code, error.error.message);
       }
       throw error;
     });
@@ -84,7 +85,7 @@ export async function upsertCustomers(
 ): Promise<UpsertItemResult[]> {
   const results: UpsertItemResult[] = inputs.map((_, index) => ({
     index,
-    status: UpsertStatus.REJECTED,
+    status: ItemStatus.REJECTED,
     id: null,
     error: null,
   }));
@@ -107,7 +108,7 @@ export async function upsertCustomers(
       try {
         const outcome = await inSavepoint(tx, () => writeCustomer(tx, item));
         Object.assign(results[item.index]!, {
-          status: outcome.created ? UpsertStatus.CREATED : UpsertStatus.UPDATED,
+          status: outcome.created ? ItemStatus.CREATED : ItemStatus.UPDATED,
           id: outcome.customer.id,
         });
         stored.push(outcome.customer);

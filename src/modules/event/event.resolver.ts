@@ -1,13 +1,14 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { type ErrorCode, GatewayError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
 import { trackEvents } from './event.service.js';
-import { EventConnection, TrackBatchResult, TrackResult, TrackStatus } from './event.type.js';
+import { countStatuses, ItemStatus } from '../common/bulk.kinds.js';
+import { EventConnection, TrackBatchResult, TrackResult } from './event.type.js';
 import { EventType } from './event.kinds.js';
 import type { EventDeps } from './event.deps.js';
 
@@ -24,8 +25,8 @@ export class EventResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<TrackResult> {
     const [result] = await this.write(ctx, [event]);
-    if (result!.status === TrackStatus.REJECTED) {
-      throw new GatewayError(result!.error!.code as ErrorCode, result!.error!.message);
+    if (result!.status === ItemStatus.REJECTED) {
+      throw new GatewayError(result!.error!.code, result!.error!.message);
     }
     return result!;
   }
@@ -41,13 +42,8 @@ export class EventResolver {
   ): Promise<TrackBatchResult> {
     assertBatchSize(events.length, this.deps.batchMaxSize, 'events');
     const results = await this.write(ctx, events);
-    const count = (status: TrackStatus) => results.filter((r) => r.status === status).length;
-    return {
-      accepted: count(TrackStatus.ACCEPTED),
-      duplicates: count(TrackStatus.DUPLICATE),
-      rejected: count(TrackStatus.REJECTED),
-      results,
-    };
+    const { created, unchanged, rejected } = countStatuses(results);
+    return { created, unchanged, rejected, results };
   }
 
   @FieldResolver(() => EventConnection, {

@@ -11,7 +11,8 @@ import { SuppressionStore } from '../privacy/suppression.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { EventsAccepted } from './event.topics.js';
-import { type TrackResult, TrackStatus } from './event.type.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
+import type { TrackResult } from './event.type.js';
 
 /** An item that passed validation, ready to be written. */
 interface PreparedEvent {
@@ -40,7 +41,7 @@ export async function trackEvents(
   const results: TrackResult[] = inputs.map((input, index) => ({
     index,
     messageId: input.messageId,
-    status: TrackStatus.REJECTED,
+    status: ItemStatus.REJECTED,
     customerId: null,
     error: null,
   }));
@@ -72,7 +73,7 @@ export async function trackEvents(
     }
     // Followers (interactions, and later segments and vectors) learn of new events from the
     // outbox; duplicates are not announced again.
-    const accepted = prepared.filter((p) => results[p.index]!.status === TrackStatus.ACCEPTED);
+    const accepted = prepared.filter((p) => results[p.index]!.status === ItemStatus.CREATED);
     if (accepted.length > 0) {
       await new OutboxStore(tx).add([
         EventsAccepted.message({ messageIds: accepted.map((p) => p.event.messageId) }),
@@ -88,7 +89,7 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
   const events = new EventStore(tx);
   if (await new SuppressionStore(tx).dropIfSuppressed(item.identity)) {
     return {
-      status: TrackStatus.REJECTED,
+      status: ItemStatus.REJECTED,
       error: {
         code: ErrorCode.SUPPRESSED,
         message: 'the identity belongs to an erased customer; the event was dropped',
@@ -101,7 +102,7 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
     // empty customer behind.
     const earlier = await events.findCustomerIdByMessageId(item.event.messageId);
     if (earlier !== null) {
-      return { status: TrackStatus.DUPLICATE, customerId: earlier };
+      return { status: ItemStatus.UNCHANGED, customerId: earlier };
     }
     const resolved = await identities.resolveOrCreate(item.identity);
     customerId = resolved.customerId;
@@ -113,10 +114,10 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
   }
   const eventId = await events.insert({ ...item.event, customerId });
   if (eventId !== null) {
-    return { status: TrackStatus.ACCEPTED, customerId };
+    return { status: ItemStatus.CREATED, customerId };
   }
   return {
-    status: TrackStatus.DUPLICATE,
+    status: ItemStatus.UNCHANGED,
     customerId: await events.findCustomerIdByMessageId(item.event.messageId),
   };
 }

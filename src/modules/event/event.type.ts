@@ -4,6 +4,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ItemError } from '../common/bulk.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 import { EventType } from './event.kinds.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
 
 registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });
 
@@ -56,19 +57,6 @@ export class EventConnection {
   pageInfo!: PageInfo;
 }
 
-/** How one tracked event fared. */
-export enum TrackStatus {
-  ACCEPTED = 'ACCEPTED',
-  DUPLICATE = 'DUPLICATE',
-  REJECTED = 'REJECTED',
-}
-
-registerEnumType(TrackStatus, {
-  name: 'TrackStatus',
-  description:
-    'ACCEPTED: stored now. DUPLICATE: this message id was stored before; nothing changed. REJECTED: not stored, see `error`.',
-});
-
 @ObjectType({ description: 'The outcome of tracking one event.' })
 export class TrackResult {
   @Field(() => Int, { description: 'Position of the event in the request (0 for `track`).' })
@@ -77,8 +65,11 @@ export class TrackResult {
   @Field(() => String, { description: 'The message id the client sent.' })
   messageId!: string;
 
-  @Field(() => TrackStatus, { description: 'Stored, already stored, or rejected.' })
-  status!: TrackStatus;
+  @Field(() => ItemStatus, {
+    description:
+      'CREATED (stored now), UNCHANGED (this message id was stored before), or REJECTED.',
+  })
+  status!: ItemStatus;
 
   @Field(() => ID, {
     nullable: true,
@@ -94,11 +85,13 @@ export class TrackResult {
   description: 'The outcome of a batch: counts and one result per event, in request order.',
 })
 export class TrackBatchResult {
-  @Field(() => Int, { description: 'Events stored now.' })
-  accepted!: number;
+  @Field(() => Int, { description: 'Events stored now (status CREATED).' })
+  created!: number;
 
-  @Field(() => Int, { description: 'Events whose message id was already stored.' })
-  duplicates!: number;
+  @Field(() => Int, {
+    description: 'Events whose message id was already stored (status UNCHANGED).',
+  })
+  unchanged!: number;
 
   @Field(() => Int, { description: 'Events not stored.' })
   rejected!: number;

@@ -4,7 +4,8 @@ import { inSavepoint } from '../../lib/savepoint.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
-import { type UpsertItemResult, UpsertStatus } from '../common/bulk.type.js';
+import { type UpsertItemResult } from '../common/bulk.type.js';
+import { ItemStatus } from '../common/bulk.kinds.js';
 import { RelationshipStore } from './relationship.store.js';
 import type { Platform } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
@@ -49,7 +50,7 @@ export async function changeRelationship(
 ): Promise<RelationshipChange> {
   const [result] = await changeRelationships(deps, [change], action, logger);
   if (result!.error !== null) {
-    throw new GatewayError(result!.error.code as ErrorCode, result!.error.message, {
+    throw new GatewayError(result!.error.code, result!.error.message, {
       extensions: result!.argument ? { argument: result!.argument } : {},
     });
   }
@@ -75,7 +76,7 @@ export async function changeRelationships(
 ): Promise<ChangeResult[]> {
   const results: ChangeResult[] = inputs.map((input, index) => ({
     index,
-    status: UpsertStatus.REJECTED,
+    status: ItemStatus.REJECTED,
     id: null,
     error: malformedIdError(input),
     pair: null,
@@ -142,7 +143,7 @@ async function changeOne(
     await inSavepoint(tx, () =>
       new OutboxStore(tx).add([TOPICS[action].message({ type: input.type, from, to })]),
     );
-    return { status: UpsertStatus.CREATED, pair: { fromId: from, toId: to } };
+    return { status: ItemStatus.CREATED, pair: { fromId: from, toId: to } };
   } catch (error) {
     logger.error({ err: error, index }, 'relationship not stored');
     return {

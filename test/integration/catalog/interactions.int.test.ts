@@ -106,7 +106,7 @@ describe('Customer.interactions and Customer.campaigns', () => {
       event('VIEW', { productId: 'not-a-uuid' }, 9),
     ];
     const { customerId, batch } = await track(email, events);
-    assert.equal(batch.accepted, 8, 'unknown products are still accepted');
+    assert.equal(batch.created, 8, 'unknown products are still accepted');
 
     const expected = {
       viewed: [
@@ -121,7 +121,7 @@ describe('Customer.interactions and Customer.campaigns', () => {
     assert.deepEqual(summary(seen), expected);
 
     const resent = await track(email, events);
-    assert.equal(resent.batch.duplicates, 8);
+    assert.equal(resent.batch.unchanged, 8);
     // Redeliver every message the relay already applied: the counts are absolute, not added.
     await gateway.backends.postgres.query(
       `INSERT INTO outbox (topic, payload)
@@ -156,7 +156,7 @@ describe('Customer.interactions and Customer.campaigns', () => {
     assert.deepEqual(
       targeted.data?.targetCampaign.results.map((r) => [r.status, r.error?.code ?? null]),
       [
-        ['TARGETED', null],
+        ['CREATED', null],
         ['REJECTED', 'NOT_FOUND'],
         ['REJECTED', 'BAD_USER_INPUT'],
       ],

@@ -40,7 +40,7 @@ describe('Query.customers (the 360 page)', () => {
       }));
     }).flat();
     const tracked = await execute(gateway.url, TrackBatchDocument, { events });
-    assert.equal(tracked.data?.trackBatch.accepted, 180);
+    assert.equal(tracked.data?.trackBatch.created, 180);
     ids.push(...new Set(tracked.data!.trackBatch.results.map((r) => r.customerId!)));
     const customers = ids.map((id) => ({ id, displayName: id }));
     const edges = customers.flatMap((c, i) =>

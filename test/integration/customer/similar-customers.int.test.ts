@@ -86,7 +86,7 @@ describe('Customer.similarCustomers', () => {
         type: 'VIEW',
       },
     });
-    assert.equal(tracked.data?.track.status, 'ACCEPTED');
+    assert.equal(tracked.data?.track.status, 'CREATED');
 
     assert.deepEqual(await similarTo(tracked.data!.track.customerId!), []);
   });

@@ -44,8 +44,8 @@ describe('Mutation.track', () => {
     const again = await execute(gateway.url, TrackDocument, { event: sent });
 
     assert.equal(first.errors, undefined);
-    assert.equal(first.data?.track.status, 'ACCEPTED');
-    assert.equal(again.data?.track.status, 'DUPLICATE');
+    assert.equal(first.data?.track.status, 'CREATED');
+    assert.equal(again.data?.track.status, 'UNCHANGED');
     assert.equal(again.data?.track.customerId, first.data?.track.customerId);
     const timeline = await execute(gateway.url, CustomerTimelineDocument, {
       type: 'ANONYMOUS_ID',
@@ -142,15 +142,15 @@ describe('Mutation.trackBatch', () => {
     assert.deepEqual(
       batch.results.map((r) => [r.index, r.status, r.error?.code ?? null]),
       [
-        [0, 'ACCEPTED', null],
+        [0, 'CREATED', null],
         [1, 'REJECTED', 'BAD_USER_INPUT'],
-        [2, 'ACCEPTED', null],
+        [2, 'CREATED', null],
         [3, 'REJECTED', 'BAD_USER_INPUT'],
-        [4, 'ACCEPTED', null],
-        [5, 'DUPLICATE', null],
+        [4, 'CREATED', null],
+        [5, 'UNCHANGED', null],
       ],
     );
-    assert.deepEqual([batch.accepted, batch.duplicates, batch.rejected], [3, 1, 2]);
+    assert.deepEqual([batch.created, batch.unchanged, batch.rejected], [3, 1, 2]);
     assert.match(batch.results[1]!.error!.message, /email is not an e-mail address/);
     const timeline = await execute(gateway.url, CustomerTimelineDocument, {
       type: 'ANONYMOUS_ID',
@@ -195,7 +195,7 @@ describe('Customer.events', () => {
       }),
     );
     const result = await execute(gateway.url, TrackBatchDocument, { events });
-    assert.equal(result.data?.trackBatch.accepted, 7);
+    assert.equal(result.data?.trackBatch.created, 7);
   });
 
   after(async () => {

@@ -62,7 +62,7 @@ describe('c360 import --kind customers and relationships', () => {
     ]);
 
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /read 5, created 1, updated 1, accepted 0, duplicates 0, rejected 3;/);
+    assert.match(run.stdout, /read 5, created 1, updated 1, unchanged 0, rejected 3;/);
     assert.deepEqual(
       ((await readJsonLines(`${file}.errors.jsonl`)) as { line: number; code: string }[]).map(
         (e) => [e.line, e.code],
@@ -145,10 +145,7 @@ describe('c360 import --kind customers and relationships', () => {
       ]);
 
       assert.equal(run.code, 0, run.stderr);
-      assert.match(
-        run.stdout,
-        /read 4, created 2, updated 0, accepted 0, duplicates 0, rejected 2;/,
-      );
+      assert.match(run.stdout, /read 4, created 2, updated 0, unchanged 0, rejected 2;/);
       assert.deepEqual(
         ((await readJsonLines(`${file}.errors.jsonl`)) as { line: number; code: string }[]).map(
           (e) => [e.line, e.code],
@@ -207,10 +204,7 @@ describe('c360 import --kind customers and relationships', () => {
       ]);
 
       assert.equal(run.code, 0, run.stderr);
-      assert.match(
-        run.stdout,
-        /read 300, created 0, updated 0, accepted 300, duplicates 0, rejected 0;/,
-      );
+      assert.match(run.stdout, /read 300, created 300, updated 0, unchanged 0, rejected 0;/);
       const users = new Set(ratings.map((r) => `movielens-${r.userId}`));
       const { rows } = await gateway.backends.postgres.query<{ n: string }>(
         `SELECT count(DISTINCT customer_id) AS n FROM identities WHERE type = 'user_id' AND value = ANY($1::text[])`,

@@ -82,7 +82,7 @@ describe('c360 import --kind events', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(
       run.stdout.trim(),
-      `imported ${file}: read 7, created 0, updated 0, accepted 3, duplicates 1, rejected 3; errors: ${file}.errors.jsonl`,
+      `imported ${file}: read 7, created 3, updated 0, unchanged 1, rejected 3; errors: ${file}.errors.jsonl`,
     );
     assert.equal(await storedEvents(ids), 3);
     const errors = (await readJsonLines(`${file}.errors.jsonl`)) as {
@@ -131,7 +131,7 @@ describe('c360 import --kind events', () => {
     ]);
 
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /read 5, created 0, updated 0, accepted 3, duplicates 0, rejected 2;/);
+    assert.match(run.stdout, /read 5, created 3, updated 0, unchanged 0, rejected 2;/);
     assert.deepEqual(
       ((await readJsonLines(`${file}.errors.jsonl`)) as { line: number; code: string }[]).map(
         (e) => [e.line, e.code],
@@ -202,10 +202,7 @@ describe('c360 import --kind events', () => {
 
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming after line 4/);
-    assert.match(
-      resumed.stdout,
-      /read 10, created 0, updated 0, accepted 10, duplicates 0, rejected 0;/,
-    );
+    assert.match(resumed.stdout, /read 10, created 10, updated 0, unchanged 0, rejected 0;/);
     assert.equal(await storedEvents(ids), 10);
     assert.equal(await exists(`${file}.c360-import.json`), false);
   });
@@ -284,9 +281,6 @@ describe('c360 import --kind events', () => {
     assert.match(refused.stderr, /--restart/);
     assert.equal(await storedEvents(ids), 6);
     assert.equal(restarted.code, 0, restarted.stderr);
-    assert.match(
-      restarted.stdout,
-      /read 6, created 0, updated 0, accepted 4, duplicates 2, rejected 0;/,
-    );
+    assert.match(restarted.stdout, /read 6, created 4, updated 0, unchanged 2, rejected 0;/);
   });
 });
