@@ -23,10 +23,21 @@ interface AccessExtensions {
 
 /**
  * The scope an operation or field needs, replacing the default (queries and subscriptions:
- * `read`; mutations: `write`). Fields of other types need no scope unless they declare one.
+ * `read`; mutations: `write`). On an object type, every field but `id` needs it wherever the
+ * type is reached (through a mutation's payload too); fields of other types need no scope
+ * unless they declare one.
  */
-export function RequireScope(scope: Scope): MethodDecorator & PropertyDecorator {
+export function RequireScope(scope: Scope): MethodDecorator & PropertyDecorator & ClassDecorator {
   return Extensions({ c360Scope: scope } satisfies AccessExtensions);
+}
+
+/**
+ * Marks an object type as carrying customer data: reading any field but its `id` needs the
+ * `read` scope, however the type is reached. A key with only `write` gets ids and statuses
+ * back from its mutations, never a profile.
+ */
+export function CustomerData(): ClassDecorator {
+  return RequireScope(Scope.READ);
 }
 
 /**
@@ -58,9 +69,11 @@ export function applyAccessPolicy(schema: GraphQLSchema): GraphQLSchema {
     if (!isObjectType(type) || type.name.startsWith('__')) {
       continue;
     }
+    const typeScope = (type.extensions as AccessExtensions).c360Scope;
     for (const field of Object.values(type.getFields())) {
       const extensions = field.extensions as AccessExtensions;
-      const scope = extensions.c360Scope ?? roots.get(type);
+      const scope =
+        extensions.c360Scope ?? roots.get(type) ?? (field.name === 'id' ? undefined : typeScope);
       if (scope !== undefined) {
         guardScope(field, scope, type === subscriptionType);
       }

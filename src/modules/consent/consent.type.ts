@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { ConsentPurpose } from './consent.kinds.js';
+import { CustomerData } from '../access/access.policy.js';
 
 registerEnumType(ConsentPurpose, {
   name: 'ConsentPurpose',
@@ -7,6 +8,7 @@ registerEnumType(ConsentPurpose, {
     'ANALYTICS: behavioural analytics. PERSONALIZATION: recommendations and tailored content. MARKETING: campaigns. AI: use of the profile in prompts to a language model.',
 });
 
+@CustomerData()
 @ObjectType({ description: 'A customer’s current consent for one purpose.' })
 export class Consent {
   @Field(() => ConsentPurpose, { description: 'The purpose.' })

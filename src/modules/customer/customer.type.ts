@@ -1,9 +1,10 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { PersonalData } from '../access/access.policy.js';
+import { CustomerData, PersonalData } from '../access/access.policy.js';
 import { Node } from '../node/node.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 
+@CustomerData()
 @ObjectType({
   implements: Node,
   description: 'A person c360 knows: one profile joined across every store.',
@@ -40,6 +41,7 @@ export class Customer implements Node {
   updatedAt!: Date;
 }
 
+@CustomerData()
 @ObjectType({
   description: 'A customer whose interests resemble this one (pgvector nearest neighbour).',
 })

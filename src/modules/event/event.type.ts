@@ -5,9 +5,11 @@ import { ItemError } from '../common/bulk.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 import { EventType } from './event.kinds.js';
 import { ItemStatus } from '../common/bulk.kinds.js';
+import { CustomerData } from '../access/access.policy.js';
 
 registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });
 
+@CustomerData()
 @ObjectType({ description: 'One behavioural event in a customer’s timeline.' })
 export class Event {
   @Field(() => ID, { description: 'c360’s id of the stored event.' })

@@ -1,7 +1,8 @@
 import { IsOptional, Length, Matches } from 'class-validator';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
-import { PersonalData } from '../access/access.policy.js';
+import { Scope } from '../access/access.kinds.js';
+import { CustomerData, PersonalData, RequireScope } from '../access/access.policy.js';
 import { CUSTOM_IDENTITY_TYPE_PATTERN, IdentityType } from './identity.kinds.js';
 
 registerEnumType(IdentityType, {
@@ -10,6 +11,7 @@ registerEnumType(IdentityType, {
     'A kind of identifier: e-mail (stored lower-cased), phone (stored as E.164), an opaque id, or CUSTOM: one of the kinds this deployment configured (IDENTITY_CUSTOM_TYPES), named by `customType`.',
 });
 
+@CustomerData()
 @ObjectType({
   description: 'An identifier this customer is known by; each belongs to one customer only.',
 })
@@ -58,11 +60,17 @@ export class CustomerResolution {
   @Field(() => ID, { description: 'The surviving customer, holding every identity involved.' })
   customerId!: string;
 
+  // Whether an identity was known already is customer data: a write-only key must not learn it.
+  @RequireScope(Scope.READ)
   @Field(() => [ID], {
-    description: 'Customers merged into it by this call (their ids keep resolving to it).',
+    description:
+      'Customers merged into it by this call (their ids keep resolving to it). Needs the read scope.',
   })
   mergedCustomerIds!: string[];
 
-  @Field(() => Boolean, { description: 'Whether this call created the customer.' })
+  @RequireScope(Scope.READ)
+  @Field(() => Boolean, {
+    description: 'Whether this call created the customer. Needs the read scope.',
+  })
   created!: boolean;
 }

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { CustomerData } from '../access/access.policy.js';
 
+@CustomerData()
 @ObjectType({ description: 'How often, and when, a customer did one thing with one product.' })
 export class ProductInteraction {
   @Field(() => Int, { description: 'How many times.' })
@@ -15,6 +17,7 @@ export class ProductInteraction {
   productId!: string;
 }
 
+@CustomerData()
 @ObjectType({
   description:
     'What a customer did with products, from the knowledge graph: per kind, the products with counts and times, most recent first.',
@@ -30,6 +33,7 @@ export class CustomerInteractions {
   purchased!: ProductInteraction[];
 }
 
+@CustomerData()
 @ObjectType({ description: 'A campaign that targeted a customer or that they responded to.' })
 export class CustomerCampaign {
   @Field(() => Date, {

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { FamilyRelation, Relationship } from './relationship.kinds.js';
+import { CustomerData } from '../access/access.policy.js';
 
 registerEnumType(Relationship, {
   name: 'Relationship',
@@ -34,6 +35,7 @@ registerEnumType(HopDirection, {
     'OUTGOING: the relationship points away from the node the hop starts at (for PARENT_OF: that node is the parent). INCOMING: it points towards it.',
 });
 
+@CustomerData()
 @ObjectType({ description: 'One relationship on the way from a customer to a related one.' })
 export class RelationshipHop {
   @Field(() => Relationship, { description: 'The relationship type.' })
@@ -43,6 +45,7 @@ export class RelationshipHop {
   direction!: HopDirection;
 }
 
+@CustomerData()
 @ObjectType({ description: 'A customer reached through the relationship graph.' })
 export class RelatedCustomer {
   @Field(() => Int, { description: 'How many relationships away (1 = directly related).' })
@@ -56,6 +59,7 @@ export class RelatedCustomer {
   customerId!: string;
 }
 
+@CustomerData()
 @ObjectType({
   description:
     'The people a customer lives with: everyone linked to them by HOUSEHOLD_MEMBER or SPOUSE_OF relationships, up to three hops away.',
@@ -76,6 +80,7 @@ registerEnumType(FamilyRelation, {
     'How a relative stands to the customer: the relative is their SPOUSE, PARENT, CHILD or SIBLING.',
 });
 
+@CustomerData()
 @ObjectType({ description: 'A family member found in the relationship graph (Neo4j).' })
 export class Relative {
   @Field(() => FamilyRelation, { description: 'What the relative is to the customer.' })

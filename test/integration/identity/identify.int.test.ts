@@ -10,8 +10,7 @@ import {
   TrackDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
-import { until } from '../../support/until.js';
-import { removeFromGraph, seedCustomer, seedFamily } from '../../support/seed.js';
+import { relayed, removeFromGraph, seedCustomer, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 describe('Mutation.identify', () => {
@@ -121,13 +120,10 @@ describe('Mutation.mergeCustomers', () => {
       });
       assert.equal(result.errors, undefined);
 
-      const family = await until(
-        async () =>
-          (await execute(gateway.url, CustomerIdentityViewDocument, { id: survivor.id })).data
-            ?.customer?.family,
-        (f) => (f?.length ?? 0) > 0,
-        10_000,
-      );
+      // Every follower of the merge (edges moved, then the node deleted) has run.
+      await relayed(gateway.backends);
+      const family = (await execute(gateway.url, CustomerIdentityViewDocument, { id: survivor.id }))
+        .data?.customer?.family;
       assert.deepEqual(family, [{ relation: 'CHILD', customer: { id: child.id } }]);
       const nodes = await gateway.backends.graph.read('test.findNode', (tx) =>
         tx.run('MATCH (c:Customer {id: $id}) RETURN c', { id: duplicate.id }),
