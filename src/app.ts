@@ -85,6 +85,7 @@ export async function createApp({
         batchMaxSize: config.batchMaxSize,
         customIdentityTypes: config.customIdentityTypes,
         keyCacheTtlMs: config.access.keyCacheTtlMs,
+        nonPersonalKeys: config.nonPersonalKeys,
       },
       logger,
     },
@@ -92,7 +93,7 @@ export async function createApp({
   );
   const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
   doorbell.relay = relay;
-  const schema = await buildGatewaySchema(backends.pubSub, wiring.container);
+  const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
   const devKey = withDevKey
     ? await ensureDevKey(wiring.access.apiKeys, config.dataDir, logger)
     : null;

@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { DEFAULT_NON_PERSONAL_KEYS } from './modules/access/access.kinds.js';
+
 import {
   BUILT_IN_IDENTITY_TYPES,
   CUSTOM_IDENTITY_TYPE_PATTERN,
@@ -60,6 +62,17 @@ const Env = z.object({
       )
       .max(20),
   ),
+  NON_PERSONAL_KEYS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? DEFAULT_NON_PERSONAL_KEYS
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== ''),
+    ),
   C360_DATA_DIR: z.string().min(1).default('.data'),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
@@ -122,6 +135,8 @@ export interface Config {
   readonly dataLoader: boolean;
   /** The deployment's own identifier kinds, besides email, phone and the built-in ids. */
   readonly customIdentityTypes: readonly string[];
+  /** JSON keys (traits, event properties) whose values a key without read:pii may see. */
+  readonly nonPersonalKeys: readonly string[];
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';
   readonly postgres: {
@@ -185,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',
     customIdentityTypes: e.IDENTITY_CUSTOM_TYPES,
+    nonPersonalKeys: e.NON_PERSONAL_KEYS,
     dataDir: path.resolve(e.C360_DATA_DIR),
     demoData: e.DEMO_DATA,
     postgres: {

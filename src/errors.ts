@@ -106,7 +106,7 @@ export function createErrorFormatter(logger: Logger) {
       PUBLIC_CODES.has(code) &&
       code !== ErrorCode.INTERNAL_SERVER_ERROR
     ) {
-      return withoutStacktrace(formatted);
+      return publicForm(formatted);
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {
@@ -118,12 +118,40 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
-function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) {
+/**
+ * What a client may see of a public error: no stack trace, and validation details without the
+ * input they were given (class-validator puts the whole input object in `target` and the
+ * offending value in `value`, personal fields included).
+ */
+function publicForm(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions) {
     return formatted;
   }
-  const { stacktrace: _dropped, ...extensions } = formatted.extensions;
-  return { ...formatted, extensions };
+  const { stacktrace: _dropped, validationErrors, ...extensions } = formatted.extensions;
+  return {
+    ...formatted,
+    extensions: {
+      ...extensions,
+      ...(Array.isArray(validationErrors)
+        ? { validationErrors: validationErrors.map(withoutInput) }
+        : {}),
+    },
+  };
+}
+
+interface ValidationDetail {
+  property?: unknown;
+  constraints?: unknown;
+  children?: unknown;
+}
+
+/** Which property broke which rule, recursively, and nothing of the values themselves. */
+function withoutInput(detail: ValidationDetail): ValidationDetail {
+  return {
+    property: detail.property,
+    constraints: detail.constraints,
+    children: Array.isArray(detail.children) ? detail.children.map(withoutInput) : [],
+  };
 }
 
 /** Ends an exhaustive switch; the compiler proves it unreachable. */

@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 
 import { applyAccessPolicy } from './modules/access/access.policy.js';
+import type { PiiMasking } from './modules/access/pii.masking.js';
 import type { AnyResolverClass } from './modules/module.js';
 import type { GatewayPubSub } from './subscriptions/pubsub.js';
 import { resolverClasses, type Wiring } from './wiring.js';
@@ -16,6 +17,7 @@ import { resolverClasses, type Wiring } from './wiring.js';
 export async function buildGatewaySchema(
   pubSub: GatewayPubSub,
   container?: Wiring['container'],
+  masking?: PiiMasking,
 ): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: nonEmpty(resolverClasses()),
@@ -23,7 +25,7 @@ export async function buildGatewaySchema(
     validate: { forbidUnknownValues: false },
     ...(container ? { container: { get: (cls: AnyResolverClass) => container.get(cls) } } : {}),
   });
-  return applyAccessPolicy(schema);
+  return applyAccessPolicy(schema, masking);
 }
 
 /** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real contract changes. */

@@ -30,6 +30,8 @@ export interface PlatformSettings {
   customIdentityTypes: readonly string[];
   /** How long an API key lookup is cached (API_KEY_CACHE_TTL_MS). */
   keyCacheTtlMs: number;
+  /** JSON keys a key without read:pii may see the values of (NON_PERSONAL_KEYS). */
+  nonPersonalKeys: readonly string[];
 }
 
 /** A resolver class; the wiring constructs it once, with its module's dependencies. */

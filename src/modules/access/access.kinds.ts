@@ -19,3 +19,24 @@ export const AuditAction = {
   KEY_REVOKED: 'key.revoked',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** Keys that name nothing personal in a typical deployment (NON_PERSONAL_KEYS' default). */
+export const DEFAULT_NON_PERSONAL_KEYS: readonly string[] = [
+  'plan',
+  'tier',
+  'interests',
+  'householdId',
+  'segment',
+  'locale',
+  'language',
+  'currency',
+  'productId',
+  'sku',
+  'campaignId',
+  'category',
+  'categories',
+  'price',
+  'quantity',
+  'revenue',
+  'orderId',
+];

@@ -3,6 +3,7 @@ import type { AccessDeps } from './access.deps.js';
 import { AccessResolver } from './access.resolver.js';
 import { createApiKeyService } from './api-key.service.js';
 import { AuditStore } from './audit.store.js';
+import { PiiMasking } from './pii.masking.js';
 import { registerKeysCommand } from './keys.command.js';
 
 /**
@@ -23,6 +24,7 @@ export const accessModule = defineModule<AccessDeps>({
         platform.logger,
       ),
       audit: new AuditStore(platform.db),
+      masking: new PiiMasking(platform.settings.nonPersonalKeys),
     },
   }),
 });

@@ -10,7 +10,7 @@ import { Extensions } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { Scope } from './access.kinds.js';
-import { isPersonal, mask, type PersonalKind } from './pii.masking.js';
+import { type PersonalKind, PiiMasking } from './pii.masking.js';
 
 /**
  * Field extensions read by {@link applyAccessPolicy}. Declared with the decorators below, so a
@@ -58,7 +58,10 @@ type Resolver = GraphQLFieldResolver<unknown, GraphQLContext>;
  * personal fields are masked or audited. Fields without a policy keep their resolver
  * untouched, so they cost nothing extra.
  */
-export function applyAccessPolicy(schema: GraphQLSchema): GraphQLSchema {
+export function applyAccessPolicy(
+  schema: GraphQLSchema,
+  masking: PiiMasking = new PiiMasking(),
+): GraphQLSchema {
   const roots = new Map<GraphQLObjectType | null | undefined, Scope>([
     [schema.getQueryType(), Scope.READ],
     [schema.getMutationType(), Scope.WRITE],
@@ -78,7 +81,7 @@ export function applyAccessPolicy(schema: GraphQLSchema): GraphQLSchema {
         guardScope(field, scope, type === subscriptionType);
       }
       if (extensions.c360Personal !== undefined) {
-        guardPersonal(field, `${type.name}.${field.name}`, extensions.c360Personal);
+        guardPersonal(field, `${type.name}.${field.name}`, extensions.c360Personal, masking);
       }
     }
   }
@@ -116,16 +119,17 @@ function guardPersonal(
   field: GraphQLField<unknown, GraphQLContext>,
   coordinate: string,
   kind: PersonalKind,
+  masking: PiiMasking,
 ): void {
   const resolve: Resolver = field.resolve ?? defaultFieldResolver;
   field.resolve = (root, args, context, info) => {
     const guard = (value: unknown) => {
       const holder = root as { id?: string; customerId?: string; type?: unknown };
       if (!context.access.has(Scope.READ_PII)) {
-        return mask(kind, value, holder.type);
+        return masking.mask(kind, value, holder.type);
       }
       const subjectId = holder.customerId ?? holder.id;
-      if (subjectId !== undefined && isPersonal(kind, value, holder.type)) {
+      if (subjectId !== undefined && masking.isPersonal(kind, value, holder.type)) {
         context.access.recordPiiRead(subjectId, coordinate);
       }
       return value;

@@ -1,67 +1,31 @@
+import { DEFAULT_NON_PERSONAL_KEYS } from './access.kinds.js';
+import { detectPersonal } from './pii.detectors.js';
+
 /**
  * What counts as personal data in c360, and how it looks to a key without `read:pii`. This is
- * the one place to change either; the schema descriptions quote the formats below.
+ * the one place to change either; the schema descriptions and docs/security.md quote it.
  *
- * - Names, phone numbers, addresses and other personal text become `•••` (nothing of the
- *   value, not even its length).
- * - E-mail addresses keep their first letter, the domain's first letter and the top-level
- *   domain: `ada@example.com` becomes `a•••@e•••.com`, enough to tell addresses apart.
- * - In `traits`, the value of every personal key (below; matched ignoring case, `_` and `-`,
- *   at any depth) is masked as a whole, objects and lists included.
- * - Identity values are masked for EMAIL and PHONE identities; opaque ids (user, anonymous,
- *   device, CRM) stay readable, since other systems join on them and they name nobody alone.
+ * Masking is an allow-list, not a deny-list of known keys:
+ * - Free-form JSON (`Customer.traits`, `Event.properties`) keeps only the keys the deployment
+ *   declares non-personal (NON_PERSONAL_KEYS; matched ignoring case, `_` and `-`, at any
+ *   depth); every other key's value reads `•••`, objects and lists included.
+ * - Even under an allowed key, and in opaque fields (`Event.name`, `Event.messageId`, user,
+ *   CRM, device and custom identities), a value that looks personal is masked: e-mail
+ *   addresses, phone numbers, card numbers, IBANs and IP addresses (pii.detectors.ts).
+ * - Names, consent sources and other personal text read `•••` (nothing of the value, not even
+ *   its length); e-mail addresses keep their first letter, the domain's first letter and the
+ *   top-level domain: `ada@example.com` reads `a•••@e•••.com`.
  */
 
 export const MASK = '•••';
 
-/** Trait keys whose values are personal, normalised (lower case, no `_` or `-`). */
-export const PERSONAL_TRAIT_KEYS: ReadonlySet<string> = new Set([
-  'name',
-  'fullname',
-  'firstname',
-  'lastname',
-  'middlename',
-  'maidenname',
-  'nickname',
-  'displayname',
-  'email',
-  'emailaddress',
-  'phone',
-  'phonenumber',
-  'mobile',
-  'address',
-  'street',
-  'streetaddress',
-  'addressline1',
-  'addressline2',
-  'city',
-  'postalcode',
-  'postcode',
-  'zip',
-  'zipcode',
-  'birthdate',
-  'birthday',
-  'dateofbirth',
-  'dob',
-  'ssn',
-  'nationalid',
-  'passport',
-  'iban',
-]);
+/** How a personal field is masked. */
+export type PersonalKind = 'text' | 'email' | 'json' | 'identity' | 'opaque';
 
-const EMAIL_KEYS: ReadonlySet<string> = new Set(['email', 'emailaddress']);
-
-/** Identity types (GraphQL values) whose values are personal. */
+/** Identity types (stored values) whose values are personal whatever they look like. */
 export const PERSONAL_IDENTITY_TYPES: ReadonlySet<string> = new Set(['email', 'phone']);
 
-/** How a personal field is masked. */
-export type PersonalKind = 'text' | 'email' | 'traits' | 'identity';
-
 const normaliseKey = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
-
-export function maskText(value: unknown): string | null {
-  return value === null || value === undefined ? null : MASK;
-}
 
 /** `ada@example.com` → `a•••@e•••.com`; anything that is not an address → `•••`. */
 export function maskEmail(value: string): string {
@@ -74,74 +38,79 @@ export function maskEmail(value: string): string {
   return `${value[0]}${MASK}@${domain[0]}${MASK}${domain.slice(dot)}`;
 }
 
-/** A copy of `traits` with the value of every personal key masked, at any depth. */
-export function maskTraits(traits: unknown): unknown {
-  if (Array.isArray(traits)) {
-    return traits.map(maskTraits);
+/** A string as a key without `read:pii` sees it where it is not personal by itself. */
+function maskIfDetected(value: string): string {
+  const kind = detectPersonal(value);
+  if (kind === null) {
+    return value;
   }
-  if (traits === null || typeof traits !== 'object') {
-    return traits;
+  return kind === 'email' && !/\s/.test(value.trim()) ? maskEmail(value.trim()) : MASK;
+}
+
+/** A value under a key not declared non-personal: gone, but an e-mail keeps its outline. */
+function hide(value: unknown): string {
+  return typeof value === 'string' && detectPersonal(value) === 'email' && !/\s/.test(value.trim())
+    ? maskEmail(value.trim())
+    : MASK;
+}
+
+/** The masking rules of one deployment: which JSON keys it declares non-personal. */
+export class PiiMasking {
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(nonPersonalKeys: readonly string[] = DEFAULT_NON_PERSONAL_KEYS) {
+    this.allowed = new Set(nonPersonalKeys.map(normaliseKey));
   }
-  return Object.fromEntries(
-    Object.entries(traits as Record<string, unknown>).map(([key, value]) => {
-      const normalised = normaliseKey(key);
-      if (!PERSONAL_TRAIT_KEYS.has(normalised) || value === null) {
-        return [key, maskTraits(value)];
-      }
-      return [
+
+  /** The masked form of `value` for a field of this kind; `identityType` for identities. */
+  mask(kind: PersonalKind, value: unknown, identityType?: unknown): unknown {
+    if (value === null || value === undefined) {
+      return value;
+    }
+    switch (kind) {
+      case 'text':
+        return MASK;
+      case 'email':
+        return typeof value === 'string' ? maskEmail(value) : MASK;
+      case 'json':
+        return this.maskJson(value);
+      case 'opaque':
+        return typeof value === 'string' ? maskIfDetected(value) : value;
+      case 'identity':
+        if (!PERSONAL_IDENTITY_TYPES.has(String(identityType))) {
+          return this.mask('opaque', value);
+        }
+        return identityType === 'email' && typeof value === 'string' ? maskEmail(value) : MASK;
+    }
+  }
+
+  /** Whether a key without `read:pii` would see `value` changed: worth auditing when read. */
+  isPersonal(kind: PersonalKind, value: unknown, identityType?: unknown): boolean {
+    if (value === null || value === undefined) {
+      return false;
+    }
+    return JSON.stringify(this.mask(kind, value, identityType)) !== JSON.stringify(value);
+  }
+
+  /**
+   * A copy of free-form JSON where only allowed keys keep their values (still checked by the
+   * detectors); every other key's value reads `•••`, whatever its type.
+   */
+  maskJson(json: unknown): unknown {
+    if (Array.isArray(json)) {
+      return json.map((item) => this.maskJson(item));
+    }
+    if (typeof json === 'string') {
+      return maskIfDetected(json);
+    }
+    if (json === null || typeof json !== 'object') {
+      return json;
+    }
+    return Object.fromEntries(
+      Object.entries(json as Record<string, unknown>).map(([key, value]) => [
         key,
-        EMAIL_KEYS.has(normalised) && typeof value === 'string' ? maskEmail(value) : MASK,
-      ];
-    }),
-  );
-}
-
-/**
- * Whether `traits` holds any personal value, so an unmasked read of only harmless traits is
- * not audited as a read of personal data.
- */
-export function hasPersonalTraits(traits: unknown): boolean {
-  if (Array.isArray(traits)) {
-    return traits.some(hasPersonalTraits);
-  }
-  if (traits === null || typeof traits !== 'object') {
-    return false;
-  }
-  return Object.entries(traits as Record<string, unknown>).some(
-    ([key, value]) =>
-      (PERSONAL_TRAIT_KEYS.has(normaliseKey(key)) && value !== null) || hasPersonalTraits(value),
-  );
-}
-
-/** The masked form of `value` for a field of this kind; `type` is the identity's type. */
-export function mask(kind: PersonalKind, value: unknown, identityType?: unknown): unknown {
-  switch (kind) {
-    case 'text':
-      return maskText(value);
-    case 'email':
-      return typeof value === 'string' ? maskEmail(value) : value;
-    case 'traits':
-      return maskTraits(value);
-    case 'identity':
-      if (!PERSONAL_IDENTITY_TYPES.has(String(identityType))) {
-        return value;
-      }
-      return identityType === 'email' && typeof value === 'string' ? maskEmail(value) : MASK;
-  }
-}
-
-/** Whether `value` holds personal data worth auditing when read unmasked. */
-export function isPersonal(kind: PersonalKind, value: unknown, identityType?: unknown): boolean {
-  if (value === null || value === undefined) {
-    return false;
-  }
-  switch (kind) {
-    case 'text':
-    case 'email':
-      return true;
-    case 'traits':
-      return hasPersonalTraits(value);
-    case 'identity':
-      return PERSONAL_IDENTITY_TYPES.has(String(identityType));
+        this.allowed.has(normaliseKey(key)) || value === null ? this.maskJson(value) : hide(value),
+      ]),
+    );
   }
 }

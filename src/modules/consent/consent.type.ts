@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { ConsentPurpose } from './consent.kinds.js';
-import { CustomerData } from '../access/access.policy.js';
+import { CustomerData, PersonalData } from '../access/access.policy.js';
 
 registerEnumType(ConsentPurpose, {
   name: 'ConsentPurpose',
@@ -20,9 +20,11 @@ export class Consent {
   })
   granted!: boolean | null;
 
+  @PersonalData('text')
   @Field(() => String, {
     nullable: true,
-    description: 'Where the answer came from (e.g. "checkout form").',
+    description:
+      'Where the answer came from (e.g. "checkout form"). Free text, so `•••` without read:pii.',
   })
   source!: string | null;
 

@@ -1,3 +1,4 @@
+import type { PiiMasking } from '../access/pii.masking.js';
 import type { CustomerWriteDeps } from './customer.service.js';
 import type { CustomerStore } from './customer.store.js';
 
@@ -5,4 +6,6 @@ import type { CustomerStore } from './customer.store.js';
 export interface CustomerDeps extends CustomerWriteDeps {
   customers: CustomerStore;
   batchMaxSize: number;
+  /** Decides which searches reveal personal data (they need read:pii). */
+  masking: PiiMasking;
 }

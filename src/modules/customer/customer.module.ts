@@ -1,6 +1,7 @@
 import { latestById } from '../../lib/align-to-keys.js';
 import { applier } from '../../outbox/outbox.topic.js';
 import { Topic } from '../../subscriptions/topics.js';
+import { PiiMasking } from '../access/pii.masking.js';
 import { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { defineModule } from '../module.js';
@@ -29,6 +30,7 @@ export const customerModule = defineModule<CustomerDeps>({
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
         customers,
         batchMaxSize: platform.settings.batchMaxSize,
+        masking: new PiiMasking(platform.settings.nonPersonalKeys),
       },
       loaders: (tuning) => createCustomerLoaders(customers, tuning),
       appliers: [

@@ -20,7 +20,7 @@ import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
 import { Scope } from '../access/access.kinds.js';
-import { hasPersonalTraits, PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
+import type { PiiMasking } from '../access/pii.masking.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
@@ -64,7 +64,7 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerConnection> {
     const rows = await this.deps.customers.listPage({
-      ...toListConditions(filter, ctx, this.deps.vocabulary),
+      ...toListConditions(filter, ctx, this.deps.vocabulary, this.deps.masking),
       order: orderBy,
       after: parseAfter(after, orderBy),
       limit: assertPageSize(first) + 1,
@@ -146,8 +146,9 @@ function toListConditions(
   filter: CustomerFilter | null,
   ctx: GraphQLContext,
   vocabulary: IdentityVocabulary,
+  masking: PiiMasking,
 ) {
-  guardPersonalSearch(filter, ctx);
+  guardPersonalSearch(filter, ctx, masking);
   let identity: IdentityKey | null = null;
   if (filter?.identity) {
     const key = vocabulary.keyOf(
@@ -178,10 +179,15 @@ function toListConditions(
  * Searching by a personal value answers "is this e-mail / name a customer?" even when the
  * answer is masked, so such filters need the key that may read that value: `read:pii`.
  */
-function guardPersonalSearch(filter: CustomerFilter | null, ctx: GraphQLContext): void {
+function guardPersonalSearch(
+  filter: CustomerFilter | null,
+  ctx: GraphQLContext,
+  masking: PiiMasking,
+): void {
   const personal =
-    (filter?.identity != null && PERSONAL_IDENTITY_TYPES.has(filter.identity.type)) ||
-    (filter?.traits != null && hasPersonalTraits(filter.traits)) ||
+    (filter?.identity != null &&
+      masking.isPersonal('identity', filter.identity.value, filter.identity.type)) ||
+    (filter?.traits != null && masking.isPersonal('json', filter.traits)) ||
     filter?.nameContains != null;
   if (personal) {
     ctx.access.require(Scope.READ_PII);

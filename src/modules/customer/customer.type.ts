@@ -27,10 +27,10 @@ export class Customer implements Node {
   })
   email!: string | null;
 
-  @PersonalData('traits')
+  @PersonalData('json')
   @Field(() => GraphQLJSONObject, {
     description:
-      'Free-form traits (interests, plan, city, ...). Without read:pii the values of personal keys (name, firstName, lastName, email, phone, address, street, city, postalCode, zip, birthdate, ...) are masked as `•••` (e-mail as `a•••@e•••.com`).',
+      'Free-form traits (interests, plan, city, ...). Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS: plan, interests, householdId, ... by default) keep their values, and those only when they do not look personal (e-mail, phone, card, IBAN, IP address); every other value reads `•••`.',
   })
   traits!: Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { ItemError } from '../common/bulk.type.js';
 import { PageInfo } from '../common/page-info.type.js';
 import { EventType } from './event.kinds.js';
 import { ItemStatus } from '../common/bulk.kinds.js';
-import { CustomerData } from '../access/access.policy.js';
+import { CustomerData, PersonalData } from '../access/access.policy.js';
 
 registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });
 
@@ -15,19 +15,29 @@ export class Event {
   @Field(() => ID, { description: 'c360’s id of the stored event.' })
   id!: string;
 
-  @Field(() => String, { description: 'The client’s message id; stored at most once.' })
+  @PersonalData('opaque')
+  @Field(() => String, {
+    description:
+      'The client’s message id; stored at most once. Without read:pii, masked when it looks personal (an e-mail address, a phone number...).',
+  })
   messageId!: string;
 
   @Field(() => EventType, { description: 'What kind of event this is.' })
   type!: EventType;
 
+  @PersonalData('opaque')
   @Field(() => String, {
     nullable: true,
-    description: 'A name within the type (page name, custom event name).',
+    description:
+      'A name within the type (page name, custom event name). Without read:pii, masked when it looks personal.',
   })
   name!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Free-form properties sent with the event.' })
+  @PersonalData('json')
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'Free-form properties sent with the event. Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS) keep their values, and those only when they do not look personal; the rest read `•••`.',
+  })
   properties!: Record<string, unknown>;
 
   @Field(() => Date, { description: 'When it happened, as the client says.' })

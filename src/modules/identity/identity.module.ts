@@ -1,3 +1,4 @@
+import { PiiMasking } from '../access/pii.masking.js';
 import { defineModule } from '../module.js';
 import type { IdentityDeps } from './identity.deps.js';
 import { createIdentityLoaders } from './identity.loaders.js';
@@ -20,6 +21,7 @@ export const identityModule = defineModule<IdentityDeps>({
         relay: platform.relay,
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
         identities,
+        masking: new PiiMasking(platform.settings.nonPersonalKeys),
       },
       loaders: (tuning) => createIdentityLoaders(identities, tuning),
     };

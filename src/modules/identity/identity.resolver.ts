@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 
 import { Scope } from '../access/access.kinds.js';
-import { PERSONAL_IDENTITY_TYPES } from '../access/pii.masking.js';
 import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { customerRefResolver } from '../customer/customer-ref.resolver.js';
@@ -32,7 +31,7 @@ export class IdentityResolver {
     customType: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Customer | null> {
-    if (PERSONAL_IDENTITY_TYPES.has(type)) {
+    if (this.deps.masking.isPersonal('identity', value, type)) {
       // Whether an e-mail or phone belongs to a customer is itself personal data.
       ctx.access.require(Scope.READ_PII);
     }

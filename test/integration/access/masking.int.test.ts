@@ -9,8 +9,12 @@ import {
   EraseCustomerDocument,
   ExportCustomerDocument,
   FindByEmailDocument,
+  CustomersByTraitsDocument,
   IdentifyDocument,
+  MaskedTimelineDocument,
   PersonalDataPageDocument,
+  SetConsentDocument,
+  TrackDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
@@ -103,7 +107,7 @@ describe('personal data', () => {
         interests: ['maths'],
         first_name: '•••',
         email: 'a•••@e•••.com',
-        home: { city: '•••', Street: '•••' },
+        home: '•••',
       });
       const values = Object.fromEntries(customer.identities.map((i) => [i.type, i.value]));
       assert.equal(values['EMAIL'], 'a•••@e•••.com');
@@ -225,5 +229,111 @@ describe('personal data', () => {
     assert.equal(asPiiReader.errors, undefined, JSON.stringify(asPiiReader.errors));
     assert.equal(asPiiReader.data?.customerByIdentity?.id, people[0]!.id);
     assert.equal(asPiiReader.data?.customers.edges[0]?.node.id, people[0]!.id);
+  });
+
+  it('masks by value: traits under any key, event properties, names and ids, consent sources, e-mail user ids', async () => {
+    const email = `grace.${randomUUID()}@example.com`;
+    const work = `g.hopper.${randomUUID()}@navy.example.org`;
+    const identified = await execute(gateway.url, IdentifyDocument, {
+      input: {
+        anonymousId: `visitor-${randomUUID()}`,
+        identity: { type: 'USER_ID', value: email },
+      },
+    });
+    const id = identified.data!.identify.customerId;
+    await execute(gateway.url, UpsertCustomerDocument, {
+      input: {
+        id,
+        displayName: 'Grace Hopper',
+        traits: {
+          plan: 'gold',
+          surname: 'Hopper',
+          workEmail: work,
+          telephone: '+1 202 555 0143',
+          notes: 'prefers the Arlington office',
+          profile: { maiden: 'Murray' },
+          interests: ['cobol', work],
+        },
+      },
+    });
+    await execute(gateway.url, TrackDocument, {
+      event: {
+        messageId: email,
+        identity: { type: 'USER_ID', value: email },
+        type: 'CUSTOM',
+        name: `newsletter for ${work}`,
+        properties: { sku: 'BOOK-1', shipTo: '12 St James’s Square', card: '4111 1111 1111 1111' },
+      },
+    });
+    await execute(gateway.url, SetConsentDocument, {
+      customerId: id,
+      purpose: 'MARKETING',
+      granted: true,
+      source: 'phone call with Grace Hopper',
+    });
+
+    const masked = await execute(gateway.url, MaskedTimelineDocument, { id }, { apiKey: reader });
+    const clear = await execute(
+      gateway.url,
+      MaskedTimelineDocument,
+      { id },
+      { apiKey: piiReader.key },
+    );
+
+    assert.equal(masked.errors, undefined, JSON.stringify(masked.errors));
+    const body = JSON.stringify(masked.data);
+    for (const secret of [
+      'Hopper',
+      'Arlington',
+      'Murray',
+      '555',
+      'St James',
+      '4111',
+      email,
+      work,
+    ]) {
+      assert.ok(!body.includes(secret), `${secret} leaked: ${body}`);
+    }
+    const customer = masked.data!.customer!;
+    assert.equal(customer.traits['plan'], 'gold', 'declared non-personal keys stay readable');
+    assert.deepEqual(customer.traits['interests'], ['cobol', 'g•••@n•••.org']);
+    const event = customer.events!.edges[0]!.node;
+    assert.equal(event.properties['sku'], 'BOOK-1');
+    assert.equal(customer.consent.find((c) => c.purpose === 'MARKETING')?.source, '•••');
+    assert.equal(
+      customer.identities.find((i) => i.type === 'USER_ID')?.value,
+      'g•••@e•••.com',
+      'an opaque id that is an e-mail address is masked as one',
+    );
+    assert.ok(JSON.stringify(clear.data).includes('Arlington'), 'read:pii sees everything');
+  });
+
+  it('treats searches by any trait not declared non-personal as personal', async () => {
+    const byPlan = await execute(
+      gateway.url,
+      CustomersByTraitsDocument,
+      { traits: { plan: 'gold' } },
+      { apiKey: reader },
+    );
+    const bySurname = await execute(
+      gateway.url,
+      CustomersByTraitsDocument,
+      { traits: { surname: 'Hopper' } },
+      { apiKey: reader },
+    );
+
+    assert.equal(byPlan.errors, undefined);
+    assert.equal(bySurname.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+
+  it('never echoes input values in validation errors', async () => {
+    const result = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { displayName: 'Grace Brewster Hopper', email: 'not-an-address', traits: {} },
+    });
+
+    assert.equal(result.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    const body = JSON.stringify(result);
+    assert.ok(!body.includes('Brewster'), body);
+    assert.ok(!body.includes('not-an-address'), body);
   });
 });
