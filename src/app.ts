@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
+import { jsonErrorHandler } from './http/body-errors.js';
 import { checkReadiness } from './http/readiness.js';
 import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
@@ -114,6 +115,8 @@ export async function createApp({
     logger,
     validationRules: armor.validationRules,
     maxOperationsPerSocket: config.http.wsMaxSubscriptionsPerSocket,
+    maxTokens: MAX_TOKENS,
+    exposeSchema: config.http.exposeSchema,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -190,6 +193,7 @@ export async function createApp({
         ),
     }),
   );
+  expressApp.use(jsonErrorHandler(logger));
 
   return {
     httpServer,

@@ -48,17 +48,34 @@ const STORE_CODES: Record<StoreName, ErrorCode> = {
 };
 
 /**
- * Turns a store failure that means "the store cannot answer now" (refused or lost connection,
- * deadline passed) into the public error naming that store; the cause is kept for logs. Any
- * other failure (a bug, a constraint) is returned unchanged, to be masked as internal.
+ * Turns a store failure into the public error it stands for; the cause is kept for logs.
+ * - "The store cannot answer now" (refused or lost connection, deadline passed): the error
+ *   naming that store (POSTGRES_UNAVAILABLE, ...).
+ * - PostgreSQL refusing a value (SQLSTATE class 22: a NUL byte in text, a number out of range,
+ *   an unparsable date): BAD_USER_INPUT, since only input reaches a statement as a value.
+ * Anything else (a bug, a constraint) is returned unchanged, to be masked as internal.
  */
 export function storeUnavailable(store: StoreName, cause: unknown): unknown {
-  if (cause instanceof GatewayError || !isUnavailability(cause)) {
+  if (cause instanceof GatewayError) {
     return cause;
   }
-  return new GatewayError(STORE_CODES[store], `${store} is unavailable`, {
-    originalError: cause instanceof Error ? cause : new Error(String(cause)),
-  });
+  const originalError = cause instanceof Error ? cause : new Error(String(cause));
+  if (store === 'postgres' && isDataException(cause)) {
+    return new GatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      'a value cannot be stored or compared as given (e.g. it contains a NUL character, or a number is out of range)',
+      { originalError },
+    );
+  }
+  if (!isUnavailability(cause)) {
+    return cause;
+  }
+  return new GatewayError(STORE_CODES[store], `${store} is unavailable`, { originalError });
+}
+
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 /** PostgreSQL SQLSTATE classes and Neo4j driver codes that mean "not reachable right now". */
@@ -130,6 +147,7 @@ function publicForm(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _dropped, validationErrors, ...extensions } = formatted.extensions;
   return {
     ...formatted,
+    message: withoutEchoedValue(formatted.message),
     extensions: {
       ...extensions,
       ...(Array.isArray(validationErrors)
@@ -137,6 +155,17 @@ function publicForm(formatted: GraphQLFormattedError): GraphQLFormattedError {
         : {}),
     },
   };
+}
+
+/**
+ * graphql-js names the value it could not coerce (`Variable "$input" got invalid value
+ * {...} at "input.traits"; ...`), personal fields included: keep where and why, not what.
+ */
+function withoutEchoedValue(message: string): string {
+  return message.replace(
+    / got invalid value [\s\S]*?(?=( at "[\w.[\]]+";)|;|$)/,
+    ' got an invalid value',
+  );
 }
 
 interface ValidationDetail {

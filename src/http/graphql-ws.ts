@@ -1,11 +1,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 
-import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
 import type { GraphQLContext } from '../context.js';
-import { ErrorCode, GatewayError } from '../errors.js';
+import { createErrorFormatter, ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Access } from '../modules/access/access.js';
 import { auditPiiReads } from '../modules/access/pii-audit.js';
@@ -24,6 +34,10 @@ export interface WsServerOptions {
   validationRules: readonly ValidationRule[];
   /** Operations one socket may run at once; the next one gets an error, the socket stays. */
   maxOperationsPerSocket: number;
+  /** The most lexical tokens one operation may have, as over HTTP. */
+  maxTokens: number;
+  /** Introspection and "Did you mean" suggestions: off in production, as over HTTP. */
+  exposeSchema: boolean;
 }
 
 /**
@@ -42,7 +56,19 @@ export function startWsServer(options: WsServerOptions) {
     path: options.path,
     maxPayload: MAX_FRAME_BYTES,
   });
-  const rules = [...specifiedRules, ...options.validationRules];
+  // The same hardening HTTP operations get through Apollo, which graphql-ws bypasses.
+  const rules = [
+    ...specifiedRules,
+    ...options.validationRules,
+    ...(options.exposeSchema ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  const formatError = createErrorFormatter(options.logger);
+  const tidy = (message: string) => (options.exposeSchema ? message : withoutSuggestions(message));
+  const publicErrors = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
+    errors.map((error) => {
+      const formatted = formatError(error instanceof GraphQLError ? error.toJSON() : error, error);
+      return { ...formatted, message: tidy(formatted.message) };
+    });
   const { apiKeys, audit } = options.wiring.access;
   const authorizationOf = (ctx: {
     connectionParams?: Readonly<Record<string, unknown>> | undefined;
@@ -57,7 +83,6 @@ export function startWsServer(options: WsServerOptions) {
   return useServer(
     {
       schema: options.schema,
-      validate: (schema, document) => validate(schema, document, rules),
       onConnect: async (ctx) => {
         const access = await Access.authenticate(apiKeys, authorizationOf(ctx));
         if (access.failure === 'unavailable') {
@@ -66,7 +91,7 @@ export function startWsServer(options: WsServerOptions) {
         }
         return access.viewer !== null;
       },
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
         // graphql-ws has already registered this operation, so it counts itself.
         if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerSocket) {
           return [
@@ -77,7 +102,7 @@ export function startWsServer(options: WsServerOptions) {
             ),
           ];
         }
-        return undefined;
+        return prepare(options.schema, rules, options.maxTokens, payload, tidy);
       },
       context: async (ctx) =>
         createContext(
@@ -86,14 +111,24 @@ export function startWsServer(options: WsServerOptions) {
           undefined,
           await Access.authenticate(apiKeys, authorizationOf(ctx)),
         ),
-      onNext: async (_ctx, _id, payload, args) => {
+      onNext: async (_ctx, _id, payload, args, result) => {
         const withheld = await auditPiiReads(
           audit,
           args.contextValue as GraphQLContext,
           payload.operationName ?? args.operationName ?? null,
           options.logger,
         );
-        return withheld === null ? undefined : { data: null, errors: [withheld] };
+        if (withheld !== null) {
+          return { data: null, errors: [withheld] };
+        }
+        // Masked like HTTP errors: public codes pass, anything else is an internal error.
+        return result.errors
+          ? {
+              data: result.data ?? null,
+              errors: publicErrors(result.errors),
+              ...(result.extensions ? { extensions: result.extensions } : {}),
+            }
+          : undefined;
       },
       onError: (_ctx, _id, _payload, errors) => {
         options.logger.warn(
@@ -104,4 +139,45 @@ export function startWsServer(options: WsServerOptions) {
     },
     wsServer,
   );
+}
+
+/**
+ * Parses (within the token limit) and validates (with every rule HTTP applies) one subscribe
+ * message, or answers the errors for its id: a bad operation never closes the socket.
+ */
+function prepare(
+  schema: GraphQLSchema,
+  rules: readonly ValidationRule[],
+  maxTokens: number,
+  payload: SubscribePayload,
+  tidy: (message: string) => string,
+) {
+  let document;
+  try {
+    document = parse(payload.query, { maxTokens });
+  } catch (error) {
+    const message =
+      error instanceof GraphQLError ? error.message : 'the operation cannot be parsed';
+    return [new GatewayError(ErrorCode.GRAPHQL_PARSE_FAILED, message)];
+  }
+  const errors = validate(schema, document, rules);
+  if (errors.length > 0) {
+    return errors.map(
+      (error) =>
+        new GatewayError(ErrorCode.GRAPHQL_VALIDATION_FAILED, tidy(error.message), {
+          nodes: error.nodes ?? null,
+        }),
+    );
+  }
+  return {
+    schema,
+    document,
+    variableValues: payload.variables ?? null,
+    operationName: payload.operationName ?? null,
+  };
+}
+
+/** "Cannot query field "nmae". Did you mean "name"?" → without the hint, which maps the schema. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean [^?]*\?$/, '');
 }

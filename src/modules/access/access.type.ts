@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 import { PageInfo } from '../common/page-info.type.js';
@@ -109,7 +109,7 @@ export class AuditEntry {
   })
   requestId!: string | null;
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     description:
       'Particulars: for pii.read the operation name and the fields read, for key actions the key’s name and scopes. Never a personal value.',
   })

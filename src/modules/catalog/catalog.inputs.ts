@@ -8,7 +8,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, Float, InputType } from 'type-graphql';
 
 import { CampaignChannel, CampaignStatus, ContentKind } from './catalog.kinds.js';
@@ -54,7 +54,7 @@ export class UpsertProductInput {
   @Length(1, 100, { each: true })
   categories!: string[] | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free-form attributes.' })
+  @Field(() => JSONObject, { nullable: true, description: 'Free-form attributes.' })
   attributes!: Record<string, unknown> | null;
 }
 
@@ -86,7 +86,7 @@ export class UpsertContentInput {
   @Length(1, 100, { each: true })
   categories!: string[] | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free-form attributes.' })
+  @Field(() => JSONObject, { nullable: true, description: 'Free-form attributes.' })
   attributes!: Record<string, unknown> | null;
 }
 
@@ -112,7 +112,7 @@ export class UpsertCampaignInput {
   @Field(() => Date, { nullable: true, description: 'When it ends; not before `startsAt`.' })
   endsAt!: Date | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free-form attributes.' })
+  @Field(() => JSONObject, { nullable: true, description: 'Free-form attributes.' })
   attributes!: Record<string, unknown> | null;
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { Platform } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult } from '../common/bulk.type.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
 import { CampaignStore } from './campaign.store.js';
 import { CampaignUpserted, ContentUpserted, ProductUpserted } from './catalog.topics.js';
 import type {
@@ -68,11 +68,7 @@ export async function bulkUpsert<I extends object, T extends { id: string }>(
           });
           items.set(result.index, item);
         } catch (error) {
-          logger.error({ err: error, index: result.index }, 'catalog item not stored');
-          result.error = {
-            code: ErrorCode.INTERNAL_SERVER_ERROR,
-            message: 'the item could not be stored',
-          };
+          result.error = itemFailure(error, 'item', logger, result.index);
         }
       }
     });

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { ItemError } from '../common/bulk.type.js';
@@ -48,7 +48,7 @@ export class Product implements Node {
   @Field(() => [Category], { description: 'The categories the product is filed under.' })
   categories!: Category[];
 
-  @Field(() => GraphQLJSONObject, { description: 'Free-form attributes (brand, size, ...).' })
+  @Field(() => JSONObject, { description: 'Free-form attributes (brand, size, ...).' })
   attributes!: Record<string, unknown>;
 
   @Field(() => Date, { description: 'When the product was first stored.' })
@@ -78,7 +78,7 @@ export class Content implements Node {
   @Field(() => [Category], { description: 'The categories the item is filed under.' })
   categories!: Category[];
 
-  @Field(() => GraphQLJSONObject, { description: 'Free-form attributes.' })
+  @Field(() => JSONObject, { description: 'Free-form attributes.' })
   attributes!: Record<string, unknown>;
 
   @Field(() => Date, { description: 'When the item was first stored.' })
@@ -111,7 +111,7 @@ export class Campaign implements Node {
   @Field(() => Date, { nullable: true, description: 'When it ends (or ended).' })
   endsAt!: Date | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Free-form attributes (budget, audience, ...).' })
+  @Field(() => JSONObject, { description: 'Free-form attributes (budget, audience, ...).' })
   attributes!: Record<string, unknown>;
 
   @Field(() => Date, { description: 'When the campaign was first stored.' })

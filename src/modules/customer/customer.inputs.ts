@@ -7,7 +7,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, ID, InputType } from 'type-graphql';
 
 import { IdentityInput } from '../identity/identity.type.js';
@@ -43,7 +43,7 @@ export class UpsertCustomerInput {
   @MaxLength(320)
   email!: string | null;
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     nullable: true,
     description:
       'Traits to store, replacing the previous ones; `interests` (a list of strings) also feeds similarity search.',
@@ -65,7 +65,7 @@ export class UpsertCustomerInput {
     'Which customers to list; every condition given must hold. Segment filters arrive with segments.',
 })
 export class CustomerFilter {
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     nullable: true,
     description:
       'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the read:pii scope.',

@@ -9,7 +9,7 @@ import { validationFailure } from '../../lib/validation.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { type ItemError, type UpsertItemResult } from '../common/bulk.type.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
@@ -127,8 +127,7 @@ function rejection(error: unknown, index: number, logger: Logger): ItemError {
   if (error instanceof ItemRejected) {
     return error.error;
   }
-  logger.error({ err: error, index }, 'customer not stored');
-  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'the customer could not be stored' };
+  return itemFailure(error, 'customer', logger, index);
 }
 
 function prepareCustomer(

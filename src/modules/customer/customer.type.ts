@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerData, PersonalData } from '../access/access.policy.js';
 import { Node } from '../node/node.type.js';
@@ -28,7 +28,7 @@ export class Customer implements Node {
   email!: string | null;
 
   @PersonalData('json')
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     description:
       'Free-form traits (interests, plan, city, ...). Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS: plan, interests, householdId, ... by default) keep their values, and those only when they do not look personal (e-mail, phone, card, IBAN, IP address); every other value reads `•••`.',
   })

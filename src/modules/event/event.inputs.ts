@@ -1,5 +1,5 @@
 import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, InputType } from 'type-graphql';
 
 import { IdentityInput } from '../identity/identity.type.js';
@@ -31,7 +31,7 @@ export class TrackEventInput {
   @MaxLength(200)
   name!: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free-form properties.' })
+  @Field(() => JSONObject, { nullable: true, description: 'Free-form properties.' })
   properties!: Record<string, unknown> | null;
 
   @Field(() => Date, {

@@ -11,7 +11,7 @@ import { SuppressionStore } from '../privacy/suppression.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { EventsAccepted } from './event.topics.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
 import type { TrackResult } from './event.type.js';
 
 /** An item that passed validation, ready to be written. */
@@ -64,11 +64,7 @@ export async function trackEvents(
       try {
         Object.assign(results[item.index]!, await inSavepoint(tx, () => writeOne(tx, item)));
       } catch (error) {
-        logger.error({ err: error, index: item.index }, 'event not stored');
-        results[item.index]!.error = {
-          code: ErrorCode.INTERNAL_SERVER_ERROR,
-          message: 'the event could not be stored',
-        };
+        results[item.index]!.error = itemFailure(error, 'event', logger, item.index);
       }
     }
     // Followers (interactions, and later segments and vectors) learn of new events from the

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 import { ItemError } from '../common/bulk.type.js';
@@ -34,7 +34,7 @@ export class Event {
   name!: string | null;
 
   @PersonalData('json')
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     description:
       'Free-form properties sent with the event. Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS) keep their values, and those only when they do not look personal; the rest read `•••`.',
   })

@@ -1,5 +1,5 @@
 import { IsOptional, Length, ValidateNested } from 'class-validator';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Field, InputType } from 'type-graphql';
 
 import { IdentityInput } from './identity.type.js';
@@ -23,7 +23,7 @@ export class IdentifyInput {
   @Length(1, 200)
   displayName!: string | null;
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     nullable: true,
     description: 'Traits learnt now; they win over stored ones.',
   })

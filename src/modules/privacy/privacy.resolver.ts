@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../common/json.scalar.js';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
@@ -16,7 +16,7 @@ export class PrivacyResolver {
   constructor(private readonly deps: PrivacyDeps) {}
 
   @RequireScope(Scope.ADMIN)
-  @Query(() => GraphQLJSONObject, {
+  @Query(() => JSONObject, {
     description:
       'Everything c360 holds about one customer, from every store, as one JSON document (data-subject access), unmasked. Fails rather than return a partial export. Audited as customer.exported. Needs the admin scope.',
   })

@@ -5,7 +5,7 @@ import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult } from '../common/bulk.type.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
 import { RelationshipStore } from './relationship.store.js';
 import type { Platform } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
@@ -145,12 +145,6 @@ async function changeOne(
     );
     return { status: ItemStatus.CREATED, pair: { fromId: from, toId: to } };
   } catch (error) {
-    logger.error({ err: error, index }, 'relationship not stored');
-    return {
-      error: {
-        code: ErrorCode.INTERNAL_SERVER_ERROR,
-        message: 'the relationship could not be stored',
-      },
-    };
+    return { error: itemFailure(error, 'relationship', logger, index) };
   }
 }
