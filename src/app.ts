@@ -15,7 +15,9 @@ import type { Config } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
+import { admission } from './http/admission.js';
 import { jsonErrorHandler } from './http/body-errors.js';
+import { RateLimits } from './http/rate-limits.js';
 import { checkReadiness } from './http/readiness.js';
 import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
@@ -24,6 +26,7 @@ import { Access } from './modules/access/access.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
+import { overloadStatusPlugin } from './plugins/overload-status.plugin.js';
 import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 import { createContext, type Wiring, wireModules } from './wiring.js';
@@ -107,6 +110,7 @@ export async function createApp({
     // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
     maxTokens: { enabled: false },
   }).protect();
+  const limits = new RateLimits(backends.redis?.commands ?? null, config.access, logger);
   const wsServer = startWsServer({
     httpServer,
     path: GRAPHQL_PATH,
@@ -117,6 +121,7 @@ export async function createApp({
     maxOperationsPerSocket: config.http.wsMaxSubscriptionsPerSocket,
     maxTokens: MAX_TOKENS,
     exposeSchema: config.http.exposeSchema,
+    limits,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -149,6 +154,7 @@ export async function createApp({
       ),
       drainWebSocketsPlugin(wsServer),
       requestErrorStatusPlugin(),
+      overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
       config.http.exposeSchema
         ? ApolloServerPluginLandingPageLocalDefault({
@@ -183,13 +189,14 @@ export async function createApp({
     GRAPHQL_PATH,
     cors<cors.CorsRequest>({ origin: [...config.http.corsOrigins] }),
     express.json({ limit: '1mb' }),
+    admission(wiring.access.apiKeys, limits),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
+      context: async ({ req, res }) =>
         createContext(
           wiring,
           logger,
           requestIdOf(req.headers['x-request-id']),
-          await Access.authenticate(wiring.access.apiKeys, req.headers.authorization),
+          (res.locals['access'] as Access | undefined) ?? Access.anonymous(),
         ),
     }),
   );

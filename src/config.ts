@@ -98,6 +98,9 @@ const Env = z.object({
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
 
   API_KEY_CACHE_TTL_MS: positiveInt(30_000),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1_200),
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(30),
+  KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 });
 
@@ -127,6 +130,12 @@ export interface Config {
      * through the gateway clears the entry at once; a CLI revoke without Redis waits this long.
      */
     readonly keyCacheTtlMs: number;
+    /** Operations one key may start per minute, across instances sharing Redis. */
+    readonly perKeyPerMinute: number;
+    /** Failed authentications one address may make per minute before it is refused. */
+    readonly failedAuthPerMinute: number;
+    /** Operations one key may run at once on one instance (a bulkhead for the pool). */
+    readonly keyMaxConcurrent: number;
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -195,7 +204,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
-    access: { keyCacheTtlMs: e.API_KEY_CACHE_TTL_MS },
+    access: {
+      keyCacheTtlMs: e.API_KEY_CACHE_TTL_MS,
+      perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+      keyMaxConcurrent: e.KEY_MAX_CONCURRENT_OPERATIONS,
+    },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',

@@ -14,6 +14,10 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   /** The identity belongs to an erased customer; c360 drops (and counts) what arrives for it. */
   SUPPRESSED = 'SUPPRESSED',
+  /** Too many requests from this key or address; retry after `extensions.retryAfter` seconds. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** The gateway is saturated (every database connection busy); retry after a moment. */
+  OVERLOADED = 'OVERLOADED',
   /** A backing store did not answer in time or refused; only the fields needing it are null. */
   POSTGRES_UNAVAILABLE = 'POSTGRES_UNAVAILABLE',
   NEO4J_UNAVAILABLE = 'NEO4J_UNAVAILABLE',

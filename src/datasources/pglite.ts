@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 import { freePort } from '../lib/free-port.js';
 
-/** An embedded PostgreSQL (PGlite with pgvector) reachable over the wire protocol on loopback. */
+/** An embedded PostgreSQL (PGlite with pgvector and pg_trgm) reachable over the wire protocol on loopback. */
 export interface EmbeddedPostgres {
   host: string;
   port: number;
@@ -23,7 +24,7 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { extensions: { vector } });
+  const db = await PGlite.create(dataDir, { extensions: { vector, pg_trgm } });
   const host = '127.0.0.1';
   const port = await freePort(host);
   const server = new PGLiteSocketServer({ db, host, port, maxConnections: 1 });

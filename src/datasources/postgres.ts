@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 
 import pg from 'pg';
 
-import { storeUnavailable } from '../errors.js';
+import { ErrorCode, GatewayError, storeUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What a store sees of PostgreSQL: named, parameterised statements and transactions. */
@@ -44,6 +44,8 @@ export class Postgres implements Queryable {
   /** Listeners receive `statement` events with an {@link ExecutedStatement}; tests count them. */
   readonly events = new EventEmitter<{ statement: [ExecutedStatement] }>();
   private readonly pool: pg.Pool;
+  private readonly log: Logger;
+  private readonly poolMax: number;
 
   constructor(options: PostgresOptions) {
     this.kind = options.kind;
@@ -56,6 +58,8 @@ export class Postgres implements Queryable {
       application_name: 'c360',
     });
     const log = options.logger.child({ module: 'postgres' });
+    this.log = log;
+    this.poolMax = options.poolMax;
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', (err) => log.warn({ err: err.message }, 'idle postgres client failed'));
   }
@@ -68,7 +72,7 @@ export class Postgres implements Queryable {
     try {
       return await this.pool.query<R>(text, params as unknown[]);
     } catch (error) {
-      throw storeUnavailable('postgres', error);
+      throw this.failure(error, text);
     } finally {
       this.record(text, started);
     }
@@ -80,7 +84,7 @@ export class Postgres implements Queryable {
    */
   async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
-      throw storeUnavailable('postgres', error);
+      throw this.failure(error, 'transaction');
     });
     const tx: Queryable = {
       query: async <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => {
@@ -88,7 +92,7 @@ export class Postgres implements Queryable {
         try {
           return await client.query<R>(text, params as unknown[]);
         } catch (error) {
-          throw storeUnavailable('postgres', error);
+          throw this.failure(error, text);
         } finally {
           this.record(text, started);
         }
@@ -101,7 +105,7 @@ export class Postgres implements Queryable {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw storeUnavailable('postgres', error);
+      throw this.failure(error, 'transaction');
     } finally {
       client.release();
     }
@@ -115,6 +119,53 @@ export class Postgres implements Queryable {
     } finally {
       client.release();
     }
+  }
+
+  /** How busy the pool is: every connection in use and callers waiting means saturated. */
+  poolState(): { max: number; total: number; idle: number; waiting: number } {
+    return {
+      max: this.poolMax,
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
+  }
+
+  /**
+   * The public error for a failed statement, logged once here with its cause (statement name
+   * and SQLSTATE, never parameters or the driver's message for bad values, which may quote
+   * personal input). A caller that waited for a pooled connection in vain while every one was
+   * busy gets OVERLOADED (retry shortly), not POSTGRES_UNAVAILABLE: the database is up.
+   */
+  private failure(error: unknown, text: string): unknown {
+    if (error instanceof GatewayError) {
+      return error; // mapped (and logged) where it happened
+    }
+    const statement = statementName(text);
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+      const pool = this.poolState();
+      if (pool.total >= pool.max) {
+        this.log.warn({ statement, pool }, 'postgres pool saturated');
+        return new GatewayError(ErrorCode.OVERLOADED, 'the gateway is busy: retry shortly', {
+          originalError: error,
+          extensions: { retryAfter: 1 },
+        });
+      }
+    }
+    const mapped = storeUnavailable('postgres', error);
+    if (mapped instanceof GatewayError) {
+      const dataError = typeof code === 'string' && code.startsWith('22');
+      this.log.warn(
+        {
+          statement,
+          sqlstate: code,
+          ...(dataError ? {} : { err: error instanceof Error ? error.message : String(error) }),
+        },
+        'postgres statement failed',
+      );
+    }
+    return mapped;
   }
 
   /** Resolves when PostgreSQL answers a trivial statement within the deadlines. */

@@ -20,6 +20,7 @@ import type { Logger } from '../logger.js';
 import { Access } from '../modules/access/access.js';
 import { auditPiiReads } from '../modules/access/pii-audit.js';
 import { createContext, type Wiring } from '../wiring.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** Largest WebSocket frame accepted; a GraphQL operation is far smaller. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -38,6 +39,8 @@ export interface WsServerOptions {
   maxTokens: number;
   /** Introspection and "Did you mean" suggestions: off in production, as over HTTP. */
   exposeSchema: boolean;
+  /** The same per-key and per-address limits as HTTP. */
+  limits: RateLimits;
 }
 
 /**
@@ -84,14 +87,32 @@ export function startWsServer(options: WsServerOptions) {
     {
       schema: options.schema,
       onConnect: async (ctx) => {
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        if ((await options.limits.addressRefused(address)) !== null) {
+          return false;
+        }
         const access = await Access.authenticate(apiKeys, authorizationOf(ctx));
+        if (access.failure === 'invalid') {
+          await options.limits.authFailed(address);
+        }
         if (access.failure === 'unavailable') {
           // graphql-ws closes with 4500: the client may retry, unlike after 4403.
           throw new GatewayError(ErrorCode.POSTGRES_UNAVAILABLE, 'postgres is unavailable');
         }
         return access.viewer !== null;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        const keyId = (await Access.authenticate(apiKeys, authorizationOf(ctx))).viewer?.keyId;
+        const wait = keyId === undefined ? null : await options.limits.admitKey(keyId);
+        if (wait !== null) {
+          return [
+            new GatewayError(
+              ErrorCode.RATE_LIMITED,
+              'this API key has used its operations for this minute',
+              { extensions: { retryAfter: wait } },
+            ),
+          ];
+        }
         // graphql-ws has already registered this operation, so it counts itself.
         if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerSocket) {
           return [

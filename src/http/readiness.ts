@@ -1,7 +1,9 @@
 import type { Backends } from '../backends.js';
 
 export type StoreStatus =
-  { status: 'up'; backend: string } | { status: 'down'; backend: string; error: string };
+  | { status: 'up'; backend: string }
+  | { status: 'saturated'; backend: string; pool: { max: number; waiting: number } }
+  | { status: 'down'; backend: string; error: string };
 
 type StoreName = 'postgres' | 'neo4j' | 'redis';
 
@@ -39,11 +41,18 @@ export async function checkReadiness(
       },
     };
   }
+  const saturated = (name: StoreName): StoreStatus => {
+    const { max, waiting } = backends.postgres.poolState();
+    return { status: 'saturated', backend: backendNames[name], pool: { max, waiting } };
+  };
   const ping = async (name: StoreName, run: () => Promise<void>): Promise<StoreStatus> => {
     try {
       await withDeadline(run(), deadlines[name]);
       return { status: 'up', backend: backendNames[name] };
     } catch (error) {
+      if ((error as { extensions?: { code?: unknown } }).extensions?.code === 'OVERLOADED') {
+        return saturated(name);
+      }
       // The driver's own words (the public error keeps them as its original error).
       const cause = (error as { originalError?: unknown }).originalError ?? error;
       const message = cause instanceof Error ? cause.message : String(cause);
@@ -55,7 +64,17 @@ export async function checkReadiness(
     ping('neo4j', () => backends.graph.ping()),
     ping('redis', () => backends.redis?.ping() ?? Promise.resolve()),
   ]);
-  const stores = { postgres, neo4j, redis };
+  // Every pooled connection busy with callers waiting: take this instance out of rotation
+  // until it catches up, rather than let its requests time out.
+  const pool = backends.postgres.poolState();
+  const stores = {
+    postgres:
+      postgres.status === 'up' && pool.waiting > 0 && pool.total >= pool.max
+        ? saturated('postgres')
+        : postgres,
+    neo4j,
+    redis,
+  };
   const allUp = Object.values(stores).every((store) => store.status === 'up');
   return { status: allUp ? 'ready' : 'not_ready', stores };
 }

@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import {
+  type IRateLimiterOptions,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
+import type { Logger } from '../logger.js';
+
+export interface RateLimitSettings {
+  perKeyPerMinute: number;
+  failedAuthPerMinute: number;
+  keyMaxConcurrent: number;
+}
+
+/** Seconds to wait before retrying, or null when the request may go on. */
+export type Verdict = number | null;
+
+/**
+ * The limits every operation passes before it runs, on HTTP and graphql-ws alike:
+ * - operations per key and minute, counted in Redis so every instance shares them (in this
+ *   process without REDIS_URL, or while Redis is down: an outage never lifts the limit);
+ * - failed authentications per client address and minute, so keys cannot be guessed quickly;
+ * - operations one key runs at once on this instance: one noisy key cannot hold every pooled
+ *   database connection.
+ */
+export class RateLimits {
+  private readonly perKey;
+  private readonly failedAuth;
+  private readonly running = new Map<string, number>();
+
+  constructor(
+    redis: Redis | null,
+    private readonly settings: RateLimitSettings,
+    private readonly logger: Logger,
+  ) {
+    this.perKey = limiter(redis, { keyPrefix: 'c360:rl:key', points: settings.perKeyPerMinute });
+    this.failedAuth = limiter(redis, {
+      keyPrefix: 'c360:rl:auth',
+      points: settings.failedAuthPerMinute,
+    });
+  }
+
+  /** Whether `address` has used up its failed authentications (checked before any lookup). */
+  async addressRefused(address: string): Promise<Verdict> {
+    const state = await this.failedAuth.get(address).catch(() => null);
+    return state !== null && state.remainingPoints <= 0 ? secondsOf(state) : null;
+  }
+
+  /** Counts a failed authentication of `address`. */
+  async authFailed(address: string): Promise<Verdict> {
+    return this.consume(this.failedAuth, address);
+  }
+
+  /** Counts one operation of the key. */
+  async admitKey(keyId: string): Promise<Verdict> {
+    return this.consume(this.perKey, keyId);
+  }
+
+  /** Reserves one running operation for the key; returns its release, or null when full. */
+  enter(keyId: string): (() => void) | null {
+    const running = this.running.get(keyId) ?? 0;
+    if (running >= this.settings.keyMaxConcurrent) {
+      return null;
+    }
+    this.running.set(keyId, running + 1);
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        const left = (this.running.get(keyId) ?? 1) - 1;
+        if (left === 0) {
+          this.running.delete(keyId);
+        } else {
+          this.running.set(keyId, left);
+        }
+      }
+    };
+  }
+
+  private async consume(
+    limiterOf: RateLimiterRedis | RateLimiterMemory,
+    key: string,
+  ): Promise<Verdict> {
+    try {
+      await limiterOf.consume(key);
+      return null;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        this.logger.warn({ limiter: limiterOf.keyPrefix }, 'rate limit reached');
+        return secondsOf(rejection);
+      }
+      throw rejection;
+    }
+  }
+}
+
+function limiter(
+  redis: Redis | null,
+  options: Pick<IRateLimiterOptions, 'keyPrefix' | 'points'>,
+): RateLimiterRedis | RateLimiterMemory {
+  const common = { ...options, duration: 60 };
+  if (redis === null) {
+    return new RateLimiterMemory(common);
+  }
+  // While Redis is down each instance counts alone: still limited, never waved through.
+  return new RateLimiterRedis({
+    ...common,
+    storeClient: redis,
+    insuranceLimiter: new RateLimiterMemory(common),
+  });
+}
+
+function secondsOf(state: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+}
