@@ -14,6 +14,8 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   /** The identity belongs to an erased customer; c360 drops (and counts) what arrives for it. */
   SUPPRESSED = 'SUPPRESSED',
+  /** The customer withdrew consent for the processing asked for; nothing was done. */
+  CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
   /** Too many requests from this key or address; retry after `extensions.retryAfter` seconds. */
   RATE_LIMITED = 'RATE_LIMITED',
   /** The gateway is saturated (every database connection busy); retry after a moment. */

@@ -11,6 +11,7 @@ import { bulkUpsert, catalogWriters, type ItemWriter } from '../modules/catalog/
 import { CampaignStore } from '../modules/catalog/campaign.store.js';
 import { targetCampaign } from '../modules/catalog/targeting.service.js';
 import type { CustomerWriteDeps } from '../modules/customer/customer.service.js';
+import { ConsentStore } from '../modules/consent/consent.store.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
 import type { TrackEventInput } from '../modules/event/event.inputs.js';
 import { EventType } from '../modules/event/event.kinds.js';
@@ -84,6 +85,7 @@ export async function loadDemoCatalog(
     ...deps,
     campaigns: new CampaignStore(deps.db),
     customers: new CustomerStore(deps.db),
+    consents: new ConsentStore(deps.db),
   };
   for (const [campaignId, customerIds] of targets) {
     await targetCampaign(targeting, campaignId, customerIds);

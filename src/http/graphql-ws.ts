@@ -102,6 +102,17 @@ export function startWsServer(options: WsServerOptions) {
         return access.viewer !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already registered this operation, so it counts itself. Checked before
+        // any await: operations sent together must see each other in the order they came.
+        if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerSocket) {
+          return [
+            new GatewayError(
+              ErrorCode.BAD_USER_INPUT,
+              `at most ${options.maxOperationsPerSocket} operations may run at once on one socket`,
+              { extensions: { limit: options.maxOperationsPerSocket } },
+            ),
+          ];
+        }
         const keyId = (await Access.authenticate(apiKeys, authorizationOf(ctx))).viewer?.keyId;
         const wait = keyId === undefined ? null : await options.limits.admitKey(keyId);
         if (wait !== null) {
@@ -110,16 +121,6 @@ export function startWsServer(options: WsServerOptions) {
               ErrorCode.RATE_LIMITED,
               'this API key has used its operations for this minute',
               { extensions: { retryAfter: wait } },
-            ),
-          ];
-        }
-        // graphql-ws has already registered this operation, so it counts itself.
-        if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerSocket) {
-          return [
-            new GatewayError(
-              ErrorCode.BAD_USER_INPUT,
-              `at most ${options.maxOperationsPerSocket} operations may run at once on one socket`,
-              { extensions: { limit: options.maxOperationsPerSocket } },
             ),
           ];
         }

@@ -53,6 +53,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Failed authentications are counted per address in the shared Redis: every test file
     // sends some from 127.0.0.1. Tests of the limits themselves set their own.
     RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '100000',
+    // Race tests fire many operations at once with one key; the bulkhead has its own test.
+    KEY_MAX_CONCURRENT_OPERATIONS: '1000',
     ...options.env,
   });
   const logger = createSilentLogger();

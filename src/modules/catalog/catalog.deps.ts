@@ -1,3 +1,4 @@
+import type { ConsentStore } from '../consent/consent.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import type { CatalogWriteDeps } from './catalog.service.js';
@@ -11,5 +12,7 @@ export interface CatalogDeps extends CatalogWriteDeps {
   campaigns: CampaignStore;
   /** Targeting resolves customer ids (merged ones to their survivors). */
   customers: CustomerStore;
+  /** Targeting skips customers who withdrew marketing consent. */
+  consents: ConsentStore;
   batchMaxSize: number;
 }

@@ -1,6 +1,8 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
+import { ConsentPurpose } from '../consent/consent.kinds.js';
+import type { ConsentStore } from '../consent/consent.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { Platform } from '../module.js';
 import type { CampaignStore } from './campaign.store.js';
@@ -17,7 +19,11 @@ import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
  * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
  */
 export async function targetCampaign(
-  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore; customers: CustomerStore },
+  deps: Pick<Platform, 'db' | 'relay'> & {
+    campaigns: CampaignStore;
+    customers: CustomerStore;
+    consents: ConsentStore;
+  },
   campaignId: string,
   customerIds: readonly string[],
 ): Promise<TargetCampaignResult> {
@@ -33,7 +39,11 @@ export async function targetCampaign(
   const resolved = new Map(
     (await deps.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
   );
-  const results = customerIds.map((id, index) => toResult(index, id, resolved));
+  const withdrawn = await deps.consents.listWithdrawn(
+    [...resolved.values()],
+    ConsentPurpose.MARKETING,
+  );
+  const results = customerIds.map((id, index) => toResult(index, id, resolved, withdrawn));
   const at = new Date().toISOString();
   const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
   await new OutboxStore(deps.db).add(
@@ -50,13 +60,21 @@ export async function targetCampaign(
   };
 }
 
-function toResult(index: number, id: string, resolved: Map<string, string>): TargetItemResult {
+function toResult(
+  index: number,
+  id: string,
+  resolved: Map<string, string>,
+  withdrawn: ReadonlySet<string>,
+): TargetItemResult {
   if (!UUID_PATTERN.test(id)) {
     return rejected(index, ErrorCode.BAD_USER_INPUT, `customer id must be a UUID`);
   }
   const customerId = resolved.get(id.toLowerCase());
   if (customerId === undefined) {
     return rejected(index, ErrorCode.NOT_FOUND, `no customer with id ${id}`);
+  }
+  if (withdrawn.has(customerId)) {
+    return rejected(index, ErrorCode.CONSENT_WITHDRAWN, 'the customer withdrew marketing consent');
   }
   return { index, status: ItemStatus.CREATED, customerId, error: null };
 }

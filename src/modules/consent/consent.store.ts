@@ -34,6 +34,20 @@ export class ConsentStore {
     }));
   }
 
+  /** Of the given customers, those who withdrew consent for `purpose` (no answer is not a no). */
+  async listWithdrawn(
+    customerIds: readonly string[],
+    purpose: ConsentPurpose,
+  ): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ customer_id: string }>(
+      /* sql */ `/* consent.listWithdrawn */
+      SELECT customer_id FROM customer_consents
+      WHERE customer_id = ANY($1::uuid[]) AND purpose = $2 AND NOT granted`,
+      [customerIds, purpose],
+    );
+    return new Set(rows.map((row) => row.customer_id));
+  }
+
   /**
    * Records an answer.
    *
@@ -47,11 +61,18 @@ export class ConsentStore {
   ): Promise<Consent | null> {
     const { rows } = await this.db.query<ConsentRow>(
       /* sql */ `/* consent.set */
-      INSERT INTO customer_consents (customer_id, purpose, granted, source)
-      SELECT id, $2, $3, $4 FROM customers WHERE id = $1
-      ON CONFLICT ON CONSTRAINT customer_consents_pkey DO UPDATE
-        SET granted = EXCLUDED.granted, source = EXCLUDED.source, updated_at = now()
-      RETURNING customer_id, purpose, granted, source, updated_at`,
+      WITH saved AS (
+        INSERT INTO customer_consents (customer_id, purpose, granted, source)
+        SELECT id, $2, $3, $4 FROM customers WHERE id = $1
+        ON CONFLICT ON CONSTRAINT customer_consents_pkey DO UPDATE
+          SET granted = EXCLUDED.granted, source = EXCLUDED.source, updated_at = now()
+        RETURNING customer_id, purpose, granted, source, updated_at
+      ), unembedded AS (
+        -- Withdrawn personalization: the preference vector goes in the same statement.
+        DELETE FROM customer_embeddings
+        WHERE customer_id IN (SELECT customer_id FROM saved WHERE purpose = 'personalization' AND NOT granted)
+      )
+      SELECT * FROM saved`,
       [customerId, purpose, granted, source],
     );
     const row = rows[0];

@@ -31,6 +31,10 @@ export interface CustomerWrite {
 const COLUMNS = 'id, display_name, email, traits, created_at, updated_at';
 
 /** Sort columns by order; the only names that reach the listing statement. */
+/** Whether the customer withdrew personalization consent: then they keep no preference vector. */
+const PERSONALIZATION_WITHDRAWN = (customerId: string) =>
+  `EXISTS (SELECT 1 FROM customer_consents k WHERE k.customer_id = ${customerId} AND k.purpose = 'personalization' AND NOT k.granted)`;
+
 const ORDER_COLUMNS = { CREATED_DESC: 'created_at', UPDATED_DESC: 'updated_at' } as const;
 
 export interface CustomerListQuery {
@@ -205,12 +209,14 @@ export class CustomerStore {
         RETURNING ${COLUMNS}, xmax = 0 AS created
       ), embedded AS (
         INSERT INTO customer_embeddings (customer_id, model, embedding)
-        SELECT id, $5, $6::vector FROM saved WHERE $6::vector IS NOT NULL
+        SELECT id, $5, $6::vector FROM saved
+        WHERE $6::vector IS NOT NULL AND NOT ${PERSONALIZATION_WITHDRAWN('saved.id')}
         ON CONFLICT ON CONSTRAINT customer_embeddings_pkey DO UPDATE
           SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, updated_at = now()
       ), unembedded AS (
         DELETE FROM customer_embeddings
-        WHERE $6::vector IS NULL AND customer_id IN (SELECT id FROM saved)
+        WHERE customer_id IN (SELECT id FROM saved)
+          AND ($6::vector IS NULL OR ${PERSONALIZATION_WITHDRAWN('customer_id')})
       )
       SELECT ${COLUMNS}, created FROM saved`,
       [

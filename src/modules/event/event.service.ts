@@ -8,6 +8,8 @@ import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
+import { ConsentPurpose } from '../consent/consent.kinds.js';
+import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { EventsAccepted } from './event.topics.js';
@@ -107,6 +109,18 @@ async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<Tra
         CustomerUpserted.message({ id: customerId, displayName: resolved.created.displayName }),
       ]);
     }
+  } else if (
+    (await new ConsentStore(tx).listWithdrawn([customerId], ConsentPurpose.ANALYTICS)).size > 0
+  ) {
+    // Withdrawn analytics consent: the event is dropped, not stored unlinked (see docs/security.md).
+    return {
+      status: ItemStatus.REJECTED,
+      customerId,
+      error: {
+        code: ErrorCode.CONSENT_WITHDRAWN,
+        message: 'the customer withdrew analytics consent; the event was not stored',
+      },
+    };
   }
   const eventId = await events.insert({ ...item.event, customerId });
   if (eventId !== null) {

@@ -33,6 +33,8 @@ describe('SIGTERM', () => {
       NEO4J_URI: TEST_SERVICES.neo4jUri,
       REDIS_URL: TEST_SERVICES.redisUrl,
       DEMO_DATA: 'auto',
+      // 60 requests in flight with one key: the drain is under test, not the per-key bulkhead.
+      KEY_MAX_CONCURRENT_OPERATIONS: '100',
     });
     const url = await gateway.ready;
     const base = url.replace(/\/graphql$/, '');
