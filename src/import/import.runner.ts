@@ -15,6 +15,7 @@ import { ErrorsFile, type RowFailure } from './import.errors-file.js';
 import { type JsonRecord, RowError } from './import.fields.js';
 import type { ItemStatus } from '../modules/common/bulk.kinds.js';
 import type { ImportKind, ItemOutcome } from './import.kind.js';
+import type { LineOptions } from './import.lines.js';
 import type { ProgressReporter } from './import.progress.js';
 import { type ImportFormat, readRows, SourceError, type SourceRow } from './import.reader.js';
 
@@ -22,6 +23,8 @@ export interface ImportOptions {
   file: string;
   kind: ImportKind;
   format: ImportFormat;
+  /** How lines are read: the longest one kept, and the encoding. */
+  lines: LineOptions;
   client: GatewayClient;
   batchSize: number;
   errorsFile: string;
@@ -133,7 +136,7 @@ class ImportRun {
   async readAll(progress: ProgressReporter): Promise<void> {
     let batch = emptyBatch();
     let rowsRead = 0;
-    for await (const row of readRows(this.options.file, this.options.format)) {
+    for await (const row of readRows(this.options.file, this.options.format, this.options.lines)) {
       if (row.line <= this.skipThroughLine) {
         progress.update(row.bytes, rowsRead);
         continue;

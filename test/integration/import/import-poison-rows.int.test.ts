@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -22,6 +22,12 @@ const event = (messageId: string, extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+/** An event line of exactly `bytes` bytes, padded in its properties. */
+const eventOfBytes = (messageId: string, bytes: number) => {
+  const line = (pad: string) => event(messageId, { properties: { pad } });
+  return line('x'.repeat(bytes - Buffer.byteLength(line(''))));
+};
+
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
 describe('c360 import skips poison rows', () => {
@@ -31,6 +37,31 @@ describe('c360 import skips poison rows', () => {
     runImportCli(gateway.apiKey, [file, '--kind', kind, '--url', gateway.url, ...options]);
   const reported = async (file: string) =>
     (await readJsonLines(`${file}.errors.jsonl`)) as ReportedRow[];
+  const storedEvents = async (messageIds: readonly string[]) =>
+    Number(
+      (
+        await gateway.backends.postgres.query<{ n: string }>(
+          'SELECT count(*) AS n FROM events WHERE message_id = ANY($1::text[])',
+          [messageIds],
+        )
+      ).rows[0]!.n,
+    );
+  /** Each user id's customer (display name and traits), or null where there is none. */
+  const customersOf = async (userIds: readonly string[]) => {
+    const { rows } = await gateway.backends.postgres.query<{
+      value: string;
+      display_name: string;
+      traits: Record<string, unknown>;
+    }>(
+      `SELECT i.value, c.display_name, c.traits FROM identities i
+         JOIN customers c ON c.id = i.customer_id
+        WHERE i.type = 'user_id' AND i.value = ANY($1::text[])`,
+      [userIds],
+    );
+    const byUser = new Map(rows.map((r) => [r.value, { name: r.display_name, traits: r.traits }]));
+    return userIds.map((userId) => byUser.get(userId) ?? null);
+  };
+  const userIds = (n: number) => Array.from({ length: n }, () => `u-${randomUUID()}`);
 
   before(async () => {
     gateway = await createTestApp();
@@ -40,6 +71,97 @@ describe('c360 import skips poison rows', () => {
   after(async () => {
     await dir.remove();
     await gateway.stop();
+  });
+
+  it('reports a line longer than --max-line-bytes as LINE_TOO_LONG without its content, and reads on', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const file = path.join(dir.path, 'long-line.jsonl');
+    await writeFile(
+      file,
+      [
+        event(ids[0]!),
+        event(ids[1]!, { properties: { secret: `SECRET-${'z'.repeat(2_000)}` } }),
+        // Exactly at the limit, ended by CRLF: the line break does not count.
+        `${eventOfBytes(ids[2]!, 1_024)}\r`,
+      ].join('\n') + '\n',
+    );
+
+    const run = await importFile(file, 'events', '--max-line-bytes', '1024');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 3, created 2, updated 0, unchanged 0, rejected 1;/);
+    const errors = await reported(file);
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.code, e.row]),
+      [[2, 'LINE_TOO_LONG', null]],
+    );
+    assert.match(errors[0]!.message, /1024 bytes.*--max-line-bytes/);
+    assert.doesNotMatch(await readFile(`${file}.errors.jsonl`, 'utf8'), /SECRET/);
+    assert.equal(await storedEvents([ids[0]!, ids[2]!]), 2);
+    assert.equal(await storedEvents([ids[1]!]), 0);
+  });
+
+  it('reads on after a CSV line longer than --max-line-bytes, also one inside a quoted multi-line cell', async () => {
+    const users = userIds(4);
+    const file = path.join(dir.path, 'long-line.csv');
+    await writeFile(
+      file,
+      [
+        'displayName,user_id,traits.note',
+        `Ann,${users[0]},short`,
+        `Big,${users[1]},${'b'.repeat(300)}`,
+        `Cat,${users[2]},"a note that starts here,`,
+        `${'c'.repeat(300)} and goes on "" quoting`,
+        'and ends here"',
+        `Dan,${users[3]},"two`,
+        'lines"',
+      ].join('\n') + '\n',
+    );
+
+    const run = await importFile(file, 'customers', '--max-line-bytes', '256');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 4, created 2, updated 0, unchanged 0, rejected 2;/);
+    assert.deepEqual(
+      (await reported(file)).map((e) => [e.line, e.code, e.row]),
+      [
+        [3, 'LINE_TOO_LONG', null],
+        [6, 'LINE_TOO_LONG', null],
+      ],
+    );
+    const [ann, big, cat, dan] = await customersOf(users);
+    assert.equal(ann?.name, 'Ann');
+    assert.equal(big, null);
+    assert.equal(cat, null);
+    assert.deepEqual(dan?.traits, { note: 'two\nlines' });
+  });
+
+  it('still imports a CSV with a byte order mark, CRLF line endings and a quoted multi-line cell', async () => {
+    const users = userIds(3);
+    const file = path.join(dir.path, 'windows.csv');
+    await writeFile(
+      file,
+      '\uFEFF' +
+        [
+          'displayName,user_id,traits.note',
+          `Ann,${users[0]},"one\ntwo"`,
+          `,${users[1]},nameless`,
+          `Cat,${users[2]},"say ""hi"""`,
+        ].join('\r\n') +
+        '\r\n',
+    );
+
+    const run = await importFile(file, 'customers');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 3, created 2, updated 0, unchanged 0, rejected 1;/);
+    assert.deepEqual(
+      (await reported(file)).map((e) => [e.line, e.code]),
+      [[4, 'BAD_USER_INPUT']],
+    );
+    const [ann, , cat] = await customersOf(users);
+    assert.deepEqual(ann?.traits, { note: 'one\ntwo' });
+    assert.deepEqual(cat?.traits, { note: 'say "hi"' });
   });
 
   it('keeps the errors file readable by its owner only (0600): new, replacing an older one, and resumed', async () => {
