@@ -3,7 +3,11 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { GatewayClient, ImportStopped } from '../import/import.client.js';
 import { IMPORT_KINDS } from '../import/import.kinds.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../import/import.lines.js';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  TEXT_ENCODINGS,
+  type TextEncoding,
+} from '../import/import.lines.js';
 import { createProgress } from '../import/import.progress.js';
 import { formatFromName, type ImportFormat } from '../import/import.reader.js';
 import { type ImportSummary, runImport } from '../import/import.runner.js';
@@ -15,6 +19,7 @@ interface ImportCommandOptions {
   apiKey?: string;
   batchSize: number;
   maxLineBytes: number;
+  encoding: TextEncoding;
   errors?: string;
   resume?: boolean;
   restart?: boolean;
@@ -48,6 +53,11 @@ export function registerImportCommand(program: Command): void {
       parsePositiveInteger,
       DEFAULT_MAX_LINE_BYTES,
     )
+    .addOption(
+      new Option('--encoding <encoding>', "the file's text encoding")
+        .choices(TEXT_ENCODINGS)
+        .default('utf-8'),
+    )
     .option('--errors <file>', 'where rejected rows are reported (default: <file>.errors.jsonl)')
     .addOption(
       new Option(
@@ -72,7 +82,7 @@ async function importFile(file: string, options: ImportCommandOptions): Promise<
       file,
       kind: IMPORT_KINDS[options.kind]!,
       format,
-      lines: { maxLineBytes: options.maxLineBytes },
+      lines: { maxLineBytes: options.maxLineBytes, encoding: options.encoding },
       client: new GatewayClient(options.url ?? defaultUrl(), options.apiKey ?? null),
       batchSize: options.batchSize,
       errorsFile: options.errors ?? `${file}.errors.jsonl`,

@@ -1,5 +1,9 @@
 import { createReadStream } from 'node:fs';
 
+/** What `--encoding` accepts. */
+export const TEXT_ENCODINGS = ['utf-8', 'latin1'] as const;
+export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
+
 /**
  * The longest line read by default (`--max-line-bytes`): 1 MiB, which is also the gateway's
  * request body limit, so a longer row could never be sent anyway.
@@ -9,6 +13,8 @@ export const DEFAULT_MAX_LINE_BYTES = 1_048_576;
 export interface LineOptions {
   /** The most bytes a line may have, its line break not counted. */
   maxLineBytes: number;
+  /** `latin1` is read as browsers do, as Windows-1252 (0x80 is €). */
+  encoding: TextEncoding;
 }
 
 /** Why a line could not be read; it is reported by line, and the import goes on. */
@@ -23,7 +29,10 @@ export interface SourceLine {
   line: number;
   /** Bytes of the file up to the end of this line, its line break included. */
   bytes: number;
-  /** The text (U+FFFD where it is not UTF-8); null for a line too long to keep. */
+  /**
+   * The text. For a line that is not valid in the encoding, decoded with U+FFFD in place of
+   * what could not be; null for a line too long to keep.
+   */
   text: string | null;
   error: LineError | null;
   /** For a line too long to keep: how many `"` it held, so CSV quoting stays in step. */
@@ -36,7 +45,9 @@ const QUOTE = 0x22;
 
 /**
  * Streams the lines of `file`, holding at most `maxLineBytes` of any line: the rest of a longer
- * one is counted and dropped, so a line of any length costs no memory.
+ * one is counted and dropped, so a line of any length costs no memory. Lines are decoded one by
+ * one (a `\n` byte never occurs inside a UTF-8 or Latin-1 character), so one line that is not
+ * valid in the encoding is reported alone.
  *
  * @throws the file system's error when the file cannot be read.
  */
@@ -64,12 +75,12 @@ type Collected = { content: Buffer } | { length: number; quotes: number };
 
 /** Turns collected bytes into numbered, decoded lines. */
 function lineMaker(options: LineOptions): (bytes: number, collected: Collected) => SourceLine {
-  const decoder = new TextDecoder();
+  const decode = decoder(options.encoding);
   let line = 0;
   return (bytes, collected) => {
     line += 1;
     if ('content' in collected) {
-      return { line, bytes, text: decoder.decode(collected.content), error: null, quotes: 0 };
+      return { line, bytes, ...decode(collected.content), quotes: 0 };
     }
     const message = `the line has ${collected.length} bytes, more than the ${options.maxLineBytes} bytes a line may have (--max-line-bytes)`;
     return {
@@ -79,6 +90,23 @@ function lineMaker(options: LineOptions): (bytes: number, collected: Collected) 
       error: { code: 'LINE_TOO_LONG', message },
       quotes: collected.quotes,
     };
+  };
+}
+
+function decoder(encoding: TextEncoding): (content: Buffer) => Pick<SourceLine, 'text' | 'error'> {
+  const strict = new TextDecoder(encoding, { fatal: true });
+  const lenient = new TextDecoder(encoding);
+  return (content) => {
+    try {
+      return { text: strict.decode(content), error: null };
+    } catch (error) {
+      if (!(error instanceof TypeError)) {
+        throw error;
+      }
+      const message =
+        'the line is not valid UTF-8 (for a Latin-1 or Windows-1252 file, pass --encoding latin1)';
+      return { text: lenient.decode(content), error: { code: 'PARSE_ERROR', message } };
+    }
   };
 }
 

@@ -41,8 +41,9 @@ export function formatFromName(file: string): ImportFormat | null {
 
 /**
  * Streams the rows of `file`, never holding more than a read buffer and one line of it. Blank
- * lines are skipped; a line that is too long, a line that is not one JSON object, or a CSV row
- * whose field count differs from the header's, comes back with `error` set.
+ * lines are skipped; a line that is too long or not valid in the encoding, a line that is not
+ * one JSON object, or a CSV row whose field count differs from the header's, comes back with
+ * `error` set.
  *
  * @throws SourceError when the file cannot be read or parsed any further.
  */
@@ -155,8 +156,9 @@ function heldRow(
 
 /**
  * The file's lines as text for csv-parse, and what it takes to report its records by line. A
- * line too long to keep goes in as a stand-in that keeps the CSV quoting in step (a lone `"` or
- * `-`) and is held back, so that the record containing it is reported instead of imported.
+ * line that cannot be read goes in as a stand-in that keeps the CSV quoting in step (its text
+ * with U+FFFD, or a lone `"` or `-` for a line too long to keep) and is held back, so that the
+ * record containing it is reported instead of imported.
  */
 class CsvFeed {
   /** Bytes of the file read so far, for progress. */

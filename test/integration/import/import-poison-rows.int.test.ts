@@ -164,6 +164,64 @@ describe('c360 import skips poison rows', () => {
     assert.deepEqual(cat?.traits, { note: 'say "hi"' });
   });
 
+  it('refuses a JSONL line that is not valid UTF-8 with PARSE_ERROR, suggesting --encoding latin1', async () => {
+    const users = userIds(3);
+    const file = path.join(dir.path, 'mixed-encoding.jsonl');
+    const customer = (name: string, userId: string) =>
+      JSON.stringify({ displayName: name, identities: [{ type: 'user_id', value: userId }] }) +
+      '\n';
+    await writeFile(
+      file,
+      Buffer.concat([
+        Buffer.from(customer('Zoë Ann', users[0]!), 'utf8'),
+        Buffer.from(customer('Zoë Bea', users[1]!), 'latin1'),
+        Buffer.from(customer('Cat', users[2]!), 'utf8'),
+      ]),
+    );
+
+    const run = await importFile(file, 'customers');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 3, created 2, updated 0, unchanged 0, rejected 1;/);
+    const errors = await reported(file);
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.code]),
+      [[2, 'PARSE_ERROR']],
+    );
+    assert.match(errors[0]!.message, /UTF-8.*--encoding latin1/);
+    assert.deepEqual(
+      (await customersOf(users)).map((c) => c?.name ?? null),
+      ['Zoë Ann', null, 'Cat'],
+    );
+  });
+
+  it('imports a Latin-1 (Windows-1252) CSV with --encoding latin1, which UTF-8 refuses row by row', async () => {
+    const users = userIds(2);
+    const file = path.join(dir.path, 'latin1.csv');
+    await writeFile(
+      file,
+      Buffer.from(
+        [
+          'displayName,user_id,traits.note',
+          `Zoë Núñez,${users[0]},Preis: 5 \x80`, // 0x80 is the euro sign in Windows-1252
+          `Ann,${users[1]},plain`,
+        ].join('\n') + '\n',
+        'latin1',
+      ),
+    );
+
+    const asUtf8 = await importFile(file, 'customers');
+    const asLatin1 = await importFile(file, 'customers', '--encoding', 'latin1', '--restart');
+
+    assert.equal(asUtf8.code, 0, asUtf8.stderr);
+    assert.match(asUtf8.stdout, /read 2, created 1, updated 0, unchanged 0, rejected 1;/);
+    assert.equal(asLatin1.code, 0, asLatin1.stderr);
+    assert.match(asLatin1.stdout, /read 2, created 1, updated 1, unchanged 0, rejected 0;/);
+    const [zoe] = await customersOf(users);
+    assert.equal(zoe?.name, 'Zoë Núñez');
+    assert.deepEqual(zoe?.traits, { note: 'Preis: 5 €' });
+  });
+
   it('keeps the errors file readable by its owner only (0600): new, replacing an older one, and resumed', async () => {
     const ids = Array.from({ length: 4 }, () => randomUUID());
     const file = path.join(dir.path, 'private.jsonl');
