@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { failingProxy, readJsonLines, runImportCli, tempDir } from '../../support/import-cli.js';
+import {
+  bodyLimitProxy,
+  failingProxy,
+  readJsonLines,
+  runImportCli,
+  tempDir,
+} from '../../support/import-cli.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 interface ReportedRow {
@@ -13,6 +19,12 @@ interface ReportedRow {
   message: string;
   row: unknown;
 }
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 const event = (messageId: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -71,6 +83,67 @@ describe('c360 import skips poison rows', () => {
   after(async () => {
     await dir.remove();
     await gateway.stop();
+  });
+
+  it('reports a row too large for one request to the gateway as ROW_TOO_LARGE and imports the rows around it', async () => {
+    const users = userIds(4);
+    const file = path.join(dir.path, 'too-large.csv');
+    await writeFile(
+      file,
+      [
+        'displayName,user_id,traits.note',
+        `Ann,${users[0]},short`,
+        // 700 KB in the file but 1.4 MB as JSON, where every backslash is sent as two: under
+        // the line limit, over the gateway's 1 MB request body limit.
+        `Big,${users[1]},${'\\'.repeat(700_000)}`,
+        `Cat,${users[2]},x`,
+        `Dan,${users[3]},y`,
+      ].join('\n') + '\n',
+    );
+
+    const run = await importFile(file, 'customers', '--batch-size', '2');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 4, created 3, updated 0, unchanged 0, rejected 1;/);
+    const errors = await reported(file);
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.code, e.row]),
+      [[3, 'ROW_TOO_LARGE', null]],
+    );
+    assert.match(errors[0]!.message, /bytes/);
+    assert.deepEqual(
+      (await customersOf(users)).map((c) => c?.name ?? null),
+      ['Ann', null, 'Cat', 'Dan'],
+    );
+    assert.equal(await exists(`${file}.c360-import.json`), false);
+  });
+
+  it('splits a batch refused with HTTP 413 by a proxy before the gateway, reporting only the row refused alone', async () => {
+    const ids = Array.from({ length: 7 }, () => randomUUID());
+    const file = path.join(dir.path, 'proxied.jsonl');
+    await writeFile(
+      file,
+      ids
+        .map((id, i) =>
+          event(id, {
+            properties: { note: (i === 3 ? 'y' : 'x').repeat(i === 3 ? 20_000 : 3_000) },
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const proxy = await bodyLimitProxy(gateway.url, 16_384);
+
+    const run = await runImportCli(gateway.apiKey, [file, '--kind', 'events', '--url', proxy.url]);
+    await proxy.close();
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 7, created 6, updated 0, unchanged 0, rejected 1;/);
+    assert.deepEqual(
+      (await reported(file)).map((e) => [e.line, e.code]),
+      [[4, 'ROW_TOO_LARGE']],
+    );
+    assert.equal(await storedEvents(ids.filter((_, i) => i !== 3)), 6);
+    assert.equal(await storedEvents([ids[3]!]), 0);
   });
 
   it('reports a line longer than --max-line-bytes as LINE_TOO_LONG without its content, and reads on', async () => {
