@@ -16,7 +16,8 @@ import { type JsonRecord, RowError } from './import.fields.js';
 import type { ItemStatus } from '../modules/common/bulk.kinds.js';
 import type { ImportKind, ItemOutcome } from './import.kind.js';
 import type { LineOptions } from './import.lines.js';
-import { jsonBytes, RequestSender, type SizedInput } from './import.requests.js';
+import { RequestSender, type SizedInput } from './import.requests.js';
+import { sendableBytes } from './import.sendable.js';
 import type { ProgressReporter } from './import.progress.js';
 import { type ImportFormat, readRows, SourceError, type SourceRow } from './import.reader.js';
 
@@ -176,7 +177,8 @@ class ImportRun {
         source.format === 'jsonl'
           ? this.options.kind.fromJson(source.row as JsonRecord)
           : this.options.kind.fromCsv(source.row as Record<string, string>);
-      batch.items.push({ line: source.line, row: source.row, input, bytes: jsonBytes(input) });
+      const bytes = sendableBytes(input);
+      batch.items.push({ line: source.line, row: source.row, input, bytes });
     } catch (error) {
       if (!(error instanceof RowError)) {
         throw error;

@@ -295,6 +295,39 @@ describe('c360 import skips poison rows', () => {
     assert.deepEqual(zoe?.traits, { note: 'Preis: 5 €' });
   });
 
+  it('rejects a row holding a NUL character or a lone surrogate with BAD_USER_INPUT, importing the rest of its batch', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const file = path.join(dir.path, 'nul.jsonl');
+    await writeFile(
+      file,
+      [
+        event(ids[0]!),
+        event(ids[1]!, { properties: { note: 'a\u0000b' } }),
+        event(ids[2]!, { name: 'signup\u0000' }),
+        event(ids[3]!, { properties: { note: 'half a pair: \ud800' } }),
+        event(ids[4]!),
+      ].join('\n') + '\n',
+    );
+
+    const run = await importFile(file, 'events');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 5, created 2, updated 0, unchanged 0, rejected 3;/);
+    const errors = await reported(file);
+    assert.deepEqual(
+      errors.map((e) => [e.line, e.code]),
+      [
+        [2, 'BAD_USER_INPUT'],
+        [3, 'BAD_USER_INPUT'],
+        [4, 'BAD_USER_INPUT'],
+      ],
+    );
+    assert.match(errors[0]!.message, /properties\.note .*NUL/);
+    assert.match(errors[1]!.message, /name .*NUL/);
+    assert.match(errors[2]!.message, /properties\.note .*surrogate/);
+    assert.equal(await storedEvents([ids[0]!, ids[4]!]), 2);
+  });
+
   it('keeps the errors file readable by its owner only (0600): new, replacing an older one, and resumed', async () => {
     const ids = Array.from({ length: 4 }, () => randomUUID());
     const file = path.join(dir.path, 'private.jsonl');
