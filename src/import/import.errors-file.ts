@@ -72,10 +72,22 @@ export class ErrorsFile {
 
   async append(failures: readonly RowFailure[]): Promise<void> {
     if (failures.length > 0) {
-      await appendFile(this.path, failures.map((f) => `${JSON.stringify(f)}\n`).join(''), {
+      await appendFile(this.path, failures.map((f) => `${serialized(f)}\n`).join(''), {
         mode: PRIVATE_MODE,
       });
     }
+  }
+}
+
+/** The failure as one JSON line; without its row if that is nested too deeply to serialise. */
+function serialized(failure: RowFailure): string {
+  try {
+    return JSON.stringify(failure);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return JSON.stringify({ ...failure, row: null });
+    }
+    throw error;
   }
 }
 

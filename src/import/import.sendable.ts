@@ -13,13 +13,22 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * The size of a row's input as JSON, once it is known the gateway can take it. PostgreSQL
  * stores no NUL character in text or jsonb and no half of a UTF-16 surrogate pair in jsonb; the
  * gateway would fail such a row with INTERNAL_SERVER_ERROR, so it is rejected here, naming the
- * field.
+ * field. A row nested too deeply to serialise is rejected too, instead of overflowing the stack.
  *
  * @throws RowError (BAD_USER_INPUT) for such a row.
  */
 export function sendableBytes(input: unknown): number {
   rejectUnstorableText(input);
-  return jsonBytes(input);
+  try {
+    return jsonBytes(input);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new RowError(
+        `the row cannot be sent as JSON (${error.message}): is it nested too deeply?`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Walks the input without recursion: a deeply nested row must not overflow the stack here. */

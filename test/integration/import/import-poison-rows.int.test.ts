@@ -328,6 +328,29 @@ describe('c360 import skips poison rows', () => {
     assert.equal(await storedEvents([ids[0]!, ids[4]!]), 2);
   });
 
+  it('rejects a row nested too deeply to send as JSON with BAD_USER_INPUT instead of stopping the import', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const file = path.join(dir.path, 'deep.jsonl');
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    await writeFile(
+      file,
+      [
+        `{"messageId":"${ids[0]}","identity":{"type":"anonymous_id","value":"v"},"type":"view","properties":${deep}}`,
+        event(ids[1]!),
+      ].join('\n') + '\n',
+    );
+
+    const run = await importFile(file, 'events');
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 2, created 1, updated 0, unchanged 0, rejected 1;/);
+    assert.deepEqual(
+      (await reported(file)).map((e) => [e.line, e.code, e.row]),
+      [[1, 'BAD_USER_INPUT', null]],
+    );
+    assert.equal(await storedEvents([ids[1]!]), 1);
+  });
+
   it('keeps the errors file readable by its owner only (0600): new, replacing an older one, and resumed', async () => {
     const ids = Array.from({ length: 4 }, () => randomUUID());
     const file = path.join(dir.path, 'private.jsonl');
