@@ -3,6 +3,11 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { GatewayClient, ImportStopped } from '../import/import.client.js';
 import { IMPORT_KINDS } from '../import/import.kinds.js';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  TEXT_ENCODINGS,
+  type TextEncoding,
+} from '../import/import.lines.js';
 import { createProgress } from '../import/import.progress.js';
 import { formatFromName, type ImportFormat } from '../import/import.reader.js';
 import { type ImportSummary, runImport } from '../import/import.runner.js';
@@ -13,6 +18,8 @@ interface ImportCommandOptions {
   url?: string;
   apiKey?: string;
   batchSize: number;
+  maxLineBytes: number;
+  encoding: TextEncoding;
   errors?: string;
   resume?: boolean;
   restart?: boolean;
@@ -39,7 +46,18 @@ export function registerImportCommand(program: Command): void {
     )
     .option('--url <url>', 'the gateway (default: http://HOST:PORT/graphql from the environment)')
     .addOption(new Option('--api-key <key>', 'API key sent as a bearer token').env('C360_API_KEY'))
-    .option('--batch-size <n>', 'rows per request', parseBatchSize, 500)
+    .option('--batch-size <n>', 'rows per request', parsePositiveInteger, 500)
+    .option(
+      '--max-line-bytes <n>',
+      'longest line read; a longer one is reported as LINE_TOO_LONG',
+      parsePositiveInteger,
+      DEFAULT_MAX_LINE_BYTES,
+    )
+    .addOption(
+      new Option('--encoding <encoding>', "the file's text encoding")
+        .choices(TEXT_ENCODINGS)
+        .default('utf-8'),
+    )
     .option('--errors <file>', 'where rejected rows are reported (default: <file>.errors.jsonl)')
     .addOption(
       new Option(
@@ -64,6 +82,7 @@ async function importFile(file: string, options: ImportCommandOptions): Promise<
       file,
       kind: IMPORT_KINDS[options.kind]!,
       format,
+      lines: { maxLineBytes: options.maxLineBytes, encoding: options.encoding },
       client: new GatewayClient(options.url ?? defaultUrl(), options.apiKey ?? null),
       batchSize: options.batchSize,
       errorsFile: options.errors ?? `${file}.errors.jsonl`,
@@ -96,7 +115,7 @@ function defaultUrl(): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/graphql`;
 }
 
-function parseBatchSize(value: string): number {
+function parsePositiveInteger(value: string): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1) {
     throw new InvalidArgumentError('must be a positive whole number');

@@ -12,6 +12,22 @@ export class ImportStopped extends Error {
   }
 }
 
+/**
+ * The gateway (or a proxy before it) refused a request as too large, HTTP 413: its rows must go
+ * in smaller ones.
+ */
+export class RequestTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestTooLarge';
+  }
+}
+
+/** The HTTP body that sends `input` to the kind's mutation, as sent: its size is what counts. */
+export function requestBody(kind: ImportKind, input: readonly unknown[]): string {
+  return JSON.stringify({ query: kind.document, variables: { input } });
+}
+
 // Generous: a full batch on the embedded single-connection database can take a while.
 const REQUEST_TIMEOUT_MS = 120_000;
 
@@ -30,10 +46,11 @@ export class GatewayClient {
   /**
    * Sends one batch and returns the gateway's per-item results, in request order.
    *
-   * @throws ImportStopped when the batch as a whole was not processed.
+   * @throws RequestTooLarge when the request was refused as too large (HTTP 413).
+   * @throws ImportStopped when the batch as a whole was not processed for another reason.
    */
   async send(kind: ImportKind, input: readonly unknown[]): Promise<ItemOutcome[]> {
-    const answer = await this.post(kind.document, { input });
+    const answer = await this.post(requestBody(kind, input));
     const results = answer.data?.[kind.field]?.results;
     if (!results) {
       const error = answer.errors?.[0];
@@ -50,7 +67,7 @@ export class GatewayClient {
     return results;
   }
 
-  private async post(query: string, variables: unknown): Promise<GraphQLAnswer> {
+  private async post(body: string): Promise<GraphQLAnswer> {
     let response: Response;
     try {
       response = await fetch(this.url, {
@@ -59,7 +76,7 @@ export class GatewayClient {
           'content-type': 'application/json',
           ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
         },
-        body: JSON.stringify({ query, variables }),
+        body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -69,12 +86,15 @@ export class GatewayClient {
         cause: error,
       });
     }
-    const body = await response.text();
+    const text = await response.text();
+    if (response.status === 413) {
+      throw new RequestTooLarge(`${this.url} refused ${body.length} characters as too large`);
+    }
     try {
-      return JSON.parse(body) as GraphQLAnswer;
+      return JSON.parse(text) as GraphQLAnswer;
     } catch {
       throw new ImportStopped(
-        `the gateway at ${this.url} answered HTTP ${response.status}: ${body.slice(0, 200)}`,
+        `the gateway at ${this.url} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
       );
     }
   }

@@ -15,6 +15,9 @@ import { ErrorsFile, type RowFailure } from './import.errors-file.js';
 import { type JsonRecord, RowError } from './import.fields.js';
 import type { ItemStatus } from '../modules/common/bulk.kinds.js';
 import type { ImportKind, ItemOutcome } from './import.kind.js';
+import type { LineOptions } from './import.lines.js';
+import { RequestSender, type SizedInput } from './import.requests.js';
+import { sendableBytes } from './import.sendable.js';
 import type { ProgressReporter } from './import.progress.js';
 import { type ImportFormat, readRows, SourceError, type SourceRow } from './import.reader.js';
 
@@ -22,6 +25,8 @@ export interface ImportOptions {
   file: string;
   kind: ImportKind;
   format: ImportFormat;
+  /** How lines are read: the longest one kept, and the encoding. */
+  lines: LineOptions;
   client: GatewayClient;
   batchSize: number;
   errorsFile: string;
@@ -48,7 +53,7 @@ const COUNTED_AS: Record<ItemStatus, keyof ImportCounts> = {
 };
 
 interface Batch {
-  items: { line: number; row: unknown; input: unknown }[];
+  items: (SizedInput & { line: number; row: unknown })[];
   /** Rows that never reached the gateway: unreadable, or not mappable to an input. */
   failures: RowFailure[];
   rows: number;
@@ -95,8 +100,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   return { counts: run.counts, errorsFile: options.errorsFile };
 }
 
+/** Codes of rows reported without their content: too large to be worth a copy. */
+const REPORTED_WITHOUT_ROW = new Set(['ROW_TOO_LARGE']);
+
 class ImportRun {
   private readonly checkpointFile: string;
+  private readonly sender: RequestSender;
   private readonly inFlight: { batch: Batch; answer: Promise<ItemOutcome[]> }[] = [];
   private skipThroughLine = 0;
   counts = zeroCounts();
@@ -107,6 +116,7 @@ class ImportRun {
     private readonly errors: ErrorsFile,
   ) {
     this.checkpointFile = checkpointPath(options.file);
+    this.sender = new RequestSender(options.client, options.kind);
   }
 
   /** Picks up a matching checkpoint, unless told to restart. */
@@ -133,7 +143,7 @@ class ImportRun {
   async readAll(progress: ProgressReporter): Promise<void> {
     let batch = emptyBatch();
     let rowsRead = 0;
-    for await (const row of readRows(this.options.file, this.options.format)) {
+    for await (const row of readRows(this.options.file, this.options.format, this.options.lines)) {
       if (row.line <= this.skipThroughLine) {
         progress.update(row.bytes, rowsRead);
         continue;
@@ -167,7 +177,8 @@ class ImportRun {
         source.format === 'jsonl'
           ? this.options.kind.fromJson(source.row as JsonRecord)
           : this.options.kind.fromCsv(source.row as Record<string, string>);
-      batch.items.push({ line: source.line, row: source.row, input });
+      const bytes = sendableBytes(input);
+      batch.items.push({ line: source.line, row: source.row, input, bytes });
     } catch (error) {
       if (!(error instanceof RowError)) {
         throw error;
@@ -182,13 +193,7 @@ class ImportRun {
   }
 
   private async dispatch(batch: Batch): Promise<void> {
-    const answer =
-      batch.items.length > 0
-        ? this.options.client.send(
-            this.options.kind,
-            batch.items.map((item) => item.input),
-          )
-        : Promise.resolve([]);
+    const answer = this.sender.send(batch.items);
     // Awaited in settle(); until then, a failure must not count as unhandled.
     answer.catch(() => undefined);
     this.inFlight.push({ batch, answer });
@@ -212,11 +217,12 @@ class ImportRun {
       counts[key] += 1;
       const item = batch.items[outcome.index];
       if (outcome.status === 'REJECTED' && item) {
+        const code = outcome.error?.code ?? 'REJECTED';
         failures.push({
           line: item.line,
-          code: outcome.error?.code ?? 'REJECTED',
+          code,
           message: outcome.error?.message ?? 'rejected',
-          row: item.row,
+          row: REPORTED_WITHOUT_ROW.has(code) ? null : item.row,
         });
       }
     }

@@ -61,22 +61,59 @@ export async function failingProxy(
   passes: number,
 ): Promise<{ url: string; forwarded(): number; close(): Promise<void> }> {
   let forwarded = 0;
+  const proxy = await startProxy(target, () => {
+    if (forwarded >= passes) {
+      return { status: 503, text: 'gateway stopped' };
+    }
+    forwarded += 1;
+    return 'forward';
+  });
+  return { ...proxy, forwarded: () => forwarded };
+}
+
+/**
+ * A stand-in for a reverse proxy whose request body limit is smaller than the gateway's (as
+ * nginx's `client_max_body_size`): answers 413 to a body over `maxBytes`, forwards the others.
+ */
+export async function bodyLimitProxy(
+  target: string,
+  maxBytes: number,
+): Promise<{ url: string; refused(): number; close(): Promise<void> }> {
+  let refused = 0;
+  const proxy = await startProxy(target, (body) => {
+    if (body.length <= maxBytes) {
+      return 'forward';
+    }
+    refused += 1;
+    return { status: 413, text: '<html><body>413 Request Entity Too Large</body></html>' };
+  });
+  return { ...proxy, refused: () => refused };
+}
+
+type ProxyDecision = 'forward' | { status: number; text: string };
+
+/** A loopback HTTP proxy to `target` that lets `decide` answer a request itself. */
+async function startProxy(
+  target: string,
+  decide: (body: Buffer) => ProxyDecision,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      if (forwarded >= passes) {
-        response.writeHead(503, { 'content-type': 'text/plain' }).end('gateway stopped');
+      const body = Buffer.concat(chunks);
+      const decision = decide(body);
+      if (decision !== 'forward') {
+        response.writeHead(decision.status, { 'content-type': 'text/plain' }).end(decision.text);
         return;
       }
-      forwarded += 1;
       void fetch(target, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           authorization: request.headers.authorization ?? '',
         },
-        body: Buffer.concat(chunks),
+        body,
       })
         .then(async (answer) => {
           response.writeHead(answer.status, { 'content-type': 'application/json' });
@@ -89,7 +126,6 @@ export async function failingProxy(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
-    forwarded: () => forwarded,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
