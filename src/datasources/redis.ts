@@ -48,8 +48,10 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
   };
   const commands = make('commands', { commandTimeout: options.commandTimeoutMs });
   const publisher = make('publisher', { commandTimeout: options.commandTimeoutMs });
-  // The subscriber must replay its SUBSCRIBEs after a reconnect, so it keeps an offline queue.
-  const subscriber = make('subscriber', { enableOfflineQueue: true });
+  // The subscriber's channels are owned by the PubSub (src/subscriptions/redis-channels.ts),
+  // which SUBSCRIBEs every wanted channel each time it is ready. ioredis' own replay would only
+  // cover SUBSCRIBEs that had succeeded, and its offline queue would give up on the others.
+  const subscriber = make('subscriber', { autoResubscribe: false });
   const clients = [commands, publisher, subscriber];
   try {
     await Promise.all(clients.map((client) => client.connect()));

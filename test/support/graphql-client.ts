@@ -83,10 +83,16 @@ export function subscribe<TData, TVariables>(
       error: (error) => {
         const waiter = waiters.shift();
         const errors = Array.isArray(error) ? error : [error];
+        // An `error` message carries GraphQL errors (kept whole, with their extensions.code);
+        // a closed socket or a client failure is reported by its message.
         const result = {
-          errors: errors.map((e: unknown) => ({
-            message: e instanceof Error ? e.message : JSON.stringify(e),
-          })),
+          errors: errors.map((e: unknown) =>
+            e instanceof Error
+              ? { message: e.message }
+              : typeof (e as { message?: unknown } | null)?.message === 'string'
+                ? (e as { message: string })
+                : { message: JSON.stringify(e) },
+          ),
         };
         if (waiter) {
           waiter(result as FormattedExecutionResult<TData>);

@@ -1,42 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 
-import { freePort } from '../../../src/lib/free-port.js';
 import { UpsertCustomerDocument } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
-/** A Redis of this test's own, so stopping it cannot disturb other tests. */
-async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const server: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let output = '';
-  for await (const chunk of server.stdout!) {
-    output += String(chunk);
-    if (output.includes('Ready to accept connections')) {
-      break;
-    }
-  }
-  server.stdout!.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (server.exitCode === null) {
-        server.kill('SIGTERM');
-        await once(server, 'exit');
-      }
-    },
-  };
-}
-
 describe('API keys while Redis is down', () => {
-  let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+  let redis: PrivateRedis;
   let gateway: TestApp;
 
   before(async () => {
