@@ -85,6 +85,7 @@ export async function createApp({
         batchMaxSize: config.batchMaxSize,
         customIdentityTypes: config.customIdentityTypes,
         keyCacheTtlMs: config.access.keyCacheTtlMs,
+        suppressionPepper: backends.suppressionPepper,
       },
       logger,
     },

@@ -146,7 +146,12 @@ async function drainOutbox(backends: Backends, progress: Progress) {
       redis: backends.redis,
       pubSub: backends.pubSub,
       relay: { wake: () => undefined },
-      settings: { batchMaxSize: 1_000, customIdentityTypes: [], keyCacheTtlMs: 30_000 },
+      settings: {
+        batchMaxSize: 1_000,
+        customIdentityTypes: [],
+        keyCacheTtlMs: 30_000,
+        suppressionPepper: backends.suppressionPepper,
+      },
       logger,
     },
     loaderTuning(true),

@@ -88,7 +88,7 @@ export async function loadDemoCatalog(
   for (const [campaignId, customerIds] of targets) {
     await targetCampaign(targeting, campaignId, customerIds);
   }
-  const tracked = await trackEvents(deps.db, events, logger, deps.vocabulary);
+  const tracked = await trackEvents(deps, events, logger);
   const rejected = tracked.filter((result) => result.error !== null);
   if (rejected.length > 0) {
     throw new Error(`demo events rejected: ${JSON.stringify(rejected.slice(0, 3))}`);

@@ -4,6 +4,7 @@ import { upsertCustomers } from '../modules/customer/customer.service.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
 import { IdentityType } from '../modules/identity/identity.kinds.js';
 import { IdentityVocabulary } from '../modules/identity/identity.normalize.js';
+import { SuppressionKeys } from '../modules/privacy/suppression-keys.js';
 import { changeRelationships } from '../modules/relationship/relationship.service.js';
 import { assertStored, loadDemoCatalog, type DemoWriteDeps } from './demo-catalog.js';
 import { generateDemoData } from './demo-data.js';
@@ -18,7 +19,7 @@ import { generateDemoData } from './demo-data.js';
  * @returns how many customers were loaded (0 when the database already had data).
  */
 export async function loadDemoDataIfEmpty(
-  backends: Pick<Backends, 'postgres' | 'pubSub'>,
+  backends: Pick<Backends, 'postgres' | 'pubSub' | 'suppressionPepper'>,
   logger: Logger,
 ): Promise<number> {
   if ((await new CustomerStore(backends.postgres).count()) > 0) {
@@ -31,6 +32,7 @@ export async function loadDemoDataIfEmpty(
     relay: { wake: () => undefined },
     pubSub: backends.pubSub,
     vocabulary: new IdentityVocabulary([]),
+    suppressionKeys: new SuppressionKeys(backends.suppressionPepper),
   };
   assertStored(
     'customers',

@@ -30,6 +30,8 @@ export interface PlatformSettings {
   customIdentityTypes: readonly string[];
   /** How long an API key lookup is cached (API_KEY_CACHE_TTL_MS). */
   keyCacheTtlMs: number;
+  /** The secret that keys suppression hashes of erased identities (SUPPRESSION_PEPPER). */
+  suppressionPepper: string;
 }
 
 /** A resolver class; the wiring constructs it once, with its module's dependencies. */

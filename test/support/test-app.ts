@@ -10,6 +10,12 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { setDefaultApiKey } from './graphql-client.js';
 import { TEST_SERVICES } from './services.js';
 
+/**
+ * The pepper every test app keys suppressions with, set explicitly as a deployment would
+ * (apps sharing a database must agree on it); tests compute expected keys from it.
+ */
+export const TEST_SUPPRESSION_PEPPER = 'c360-test-suppression-pepper-0123456789abcdef';
+
 export interface TestApp {
   app: App;
   backends: Backends;
@@ -46,6 +52,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_URL: database.url,
     NEO4J_URI: TEST_SERVICES.neo4jUri,
     REDIS_URL: TEST_SERVICES.redisUrl,
+    SUPPRESSION_PEPPER: TEST_SUPPRESSION_PEPPER,
     ...options.env,
   });
   const logger = createSilentLogger();

@@ -13,14 +13,19 @@ import { ItemStatus } from '../common/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
+import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
 
-/** What customer writes need: a transaction, the identity vocabulary, the doorbells. */
+/**
+ * What customer writes need: a transaction, the identity vocabulary, the keys of erasure
+ * suppressions, the doorbells.
+ */
 export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay' | 'pubSub'> & {
   vocabulary: IdentityVocabulary;
+  suppressionKeys: SuppressionKeys;
 };
 
 /** An item that passed validation, ready to be written. */
@@ -55,7 +60,7 @@ export async function upsertCustomer(
   const saved = await deps.db
     .withTransaction(async (tx) => {
       await new IdentityStore(tx).lockForResolution(prepared.identities);
-      return writeCustomer(tx, prepared);
+      return writeCustomer(tx, prepared, deps.suppressionKeys);
     })
     .catch((error: unknown) => {
       if (error instanceof ItemRejected) {
@@ -106,7 +111,7 @@ export async function upsertCustomers(
     const stored: Customer[] = [];
     for (const item of prepared) {
       try {
-        const outcome = await inSavepoint(tx, () => writeCustomer(tx, item));
+        const outcome = await inSavepoint(tx, () => writeCustomer(tx, item, deps.suppressionKeys));
         Object.assign(results[item.index]!, {
           status: outcome.created ? ItemStatus.CREATED : ItemStatus.UPDATED,
           id: outcome.customer.id,
@@ -161,10 +166,11 @@ function prepareCustomer(
 async function writeCustomer(
   tx: Queryable,
   item: PreparedCustomer,
+  suppressionKeys: SuppressionKeys,
 ): Promise<{ customer: Customer; created: boolean }> {
   const customers = new CustomerStore(tx);
   const identities = new IdentityStore(tx);
-  const suppressions = new SuppressionStore(tx);
+  const suppressions = new SuppressionStore(tx, suppressionKeys);
   for (const identity of item.identities) {
     if (await suppressions.isSuppressed(identity)) {
       throw new ItemRejected({

@@ -1,4 +1,5 @@
 import { defineModule } from '../module.js';
+import { SuppressionKeys } from '../privacy/suppression-keys.js';
 import type { IdentityDeps } from './identity.deps.js';
 import { createIdentityLoaders } from './identity.loaders.js';
 import { IdentityVocabulary } from './identity.normalize.js';
@@ -19,6 +20,7 @@ export const identityModule = defineModule<IdentityDeps>({
         db: platform.db,
         relay: platform.relay,
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+        suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
         identities,
       },
       loaders: (tuning) => createIdentityLoaders(identities, tuning),

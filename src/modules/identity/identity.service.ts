@@ -4,6 +4,7 @@ import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import type { Platform } from '../module.js';
+import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { IdentifyInput } from './identity.inputs.js';
 import type { IdentityVocabulary, KeyResult } from './identity.normalize.js';
@@ -13,8 +14,14 @@ import { IdentityType } from './identity.kinds.js';
 import { mergeCustomerInto } from './merge.service.js';
 import { type MergeCause, MergeStore } from './merge.store.js';
 
-/** What identity writes need: a transaction, the vocabulary, the relay's doorbell. */
-export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & { vocabulary: IdentityVocabulary };
+/**
+ * What identity writes need: a transaction, the vocabulary, the keys of erasure suppressions,
+ * the relay's doorbell.
+ */
+export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & {
+  vocabulary: IdentityVocabulary;
+  suppressionKeys: SuppressionKeys;
+};
 
 /**
  * Links an anonymous visitor to the identity they are now known by. Whoever holds the known
@@ -47,8 +54,11 @@ export async function identify(
     const identities = new IdentityStore(tx);
     const outbox: OutboxMessage[] = [];
     await identities.lockForResolution([anonymous, known]);
-    const suppressions = new SuppressionStore(tx);
-    if ((await suppressions.isSuppressed(anonymous)) || (await suppressions.isSuppressed(known))) {
+    const suppressed = await new SuppressionStore(tx, deps.suppressionKeys).findSuppressed([
+      anonymous,
+      known,
+    ]);
+    if (suppressed.length > 0) {
       throw new GatewayError(
         ErrorCode.SUPPRESSED,
         'an identity belongs to an erased customer and cannot be used again',

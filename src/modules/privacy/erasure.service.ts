@@ -9,7 +9,11 @@ import { IdentityStore } from '../identity/identity.store.js';
 import type { Platform } from '../module.js';
 import { CustomerErased } from './privacy.topics.js';
 import type { Erasure } from './erasure.type.js';
+import type { SuppressionKeys } from './suppression-keys.js';
 import { SuppressionStore } from './suppression.store.js';
+
+/** What an erasure needs: a transaction, the keys of suppressions, the relay's doorbell. */
+export type ErasureDeps = Pick<Platform, 'db' | 'relay'> & { suppressionKeys: SuppressionKeys };
 
 /**
  * Erases a customer from PostgreSQL in one transaction — profile, identities, events, consent,
@@ -21,7 +25,7 @@ import { SuppressionStore } from './suppression.store.js';
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
 export async function eraseCustomer(
-  deps: Pick<Platform, 'db' | 'relay'>,
+  deps: ErasureDeps,
   requestedId: string,
   actor: Actor,
 ): Promise<Erasure> {
@@ -35,7 +39,7 @@ export async function eraseCustomer(
     }
     const identities = await new IdentityStore(tx).listKeysByCustomerId(customerId);
     const erasedEvents = await new EventStore(tx).countByCustomerId(customerId);
-    await new SuppressionStore(tx).add(identities);
+    await new SuppressionStore(tx, deps.suppressionKeys).add(identities);
     await customers.delete(customerId);
     await new OutboxStore(tx).add([CustomerErased.message({ id: customerId })]);
     const removed = {

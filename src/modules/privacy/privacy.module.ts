@@ -8,6 +8,7 @@ import { RelationshipGraph } from '../relationship/relationship.graph.js';
 import { ExportStore } from './export.store.js';
 import type { PrivacyDeps } from './privacy.deps.js';
 import { PrivacyResolver } from './privacy.resolver.js';
+import { SuppressionKeys } from './suppression-keys.js';
 
 /**
  * Data-subject rights: export everything held about a person, from every store, and erase
@@ -21,6 +22,7 @@ export const privacyModule = defineModule<PrivacyDeps>({
     deps: {
       db: platform.db,
       relay: platform.relay,
+      suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
       customers: new CustomerStore(platform.db),
       identities: new IdentityStore(platform.db),
       consents: new ConsentStore(platform.db),

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { migrate } from '../../../src/datasources/migrate.js';
+import { migrate, MIGRATIONS_DIR } from '../../../src/datasources/migrate.js';
 import { Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -78,6 +81,66 @@ describe('migrate', () => {
         'products',
         'schema_migrations',
       ],
+    );
+  });
+});
+
+describe('migrating erasure data', () => {
+  let database: TestDatabase;
+  let postgres: Postgres;
+  let earlier: string;
+
+  /** Migrates to just before `file`, as a deployment of an earlier version would be. */
+  const migrateUpTo = async (file: string) => {
+    await rm(earlier, { recursive: true, force: true });
+    earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
+    for (const name of await readdir(MIGRATIONS_DIR)) {
+      if (name < file) {
+        await copyFile(path.join(MIGRATIONS_DIR, name), path.join(earlier, name));
+      }
+    }
+    await migrate(postgres, createSilentLogger(), `${earlier}/`);
+  };
+
+  before(async () => {
+    database = await createTestDatabase();
+    earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
+    postgres = new Postgres({
+      kind: 'postgresql',
+      connection: { connectionString: database.url },
+      target: database.name,
+      poolMax: 1,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      logger: createSilentLogger(),
+    });
+  });
+
+  after(async () => {
+    await postgres.close();
+    await database.drop();
+    await rm(earlier, { recursive: true, force: true });
+  });
+
+  it('marks suppressions written before the pepper as plain SHA-256 and makes every new row name its scheme', async () => {
+    await migrateUpTo('20261124090000.do.add_suppression_key_scheme.sql');
+    await postgres.query(`INSERT INTO erasure_suppressions (identity_hash) VALUES ('old-hash')`);
+
+    await migrate(postgres, createSilentLogger());
+
+    const { rows } = await postgres.query<{ key_scheme: string }>(
+      `SELECT key_scheme FROM erasure_suppressions WHERE identity_hash = 'old-hash'`,
+    );
+    assert.deepEqual(rows, [{ key_scheme: 'sha256' }]);
+    await assert.rejects(
+      postgres.query(`INSERT INTO erasure_suppressions (identity_hash) VALUES ('new-hash')`),
+      /key_scheme/,
+    );
+    await assert.rejects(
+      postgres.query(
+        `INSERT INTO erasure_suppressions (identity_hash, key_scheme) VALUES ('new-hash', 'md5')`,
+      ),
+      /erasure_suppressions_key_scheme_check/,
     );
   });
 });
