@@ -12,7 +12,10 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
-  /** The identity belongs to an erased customer; c360 drops (and counts) what arrives for it. */
+  /**
+   * The id, identity or e-mail belongs to an erased customer: writes that would bring them back
+   * are refused, and events for them are dropped (and counted).
+   */
   SUPPRESSED = 'SUPPRESSED',
   /** A backing store did not answer in time or refused; only the fields needing it are null. */
   POSTGRES_UNAVAILABLE = 'POSTGRES_UNAVAILABLE',

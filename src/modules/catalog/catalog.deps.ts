@@ -1,4 +1,3 @@
-import type { CustomerStore } from '../customer/customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import type { CatalogWriteDeps } from './catalog.service.js';
 import type { ContentStore } from './content.store.js';
@@ -9,7 +8,5 @@ export interface CatalogDeps extends CatalogWriteDeps {
   products: ProductStore;
   contents: ContentStore;
   campaigns: CampaignStore;
-  /** Targeting resolves customer ids (merged ones to their survivors). */
-  customers: CustomerStore;
   batchMaxSize: number;
 }

@@ -13,7 +13,8 @@ import { ItemStatus } from '../common/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
-import type { SuppressionKeys } from '../privacy/suppression-keys.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
+import { contactEmailKey, type SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
@@ -46,8 +47,8 @@ class ItemRejected extends Error {
 /**
  * Stores one profile; see {@link upsertCustomers} for how the customer is found.
  *
- * @throws GatewayError BAD_USER_INPUT (malformed input), SUPPRESSED (an identity of an erased
- * customer); nothing is written then.
+ * @throws GatewayError BAD_USER_INPUT (malformed input), SUPPRESSED (the id, an identity or the
+ * contact e-mail of an erased customer); nothing is written then.
  */
 export async function upsertCustomer(
   deps: CustomerWriteDeps,
@@ -81,7 +82,8 @@ export async function upsertCustomer(
  * the oldest customer owning one of its identities, else on a new customer. Every other owner
  * of those identities is merged into it (cause `identity_conflict`): one person, one profile.
  * Identity locks are taken up front in one sorted order, so concurrent upserts of one identity
- * never create two customers.
+ * never create two customers. An item naming an erased customer by id, identity or contact
+ * e-mail is rejected (SUPPRESSED): erasure is never undone by a write.
  */
 export async function upsertCustomers(
   deps: CustomerWriteDeps,
@@ -170,15 +172,6 @@ async function writeCustomer(
 ): Promise<{ customer: Customer; created: boolean }> {
   const customers = new CustomerStore(tx);
   const identities = new IdentityStore(tx);
-  const suppressions = new SuppressionStore(tx, suppressionKeys);
-  for (const identity of item.identities) {
-    if (await suppressions.isSuppressed(identity)) {
-      throw new ItemRejected({
-        code: ErrorCode.SUPPRESSED,
-        message: `the ${identity.type} identity belongs to an erased customer and cannot be used again`,
-      });
-    }
-  }
   const owners = await identities.findOwners(item.identities);
   const ownerIds = [...new Set(owners.values())];
   const targetId =
@@ -203,6 +196,10 @@ async function writeCustomer(
       await identities.attach(identity, survivorId);
     }
   }
+  // Checked after the writes, not before: a write that had to wait for an erasure in progress
+  // (for the customer's row, or an identity it deleted) sees that erasure's suppressions now,
+  // so no race brings an erased customer back. A rejection rolls the item back.
+  await assertNotErased(tx, item, survivorId, suppressionKeys);
   outbox.push(
     CustomerUpserted.message({ id: survivorId, displayName: saved.customer.displayName }),
   );
@@ -210,6 +207,41 @@ async function writeCustomer(
   // Merged traits may have joined the profile; return what is stored now.
   const [customer] = mergedIds.length > 0 ? await customers.findByIds([survivorId]) : [];
   return { customer: customer ?? saved.customer, created: saved.created };
+}
+
+/**
+ * Rejects the item (SUPPRESSED) when it names an erased customer: by the id it landed on or
+ * was given, by one of its identities, or by its contact e-mail.
+ */
+async function assertNotErased(
+  tx: Queryable,
+  item: PreparedCustomer,
+  landedOn: string,
+  suppressionKeys: SuppressionKeys,
+): Promise<void> {
+  const given = item.input.id?.toLowerCase() ?? null;
+  const erased = await new ErasedCustomerStore(tx).findErased(
+    given === null ? [landedOn] : [given, landedOn],
+  );
+  if (erased.size > 0) {
+    throw new ItemRejected({
+      code: ErrorCode.SUPPRESSED,
+      message: `customer ${item.input.id ?? landedOn} was erased and cannot be written again`,
+    });
+  }
+  const email = item.input.email != null ? contactEmailKey(item.input.email) : null;
+  const [suppressed] = await new SuppressionStore(tx, suppressionKeys).findSuppressed(
+    email === null ? item.identities : [...item.identities, email],
+  );
+  if (suppressed !== undefined) {
+    throw new ItemRejected({
+      code: ErrorCode.SUPPRESSED,
+      message:
+        suppressed === email
+          ? 'the e-mail address belongs to an erased customer and cannot be used again'
+          : `the ${suppressed.type} identity belongs to an erased customer and cannot be used again`,
+    });
+  }
 }
 
 /** After commit: wake the relay and tell subscribers, once per customer. */

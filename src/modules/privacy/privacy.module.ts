@@ -12,8 +12,9 @@ import { SuppressionKeys } from './suppression-keys.js';
 
 /**
  * Data-subject rights: export everything held about a person, from every store, and erase
- * them everywhere (graph.customer.erased on the outbox) with hashed suppression of their
- * identities.
+ * them everywhere (graph.customer.erased on the outbox), keeping their ids and keyed hashes of
+ * their identities and contact e-mail so that no write brings them back. Its stores
+ * (suppression.store.ts, erased-customer.store.ts) are what other modules' writes check.
  */
 export const privacyModule = defineModule<PrivacyDeps>({
   name: 'privacy',

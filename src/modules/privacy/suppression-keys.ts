@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 
+import { IdentityType } from '../identity/identity.kinds.js';
+import { normalizeIdentity } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 
 /** How a row of `erasure_suppressions` was keyed: its `key_scheme` column. */
@@ -39,6 +41,18 @@ export class SuppressionKeys {
   legacyKeyOf(identity: IdentityKey): string {
     return createHash('sha256').update(text(identity)).digest('hex');
   }
+}
+
+/**
+ * The identity a contact e-mail (`Customer.email`) is suppressed as: the key of the same
+ * address as an EMAIL identity, so an address erased as either is refused as both.
+ */
+export function contactEmailKey(email: string): IdentityKey {
+  const normalized = normalizeIdentity(IdentityType.EMAIL, email);
+  return {
+    type: IdentityType.EMAIL,
+    value: normalized.ok ? normalized.value : email.trim().toLowerCase(),
+  };
 }
 
 function text(identity: IdentityKey): string {

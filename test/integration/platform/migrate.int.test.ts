@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +75,7 @@ describe('migrate', () => {
         'customer_embeddings',
         'customer_merges',
         'customers',
+        'erased_customers',
         'erasure_suppressions',
         'events',
         'identities',
@@ -86,26 +88,15 @@ describe('migrate', () => {
 });
 
 describe('migrating erasure data', () => {
-  let database: TestDatabase;
-  let postgres: Postgres;
-  let earlier: string;
+  const databases: TestDatabase[] = [];
+  const pools: Postgres[] = [];
+  const folders: string[] = [];
 
-  /** Migrates to just before `file`, as a deployment of an earlier version would be. */
-  const migrateUpTo = async (file: string) => {
-    await rm(earlier, { recursive: true, force: true });
-    earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
-    for (const name of await readdir(MIGRATIONS_DIR)) {
-      if (name < file) {
-        await copyFile(path.join(MIGRATIONS_DIR, name), path.join(earlier, name));
-      }
-    }
-    await migrate(postgres, createSilentLogger(), `${earlier}/`);
-  };
-
-  before(async () => {
-    database = await createTestDatabase();
-    earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
-    postgres = new Postgres({
+  /** A new database migrated to just before `file`, as an earlier version left it. */
+  const migratedUpTo = async (file: string) => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const postgres = new Postgres({
       kind: 'postgresql',
       connection: { connectionString: database.url },
       target: database.name,
@@ -114,16 +105,26 @@ describe('migrating erasure data', () => {
       statementTimeoutMs: 30_000,
       logger: createSilentLogger(),
     });
-  });
+    pools.push(postgres);
+    const earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
+    folders.push(earlier);
+    for (const name of await readdir(MIGRATIONS_DIR)) {
+      if (name < file) {
+        await copyFile(path.join(MIGRATIONS_DIR, name), path.join(earlier, name));
+      }
+    }
+    await migrate(postgres, createSilentLogger(), `${earlier}/`);
+    return postgres;
+  };
 
   after(async () => {
-    await postgres.close();
-    await database.drop();
-    await rm(earlier, { recursive: true, force: true });
+    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(databases.map((database) => database.drop()));
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
   });
 
   it('marks suppressions written before the pepper as plain SHA-256 and makes every new row name its scheme', async () => {
-    await migrateUpTo('20261124090000.do.add_suppression_key_scheme.sql');
+    const postgres = await migratedUpTo('20261124090000.do.add_suppression_key_scheme.sql');
     await postgres.query(`INSERT INTO erasure_suppressions (identity_hash) VALUES ('old-hash')`);
 
     await migrate(postgres, createSilentLogger());
@@ -141,6 +142,38 @@ describe('migrating erasure data', () => {
         `INSERT INTO erasure_suppressions (identity_hash, key_scheme) VALUES ('new-hash', 'md5')`,
       ),
       /erasure_suppressions_key_scheme_check/,
+    );
+  });
+
+  it('keeps the customers erased before their ids were recorded erased, from the audit log of each erasure', async () => {
+    const postgres = await migratedUpTo('20261124090100.do.create_erased_customers.sql');
+    const [erased, viaMergedId, mergedId, revived] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    ];
+    await postgres.query(
+      `INSERT INTO audit_log (action, subject_ids, details) VALUES
+         ('customer.erased', ARRAY[$1::uuid], jsonb_build_object('requestedId', $1::text)),
+         ('customer.erased', ARRAY[$2::uuid], jsonb_build_object('requestedId', $3::text)),
+         ('customer.erased', ARRAY[$4::uuid], jsonb_build_object('requestedId', $4::text)),
+         ('customer.exported', ARRAY[$4::uuid], '{}')`,
+      [erased, viaMergedId, mergedId, revived],
+    );
+    // Written again after its erasure, as upsertCustomer could: left for an operator to judge.
+    await postgres.query(`INSERT INTO customers (id, display_name) VALUES ($1, 'Revived')`, [
+      revived,
+    ]);
+
+    await migrate(postgres, createSilentLogger());
+
+    const { rows } = await postgres.query<{ customer_id: string }>(
+      `SELECT customer_id FROM erased_customers ORDER BY customer_id`,
+    );
+    assert.deepEqual(
+      rows.map((row) => row.customer_id),
+      [erased, viaMergedId, mergedId].sort(),
     );
   });
 });

@@ -148,7 +148,7 @@ describe('Mutation.linkRelationship', () => {
       await holder.query('COMMIT');
 
       assert.equal((await erasure).errors, undefined);
-      assert.equal((await link).errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
+      assert.equal((await link).errors?.[0]?.extensions?.['code'], 'SUPPRESSED');
       await relayed(gateway.backends);
       const nodes = await gateway.backends.graph.read('test.erasedNode', (tx) =>
         tx.run('MATCH (c:Customer {id: $id}) RETURN count(c) AS n', { id: erased.id }),
