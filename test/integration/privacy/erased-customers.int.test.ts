@@ -6,11 +6,13 @@ import pg from 'pg';
 
 import {
   EraseCustomerDocument,
+  IdentifyDocument,
   LinkRelationshipDocument,
   LinkRelationshipsDocument,
   MergeCustomersDocument,
   SetConsentDocument,
   TargetCampaignDocument,
+  TrackDocument,
   UnlinkRelationshipDocument,
   UpsertCampaignDocument,
   UpsertCustomerDocument,
@@ -73,7 +75,7 @@ describe('an erased customer stays erased', () => {
     assert.equal(await stored('id = $1', subject.id), 0);
   });
 
-  it('upsertCustomer refuses the erased contact e-mail, however it is spelt, even when it was never an identity', async () => {
+  it('refuses the erased contact e-mail in upserts, identify and track, however it is spelt, even when it was never an identity', async () => {
     const email = `${randomUUID()}@example.com`;
     const created = await execute(gateway.url, UpsertCustomerDocument, {
       input: { displayName: 'Ed', email },
@@ -86,9 +88,19 @@ describe('an erased customer stays erased', () => {
     const asIdentity = await execute(gateway.url, UpsertCustomerDocument, {
       input: { displayName: 'Ed, by identity', identities: [{ type: 'EMAIL', value: email }] },
     });
+    const identified = await execute(gateway.url, IdentifyDocument, {
+      input: { anonymousId: randomUUID(), identity: { type: 'EMAIL', value: email } },
+    });
+    const tracked = await execute(gateway.url, TrackDocument, {
+      event: { messageId: randomUUID(), identity: { type: 'EMAIL', value: email }, type: 'VIEW' },
+    });
 
-    assert.equal(codeOf(again), 'SUPPRESSED');
-    assert.equal(codeOf(asIdentity), 'SUPPRESSED');
+    assert.deepEqual([again, asIdentity, identified, tracked].map(codeOf), [
+      'SUPPRESSED',
+      'SUPPRESSED',
+      'SUPPRESSED',
+      'SUPPRESSED',
+    ]);
     assert.equal(await stored('lower(email) = $1', email), 0);
   });
 
