@@ -90,6 +90,7 @@ export async function createApp({
         customIdentityTypes: config.customIdentityTypes,
         keyCacheTtlMs: config.access.keyCacheTtlMs,
         nonPersonalKeys: config.nonPersonalKeys,
+        suppressionPepper: backends.suppressionPepper,
       },
       logger,
     },

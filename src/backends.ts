@@ -12,6 +12,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from './datasources/pgli
 import { describePostgresUrl, Postgres } from './datasources/postgres.js';
 import { connectRedis, type RedisConnections } from './datasources/redis.js';
 import type { Logger } from './logger.js';
+import { resolveSuppressionPepper } from './modules/privacy/suppression-pepper.js';
 import { createGatewayPubSub, type GatewayPubSub } from './subscriptions/pubsub.js';
 
 /** A store could not be reached at start; the message says which, where, and what to change. */
@@ -43,6 +44,11 @@ export interface Backends {
   /** `null` when running on the in-process fallback. */
   redis: RedisConnections | null;
   pubSub: GatewayPubSub;
+  /**
+   * The secret that keys the hashes this PostgreSQL keeps of erased customers' identities
+   * (SUPPRESSION_PEPPER, or the one kept beside the embedded database).
+   */
+  suppressionPepper: string;
   /** What each store runs on, for the start-up banner and `/readyz`. */
   describe(): Record<'postgres' | 'neo4j' | 'redis', string>;
   /** Closes clients, then stops whatever was embedded; never throws. */
@@ -52,7 +58,8 @@ export interface Backends {
 /**
  * Connects to the configured stores, or starts the embedded ones where no URL is given:
  * PGlite (with pgvector) for PostgreSQL, the JVM launcher for Neo4j, an in-process PubSub for
- * Redis. Applies PostgreSQL migrations and Neo4j constraints before resolving.
+ * Redis. Applies PostgreSQL migrations and Neo4j constraints before resolving. The suppression
+ * pepper is settled first: a production deployment without one starts nothing.
  *
  * On failure, whatever was already started is stopped before the error is re-thrown.
  */
@@ -65,6 +72,7 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
     stops.length = 0;
   };
   try {
+    const suppressionPepper = await resolveSuppressionPepper(config, logger);
     const { postgres, close } = await openPostgres(config, logger);
     stops.push(close);
     await reach('PostgreSQL', postgres.target, 'DATABASE_URL', () => migrate(postgres, logger));
@@ -85,6 +93,7 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
       graph,
       redis,
       pubSub: createGatewayPubSub(redis, logger),
+      suppressionPepper,
       describe: () => ({
         postgres: `${postgres.kind} ${postgres.target}`,
         neo4j: `${graph.kind} ${graph.target}`,

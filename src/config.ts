@@ -27,6 +27,19 @@ const optionalUrl = (protocols: readonly string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/**
+ * A secret of at least 32 characters, or undefined when unset or blank. Never echoed in an
+ * error message.
+ */
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value))
+  .refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)',
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const memorySize = (fallback: string) =>
   z
@@ -102,6 +115,8 @@ const Env = z.object({
   RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(30),
   KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+
+  SUPPRESSION_PEPPER: optionalSecret,
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -136,6 +151,15 @@ export interface Config {
     readonly failedAuthPerMinute: number;
     /** Operations one key may run at once on one instance (a bulkhead for the pool). */
     readonly keyMaxConcurrent: number;
+  };
+  readonly privacy: {
+    /**
+     * The secret that keys the hashes erasure keeps of an erased customer's identities
+     * (HMAC-SHA256). `null` when unset: the embedded database then keeps a generated one in
+     * `dataDir`, development and test use a public development pepper, and production with
+     * DATABASE_URL refuses to start (see resolveSuppressionPepper).
+     */
+    readonly suppressionPepper: string | null;
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -210,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
       keyMaxConcurrent: e.KEY_MAX_CONCURRENT_OPERATIONS,
     },
+    privacy: { suppressionPepper: e.SUPPRESSION_PEPPER ?? null },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',

@@ -12,7 +12,10 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
-  /** The identity belongs to an erased customer; c360 drops (and counts) what arrives for it. */
+  /**
+   * The id, identity or e-mail belongs to an erased customer: writes that would bring them back
+   * are refused, and events for them are dropped (and counted).
+   */
   SUPPRESSED = 'SUPPRESSED',
   /** The customer withdrew consent for the processing asked for; nothing was done. */
   CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',

@@ -151,6 +151,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         customIdentityTypes: [],
         keyCacheTtlMs: 30_000,
         nonPersonalKeys: [],
+        suppressionPepper: backends.suppressionPepper,
       },
       logger,
     },

@@ -12,7 +12,6 @@ import { CampaignStore } from '../modules/catalog/campaign.store.js';
 import { targetCampaign } from '../modules/catalog/targeting.service.js';
 import type { CustomerWriteDeps } from '../modules/customer/customer.service.js';
 import { ConsentStore } from '../modules/consent/consent.store.js';
-import { CustomerStore } from '../modules/customer/customer.store.js';
 import type { TrackEventInput } from '../modules/event/event.inputs.js';
 import { EventType } from '../modules/event/event.kinds.js';
 import { trackEvents } from '../modules/event/event.service.js';
@@ -84,13 +83,12 @@ export async function loadDemoCatalog(
   const targeting = {
     ...deps,
     campaigns: new CampaignStore(deps.db),
-    customers: new CustomerStore(deps.db),
     consents: new ConsentStore(deps.db),
   };
   for (const [campaignId, customerIds] of targets) {
     await targetCampaign(targeting, campaignId, customerIds);
   }
-  const tracked = await trackEvents(deps.db, events, logger, deps.vocabulary);
+  const tracked = await trackEvents(deps, events, logger);
   const rejected = tracked.filter((result) => result.error !== null);
   if (rejected.length > 0) {
     throw new Error(`demo events rejected: ${JSON.stringify(rejected.slice(0, 3))}`);

@@ -4,24 +4,31 @@ import { upsertCustomers } from '../modules/customer/customer.service.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
 import { IdentityType } from '../modules/identity/identity.kinds.js';
 import { IdentityVocabulary } from '../modules/identity/identity.normalize.js';
+import { ErasedCustomerStore } from '../modules/privacy/erased-customer.store.js';
+import { SuppressionKeys } from '../modules/privacy/suppression-keys.js';
 import { changeRelationships } from '../modules/relationship/relationship.service.js';
 import { assertStored, loadDemoCatalog, type DemoWriteDeps } from './demo-catalog.js';
 import { generateDemoData } from './demo-data.js';
 
 /**
  * Loads the demo population into an empty database, so a first start has something to query.
- * Does nothing when any customer exists. Everything goes through the services the mutations
- * use (upsertCustomers, linkRelationships, the catalog upserts, targetCampaign, trackBatch):
- * PostgreSQL holds it, and the graph follows through the outbox once the relay starts. A load
- * interrupted halfway is finished on the next start: every write is an idempotent upsert.
+ * Does nothing when any customer exists, or ever was erased (a database whose customers were
+ * all erased is not a new one, and the demo's fixed ids would be refused). Everything goes
+ * through the services the mutations use (upsertCustomers, linkRelationships, the catalog
+ * upserts, targetCampaign, trackBatch): PostgreSQL holds it, and the graph follows through the
+ * outbox once the relay starts. A load interrupted halfway is finished on the next start:
+ * every write is an idempotent upsert.
  *
  * @returns how many customers were loaded (0 when the database already had data).
  */
 export async function loadDemoDataIfEmpty(
-  backends: Pick<Backends, 'postgres' | 'pubSub'>,
+  backends: Pick<Backends, 'postgres' | 'pubSub' | 'suppressionPepper'>,
   logger: Logger,
 ): Promise<number> {
-  if ((await new CustomerStore(backends.postgres).count()) > 0) {
+  if (
+    (await new CustomerStore(backends.postgres).count()) > 0 ||
+    (await new ErasedCustomerStore(backends.postgres).any())
+  ) {
     return 0;
   }
   const demo = generateDemoData();
@@ -31,6 +38,7 @@ export async function loadDemoDataIfEmpty(
     relay: { wake: () => undefined },
     pubSub: backends.pubSub,
     vocabulary: new IdentityVocabulary([]),
+    suppressionKeys: new SuppressionKeys(backends.suppressionPepper),
   };
   assertStored(
     'customers',

@@ -32,6 +32,8 @@ export interface PlatformSettings {
   keyCacheTtlMs: number;
   /** JSON keys a key without read:pii may see the values of (NON_PERSONAL_KEYS). */
   nonPersonalKeys: readonly string[];
+  /** The secret that keys suppression hashes of erased identities (SUPPRESSION_PEPPER). */
+  suppressionPepper: string;
 }
 
 /** A resolver class; the wiring constructs it once, with its module's dependencies. */

@@ -10,6 +10,12 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { setDefaultApiKey } from './graphql-client.js';
 import { TEST_SERVICES } from './services.js';
 
+/**
+ * The pepper every test app keys suppressions with, set explicitly as a deployment would
+ * (apps sharing a database must agree on it); tests compute expected keys from it.
+ */
+export const TEST_SUPPRESSION_PEPPER = 'c360-test-suppression-pepper-0123456789abcdef';
+
 export interface TestApp {
   app: App;
   backends: Backends;
@@ -55,6 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '100000',
     // Race tests fire many operations at once with one key; the bulkhead has its own test.
     KEY_MAX_CONCURRENT_OPERATIONS: '1000',
+    SUPPRESSION_PEPPER: TEST_SUPPRESSION_PEPPER,
     ...options.env,
   });
   const logger = createSilentLogger();

@@ -66,4 +66,21 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  it('takes SUPPRESSION_PEPPER as a secret of 32 characters or more, never echoing a short one', () => {
+    assert.equal(loadConfig({}).privacy.suppressionPepper, null);
+    assert.equal(
+      loadConfig({ SUPPRESSION_PEPPER: ` ${'p'.repeat(32)} ` }).privacy.suppressionPepper,
+      'p'.repeat(32),
+    );
+    assert.throws(
+      () => loadConfig({ SUPPRESSION_PEPPER: 'hunter2' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /SUPPRESSION_PEPPER: must be at least 32 characters/);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      },
+    );
+  });
 });

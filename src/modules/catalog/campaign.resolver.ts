@@ -50,7 +50,7 @@ export class CampaignResolver extends catalogWritesResolver({
 
   @Mutation(() => TargetCampaignResult, {
     description:
-      'Targets customers (up to BATCH_MAX_SIZE) with a campaign: the graph gets (Customer)-[:TARGETED_BY {at}]->(Campaign) through the outbox. Unknown customer ids are rejected one by one; an unknown campaign is a NOT_FOUND error.',
+      'Targets customers (up to BATCH_MAX_SIZE) with a campaign: the graph gets (Customer)-[:TARGETED_BY {at}]->(Campaign) through the outbox. Unknown customer ids (NOT_FOUND) and erased ones (SUPPRESSED) are rejected one by one; an unknown campaign is a NOT_FOUND error.',
   })
   targetCampaign(
     @Arg('campaignId', () => ID) campaignId: string,

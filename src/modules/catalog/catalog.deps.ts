@@ -1,5 +1,4 @@
 import type { ConsentStore } from '../consent/consent.store.js';
-import type { CustomerStore } from '../customer/customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import type { CatalogWriteDeps } from './catalog.service.js';
 import type { ContentStore } from './content.store.js';
@@ -10,8 +9,6 @@ export interface CatalogDeps extends CatalogWriteDeps {
   products: ProductStore;
   contents: ContentStore;
   campaigns: CampaignStore;
-  /** Targeting resolves customer ids (merged ones to their survivors). */
-  customers: CustomerStore;
   /** Targeting skips customers who withdrew marketing consent. */
   consents: ConsentStore;
   batchMaxSize: number;

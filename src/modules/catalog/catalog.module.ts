@@ -1,6 +1,5 @@
 import { applier } from '../../outbox/outbox.topic.js';
 import { ConsentStore } from '../consent/consent.store.js';
-import { CustomerStore } from '../customer/customer.store.js';
 import { defineModule } from '../module.js';
 import { CampaignResolver } from './campaign.resolver.js';
 import { CampaignStore } from './campaign.store.js';
@@ -32,7 +31,6 @@ export const catalogModule = defineModule<CatalogDeps>({
         ...stores,
         db: platform.db,
         relay: platform.relay,
-        customers: new CustomerStore(platform.db),
         consents: new ConsentStore(platform.db),
         batchMaxSize: platform.settings.batchMaxSize,
       },

@@ -191,7 +191,7 @@ export class TargetItemResult {
 
   @Field(() => ItemError, {
     nullable: true,
-    description: 'Why the id was rejected (NOT_FOUND, BAD_USER_INPUT).',
+    description: 'Why the id was rejected (NOT_FOUND, SUPPRESSED, BAD_USER_INPUT).',
   })
   error!: ItemError | null;
 }

@@ -3,8 +3,9 @@ import { UUID_PATTERN } from '../../lib/ids.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
 import type { ConsentStore } from '../consent/consent.store.js';
-import type { CustomerStore } from '../customer/customer.store.js';
+import { CustomerStore } from '../customer/customer.store.js';
 import type { Platform } from '../module.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import { CampaignTargeted } from './catalog.topics.js';
 import { ItemStatus } from '../common/bulk.kinds.js';
@@ -13,17 +14,19 @@ import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
 /**
  * Records that a campaign targets customers: one outbox message per customer found, written
  * together, so the graph gets (Customer)-[:TARGETED_BY {at}]->(Campaign) for exactly those.
- * An id merged into another customer targets the survivor; an unknown or malformed id is
- * reported in its result and writes nothing. Targeting again only moves `at`.
+ * An id merged into another customer targets the survivor; an unknown (NOT_FOUND), erased
+ * (SUPPRESSED) or malformed id is reported in its result and writes nothing. Targeting again
+ * only moves `at`.
+ *
+ * The customers are share-locked until the messages are written, so an erasure running at the
+ * same time either waits for this transaction (and its node removal follows these messages)
+ * or finishes first (and its customer is SUPPRESSED): a late message never brings an erased
+ * customer's node back into the graph.
  *
  * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
  */
 export async function targetCampaign(
-  deps: Pick<Platform, 'db' | 'relay'> & {
-    campaigns: CampaignStore;
-    customers: CustomerStore;
-    consents: ConsentStore;
-  },
+  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore; consents: ConsentStore },
   campaignId: string,
   customerIds: readonly string[],
 ): Promise<TargetCampaignResult> {
@@ -33,24 +36,28 @@ export async function targetCampaign(
       extensions: { argument: 'campaignId' },
     });
   }
-  const wellFormed = customerIds
-    .filter((id) => UUID_PATTERN.test(id))
-    .map((id) => id.toLowerCase());
-  const resolved = new Map(
-    (await deps.customers.resolveByIds(wellFormed)).map((r) => [r.requestedId, r.customer.id]),
-  );
-  const withdrawn = await deps.consents.listWithdrawn(
-    [...resolved.values()],
-    ConsentPurpose.MARKETING,
-  );
-  const results = customerIds.map((id, index) => toResult(index, id, resolved, withdrawn));
-  const at = new Date().toISOString();
-  const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
-  await new OutboxStore(deps.db).add(
-    targeted.map((customerId) =>
-      CampaignTargeted.message({ campaignId: campaign.id, customerId, at }),
-    ),
-  );
+  const wellFormed = [
+    ...new Set(customerIds.filter((id) => UUID_PATTERN.test(id)).map((id) => id.toLowerCase())),
+  ];
+  const results = await deps.db.withTransaction(async (tx) => {
+    const current = await new CustomerStore(tx).shareLockCurrent(wellFormed);
+    const erased = await new ErasedCustomerStore(tx).findErased(
+      wellFormed.filter((id) => !current.has(id)),
+    );
+    const withdrawn = await deps.consents.listWithdrawn(
+      [...current.values()],
+      ConsentPurpose.MARKETING,
+    );
+    const results = customerIds.map((id, index) => toResult(index, id, current, erased, withdrawn));
+    const at = new Date().toISOString();
+    const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+    await new OutboxStore(tx).add(
+      targeted.map((customerId) =>
+        CampaignTargeted.message({ campaignId: campaign.id, customerId, at }),
+      ),
+    );
+    return results;
+  });
   deps.relay.wake();
   return {
     campaignId: campaign.id,
@@ -63,15 +70,18 @@ export async function targetCampaign(
 function toResult(
   index: number,
   id: string,
-  resolved: Map<string, string>,
+  current: ReadonlyMap<string, string>,
+  erased: ReadonlySet<string>,
   withdrawn: ReadonlySet<string>,
 ): TargetItemResult {
   if (!UUID_PATTERN.test(id)) {
     return rejected(index, ErrorCode.BAD_USER_INPUT, `customer id must be a UUID`);
   }
-  const customerId = resolved.get(id.toLowerCase());
+  const customerId = current.get(id.toLowerCase());
   if (customerId === undefined) {
-    return rejected(index, ErrorCode.NOT_FOUND, `no customer with id ${id}`);
+    return erased.has(id.toLowerCase())
+      ? rejected(index, ErrorCode.SUPPRESSED, `customer ${id} was erased`)
+      : rejected(index, ErrorCode.NOT_FOUND, `no customer with id ${id}`);
   }
   if (withdrawn.has(customerId)) {
     return rejected(index, ErrorCode.CONSENT_WITHDRAWN, 'the customer withdrew marketing consent');

@@ -1,6 +1,4 @@
-import type { ConsentStore } from './consent.store.js';
+import type { ConsentWriteDeps } from './consent.service.js';
 
 /** What the consent module's resolvers are built with (see consent.module.ts). */
-export interface ConsentDeps {
-  consents: ConsentStore;
-}
+export type ConsentDeps = ConsentWriteDeps;

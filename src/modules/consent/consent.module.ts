@@ -1,4 +1,5 @@
 import { defineModule } from '../module.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { ConsentDeps } from './consent.deps.js';
 import { createConsentLoaders } from './consent.loaders.js';
 import { ConsentResolver } from './consent.resolver.js';
@@ -11,7 +12,7 @@ export const consentModule = defineModule<ConsentDeps>({
   create: (platform) => {
     const consents = new ConsentStore(platform.db);
     return {
-      deps: { consents },
+      deps: { consents, erasedCustomers: new ErasedCustomerStore(platform.db) },
       loaders: (tuning) => createConsentLoaders(consents, tuning),
     };
   },

@@ -8,6 +8,7 @@ import { completeConsents } from './consent.store.js';
 import { Consent } from './consent.type.js';
 import { ConsentPurpose } from './consent.kinds.js';
 import type { ConsentDeps } from './consent.deps.js';
+import { setConsent } from './consent.service.js';
 
 @Resolver(() => Customer)
 export class ConsentResolver {
@@ -19,7 +20,8 @@ export class ConsentResolver {
   }
 
   @Mutation(() => Consent, {
-    description: 'Records a customer’s answer for one purpose; NOT_FOUND for an unknown customer.',
+    description:
+      'Records a customer’s answer for one purpose; NOT_FOUND for an unknown customer, SUPPRESSED for an erased one.',
   })
   async setConsent(
     @Arg('customerId', () => ID) customerId: string,
@@ -37,12 +39,6 @@ export class ConsentResolver {
         extensions: { argument: 'source' },
       });
     }
-    const stored = await this.deps.consents.set(id, purpose, granted, source ?? null);
-    if (stored === null) {
-      throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
-        extensions: { argument: 'customerId' },
-      });
-    }
-    return stored;
+    return setConsent(this.deps, id, purpose, granted, source ?? null);
   }
 }

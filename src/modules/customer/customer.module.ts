@@ -6,6 +6,7 @@ import { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { defineModule } from '../module.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
+import { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { CustomerUpdatedResolver, SimilarCustomerResolver } from './customer-ref.resolver.js';
 import type { CustomerDeps } from './customer.deps.js';
 import { CustomerGraph } from './customer.graph.js';
@@ -28,6 +29,7 @@ export const customerModule = defineModule<CustomerDeps>({
         relay: platform.relay,
         pubSub: platform.pubSub,
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+        suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
         customers,
         batchMaxSize: platform.settings.batchMaxSize,
         masking: new PiiMasking(platform.settings.nonPersonalKeys),

@@ -98,7 +98,8 @@ export class CustomerResolver {
   }
 
   @Mutation(() => Customer, {
-    description: 'Creates a customer, or replaces the profile of an existing one.',
+    description:
+      'Creates a customer, or replaces the profile of an existing one; SUPPRESSED when the id, an identity or the e-mail belongs to an erased customer.',
   })
   upsertCustomer(
     @Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput,

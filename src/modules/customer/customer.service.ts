@@ -13,14 +13,20 @@ import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
+import { contactEmailKey, type SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
 import { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
 
-/** What customer writes need: a transaction, the identity vocabulary, the doorbells. */
+/**
+ * What customer writes need: a transaction, the identity vocabulary, the keys of erasure
+ * suppressions, the doorbells.
+ */
 export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay' | 'pubSub'> & {
   vocabulary: IdentityVocabulary;
+  suppressionKeys: SuppressionKeys;
 };
 
 /** An item that passed validation, ready to be written. */
@@ -41,8 +47,8 @@ class ItemRejected extends Error {
 /**
  * Stores one profile; see {@link upsertCustomers} for how the customer is found.
  *
- * @throws GatewayError BAD_USER_INPUT (malformed input), SUPPRESSED (an identity of an erased
- * customer); nothing is written then.
+ * @throws GatewayError BAD_USER_INPUT (malformed input), SUPPRESSED (the id, an identity or the
+ * contact e-mail of an erased customer); nothing is written then.
  */
 export async function upsertCustomer(
   deps: CustomerWriteDeps,
@@ -55,7 +61,7 @@ export async function upsertCustomer(
   const saved = await deps.db
     .withTransaction(async (tx) => {
       await new IdentityStore(tx).lockForResolution(prepared.identities);
-      return writeCustomer(tx, prepared);
+      return writeCustomer(tx, prepared, deps.suppressionKeys);
     })
     .catch((error: unknown) => {
       if (error instanceof ItemRejected) {
@@ -76,7 +82,8 @@ export async function upsertCustomer(
  * the oldest customer owning one of its identities, else on a new customer. Every other owner
  * of those identities is merged into it (cause `identity_conflict`): one person, one profile.
  * Identity locks are taken up front in one sorted order, so concurrent upserts of one identity
- * never create two customers.
+ * never create two customers. An item naming an erased customer by id, identity or contact
+ * e-mail is rejected (SUPPRESSED): erasure is never undone by a write.
  */
 export async function upsertCustomers(
   deps: CustomerWriteDeps,
@@ -106,7 +113,7 @@ export async function upsertCustomers(
     const stored: Customer[] = [];
     for (const item of prepared) {
       try {
-        const outcome = await inSavepoint(tx, () => writeCustomer(tx, item));
+        const outcome = await inSavepoint(tx, () => writeCustomer(tx, item, deps.suppressionKeys));
         Object.assign(results[item.index]!, {
           status: outcome.created ? ItemStatus.CREATED : ItemStatus.UPDATED,
           id: outcome.customer.id,
@@ -160,18 +167,10 @@ function prepareCustomer(
 async function writeCustomer(
   tx: Queryable,
   item: PreparedCustomer,
+  suppressionKeys: SuppressionKeys,
 ): Promise<{ customer: Customer; created: boolean }> {
   const customers = new CustomerStore(tx);
   const identities = new IdentityStore(tx);
-  const suppressions = new SuppressionStore(tx);
-  for (const identity of item.identities) {
-    if (await suppressions.isSuppressed(identity)) {
-      throw new ItemRejected({
-        code: ErrorCode.SUPPRESSED,
-        message: `the ${identity.type} identity belongs to an erased customer and cannot be used again`,
-      });
-    }
-  }
   const owners = await identities.findOwners(item.identities);
   const ownerIds = [...new Set(owners.values())];
   const targetId =
@@ -196,6 +195,10 @@ async function writeCustomer(
       await identities.attach(identity, survivorId);
     }
   }
+  // Checked after the writes, not before: a write that had to wait for an erasure in progress
+  // (for the customer's row, or an identity it deleted) sees that erasure's suppressions now,
+  // so no race brings an erased customer back. A rejection rolls the item back.
+  await assertNotErased(tx, item, survivorId, suppressionKeys);
   outbox.push(
     CustomerUpserted.message({ id: survivorId, displayName: saved.customer.displayName }),
   );
@@ -203,6 +206,41 @@ async function writeCustomer(
   // Merged traits may have joined the profile; return what is stored now.
   const [customer] = mergedIds.length > 0 ? await customers.findByIds([survivorId]) : [];
   return { customer: customer ?? saved.customer, created: saved.created };
+}
+
+/**
+ * Rejects the item (SUPPRESSED) when it names an erased customer: by the id it landed on or
+ * was given, by one of its identities, or by its contact e-mail.
+ */
+async function assertNotErased(
+  tx: Queryable,
+  item: PreparedCustomer,
+  landedOn: string,
+  suppressionKeys: SuppressionKeys,
+): Promise<void> {
+  const given = item.input.id?.toLowerCase() ?? null;
+  const erased = await new ErasedCustomerStore(tx).findErased(
+    given === null ? [landedOn] : [given, landedOn],
+  );
+  if (erased.size > 0) {
+    throw new ItemRejected({
+      code: ErrorCode.SUPPRESSED,
+      message: `customer ${item.input.id ?? landedOn} was erased and cannot be written again`,
+    });
+  }
+  const email = item.input.email != null ? contactEmailKey(item.input.email) : null;
+  const [suppressed] = await new SuppressionStore(tx, suppressionKeys).findSuppressed(
+    email === null ? item.identities : [...item.identities, email],
+  );
+  if (suppressed !== undefined) {
+    throw new ItemRejected({
+      code: ErrorCode.SUPPRESSED,
+      message:
+        suppressed === email
+          ? 'the e-mail address belongs to an erased customer and cannot be used again'
+          : `the ${suppressed.type} identity belongs to an erased customer and cannot be used again`,
+    });
+  }
 }
 
 /** After commit: wake the relay and tell subscribers, once per customer. */

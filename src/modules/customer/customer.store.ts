@@ -287,6 +287,26 @@ export class CustomerStore {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * The customers the given ids name now (themselves, or the survivors they were merged into),
+   * keyed by requested id, locked FOR SHARE in id order: an erasure in progress finishes
+   * before this answers (and its customers are then missing), and one that starts later waits
+   * for the caller's transaction. Ids that name no customer are left out.
+   */
+  async shareLockCurrent(ids: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await this.db.query<{ requested_id: string; id: string }>(
+      /* sql */ `/* customer.shareLockCurrent */
+      SELECT r.requested_id, c.id
+      FROM unnest($1::uuid[]) AS r(requested_id)
+      LEFT JOIN customer_merges m ON m.merged_id = r.requested_id
+      JOIN customers c ON c.id = COALESCE(m.survivor_id, r.requested_id)
+      ORDER BY c.id
+      FOR SHARE OF c`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.requested_id, row.id]));
+  }
+
   /** Deletes a customer; identities, events, consent and merge records cascade. */
   async delete(id: string): Promise<void> {
     await this.db.query(`/* customer.delete */ DELETE FROM customers WHERE id = $1`, [id]);

@@ -1,5 +1,6 @@
 import { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { defineModule } from '../module.js';
+import { SuppressionKeys } from '../privacy/suppression-keys.js';
 import type { EventDeps } from './event.deps.js';
 import { createEventLoaders } from './event.loaders.js';
 import { EventResolver } from './event.resolver.js';
@@ -17,6 +18,7 @@ export const eventModule = defineModule<EventDeps>({
       db: platform.db,
       relay: platform.relay,
       vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+      suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
       batchMaxSize: platform.settings.batchMaxSize,
     },
     loaders: (tuning) => createEventLoaders(new EventStore(platform.db), tuning),

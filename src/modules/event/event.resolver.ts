@@ -79,7 +79,7 @@ export class EventResolver {
     ctx: GraphQLContext,
     events: readonly TrackEventInput[],
   ): Promise<TrackResult[]> {
-    const results = await trackEvents(this.deps.db, events, ctx.logger, this.deps.vocabulary);
+    const results = await trackEvents(this.deps, events, ctx.logger);
     this.deps.relay.wake();
     return results;
   }

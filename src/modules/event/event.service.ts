@@ -7,6 +7,7 @@ import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
+import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
 import { ConsentStore } from '../consent/consent.store.js';
@@ -35,11 +36,11 @@ interface PreparedEvent {
  * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */
 export async function trackEvents(
-  db: Postgres,
+  deps: { db: Postgres; vocabulary: IdentityVocabulary; suppressionKeys: SuppressionKeys },
   inputs: readonly TrackEventInput[],
   logger: Logger,
-  vocabulary: IdentityVocabulary,
 ): Promise<TrackResult[]> {
+  const { db, vocabulary } = deps;
   const results: TrackResult[] = inputs.map((input, index) => ({
     index,
     messageId: input.messageId,
@@ -64,7 +65,10 @@ export async function trackEvents(
     await new IdentityStore(tx).lockForResolution(prepared.map((p) => p.identity));
     for (const item of prepared) {
       try {
-        Object.assign(results[item.index]!, await inSavepoint(tx, () => writeOne(tx, item)));
+        Object.assign(
+          results[item.index]!,
+          await inSavepoint(tx, () => writeOne(tx, item, deps.suppressionKeys)),
+        );
       } catch (error) {
         results[item.index]!.error = itemFailure(error, 'event', logger, item.index);
       }
@@ -82,10 +86,14 @@ export async function trackEvents(
 }
 
 /** Resolves the identity, then stores the event; a known message id changes nothing. */
-async function writeOne(tx: Queryable, item: PreparedEvent): Promise<Partial<TrackResult>> {
+async function writeOne(
+  tx: Queryable,
+  item: PreparedEvent,
+  suppressionKeys: SuppressionKeys,
+): Promise<Partial<TrackResult>> {
   const identities = new IdentityStore(tx);
   const events = new EventStore(tx);
-  if (await new SuppressionStore(tx).dropIfSuppressed(item.identity)) {
+  if (await new SuppressionStore(tx, suppressionKeys).dropIfSuppressed(item.identity)) {
     return {
       status: ItemStatus.REJECTED,
       error: {

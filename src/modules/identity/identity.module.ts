@@ -1,5 +1,6 @@
 import { PiiMasking } from '../access/pii.masking.js';
 import { defineModule } from '../module.js';
+import { SuppressionKeys } from '../privacy/suppression-keys.js';
 import type { IdentityDeps } from './identity.deps.js';
 import { createIdentityLoaders } from './identity.loaders.js';
 import { IdentityVocabulary } from './identity.normalize.js';
@@ -20,6 +21,7 @@ export const identityModule = defineModule<IdentityDeps>({
         db: platform.db,
         relay: platform.relay,
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
+        suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
         identities,
         masking: new PiiMasking(platform.settings.nonPersonalKeys),
       },

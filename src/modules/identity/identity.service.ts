@@ -4,6 +4,8 @@ import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import type { Platform } from '../module.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
+import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { IdentifyInput } from './identity.inputs.js';
 import type { IdentityVocabulary, KeyResult } from './identity.normalize.js';
@@ -13,8 +15,14 @@ import { IdentityType } from './identity.kinds.js';
 import { mergeCustomerInto } from './merge.service.js';
 import { type MergeCause, MergeStore } from './merge.store.js';
 
-/** What identity writes need: a transaction, the vocabulary, the relay's doorbell. */
-export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & { vocabulary: IdentityVocabulary };
+/**
+ * What identity writes need: a transaction, the vocabulary, the keys of erasure suppressions,
+ * the relay's doorbell.
+ */
+export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & {
+  vocabulary: IdentityVocabulary;
+  suppressionKeys: SuppressionKeys;
+};
 
 /**
  * Links an anonymous visitor to the identity they are now known by. Whoever holds the known
@@ -47,8 +55,11 @@ export async function identify(
     const identities = new IdentityStore(tx);
     const outbox: OutboxMessage[] = [];
     await identities.lockForResolution([anonymous, known]);
-    const suppressions = new SuppressionStore(tx);
-    if ((await suppressions.isSuppressed(anonymous)) || (await suppressions.isSuppressed(known))) {
+    const suppressed = await new SuppressionStore(tx, deps.suppressionKeys).findSuppressed([
+      anonymous,
+      known,
+    ]);
+    if (suppressed.length > 0) {
       throw new GatewayError(
         ErrorCode.SUPPRESSED,
         'an identity belongs to an erased customer and cannot be used again',
@@ -92,7 +103,8 @@ export async function identify(
 /**
  * Merges `mergedId` into `survivorId` on an operator's word.
  *
- * @throws GatewayError BAD_USER_INPUT when both are the same customer, NOT_FOUND for an
+ * @throws GatewayError BAD_USER_INPUT when both are the same customer, SUPPRESSED for an
+ * erased one (an erased customer is never merged into, nor out of the way), NOT_FOUND for an
  * unknown (or already merged) id.
  */
 export async function mergeCustomers(
@@ -107,10 +119,18 @@ export async function mergeCustomers(
   }
   await deps.db.withTransaction(async (tx) => {
     const found = await new MergeStore(tx).lockCustomers([survivorId, mergedId]);
+    const missing = [survivorId, mergedId].filter((id) => !found.has(id));
+    // After the locks: an erasure that held one of them has committed its record by now.
+    const erased = await new ErasedCustomerStore(tx).findErased(missing);
     for (const [argument, id] of [
       ['survivorId', survivorId],
       ['mergedId', mergedId],
     ] as const) {
+      if (erased.has(id)) {
+        throw new GatewayError(ErrorCode.SUPPRESSED, `customer ${id} was erased`, {
+          extensions: { argument },
+        });
+      }
       if (!found.has(id)) {
         throw new GatewayError(ErrorCode.NOT_FOUND, `no customer with id ${id}`, {
           extensions: { argument },

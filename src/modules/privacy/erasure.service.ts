@@ -5,23 +5,30 @@ import type { Actor } from '../access/api-key.service.js';
 import { AuditStore } from '../access/audit.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { EventStore } from '../event/event.store.js';
-import { IdentityStore } from '../identity/identity.store.js';
+import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { Platform } from '../module.js';
 import { CustomerErased } from './privacy.topics.js';
 import type { Erasure } from './erasure.type.js';
+import { ErasedCustomerStore } from './erased-customer.store.js';
+import { contactEmailKey, type SuppressionKeys } from './suppression-keys.js';
 import { SuppressionStore } from './suppression.store.js';
+
+/** What an erasure needs: a transaction, the keys of suppressions, the relay's doorbell. */
+export type ErasureDeps = Pick<Platform, 'db' | 'relay'> & { suppressionKeys: SuppressionKeys };
 
 /**
  * Erases a customer from PostgreSQL in one transaction — profile, identities, events, consent,
- * embedding, merge records (foreign keys cascade) — keeps only hashes of their identities so
- * re-ingested events are dropped, and queues the removal of their graph node (relatives keep
- * theirs). A merged id erases the person it now resolves to. The audit entry is written in the
- * same transaction: no erasure without its record.
+ * embedding, merge records (foreign keys cascade) — and queues the removal of their graph node
+ * (relatives keep theirs). A merged id erases the person it now resolves to. What stays is
+ * what keeps them erased: keyed hashes of their identities and contact e-mail, so re-ingested
+ * events are dropped and no write attaches them again, and their ids (their own and those
+ * merged into them), which no write may use again. The audit entry is written in the same
+ * transaction: no erasure without its record.
  *
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
 export async function eraseCustomer(
-  deps: Pick<Platform, 'db' | 'relay'>,
+  deps: ErasureDeps,
   requestedId: string,
   actor: Actor,
 ): Promise<Erasure> {
@@ -33,9 +40,15 @@ export async function eraseCustomer(
         extensions: { argument: 'id' },
       });
     }
-    const identities = await new IdentityStore(tx).listKeysByCustomerId(customerId);
+    const [profile] = await customers.findByIds([customerId]);
+    const identities = withContactEmail(
+      await new IdentityStore(tx).listKeysByCustomerId(customerId),
+      profile?.email ?? null,
+    );
+    const mergedIds = await customers.listMergedIdsBySurvivorIds([customerId]);
     const erasedEvents = await new EventStore(tx).countByCustomerId(customerId);
-    await new SuppressionStore(tx).add(identities);
+    await new SuppressionStore(tx, deps.suppressionKeys).add(identities);
+    await new ErasedCustomerStore(tx).add([customerId, ...mergedIds.map((m) => m.mergedId)]);
     await customers.delete(customerId);
     await new OutboxStore(tx).add([CustomerErased.message({ id: customerId })]);
     const removed = {
@@ -58,4 +71,14 @@ export async function eraseCustomer(
   });
   deps.relay.wake();
   return erasure;
+}
+
+/** The identities to suppress: every identity, and the contact e-mail unless it is one. */
+function withContactEmail(identities: IdentityKey[], email: string | null): IdentityKey[] {
+  if (email === null) {
+    return identities;
+  }
+  const contact = contactEmailKey(email);
+  const known = identities.some((i) => i.type === contact.type && i.value === contact.value);
+  return known ? identities : [...identities, contact];
 }

@@ -8,7 +8,8 @@ export class Erasure {
   customerId!: string;
 
   @Field(() => Int, {
-    description: 'Identities now suppressed: later events for them are dropped and counted.',
+    description:
+      'Identities now suppressed, with the contact e-mail when it is not one of them: later events for them are dropped and counted, and no write may use them again.',
   })
   suppressedIdentities!: number;
 

@@ -30,7 +30,7 @@ export class PrivacyResolver {
   @RequireScope(Scope.ADMIN)
   @Mutation(() => Erasure, {
     description:
-      'Erases a customer from every store and suppresses their identities, so re-ingested events for them are dropped (and counted), not stored. Audited as customer.erased. Needs the admin scope.',
+      'Erases a customer from every store and suppresses their identities, contact e-mail and ids: re-ingested events for them are dropped (and counted), not stored, and every write that would bring them back answers SUPPRESSED. Audited as customer.erased. Needs the admin scope.',
   })
   eraseCustomer(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Erasure> {
     return eraseCustomer(this.deps, assertUuid(id, 'id'), actorOf(ctx));

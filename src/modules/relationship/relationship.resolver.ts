@@ -17,7 +17,9 @@ import type { RelationshipDeps } from './relationship.deps.js';
 export class RelationshipResolver {
   constructor(private readonly deps: RelationshipDeps) {}
 
-  @Mutation(() => RelationshipChange, { description: 'Relates two customers (idempotent).' })
+  @Mutation(() => RelationshipChange, {
+    description: 'Relates two customers (idempotent); SUPPRESSED when either was erased.',
+  })
   linkRelationship(
     @Arg('fromId', () => ID) fromId: string,
     @Arg('toId', () => ID) toId: string,
@@ -29,7 +31,7 @@ export class RelationshipResolver {
 
   @Mutation(() => BulkUpsertResult, {
     description:
-      'Relates up to BATCH_MAX_SIZE pairs of customers (default 1,000), idempotently, with one result per item: CREATED once accepted (relating an existing pair again changes nothing), or REJECTED (NOT_FOUND for an unknown customer, BAD_USER_INPUT for a malformed id or a customer related to itself). Results carry no id: a relationship has none of its own.',
+      'Relates up to BATCH_MAX_SIZE pairs of customers (default 1,000), idempotently, with one result per item: CREATED once accepted (relating an existing pair again changes nothing), or REJECTED (NOT_FOUND for an unknown customer, SUPPRESSED for an erased one, BAD_USER_INPUT for a malformed id or a customer related to itself). Results carry no id: a relationship has none of its own.',
   })
   async linkRelationships(
     @Arg('input', () => [LinkRelationshipInput]) input: LinkRelationshipInput[],
@@ -44,7 +46,8 @@ export class RelationshipResolver {
   }
 
   @Mutation(() => RelationshipChange, {
-    description: 'Removes a relationship between two customers (idempotent).',
+    description:
+      'Removes a relationship between two customers (idempotent); SUPPRESSED when either was erased.',
   })
   unlinkRelationship(
     @Arg('fromId', () => ID) fromId: string,

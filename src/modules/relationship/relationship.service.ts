@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult } from '../common/bulk.type.js';
 import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
+import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import { RelationshipStore } from './relationship.store.js';
 import type { Platform } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
@@ -39,8 +40,8 @@ export interface RelationshipChangeInput {
  * transaction (so the graph never gets an erased customer's node back).
  *
  * @returns the change as recorded, with the customers' current ids.
- * @throws GatewayError BAD_USER_INPUT (malformed id, a customer related to itself) or
- * NOT_FOUND (an unknown customer); nothing is written then.
+ * @throws GatewayError BAD_USER_INPUT (malformed id, a customer related to itself),
+ * SUPPRESSED (an erased customer) or NOT_FOUND (an unknown customer); nothing is written then.
  */
 export async function changeRelationship(
   deps: RelationshipWriteDeps,
@@ -60,8 +61,9 @@ export async function changeRelationship(
 /**
  * Records many links (or unlinks) at once, each as its own outbox message, and says per item
  * what happened: CREATED once PostgreSQL holds the change (repeating one is harmless),
- * REJECTED with BAD_USER_INPUT (an id that is not a UUID, a customer related to itself) or
- * NOT_FOUND (an unknown customer). A merged id links its survivor.
+ * REJECTED with BAD_USER_INPUT (an id that is not a UUID, a customer related to itself),
+ * SUPPRESSED (an erased customer, or one merged into an erased one) or NOT_FOUND (an unknown
+ * customer). A merged id links its survivor.
  *
  * One transaction with a savepoint per item: a failing item is rolled back alone, and none is
  * ever half-written.
@@ -88,11 +90,15 @@ export async function changeRelationships(
   const ids = [...new Set(valid.flatMap((i) => [i.fromId.toLowerCase(), i.toId.toLowerCase()]))];
   await deps.db.withTransaction(async (tx) => {
     const currentIds = await new RelationshipStore(tx).lockCurrentIds(ids);
+    // After the locks: an erasure that held one of these customers has committed its record.
+    const erasedIds = await new ErasedCustomerStore(tx).findErased(
+      ids.filter((id) => !currentIds.has(id)),
+    );
     for (const [index, input] of inputs.entries()) {
       if (results[index]!.error === null) {
         Object.assign(
           results[index]!,
-          await changeOne(tx, input, action, currentIds, logger, index),
+          await changeOne(tx, input, action, { currentIds, erasedIds }, logger, index),
         );
       }
     }
@@ -120,17 +126,20 @@ async function changeOne(
   tx: Queryable,
   input: RelationshipChangeInput,
   action: RelationshipAction,
-  currentIds: ReadonlyMap<string, string>,
+  known: { currentIds: ReadonlyMap<string, string>; erasedIds: ReadonlySet<string> },
   logger: Logger,
   index: number,
 ): Promise<Partial<ChangeResult>> {
-  const from = currentIds.get(input.fromId.toLowerCase());
-  const to = currentIds.get(input.toId.toLowerCase());
+  const from = known.currentIds.get(input.fromId.toLowerCase());
+  const to = known.currentIds.get(input.toId.toLowerCase());
   if (from === undefined || to === undefined) {
     const argument = from === undefined ? 'fromId' : 'toId';
+    const id = input[argument];
     return {
       argument,
-      error: { code: ErrorCode.NOT_FOUND, message: `no customer with id ${input[argument]}` },
+      error: known.erasedIds.has(id.toLowerCase())
+        ? { code: ErrorCode.SUPPRESSED, message: `customer ${id} was erased` }
+        : { code: ErrorCode.NOT_FOUND, message: `no customer with id ${id}` },
     };
   }
   if (from === to) {

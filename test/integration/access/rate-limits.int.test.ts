@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 
 import { CreateApiKeyDocument, UpsertCustomerDocument } from '../../__generated__/graphql.js';
+import { lockWaiters } from '../../support/database.js';
 import { execute } from '../../support/graphql-client.js';
 import { until } from '../../support/until.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
@@ -113,13 +114,7 @@ describe('a saturated gateway', () => {
       input: { id: held, displayName: 'Held again', traits: {} },
     });
     await until(
-      () =>
-        holder
-          .query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          )
-          .then((r) => r.rows[0]!.n),
+      () => lockWaiters(gateway.database.url),
       (n) => n === 1,
       10_000,
     );

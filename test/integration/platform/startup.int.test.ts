@@ -23,6 +23,22 @@ describe('gateway start-up', () => {
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
   });
 
+  it('refuses to start in production with DATABASE_URL but no SUPPRESSION_PEPPER, before it connects to anything', async () => {
+    const gateway = spawnGateway({
+      NODE_ENV: 'production',
+      // Unreachable on purpose: the refusal must come before any connection is tried.
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+    });
+
+    assert.equal(await gateway.exited, 1);
+    assert.match(
+      gateway.stderr(),
+      /c360 could not start: invalid configuration:\n\s+- SUPPRESSION_PEPPER: required in production with DATABASE_URL/,
+    );
+    assert.doesNotMatch(gateway.stderr(), /did not answer/);
+    assert.doesNotMatch(gateway.stderr(), /\n\s+at /, 'no stack trace');
+  });
+
   it('explains how to fix an unreachable PostgreSQL instead of hanging', async () => {
     const gateway = spawnGateway({
       DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
