@@ -18,6 +18,7 @@ import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
 import { jsonErrorHandler } from './http/body-errors.js';
 import { RateLimits } from './http/rate-limits.js';
+import { wellFormedBody } from './http/well-formed.js';
 import { checkReadiness } from './http/readiness.js';
 import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
@@ -190,6 +191,7 @@ export async function createApp({
     GRAPHQL_PATH,
     cors<cors.CorsRequest>({ origin: [...config.http.corsOrigins] }),
     express.json({ limit: '1mb' }),
+    wellFormedBody(),
     admission(wiring.access.apiKeys, limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>

@@ -11,7 +11,6 @@ import { bulkUpsert, catalogWriters, type ItemWriter } from '../modules/catalog/
 import { CampaignStore } from '../modules/catalog/campaign.store.js';
 import { targetCampaign } from '../modules/catalog/targeting.service.js';
 import type { CustomerWriteDeps } from '../modules/customer/customer.service.js';
-import { ConsentStore } from '../modules/consent/consent.store.js';
 import type { TrackEventInput } from '../modules/event/event.inputs.js';
 import { EventType } from '../modules/event/event.kinds.js';
 import { trackEvents } from '../modules/event/event.service.js';
@@ -80,11 +79,7 @@ export async function loadDemoCatalog(
       });
     }
   }
-  const targeting = {
-    ...deps,
-    campaigns: new CampaignStore(deps.db),
-    consents: new ConsentStore(deps.db),
-  };
+  const targeting = { ...deps, campaigns: new CampaignStore(deps.db) };
   for (const [campaignId, customerIds] of targets) {
     await targetCampaign(targeting, campaignId, customerIds);
   }

@@ -21,6 +21,7 @@ import { Access } from '../modules/access/access.js';
 import { auditPiiReads } from '../modules/access/pii-audit.js';
 import { createContext, type Wiring } from '../wiring.js';
 import type { RateLimits } from './rate-limits.js';
+import { inputProblem } from './well-formed.js';
 
 /** Largest WebSocket frame accepted; a GraphQL operation is far smaller. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -69,7 +70,14 @@ export function startWsServer(options: WsServerOptions) {
   const tidy = (message: string) => (options.exposeSchema ? message : withoutSuggestions(message));
   const publicErrors = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
     errors.map((error) => {
-      const formatted = formatError(error instanceof GraphQLError ? error.toJSON() : error, error);
+      const json = error instanceof GraphQLError ? error.toJSON() : error;
+      // An error outside any field without a code is graphql-js refusing the variables: the
+      // client's input, as Apollo reports it over HTTP, not an internal failure.
+      const coded =
+        json.path === undefined && json.extensions?.['code'] === undefined
+          ? { ...json, extensions: { ...json.extensions, code: ErrorCode.BAD_USER_INPUT } }
+          : json;
+      const formatted = formatError(coded, error);
       return { ...formatted, message: tidy(formatted.message) };
     });
   const { apiKeys, audit } = options.wiring.access;
@@ -174,6 +182,10 @@ function prepare(
   payload: SubscribePayload,
   tidy: (message: string) => string,
 ) {
+  const problem = inputProblem(payload);
+  if (problem !== null) {
+    return [new GatewayError(ErrorCode.BAD_USER_INPUT, problem)];
+  }
   let document;
   try {
     document = parse(payload.query, { maxTokens });

@@ -1,4 +1,3 @@
-import type { ConsentStore } from '../consent/consent.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import type { CatalogWriteDeps } from './catalog.service.js';
 import type { ContentStore } from './content.store.js';
@@ -9,7 +8,5 @@ export interface CatalogDeps extends CatalogWriteDeps {
   products: ProductStore;
   contents: ContentStore;
   campaigns: CampaignStore;
-  /** Targeting skips customers who withdrew marketing consent. */
-  consents: ConsentStore;
   batchMaxSize: number;
 }

@@ -1,5 +1,4 @@
 import { applier } from '../../outbox/outbox.topic.js';
-import { ConsentStore } from '../consent/consent.store.js';
 import { defineModule } from '../module.js';
 import { CampaignResolver } from './campaign.resolver.js';
 import { CampaignStore } from './campaign.store.js';
@@ -31,7 +30,6 @@ export const catalogModule = defineModule<CatalogDeps>({
         ...stores,
         db: platform.db,
         relay: platform.relay,
-        consents: new ConsentStore(platform.db),
         batchMaxSize: platform.settings.batchMaxSize,
       },
       loaders: (tuning) => createCatalogLoaders(stores, tuning),

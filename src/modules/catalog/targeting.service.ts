@@ -2,7 +2,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
-import type { ConsentStore } from '../consent/consent.store.js';
+import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import type { Platform } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
@@ -26,7 +26,7 @@ import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
  * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
  */
 export async function targetCampaign(
-  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore; consents: ConsentStore },
+  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore },
   campaignId: string,
   customerIds: readonly string[],
 ): Promise<TargetCampaignResult> {
@@ -44,7 +44,7 @@ export async function targetCampaign(
     const erased = await new ErasedCustomerStore(tx).findErased(
       wellFormed.filter((id) => !current.has(id)),
     );
-    const withdrawn = await deps.consents.listWithdrawn(
+    const withdrawn = await new ConsentStore(tx).listWithdrawn(
       [...current.values()],
       ConsentPurpose.MARKETING,
     );
