@@ -149,8 +149,11 @@ await_line "$work/neo4j.log" "$neo4j_pid" 90 '.*NEO4J_URI=(bolt://[^ ]+).*'
 neo4j_uri=$found
 echo "prod-deps-smoke: Neo4j at $neo4j_uri"
 
+# Production with DATABASE_URL requires the secret that keys erased customers' hashes.
+pepper=$(head -c 32 /dev/urandom | base64)
 "${run_env[@]}" NODE_ENV=production HOST=127.0.0.1 PORT=0 LOG_LEVEL=warn \
   DATABASE_URL="$database_url" NEO4J_URI="$neo4j_uri" REDIS_URL="$redis_url" \
+  SUPPRESSION_PEPPER="$pepper" \
   "$node_bin" --enable-source-maps dist/src/main.js >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
 await_line "$work/gateway.log" "$gateway_pid" 60 '^ *GraphQL: *(http://[^ ]+/graphql).*'

@@ -6,8 +6,8 @@ import type { Logger } from '../../logger.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult } from '../common/bulk.type.js';
 import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
+import { CustomerStore } from '../customer/customer.store.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
-import { RelationshipStore } from './relationship.store.js';
 import type { Platform } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
 import { RelationshipLinked, RelationshipUnlinked } from './relationship.topics.js';
@@ -89,7 +89,7 @@ export async function changeRelationships(
   }
   const ids = [...new Set(valid.flatMap((i) => [i.fromId.toLowerCase(), i.toId.toLowerCase()]))];
   await deps.db.withTransaction(async (tx) => {
-    const currentIds = await new RelationshipStore(tx).lockCurrentIds(ids);
+    const currentIds = await new CustomerStore(tx).shareLockCurrent(ids);
     // After the locks: an erasure that held one of these customers has committed its record.
     const erasedIds = await new ErasedCustomerStore(tx).findErased(
       ids.filter((id) => !currentIds.has(id)),

@@ -6,7 +6,7 @@ import pg from 'pg';
 
 import { CreateApiKeyDocument, UpsertCustomerDocument } from '../../__generated__/graphql.js';
 import { lockWaiters } from '../../support/database.js';
-import { execute } from '../../support/graphql-client.js';
+import { execute, wsClient } from '../../support/graphql-client.js';
 import { until } from '../../support/until.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -68,6 +68,40 @@ describe('rate limits and bulkheads', () => {
     assert.equal(answers[5]!.code, 'RATE_LIMITED');
     assert.ok(Number(answers[5]!.retryAfter) >= 1);
     assert.equal((await post(gateway.url, quiet)).status, 200, 'another key is not affected');
+  });
+
+  it('counts graphql-ws operations against the same per-key budget, refusing the excess with RATE_LIMITED', async () => {
+    const key = await newKey();
+    const client = wsClient(gateway.url, { apiKey: key });
+    const run = () =>
+      new Promise<string | undefined>((resolve) => {
+        client.subscribe(
+          { query: '{ __typename }' },
+          {
+            next: () => undefined,
+            error: (errors) =>
+              resolve((errors as { extensions?: { code?: string } }[])[0]?.extensions?.code),
+            complete: () => resolve(undefined),
+          },
+        );
+      });
+    try {
+      const codes = [];
+      for (let i = 0; i < 6; i += 1) {
+        codes.push(await run());
+      }
+
+      assert.deepEqual(codes, [
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'RATE_LIMITED',
+      ]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses an address after too many failed authentications, even with a valid key', async () => {
