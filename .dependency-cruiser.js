@@ -50,7 +50,7 @@ export default {
       name: 'lower-layers-stay-down',
       severity: 'error',
       comment: 'lib, datasources and subscriptions serve the modules and never import them.',
-      from: { path: '^src/(lib|datasources|subscriptions)/' },
+      from: { path: '^src/(lib|datasources|subscriptions|graphql)/' },
       to: { path: '^src/(modules|outbox|http|plugins|cli|demo|import)/|^src/(wiring|app)\\.ts$' },
     },
   ],

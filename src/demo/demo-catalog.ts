@@ -15,7 +15,7 @@ import type { TrackEventInput } from '../modules/event/event.inputs.js';
 import { EventType } from '../modules/event/event.kinds.js';
 import { trackEvents } from '../modules/event/event.service.js';
 import { IdentityType } from '../modules/identity/identity.kinds.js';
-import type { UpsertItemResult } from '../modules/common/bulk.type.js';
+import type { UpsertItemResult } from '../graphql/bulk.type.js';
 
 /** What the demo writes with: the same dependencies as the mutations'. */
 export type DemoWriteDeps = CustomerWriteDeps;

@@ -1,4 +1,4 @@
-import type { ItemStatus } from '../modules/common/bulk.kinds.js';
+import type { ItemStatus } from '../graphql/bulk.kinds.js';
 import type { JsonRecord } from './import.fields.js';
 
 export interface ItemOutcome {

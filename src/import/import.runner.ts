@@ -13,7 +13,7 @@ import {
 import { type GatewayClient, ImportStopped } from './import.client.js';
 import { ErrorsFile, type RowFailure } from './import.errors-file.js';
 import { type JsonRecord, RowError } from './import.fields.js';
-import type { ItemStatus } from '../modules/common/bulk.kinds.js';
+import type { ItemStatus } from '../graphql/bulk.kinds.js';
 import type { ImportKind, ItemOutcome } from './import.kind.js';
 import type { LineOptions } from './import.lines.js';
 import { RequestSender, type SizedInput } from './import.requests.js';

@@ -1,7 +1,7 @@
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
-import { PageInfo } from '../common/page-info.type.js';
+import { PageInfo } from '../../graphql/page-info.type.js';
 import { Scope, AuditAction } from './access.kinds.js';
 
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);

@@ -2,7 +2,7 @@ import { Arg, type ClassType, Ctx, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { assertBatchSize } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../../graphql/bulk.type.js';
 import type { CatalogDeps } from './catalog.deps.js';
 import { bulkUpsert, type ItemWriter, upsertOne } from './catalog.service.js';
 

@@ -8,7 +8,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, Float, InputType } from 'type-graphql';
 
 import { CampaignChannel, CampaignStatus, ContentKind } from './catalog.kinds.js';

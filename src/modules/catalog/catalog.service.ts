@@ -5,8 +5,8 @@ import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
 import type { Platform } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
-import { type UpsertItemResult } from '../common/bulk.type.js';
-import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
+import { type UpsertItemResult } from '../../graphql/bulk.type.js';
+import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import { CampaignStore } from './campaign.store.js';
 import { CampaignUpserted, ContentUpserted, ProductUpserted } from './catalog.topics.js';
 import type {

@@ -1,11 +1,11 @@
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-import { ItemError } from '../common/bulk.type.js';
+import { ItemError } from '../../graphql/bulk.type.js';
 import { Node } from '../node/node.type.js';
-import { PageInfo } from '../common/page-info.type.js';
+import { PageInfo } from '../../graphql/page-info.type.js';
 import { ContentKind, CampaignChannel, CampaignStatus } from './catalog.kinds.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { ItemStatus } from '../../graphql/bulk.kinds.js';
 
 registerEnumType(ContentKind, { name: 'ContentKind', description: 'The form of a content item.' });
 

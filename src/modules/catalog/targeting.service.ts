@@ -8,7 +8,7 @@ import type { Platform } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import { CampaignTargeted } from './catalog.topics.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, ID, InputType } from 'type-graphql';
 
 import { IdentityInput } from '../identity/identity.type.js';

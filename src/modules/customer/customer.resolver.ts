@@ -16,7 +16,7 @@ import { clearLoaders } from '../../lib/loaders.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../../graphql/bulk.type.js';
 import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
 import { Scope } from '../access/access.kinds.js';

@@ -1,8 +1,8 @@
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerData, PersonalData } from '../access/access.policy.js';
 import { Node } from '../node/node.type.js';
-import { PageInfo } from '../common/page-info.type.js';
+import { PageInfo } from '../../graphql/page-info.type.js';
 
 @CustomerData()
 @ObjectType({

@@ -1,5 +1,5 @@
 import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, InputType } from 'type-graphql';
 
 import { IdentityInput } from '../identity/identity.type.js';

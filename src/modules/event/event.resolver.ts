@@ -7,7 +7,7 @@ import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
 import { trackEvents } from './event.service.js';
-import { countStatuses, ItemStatus } from '../common/bulk.kinds.js';
+import { countStatuses, ItemStatus } from '../../graphql/bulk.kinds.js';
 import { EventConnection, TrackBatchResult, TrackResult } from './event.type.js';
 import { EventType } from './event.kinds.js';
 import type { EventDeps } from './event.deps.js';

@@ -14,7 +14,7 @@ import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { EventsAccepted } from './event.topics.js';
-import { itemFailure, ItemStatus } from '../common/bulk.kinds.js';
+import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { TrackResult } from './event.type.js';
 
 /** An item that passed validation, ready to be written. */

@@ -1,10 +1,10 @@
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-import { ItemError } from '../common/bulk.type.js';
-import { PageInfo } from '../common/page-info.type.js';
+import { ItemError } from '../../graphql/bulk.type.js';
+import { PageInfo } from '../../graphql/page-info.type.js';
 import { EventType } from './event.kinds.js';
-import { ItemStatus } from '../common/bulk.kinds.js';
+import { ItemStatus } from '../../graphql/bulk.kinds.js';
 import { CustomerData, PersonalData } from '../access/access.policy.js';
 
 registerEnumType(EventType, { name: 'EventType', description: 'The kind of behavioural event.' });

@@ -1,4 +1,4 @@
-import { JSONObject } from '../common/json.scalar.js';
+import { JSONObject } from '../../graphql/json.scalar.js';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';

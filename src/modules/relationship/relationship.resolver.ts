@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { assertBatchSize, assertUuid } from '../../lib/ids.js';
-import { BulkUpsertResult, toBulkUpsertResult } from '../common/bulk.type.js';
+import { BulkUpsertResult, toBulkUpsertResult } from '../../graphql/bulk.type.js';
 import { LinkRelationshipInput } from './relationship.inputs.js';
 import {
   changeRelationship,

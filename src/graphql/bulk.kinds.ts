@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../errors.js';
 
 /**
  * How one item of any bulk write fared; every bulk mutation answers with these four, and

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-import { ErrorCode } from '../../errors.js';
+import { ErrorCode } from '../errors.js';
 import { countStatuses, ItemStatus } from './bulk.kinds.js';
 
 registerEnumType(ErrorCode, {
