@@ -117,6 +117,22 @@ const Env = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 
   SUPPRESSION_PEPPER: optionalSecret,
+
+  GEMINI_API_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
+  GEMINI_BASE_URL: optionalUrl(['http', 'https']),
+  GEMINI_EMBEDDING_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
+  // gemini-embedding-001 returns at most 3,072 dimensions; fewer are a prefix of those
+  // (Matryoshka training), so a smaller size is a coarser, cheaper embedding.
+  GEMINI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(3_072).default(256),
+  // batchEmbedContents refuses more than 100 requests in one call.
+  GEMINI_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  GEMINI_EMBEDDING_CONCURRENCY: positiveInt(4),
+  GEMINI_TIMEOUT_MS: positiveInt(20_000),
+  GEMINI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -160,6 +176,25 @@ export interface Config {
      * DATABASE_URL refuses to start (see resolveSuppressionPepper).
      */
     readonly suppressionPepper: string | null;
+  };
+  readonly gemini: {
+    /** `null`: no Gemini; recommendations use the local text vectors. Never logged. */
+    readonly apiKey: string | null;
+    /** Overrides the SDK's endpoint (a proxy, or a local emulator in tests); `null` keeps it. */
+    readonly baseUrl: string | null;
+    /** Deadline of one HTTP call (one attempt), response body included. */
+    readonly timeoutMs: number;
+    /** Attempts per call, the first included, on 429, 5xx, timeouts and network errors. */
+    readonly maxAttempts: number;
+    readonly embedding: {
+      readonly model: string;
+      /** Requested output size; the API truncates (Matryoshka), c360 re-normalises. */
+      readonly dimensions: number;
+      /** Texts per batchEmbedContents call (at most 100). */
+      readonly batchSize: number;
+      /** Calls one embedder keeps in flight at once. */
+      readonly concurrency: number;
+    };
   };
   readonly log: { readonly level: string };
   /** Most items one bulk mutation may carry. */
@@ -235,6 +270,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       keyMaxConcurrent: e.KEY_MAX_CONCURRENT_OPERATIONS,
     },
     privacy: { suppressionPepper: e.SUPPRESSION_PEPPER ?? null },
+    gemini: {
+      apiKey: e.GEMINI_API_KEY ?? null,
+      baseUrl: e.GEMINI_BASE_URL ?? null,
+      timeoutMs: e.GEMINI_TIMEOUT_MS,
+      maxAttempts: e.GEMINI_MAX_ATTEMPTS,
+      embedding: {
+        model: e.GEMINI_EMBEDDING_MODEL,
+        dimensions: e.GEMINI_EMBEDDING_DIMENSIONS,
+        batchSize: e.GEMINI_EMBEDDING_BATCH_SIZE,
+        concurrency: e.GEMINI_EMBEDDING_CONCURRENCY,
+      },
+    },
     log: { level: e.LOG_LEVEL },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',

@@ -83,4 +83,27 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  it('embeds with Gemini only given GEMINI_API_KEY, with bounded batches and defaults', () => {
+    assert.equal(loadConfig({ GEMINI_API_KEY: ' ' }).gemini.apiKey, null);
+    const config = loadConfig({ GEMINI_API_KEY: 'key', GEMINI_BASE_URL: 'http://127.0.0.1:9' });
+
+    assert.equal(config.gemini.apiKey, 'key');
+    assert.equal(config.gemini.baseUrl, 'http://127.0.0.1:9');
+    assert.deepEqual(config.gemini.embedding, {
+      model: 'gemini-embedding-001',
+      dimensions: 256,
+      batchSize: 100,
+      concurrency: 4,
+    });
+    assert.throws(
+      () => loadConfig({ GEMINI_EMBEDDING_BATCH_SIZE: '101', GEMINI_BASE_URL: 'proxy:8080' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /GEMINI_EMBEDDING_BATCH_SIZE: /);
+        assert.match(error.message, /GEMINI_BASE_URL: must start with http:\/\/ or https:\/\//);
+        return true;
+      },
+    );
+  });
 });
