@@ -54,7 +54,8 @@ const TASK_TYPES: Record<EmbeddingPurpose, string> = {
  * `batchEmbedContents` request per call). Texts go in batches of `batchSize`, at most
  * `concurrency` calls in flight; each attempt has a deadline, and 429, 408, 5xx, timeouts and
  * network errors are retried with exponential backoff and jitter, waiting at least what
- * `Retry-After` asks. The SDK's own retries stay off so that attempts are counted in one place.
+ * `Retry-After` (or the error body's `RetryInfo`) asks. The SDK's own retries stay off so
+ * that attempts are counted in one place.
  *
  * Vectors are re-normalised to unit length: the API only normalises the full 3,072
  * dimensions, not a reduced `outputDimensionality`.
@@ -271,11 +272,14 @@ class AttemptError extends Error {
 
   static from(error: unknown, retryAfterMs: number | null, timeoutMs: number): AttemptError {
     if (error instanceof ApiError) {
+      const retryDelayMs = retryDelayOf(error.message);
       return new AttemptError(
         `HTTP ${error.status}`,
         error.status,
         isRetryableStatus(error.status),
-        retryAfterMs,
+        retryAfterMs === null && retryDelayMs === null
+          ? null
+          : Math.max(retryAfterMs ?? 0, retryDelayMs ?? 0),
       );
     }
     if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
@@ -296,6 +300,33 @@ class AttemptError extends Error {
       false,
     );
   }
+}
+
+/**
+ * Milliseconds the `google.rpc.RetryInfo` detail of a Google API error body asks to wait
+ * (`"retryDelay": "37s"`): Gemini's 429s say it there rather than in `Retry-After`. The SDK's
+ * ApiError message is that body as JSON. `null` when there is none.
+ */
+export function retryDelayOf(errorBody: string): number | null {
+  try {
+    const body = JSON.parse(errorBody) as { error?: { details?: unknown } };
+    const details = Array.isArray(body.error?.details) ? (body.error.details as unknown[]) : [];
+    for (const detail of details) {
+      if (
+        typeof detail === 'object' &&
+        detail !== null &&
+        String((detail as Record<string, unknown>)['@type']).endsWith('google.rpc.RetryInfo')
+      ) {
+        const delay = /^(\d+(?:\.\d+)?)s$/.exec(
+          String((detail as { retryDelay?: unknown }).retryDelay),
+        );
+        return delay ? Math.ceil(Number(delay[1]) * 1_000) : null;
+      }
+    }
+  } catch {
+    // Not JSON (a proxy's HTML error page, say): nothing to read.
+  }
+  return null;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type GeminiEmbedderOptions,
   GeminiEmbeddingError,
   parseRetryAfter,
+  retryDelayOf,
 } from '../../src/datasources/gemini-embedder.js';
 
 const API_KEY = 'AIzaTEST-key-that-must-never-be-logged-0123456789';
@@ -206,6 +207,30 @@ describe('GeminiEmbedder', () => {
     assert.match(logLines.join(''), /"status":429/);
   });
 
+  it('waits as long as the RetryInfo of a 429 body asks (Gemini sends no Retry-After)', async () => {
+    gemini.script = (n, res) => {
+      if (n > 0) {
+        return undefined;
+      }
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            code: 429,
+            status: 'RESOURCE_EXHAUSTED',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.3s' }],
+          },
+        }),
+      );
+      return 'handled';
+    };
+
+    await embedder().embed(texts(1), 'query');
+
+    const waited = gemini.requests[1]!.at - gemini.requests[0]!.at;
+    assert.ok(waited >= 300, `waited ${waited} ms`);
+  });
+
   it('ends a persistent 500 with a clear error after the bounded attempts', async () => {
     gemini.script = (_, res) => (fail(res, 500), 'handled');
 
@@ -262,5 +287,19 @@ describe('parseRetryAfter', () => {
     assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now), 5_000);
     assert.equal(parseRetryAfter('soon', now), null);
     assert.equal(parseRetryAfter(null, now), null);
+  });
+});
+
+describe('retryDelayOf', () => {
+  it('reads the RetryInfo detail of a Google API error body', () => {
+    const body = (retryDelay: unknown) =>
+      JSON.stringify({
+        error: { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }] },
+      });
+
+    assert.equal(retryDelayOf(body('37s')), 37_000);
+    assert.equal(retryDelayOf(body('1.5s')), 1_500);
+    assert.equal(retryDelayOf(body(5)), null);
+    assert.equal(retryDelayOf('<html>Bad gateway</html>'), null);
   });
 });
