@@ -15,8 +15,8 @@ export interface EmbeddingModel {
    * One unit-length vector per text, in order. 'document' for catalogue/profile text,
    * 'query' for search text (asymmetric models embed the two differently).
    *
-   * A local model returns the zero vector for a text with none of its known terms (there is
-   * nothing to point at); callers should not store or search with it.
+   * The zero vector instead for a text with nothing to embed (blank, or none of a local
+   * model's known terms); callers should not store or search with it.
    *
    * Rejects when the vectors cannot be computed (e.g. the remote API kept failing); never
    * resolves with fewer vectors than texts.

@@ -72,6 +72,9 @@ export class GeminiEmbedder implements EmbeddingModel {
   private readonly maxRetryDelayMs: number;
 
   constructor(private readonly options: GeminiEmbedderOptions) {
+    if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
+      throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+    }
     this.model = `gemini:${options.model}@${options.dimensions}`;
     this.dimensions = options.dimensions;
     this.ai = new GoogleGenAI({
@@ -102,21 +105,35 @@ export class GeminiEmbedder implements EmbeddingModel {
   }
 
   /**
+   * A blank text gets the zero vector without a call: the API refuses empty content, and one
+   * empty description must not fail the batch it would share with 99 others.
+   *
    * @throws GeminiEmbeddingError when a batch still fails after `maxAttempts`, or at once on a
    *   status retrying cannot fix (400, 401, 403, 404); the other batches are then abandoned.
    */
   async embed(texts: readonly string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
-    const batches: string[][] = [];
-    for (let start = 0; start < texts.length; start += this.options.batchSize) {
-      batches.push(texts.slice(start, start + this.options.batchSize));
+    const vectors: Float32Array[] = texts.map(() => new Float32Array(this.dimensions));
+    const sent = [...texts.keys()].filter((i) => texts[i]!.trim() !== '');
+    const batches: number[][] = [];
+    for (let start = 0; start < sent.length; start += this.options.batchSize) {
+      batches.push(sent.slice(start, start + this.options.batchSize));
     }
     // One failed batch fails the whole call, so the batches still queued or backing off stop.
     const abandon = new AbortController();
     try {
-      const vectors = await Promise.all(
-        batches.map((batch) => this.limit(() => this.embedBatch(batch, purpose, abandon.signal))),
+      await Promise.all(
+        batches.map((batch) =>
+          this.limit(async () => {
+            const embedded = await this.embedBatch(
+              batch.map((i) => texts[i]!),
+              purpose,
+              abandon.signal,
+            );
+            batch.forEach((i, k) => (vectors[i] = embedded[k]!));
+          }),
+        ),
       );
-      return vectors.flat();
+      return vectors;
     } catch (error) {
       abandon.abort(error);
       throw error;

@@ -174,9 +174,16 @@ describe('GeminiEmbedder', () => {
     );
   });
 
-  it('makes no call for no texts', async () => {
+  it('makes no call for no texts, and sends no blank text', async () => {
     assert.deepEqual(await embedder().embed([], 'query'), []);
     assert.equal(gemini.requests.length, 0);
+
+    const vectors = await embedder().embed(['t3', ' ', 't5'], 'document');
+
+    assert.deepEqual(gemini.requests[0]!.texts, ['t3', 't5']);
+    assert.ok(vectors[1]!.every((value) => value === 0));
+    assert.ok(Math.abs(vectors[0]![0]! / vectors[0]![1]! - 2) < 1e-3);
+    assert.ok(Math.abs(vectors[2]![0]! / vectors[2]![1]! - 3) < 1e-3);
   });
 
   it('never has more calls in flight than its concurrency, across concurrent embeds', async () => {
