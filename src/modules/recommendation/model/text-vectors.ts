@@ -124,7 +124,13 @@ export class TextVectorModel {
     return this.parts.vocabulary.length;
   }
 
-  /** A unit vector for `text`, or the zero vector when it has no vocabulary term. */
+  /**
+   * A unit vector for `text`, or the zero vector when it has no vocabulary term.
+   *
+   * The projection is Vᵀ·x, not Σ⁻¹·Vᵀ·x: a fitted document lands on its row of U·Σ (as with
+   * scikit-learn's TruncatedSVD.transform), while dividing by Σ would inflate the weakest,
+   * noisiest directions until they decide the cosine.
+   */
   embed(text: string): Float32Array {
     const { idf, basis, dimensions } = this.parts;
     const sum = new Float64Array(dimensions);
