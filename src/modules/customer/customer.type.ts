@@ -34,6 +34,12 @@ export class Customer implements Node {
   })
   traits!: Record<string, unknown>;
 
+  @Field(() => [String], {
+    description:
+      'Interests the customer declared, as normalised keywords (see `keywords` for those derived from behaviour too).',
+  })
+  interestKeywords!: string[];
+
   @Field(() => Date, { description: 'When the profile was first stored.' })
   createdAt!: Date;
 
