@@ -1,6 +1,6 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 
-import { CustomerData } from '../access/access.policy.js';
+import { CustomerData, PersonalData } from '../access/access.policy.js';
 
 /** Where a customer keyword comes from. */
 export const KeywordSource = {
@@ -19,7 +19,11 @@ registerEnumType(KeywordSource, {
 @CustomerData()
 @ObjectType({ description: 'A keyword that describes what a customer is interested in.' })
 export class CustomerKeyword {
-  @Field(() => String, { description: 'The keyword, normalised (trimmed, lower-case).' })
+  @PersonalData('opaque')
+  @Field(() => String, {
+    description:
+      'The keyword, normalised (trimmed, lower-case). Without read:pii, masked when it looks personal (a profile may declare anything).',
+  })
   keyword!: string;
 
   @Field(() => KeywordSource, { description: 'Where it comes from.' })

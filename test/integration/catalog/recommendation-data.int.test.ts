@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   CatalogItemDetailsDocument,
+  CreateApiKeyDocument,
   CustomerInterestKeywordsDocument,
   CustomerSessionsDocument,
   TrackBatchDocument,
@@ -158,7 +159,7 @@ describe('Customer.interestKeywords and Event.sessionId/channel', () => {
         {
           displayName: 'Keen hiker',
           identities: [{ type: 'EMAIL', value: `${randomUUID()}@example.com` }],
-          interestKeywords: ['Hiking', ' hiking ', 'Trail  Running'],
+          interestKeywords: ['Hiking', ' hiking ', 'Trail  Running', 'Ada@Example.com'],
         },
         {
           displayName: 'Too keen',
@@ -176,7 +177,27 @@ describe('Customer.interestKeywords and Event.sessionId/channel', () => {
     customers.push(kept!.id!);
 
     const seen = await execute(gateway.url, CustomerInterestKeywordsDocument, { id: kept!.id! });
-    assert.deepEqual(seen.data?.customer?.interestKeywords, ['hiking', 'trail running']);
+    assert.deepEqual(seen.data?.customer?.interestKeywords, [
+      'hiking',
+      'trail running',
+      'ada@example.com',
+    ]);
+    // A key without read:pii sees a keyword that looks personal masked, the others as they are.
+    const reader = await execute(gateway.url, CreateApiKeyDocument, {
+      name: 'keywords-reader',
+      scopes: ['READ'],
+    });
+    const masked = await execute(
+      gateway.url,
+      CustomerInterestKeywordsDocument,
+      { id: kept!.id! },
+      { apiKey: reader.data!.createApiKey.key },
+    );
+    assert.deepEqual(masked.data?.customer?.interestKeywords, [
+      'hiking',
+      'trail running',
+      'a•••@e•••.com',
+    ]);
   });
 
   it('stores an event’s session id and channel (lower-cased), and rejects a malformed channel alone', async () => {
