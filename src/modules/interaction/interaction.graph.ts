@@ -27,8 +27,8 @@ SET r.at = ${later('r.at', 'datetime(row.at)')}`;
 const mergeInteractions = (target: InteractionTarget, kind: InteractionKind) => /* cypher */ `
 UNWIND $rows AS row
 MERGE (c:Customer {id: row.customerId})
-MERGE (p:${target} {id: row.targetId})
-MERGE (c)-[r:${kind}]->(p)
+MERGE (item:${target} {id: row.targetId})
+MERGE (c)-[r:${kind}]->(item)
 SET r.count = CASE WHEN r.count IS NULL OR row.count > r.count THEN toInteger(row.count) ELSE r.count END,
     r.firstAt = ${earlier('r.firstAt', 'datetime(row.firstAt)')},
     r.lastAt = ${later('r.lastAt', 'datetime(row.lastAt)')}`;
