@@ -76,6 +76,8 @@ export async function loadDemoCatalog(
         name: null,
         properties,
         occurredAt: faker.date.recent({ days: 90 }),
+        sessionId: null,
+        channel: faker.helpers.arrayElement(['web', 'ios', 'android']),
       });
     }
   }
@@ -127,6 +129,9 @@ function demoProducts(faker: Faker): UpsertProductInput[] {
       price: Number(faker.commerce.price({ min: 5, max: 400 })),
       currency: 'EUR',
       categories: n === 0 ? [category, 'Featured'] : [category],
+      inStock: null,
+      stockCount: faker.number.int({ min: 0, max: 40 }),
+      keywords: [category, ...name.split(/\s+/)],
       attributes: { brand: faker.company.name() },
     })),
   );
@@ -140,6 +145,7 @@ function demoContent(faker: Faker): UpsertContentInput[] {
     kind: kinds[n % kinds.length]!,
     url: `https://example.com/content/${n + 1}`,
     categories: [category],
+    keywords: [category],
     attributes: {},
   }));
 }

@@ -49,6 +49,7 @@ export async function loadDemoDataIfEmpty(
         displayName,
         email,
         traits,
+        interestKeywords: traits.interests,
         // Known by their e-mail, as a signed-up customer would be.
         identities: [{ type: IdentityType.EMAIL, value: email, customType: null }],
       })),

@@ -190,3 +190,52 @@ function jsonCell(cell: string): unknown {
     return cell;
   }
 }
+
+/**
+ * A list of names (categories, keywords): a JSON list of strings in JSONL, one cell of names
+ * separated by `|` in CSV. Absent is null; names are trimmed and empty ones dropped (the
+ * gateway normalises the rest).
+ */
+export function optionalNameList(record: JsonRecord, field: string): string[] | null {
+  const value = record[field];
+  if (value === undefined || value === null || value === '') {
+    return null;
+  }
+  const names = typeof value === 'string' ? value.split('|') : value;
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw new RowError(`${field} must be a list of names`);
+  }
+  return names.map((name) => name.trim()).filter((name) => name !== '');
+}
+
+/** true/false (CSV: also yes/no, 1/0, any case); absent is null. */
+export function optionalBoolean(record: JsonRecord, field: string): boolean | null {
+  const value = record[field];
+  if (value === undefined || value === null || value === '') {
+    return null;
+  }
+  if (typeof value === 'boolean') {
+    return value;
+  }
+  const text = String(value).trim().toLowerCase();
+  if (['true', 'yes', '1'].includes(text)) {
+    return true;
+  }
+  if (['false', 'no', '0'].includes(text)) {
+    return false;
+  }
+  throw new RowError(`${field} must be true or false`);
+}
+
+/** A whole number (CSV: its digits); absent is null. The gateway checks the range. */
+export function optionalInteger(record: JsonRecord, field: string): number | null {
+  const value = record[field];
+  if (value === undefined || value === null || value === '') {
+    return null;
+  }
+  const number = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isSafeInteger(number)) {
+    throw new RowError(`${field} must be a whole number`);
+  }
+  return number;
+}

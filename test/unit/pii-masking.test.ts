@@ -59,4 +59,12 @@ describe('PiiMasking', () => {
     assert.equal(masking.isPersonal('identity', 'user-42', 'user_id'), false);
     assert.equal(masking.isPersonal('identity', 'ada@example.com', 'user_id'), true);
   });
+
+  it('masks an opaque list item by item, keeping the items that do not look personal', () => {
+    assert.deepEqual(masking.mask('opaque', ['hiking', 'ada@example.com']), [
+      'hiking',
+      'a•••@e•••.com',
+    ]);
+    assert.equal(masking.isPersonal('opaque', ['hiking', 'jazz']), false);
+  });
 });

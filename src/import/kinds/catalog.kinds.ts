@@ -7,7 +7,10 @@ import {
   enumName,
   type JsonRecord,
   nestCells,
+  optionalBoolean,
   optionalDateTime,
+  optionalInteger,
+  optionalNameList,
   optionalObject,
   optionalText,
   requiredEnumName,
@@ -33,14 +36,27 @@ export const productsKind = bulkUpsertKind({
     description: optionalText(record, 'description', 5_000),
     price: optionalNumber(record, 'price'),
     currency: optionalText(record, 'currency', 3),
-    categories: categoriesOf(record),
+    categories: optionalNameList(record, 'categories'),
+    inStock: optionalBoolean(record, 'inStock'),
+    stockCount: optionalInteger(record, 'stockCount'),
+    keywords: optionalNameList(record, 'keywords'),
     attributes: optionalObject(record, 'attributes'),
   }),
   fromCsv: (cells) =>
     productsKind.fromJson(
       nestCells(
         cells,
-        ['sku', 'name', 'description', 'price', 'currency', 'categories'],
+        [
+          'sku',
+          'name',
+          'description',
+          'price',
+          'currency',
+          'categories',
+          'inStock',
+          'stockCount',
+          'keywords',
+        ],
         ['attributes'],
       ),
     ),
@@ -56,12 +72,17 @@ export const contentKind = bulkUpsertKind({
     title: requiredText(record, 'title', 500),
     kind: requiredEnumName(record, 'kind', Object.keys(ContentKind)),
     url: optionalText(record, 'url', 2_000),
-    categories: categoriesOf(record),
+    categories: optionalNameList(record, 'categories'),
+    keywords: optionalNameList(record, 'keywords'),
     attributes: optionalObject(record, 'attributes'),
   }),
   fromCsv: (cells) =>
     contentKind.fromJson(
-      nestCells(cells, ['externalId', 'title', 'kind', 'url', 'categories'], ['attributes']),
+      nestCells(
+        cells,
+        ['externalId', 'title', 'kind', 'url', 'categories', 'keywords'],
+        ['attributes'],
+      ),
     ),
 });
 
@@ -99,17 +120,4 @@ function optionalNumber(record: JsonRecord, field: string): number | null {
     throw new RowError(`${field} must be a number`);
   }
   return number;
-}
-
-/** A list of names in JSONL; in CSV one cell of names separated by `|`. */
-function categoriesOf(record: JsonRecord): string[] | null {
-  const value = record['categories'];
-  if (value === undefined || value === null || value === '') {
-    return null;
-  }
-  const names = typeof value === 'string' ? value.split('|') : value;
-  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
-    throw new RowError('categories must be a list of names');
-  }
-  return names.map((name) => name.trim()).filter((name) => name !== '');
 }

@@ -3,6 +3,7 @@ import {
   identityOf,
   type JsonRecord,
   nestCells,
+  optionalNameList,
   optionalObject,
   optionalText,
   requiredText,
@@ -20,7 +21,7 @@ export const customersKind = bulkUpsertKind({
   inputType: 'UpsertCustomerInput',
   fromJson: toCustomerInput,
   fromCsv: (cells) => {
-    const record = nestCells(cells, ['id', 'displayName', 'email'], ['traits']);
+    const record = nestCells(cells, ['id', 'displayName', 'email', 'interestKeywords'], ['traits']);
     const identities = identityCells(cells);
     return toCustomerInput(identities.length > 0 ? { ...record, identities } : record);
   },
@@ -36,6 +37,7 @@ function toCustomerInput(record: JsonRecord) {
     displayName: requiredText(record, 'displayName', 200),
     email: optionalText(record, 'email', 320),
     traits: optionalObject(record, 'traits'),
+    interestKeywords: optionalNameList(record, 'interestKeywords'),
     identities: identities.map((identity, i) => identityOf(identity, `identities[${i}]`)),
   };
   if (input.id === null && input.identities.length === 0) {

@@ -23,7 +23,11 @@ export const eventsKind = bulkUpsertKind({
   argument: 'events',
   fromJson: toTrackEventInput,
   fromCsv: (cells) => {
-    const record = nestCells(cells, ['messageId', 'type', 'name', 'occurredAt'], ['properties']);
+    const record = nestCells(
+      cells,
+      ['messageId', 'type', 'name', 'occurredAt', 'sessionId', 'channel'],
+      ['properties'],
+    );
     const identities = identityCells(cells);
     if (identities.length > 1) {
       throw new RowError(
@@ -45,5 +49,7 @@ function toTrackEventInput(record: JsonRecord) {
     name: optionalText(record, 'name', 200),
     properties: optionalObject(record, 'properties'),
     occurredAt: optionalDateTime(record, 'occurredAt'),
+    sessionId: optionalText(record, 'sessionId', 128),
+    channel: optionalText(record, 'channel', 32),
   };
 }

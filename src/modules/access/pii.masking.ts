@@ -75,6 +75,10 @@ export class PiiMasking {
       case 'json':
         return this.maskJson(value);
       case 'opaque':
+        // A list (interest keywords) is masked item by item, as `interests` traits are.
+        if (Array.isArray(value)) {
+          return value.map((item: unknown) => this.mask('opaque', item));
+        }
         return typeof value === 'string' ? maskIfDetected(value) : value;
       case 'identity':
         if (!PERSONAL_IDENTITY_TYPES.has(String(identityType))) {

@@ -9,12 +9,16 @@ import {
   Min,
 } from 'class-validator';
 import { JSONObject } from '../../graphql/json.scalar.js';
-import { Field, Float, InputType } from 'type-graphql';
+import { Field, Float, InputType, Int } from 'type-graphql';
+
+import { KeywordList, MAX_KEYWORD_LENGTH, MAX_KEYWORDS } from '../../lib/keywords.js';
 
 import { CampaignChannel, CampaignStatus, ContentKind } from './catalog.kinds.js';
 
 /** numeric(12, 2): ten digits before the point. */
 const MAX_PRICE = 9_999_999_999.99;
+
+const KEYWORDS_DESCRIPTION = `Keywords (up to ${MAX_KEYWORDS}, each up to ${MAX_KEYWORD_LENGTH} characters), stored trimmed, lower-cased and each once; they feed customers' derived keywords and recommendations. Replace the old ones; omitted means none.`;
 
 @InputType({ description: 'A product to create, or to replace when its SKU exists.' })
 export class UpsertProductInput {
@@ -54,6 +58,28 @@ export class UpsertProductInput {
   @Length(1, 100, { each: true })
   categories!: string[] | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Whether the product can be sold now. Omitted: false when `stockCount` is 0, true otherwise. Given, it is stored as given (true with a `stockCount` of 0 means sold on backorder).',
+  })
+  inStock!: boolean | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Units in stock, 0 or more; null when the client does not count stock.',
+  })
+  @IsOptional()
+  @Min(0)
+  stockCount!: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: KEYWORDS_DESCRIPTION,
+  })
+  @KeywordList()
+  keywords!: string[] | null;
+
   @Field(() => JSONObject, { nullable: true, description: 'Free-form attributes.' })
   attributes!: Record<string, unknown> | null;
 }
@@ -85,6 +111,13 @@ export class UpsertContentInput {
   @ArrayMaxSize(20)
   @Length(1, 100, { each: true })
   categories!: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: KEYWORDS_DESCRIPTION,
+  })
+  @KeywordList()
+  keywords!: string[] | null;
 
   @Field(() => JSONObject, { nullable: true, description: 'Free-form attributes.' })
   attributes!: Record<string, unknown> | null;

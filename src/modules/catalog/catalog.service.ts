@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
@@ -111,6 +112,8 @@ const productWriter: ItemWriter<UpsertProductInput, Product> = {
       price: input.price ?? null,
       currency: input.currency ?? null,
       categories: uniqueCategories(input.categories),
+      ...availability(input),
+      keywords: normalizeKeywords(input.keywords),
       attributes: input.attributes ?? {},
     });
     await new OutboxStore(tx).add([
@@ -134,6 +137,7 @@ const contentWriter: ItemWriter<UpsertContentInput, Content> = {
       kind: input.kind,
       url: input.url ?? null,
       categories: uniqueCategories(input.categories),
+      keywords: normalizeKeywords(input.keywords),
       attributes: input.attributes ?? {},
     });
     await new OutboxStore(tx).add([
@@ -179,6 +183,16 @@ export const catalogWriters = {
   content: contentWriter,
   campaign: campaignWriter,
 };
+
+/**
+ * Whether a product is in stock: as the client says, else derived from the stock count (none
+ * left: not in stock; not counted: in stock). An explicit `inStock: true` with a count of 0 is
+ * kept, for products sold on backorder.
+ */
+function availability(input: UpsertProductInput): { inStock: boolean; stockCount: number | null } {
+  const stockCount = input.stockCount ?? null;
+  return { inStock: input.inStock ?? stockCount !== 0, stockCount };
+}
 
 function uniqueCategories(categories: readonly string[] | null | undefined): string[] {
   return [...new Set((categories ?? []).map((name) => name.trim()).filter((name) => name !== ''))];

@@ -48,6 +48,18 @@ export class Product implements Node {
   @Field(() => [Category], { description: 'The categories the product is filed under.' })
   categories!: Category[];
 
+  @Field(() => Boolean, { description: 'Whether the product can be sold now.' })
+  inStock!: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Units in stock; null when the client does not count stock.',
+  })
+  stockCount!: number | null;
+
+  @Field(() => [String], { description: 'Keywords, normalised (trimmed, lower-case, distinct).' })
+  keywords!: string[];
+
   @Field(() => JSONObject, { description: 'Free-form attributes (brand, size, ...).' })
   attributes!: Record<string, unknown>;
 
@@ -77,6 +89,9 @@ export class Content implements Node {
 
   @Field(() => [Category], { description: 'The categories the item is filed under.' })
   categories!: Category[];
+
+  @Field(() => [String], { description: 'Keywords, normalised (trimmed, lower-case, distinct).' })
+  keywords!: string[];
 
   @Field(() => JSONObject, { description: 'Free-form attributes.' })
   attributes!: Record<string, unknown>;

@@ -9,6 +9,7 @@ interface ContentRow {
   kind: ContentKind;
   url: string | null;
   categories: string[];
+  keywords: string[];
   attributes: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
@@ -20,6 +21,7 @@ export interface ContentWrite {
   kind: ContentKind;
   url: string | null;
   categories: string[];
+  keywords: string[];
   attributes: Record<string, unknown>;
 }
 
@@ -32,7 +34,8 @@ export interface ContentPageQuery {
   titlePattern: string | null;
 }
 
-const COLUMNS = 'id, external_id, title, kind, url, categories, attributes, created_at, updated_at';
+const COLUMNS =
+  'id, external_id, title, kind, url, categories, keywords, attributes, created_at, updated_at';
 
 /** PostgreSQL access for content items. */
 export class ContentStore {
@@ -67,11 +70,12 @@ export class ContentStore {
   async upsert(write: ContentWrite): Promise<{ content: Content; created: boolean }> {
     const { rows } = await this.db.query<ContentRow & { created: boolean }>(
       /* sql */ `/* content.upsert */
-      INSERT INTO content (external_id, title, kind, url, categories, attributes)
-      VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb)
+      INSERT INTO content (external_id, title, kind, url, categories, keywords, attributes)
+      VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7::jsonb)
       ON CONFLICT ON CONSTRAINT content_external_id_key DO UPDATE
         SET title = EXCLUDED.title, kind = EXCLUDED.kind, url = EXCLUDED.url,
-            categories = EXCLUDED.categories, attributes = EXCLUDED.attributes, updated_at = now()
+            categories = EXCLUDED.categories, keywords = EXCLUDED.keywords,
+            attributes = EXCLUDED.attributes, updated_at = now()
       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
       [
         write.externalId,
@@ -79,6 +83,7 @@ export class ContentStore {
         write.kind,
         write.url,
         write.categories,
+        write.keywords,
         JSON.stringify(write.attributes),
       ],
     );
@@ -95,6 +100,7 @@ function toContent(row: ContentRow): Content {
     kind: row.kind,
     url: row.url,
     categories: row.categories.map((name) => ({ name })),
+    keywords: row.keywords,
     attributes: row.attributes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

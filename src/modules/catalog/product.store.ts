@@ -9,6 +9,9 @@ interface ProductRow {
   price: string | null;
   currency: string | null;
   categories: string[];
+  in_stock: boolean;
+  stock_count: number | null;
+  keywords: string[];
   attributes: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
@@ -21,6 +24,9 @@ export interface ProductWrite {
   price: number | null;
   currency: string | null;
   categories: string[];
+  inStock: boolean;
+  stockCount: number | null;
+  keywords: string[];
   attributes: Record<string, unknown>;
 }
 
@@ -35,7 +41,7 @@ export interface ProductPageQuery {
 }
 
 const COLUMNS =
-  'id, sku, name, description, price::text AS price, currency, categories, attributes, created_at, updated_at';
+  'id, sku, name, description, price::text AS price, currency, categories, in_stock, stock_count, keywords, attributes, created_at, updated_at';
 
 /** PostgreSQL access for products. */
 export class ProductStore {
@@ -79,12 +85,14 @@ export class ProductStore {
   async upsert(write: ProductWrite): Promise<{ product: Product; created: boolean }> {
     const { rows } = await this.db.query<ProductRow & { created: boolean }>(
       /* sql */ `/* product.upsert */
-      INSERT INTO products (sku, name, description, price, currency, categories, attributes)
-      VALUES ($1, $2, $3, $4, $5, $6::text[], $7::jsonb)
+      INSERT INTO products (sku, name, description, price, currency, categories, in_stock,
+                            stock_count, keywords, attributes)
+      VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[], $10::jsonb)
       ON CONFLICT ON CONSTRAINT products_sku_key DO UPDATE
         SET name = EXCLUDED.name, description = EXCLUDED.description, price = EXCLUDED.price,
             currency = EXCLUDED.currency, categories = EXCLUDED.categories,
-            attributes = EXCLUDED.attributes, updated_at = now()
+            in_stock = EXCLUDED.in_stock, stock_count = EXCLUDED.stock_count,
+            keywords = EXCLUDED.keywords, attributes = EXCLUDED.attributes, updated_at = now()
       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
       [
         write.sku,
@@ -93,6 +101,9 @@ export class ProductStore {
         write.price,
         write.currency,
         write.categories,
+        write.inStock,
+        write.stockCount,
+        write.keywords,
         JSON.stringify(write.attributes),
       ],
     );
@@ -118,6 +129,9 @@ function toProduct(row: ProductRow): Product {
     price: row.price === null ? null : Number(row.price),
     currency: row.currency,
     categories: row.categories.map((name) => ({ name })),
+    inStock: row.in_stock,
+    stockCount: row.stock_count,
+    keywords: row.keywords,
     attributes: row.attributes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -10,6 +10,7 @@ import {
 import { JSONObject } from '../../graphql/json.scalar.js';
 import { Field, ID, InputType } from 'type-graphql';
 
+import { KeywordList, MAX_KEYWORD_LENGTH, MAX_KEYWORDS } from '../../lib/keywords.js';
 import { IdentityInput } from '../identity/identity.type.js';
 import { IdentityType } from '../identity/identity.kinds.js';
 
@@ -49,6 +50,13 @@ export class UpsertCustomerInput {
       'Traits to store, replacing the previous ones; `interests` (a list of strings) also feeds similarity search.',
   })
   traits!: Record<string, unknown> | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: `Interests the customer declared (a preference centre, a CRM), as keywords: up to ${MAX_KEYWORDS}, each up to ${MAX_KEYWORD_LENGTH} characters, stored trimmed, lower-cased and each once. They are the PROFILE source of \`Customer.keywords\`. Replace the old ones; omitted means none.`,
+  })
+  @KeywordList()
+  interestKeywords!: string[] | null;
 
   @Field(() => [IdentityInput], {
     nullable: true,

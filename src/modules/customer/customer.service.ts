@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { Platform } from '../module.js';
 import { CustomerUpserted } from './customer.topics.js';
 import { embedTerms } from '../../lib/hashed-embedding.js';
+import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
@@ -182,6 +183,7 @@ async function writeCustomer(
     displayName: item.input.displayName,
     email: item.input.email ?? null,
     traits: item.input.traits ?? {},
+    interestKeywords: normalizeKeywords(item.input.interestKeywords),
     embedding: embedTerms(item.interests),
   });
   const survivorId = saved.customer.id;

@@ -10,6 +10,7 @@ interface CustomerRow {
   display_name: string;
   email: string | null;
   traits: Record<string, unknown>;
+  interest_keywords: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -25,10 +26,11 @@ export interface CustomerWrite {
   displayName: string;
   email: string | null;
   traits: Record<string, unknown>;
+  interestKeywords: string[];
   embedding: number[];
 }
 
-const COLUMNS = 'id, display_name, email, traits, created_at, updated_at';
+const COLUMNS = 'id, display_name, email, traits, interest_keywords, created_at, updated_at';
 
 /** Sort columns by order; the only names that reach the listing statement. */
 /** Whether the customer withdrew personalization consent: then they keep no preference vector. */
@@ -80,7 +82,8 @@ export class CustomerStore {
   ): Promise<{ requestedId: string; customer: Customer }[]> {
     const { rows } = await this.db.query<CustomerRow & { requested_id: string }>(
       /* sql */ `/* customer.resolveByIds */
-      SELECT r.requested_id, c.id, c.display_name, c.email, c.traits, c.created_at, c.updated_at
+      SELECT r.requested_id, c.id, c.display_name, c.email, c.traits, c.interest_keywords,
+             c.created_at, c.updated_at
       FROM unnest($1::uuid[]) AS r(requested_id)
       LEFT JOIN customer_merges m ON m.merged_id = r.requested_id
       JOIN customers c ON c.id = COALESCE(m.survivor_id, r.requested_id)`,
@@ -199,12 +202,13 @@ export class CustomerStore {
     const { rows } = await this.db.query<CustomerRow & { created: boolean }>(
       /* sql */ `/* customer.upsert */
       WITH saved AS (
-        INSERT INTO customers (id, display_name, email, traits)
-        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb)
+        INSERT INTO customers (id, display_name, email, traits, interest_keywords)
+        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb, $7::text[])
         ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE
           SET display_name = EXCLUDED.display_name,
               email = EXCLUDED.email,
               traits = EXCLUDED.traits,
+              interest_keywords = EXCLUDED.interest_keywords,
               updated_at = now()
         RETURNING ${COLUMNS}, xmax = 0 AS created
       ), embedded AS (
@@ -226,6 +230,7 @@ export class CustomerStore {
         JSON.stringify(write.traits),
         HASHED_EMBEDDING_MODEL,
         write.embedding.some((value) => value !== 0) ? pgvector.toSql(write.embedding) : null,
+        write.interestKeywords,
       ],
     );
     return { customer: toCustomer(rows[0]!), created: rows[0]!.created };
@@ -324,6 +329,7 @@ function toCustomer(row: CustomerRow): Customer {
     displayName: row.display_name,
     email: row.email,
     traits: row.traits,
+    interestKeywords: row.interest_keywords,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -34,6 +34,13 @@ export class Customer implements Node {
   })
   traits!: Record<string, unknown>;
 
+  @PersonalData('opaque')
+  @Field(() => [String], {
+    description:
+      'Interests the customer declared, as normalised keywords (see `keywords` for those derived from behaviour too). Without read:pii, a keyword that looks personal (an e-mail address, a phone number...) is masked.',
+  })
+  interestKeywords!: string[];
+
   @Field(() => Date, { description: 'When the profile was first stored.' })
   createdAt!: Date;
 

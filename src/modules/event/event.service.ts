@@ -173,6 +173,8 @@ function prepare(
       name: input.name ?? null,
       properties: input.properties ?? {},
       occurredAt: input.occurredAt ?? null,
+      sessionId: input.sessionId ?? null,
+      channel: input.channel?.toLowerCase() ?? null,
     },
   };
 }

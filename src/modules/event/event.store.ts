@@ -11,6 +11,8 @@ interface EventRow {
   properties: Record<string, unknown>;
   occurred_at: Date;
   received_at: Date;
+  session_id: string | null;
+  channel: string | null;
   /** occurred_at in microseconds since the epoch: a JS Date would drop the microseconds. */
   occurred_us: string;
 }
@@ -22,6 +24,8 @@ export interface NewEvent {
   name: string | null;
   properties: Record<string, unknown>;
   occurredAt: Date | null;
+  sessionId: string | null;
+  channel: string | null;
 }
 
 /** A page request for a customer's timeline, newest first. */
@@ -34,7 +38,8 @@ export interface EventPageQuery {
   to: Date | null;
 }
 
-const COLUMNS = 'id, message_id, customer_id, type, name, properties, occurred_at, received_at';
+const COLUMNS =
+  'id, message_id, customer_id, type, name, properties, occurred_at, received_at, session_id, channel';
 
 /** PostgreSQL access for behavioural events. */
 export class EventStore {
@@ -48,8 +53,9 @@ export class EventStore {
   async insert(event: NewEvent): Promise<string | null> {
     const { rows } = await this.db.query<{ id: string }>(
       /* sql */ `/* event.insert */
-      INSERT INTO events (message_id, customer_id, type, name, properties, occurred_at)
-      VALUES ($1, $2, $3, $4, $5::jsonb, COALESCE($6::timestamptz, now()))
+      INSERT INTO events (message_id, customer_id, type, name, properties, occurred_at,
+                          session_id, channel)
+      VALUES ($1, $2, $3, $4, $5::jsonb, COALESCE($6::timestamptz, now()), $7, $8)
       ON CONFLICT ON CONSTRAINT events_message_id_key DO NOTHING
       RETURNING id`,
       [
@@ -59,6 +65,8 @@ export class EventStore {
         event.name,
         JSON.stringify(event.properties),
         event.occurredAt,
+        event.sessionId,
+        event.channel,
       ],
     );
     return rows[0]?.id ?? null;
@@ -129,6 +137,8 @@ function toEvent(row: EventRow): Event {
     properties: row.properties,
     occurredAt: row.occurred_at,
     receivedAt: row.received_at,
+    sessionId: row.session_id,
+    channel: row.channel,
     cursorKey: [row.occurred_us, String(row.id)],
   };
 }

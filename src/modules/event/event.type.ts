@@ -46,6 +46,20 @@ export class Event {
   @Field(() => Date, { description: 'When c360 stored it.' })
   receivedAt!: Date;
 
+  @PersonalData('opaque')
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The client’s session id, when sent. Without read:pii, masked when it looks personal.',
+  })
+  sessionId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The channel it happened on (lower-case), when sent.',
+  })
+  channel!: string | null;
+
   customerId!: string;
   /** Keyset position (occurred_at in µs, id) for cursors; not a GraphQL field. */
   cursorKey!: [string, string];

@@ -35,6 +35,10 @@ export class MergeStore {
       UPDATE customers s
       SET traits = m.traits || s.traits,
           email = COALESCE(s.email, m.email),
+          -- The survivor's declared interests first, then the merged one's, each once, bounded.
+          interest_keywords = ARRAY(
+            SELECT k FROM unnest(s.interest_keywords || m.interest_keywords) WITH ORDINALITY AS u(k, o)
+            GROUP BY k ORDER BY min(o) LIMIT 50),
           updated_at = now()
       FROM customers m
       WHERE s.id = $2 AND m.id = $1`,

@@ -3,9 +3,14 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../context.js';
 import { assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
-import { Campaign, Product } from '../catalog/catalog.type.js';
-import type { InteractionKind } from './interaction.kinds.js';
-import { CustomerCampaign, CustomerInteractions, ProductInteraction } from './interaction.type.js';
+import { Campaign, Content, Product } from '../catalog/catalog.type.js';
+import { InteractionKind } from './interaction.kinds.js';
+import {
+  ContentInteraction,
+  CustomerCampaign,
+  CustomerInteractions,
+  ProductInteraction,
+} from './interaction.type.js';
 
 /** The interaction fields on Customer; type-graphql merges them into the one Customer type. */
 @Resolver(() => Customer)
@@ -13,26 +18,48 @@ export class CustomerInteractionsResolver {
   @FieldResolver(() => CustomerInteractions, {
     nullable: true,
     description:
-      'Products the customer viewed, carted and bought, from the knowledge graph. Null, with a NEO4J_UNAVAILABLE error, while the graph cannot answer.',
+      'Products and content the customer viewed, carted, wished for, bought or was recommended, from the knowledge graph. Null, with a NEO4J_UNAVAILABLE error, while the graph cannot answer.',
   })
   async interactions(
     @Root() customer: Customer,
     @Arg('first', () => Int, {
       defaultValue: 10,
-      description: 'Products per kind, 1 to 100, most recent first.',
+      description: 'Products (and content items) per kind, 1 to 100, most recent first.',
     })
     first: number,
+    @Arg('kinds', () => [InteractionKind], {
+      nullable: true,
+      description: 'Only these kinds; the lists of other kinds are empty. All when omitted.',
+    })
+    kinds: InteractionKind[] | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerInteractions> {
-    const records = await ctx.loaders.interactionsByCustomerId.load({
-      customerId: customer.id,
-      first: assertPageSize(first),
-    });
-    const of = (kind: InteractionKind): ProductInteraction[] =>
-      records
-        .filter((r) => r.kind === kind)
-        .map(({ productId, count, firstAt, lastAt }) => ({ productId, count, firstAt, lastAt }));
-    return { viewed: of('VIEWED'), carted: of('CARTED'), purchased: of('PURCHASED') };
+    const wanted = new Set(kinds && kinds.length > 0 ? kinds : Object.values(InteractionKind));
+    const records = (
+      await ctx.loaders.interactionsByCustomerId.load({
+        customerId: customer.id,
+        first: assertPageSize(first),
+      })
+    ).filter((r) => wanted.has(r.kind));
+    const products = (kind: InteractionKind): ProductInteraction[] =>
+      records.flatMap(({ kind: k, productId, count, firstAt, lastAt }) =>
+        k === kind && productId !== null ? [{ kind, productId, count, firstAt, lastAt }] : [],
+      );
+    const content: ContentInteraction[] = records
+      .flatMap(({ kind, contentId, count, firstAt, lastAt }) =>
+        contentId !== null ? [{ kind, contentId, count, firstAt, lastAt }] : [],
+      )
+      .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime());
+    return {
+      viewed: products(InteractionKind.VIEWED),
+      carted: products(InteractionKind.CARTED),
+      cartRemoved: products(InteractionKind.CART_REMOVED),
+      wishlisted: products(InteractionKind.WISHLISTED),
+      purchased: products(InteractionKind.PURCHASED),
+      recommended: products(InteractionKind.RECOMMENDED),
+      clicked: products(InteractionKind.CLICKED),
+      content,
+    };
   }
 
   @FieldResolver(() => [CustomerCampaign], {
@@ -62,6 +89,17 @@ export class ProductInteractionResolver {
   })
   product(@Root() interaction: ProductInteraction, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.productById.load(interaction.productId);
+  }
+}
+
+@Resolver(() => ContentInteraction)
+export class ContentInteractionResolver {
+  @FieldResolver(() => Content, {
+    nullable: true,
+    description: 'The content item; null if it is no longer in the catalog.',
+  })
+  content(@Root() interaction: ContentInteraction, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.contentById.load(interaction.contentId);
   }
 }
 

@@ -1,5 +1,10 @@
 import type { GraphDb } from '../../datasources/neo4j.js';
-import { INTERACTION_KINDS, type InteractionKind } from './interaction.kinds.js';
+import {
+  INTERACTION_KINDS,
+  INTERACTION_TARGETS,
+  type InteractionKind,
+  InteractionTarget,
+} from './interaction.kinds.js';
 
 /** Customer → catalog relationship types; the only ones that reach a statement's text. */
 const CUSTOMER_EDGE_TYPES = [...INTERACTION_KINDS, 'TARGETED_BY', 'RESPONDED_TO'] as const;
@@ -19,19 +24,21 @@ MERGE (c)-[r:TARGETED_BY]->(k)
 SET r.at = ${later('r.at', 'datetime(row.at)')}`;
 
 // Counts and times only ever grow: a late or repeated message never undoes a newer one.
-const MERGE_INTERACTIONS = Object.fromEntries(
-  INTERACTION_KINDS.map((kind) => [
-    kind,
-    /* cypher */ `
+const mergeInteractions = (target: InteractionTarget, kind: InteractionKind) => /* cypher */ `
 UNWIND $rows AS row
 MERGE (c:Customer {id: row.customerId})
-MERGE (p:Product {id: row.targetId})
-MERGE (c)-[r:${kind}]->(p)
+MERGE (item:${target} {id: row.targetId})
+MERGE (c)-[r:${kind}]->(item)
 SET r.count = CASE WHEN r.count IS NULL OR row.count > r.count THEN toInteger(row.count) ELSE r.count END,
     r.firstAt = ${earlier('r.firstAt', 'datetime(row.firstAt)')},
-    r.lastAt = ${later('r.lastAt', 'datetime(row.lastAt)')}`,
-  ]),
-) as Record<InteractionKind, string>;
+    r.lastAt = ${later('r.lastAt', 'datetime(row.lastAt)')}`;
+
+/** One statement per (item label, relationship type), built once from the fixed vocabulary. */
+const MERGE_INTERACTIONS = new Map(
+  INTERACTION_TARGETS.flatMap((target) =>
+    INTERACTION_KINDS.map((kind) => [`${target}:${kind}`, mergeInteractions(target, kind)]),
+  ),
+);
 
 const MERGE_RESPONDED = /* cypher */ `
 UNWIND $rows AS row
@@ -64,14 +71,17 @@ DELETE old`,
   ]),
 ) as Record<CustomerEdgeType, string>;
 
+// At most $first items per (customer, kind, item label), most recent first.
 const INTERACTIONS_BY_CUSTOMER_IDS = /* cypher */ `
 UNWIND $customerIds AS customerId
-MATCH (:Customer {id: customerId})-[r:VIEWED|CARTED|PURCHASED]->(p:Product)
-WITH customerId, type(r) AS kind, p.id AS productId, r
-ORDER BY r.lastAt DESC, productId
-WITH customerId, kind, collect({productId: productId, count: r.count,
+MATCH (:Customer {id: customerId})-[r:${INTERACTION_KINDS.join('|')}]->(x)
+WHERE x:Product OR x:Content
+WITH customerId, type(r) AS kind, CASE WHEN x:Product THEN 'Product' ELSE 'Content' END AS target,
+  x.id AS itemId, r
+ORDER BY r.lastAt DESC, itemId
+WITH customerId, kind, target, collect({itemId: itemId, count: r.count,
   firstAt: toString(r.firstAt), lastAt: toString(r.lastAt)}) AS items
-RETURN customerId, kind, items[0..toInteger($first)] AS items`;
+RETURN customerId, kind, target, items[0..toInteger($first)] AS items`;
 
 const CAMPAIGNS_BY_CUSTOMER_IDS = /* cypher */ `
 UNWIND $customerIds AS customerId
@@ -87,10 +97,13 @@ WITH customerId, collect({campaignId: campaignId, targetedAt: toString(targetedA
   responses: responses, lastRespondedAt: toString(lastRespondedAt)}) AS items
 RETURN customerId, items[0..toInteger($first)] AS items`;
 
+/** One customer's figures for one kind of interaction with one product or content item. */
 export interface InteractionRecord {
   customerId: string;
   kind: InteractionKind;
-  productId: string;
+  /** Exactly one of productId and contentId is set, as the item is one or the other. */
+  productId: string | null;
+  contentId: string | null;
   count: number;
   firstAt: Date;
   lastAt: Date;
@@ -113,16 +126,23 @@ export interface Tally {
   lastAt: Date;
 }
 
+/** Figures for one kind of interaction with one product or content item. */
+export interface ItemTally extends Tally {
+  kind: InteractionKind;
+  target: InteractionTarget;
+}
+
 /**
- * Neo4j access for what customers did with the catalog: VIEWED, CARTED and PURCHASED edges to
- * products, TARGETED_BY and RESPONDED_TO edges to campaigns. Written only by the relay.
+ * Neo4j access for what customers did with the catalog: one edge type per interaction kind
+ * (interaction.kinds.ts) to products and content items, TARGETED_BY and RESPONDED_TO edges to
+ * campaigns. Written only by the relay.
  */
 export class InteractionGraph {
   constructor(private readonly graph: GraphDb) {}
 
   /**
-   * Every customer's interactions, at most `first` products per kind, most recent first, in
-   * one round trip.
+   * Every customer's interactions, at most `first` products and `first` content items per
+   * kind, most recent first, in one round trip.
    */
   async listInteractionsByCustomerIds(
     customerIds: readonly string[],
@@ -133,15 +153,17 @@ export class InteractionGraph {
     );
     return result.records.flatMap((record) => {
       const items = record.get('items') as {
-        productId: string;
+        itemId: string;
         count: number;
         firstAt: string;
         lastAt: string;
       }[];
+      const isProduct = record.get('target') === InteractionTarget.PRODUCT;
       return items.map((item) => ({
         customerId: record.get('customerId') as string,
         kind: record.get('kind') as InteractionKind,
-        productId: item.productId,
+        productId: isProduct ? item.itemId : null,
+        contentId: isProduct ? null : item.itemId,
         count: item.count,
         firstAt: new Date(item.firstAt),
         lastAt: new Date(item.lastAt),
@@ -175,13 +197,11 @@ export class InteractionGraph {
   }
 
   /**
-   * Sets absolute interaction figures (per kind) and campaign responses in one transaction;
-   * counts and times only grow, so a late or repeated write never undoes a newer one.
+   * Sets absolute interaction figures (per item label and kind) and campaign responses in one
+   * transaction; counts and times only grow, so a late or repeated write never undoes a newer
+   * one.
    */
-  async setTallies(
-    products: readonly (Tally & { kind: InteractionKind })[],
-    responses: readonly Tally[],
-  ): Promise<void> {
+  async setTallies(items: readonly ItemTally[], responses: readonly Tally[]): Promise<void> {
     const row = (t: Tally) => ({
       customerId: t.customerId,
       targetId: t.targetId,
@@ -190,10 +210,10 @@ export class InteractionGraph {
       lastAt: t.lastAt.toISOString(),
     });
     await this.graph.write('interaction.setTallies', async (tx) => {
-      for (const kind of INTERACTION_KINDS) {
-        const rows = products.filter((t) => t.kind === kind).map(row);
+      for (const [key, statement] of MERGE_INTERACTIONS) {
+        const rows = items.filter((t) => `${t.target}:${t.kind}` === key).map(row);
         if (rows.length > 0) {
-          await tx.run(MERGE_INTERACTIONS[kind], { rows });
+          await tx.run(statement, { rows });
         }
       }
       if (responses.length > 0) {

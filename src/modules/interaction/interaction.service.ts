@@ -1,6 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import { type InteractionGraph, type Tally } from './interaction.graph.js';
-import { KIND_OF_EVENT } from './interaction.kinds.js';
+import type { InteractionGraph, ItemTally, Tally } from './interaction.graph.js';
+import { InteractionTarget, isInteractionEventType, KIND_OF_EVENT } from './interaction.kinds.js';
 import { type EventTally, InteractionStore } from './interaction.store.js';
 
 /** Events resolved and tallied per statement: bounds the size of one step of a large backlog. */
@@ -19,9 +19,9 @@ export class InteractionFollower {
   ) {}
 
   /**
-   * Resolves the product or campaign each event names (unknown ones are left alone: the event
-   * stays stored, without an edge), records it on the event row, and sets the figures of every
-   * (customer, item) touched.
+   * Resolves the product, content item or campaign each event names (unknown ones are left
+   * alone: the event stays stored, without an edge), records it on the event row, and sets the
+   * figures of every (customer, item, kind) touched.
    */
   async followEvents(batches: readonly { messageIds: readonly string[] }[]): Promise<void> {
     const messageIds = batches.flatMap((b) => b.messageIds);
@@ -37,8 +37,15 @@ export class InteractionFollower {
       return;
     }
     const products = await store.tallyProducts(refs);
+    const content = await store.tallyContent(refs);
     const campaigns = await store.tallyCampaigns(refs);
-    await this.graph.setTallies(products.flatMap(asInteraction), campaigns.map(asTally));
+    await this.graph.setTallies(
+      [
+        ...asInteractions(products, InteractionTarget.PRODUCT),
+        ...asInteractions(content, InteractionTarget.CONTENT),
+      ],
+      campaigns.map(asTally),
+    );
   }
 
   /** Moves merged customers' edges to their survivors, then sets the survivors' recounts. */
@@ -46,8 +53,14 @@ export class InteractionFollower {
     await this.graph.repointCustomers(pairs);
     const store = new InteractionStore(this.db);
     for (const survivorId of new Set(pairs.map((p) => p.survivorId))) {
-      const { products, campaigns } = await store.tallyCustomer(survivorId);
-      await this.graph.setTallies(products.flatMap(asInteraction), campaigns.map(asTally));
+      const { products, content, campaigns } = await store.tallyCustomer(survivorId);
+      await this.graph.setTallies(
+        [
+          ...asInteractions(products, InteractionTarget.PRODUCT),
+          ...asInteractions(content, InteractionTarget.CONTENT),
+        ],
+        campaigns.map(asTally),
+      );
     }
   }
 }
@@ -62,7 +75,9 @@ function asTally(t: EventTally): Tally {
   };
 }
 
-function asInteraction(t: EventTally) {
-  const kind = KIND_OF_EVENT[t.type];
-  return kind === undefined ? [] : [{ ...asTally(t), kind }];
+/** Tallies of interaction event types as edges to items with this label; others are skipped. */
+function asInteractions(tallies: readonly EventTally[], target: InteractionTarget): ItemTally[] {
+  return tallies.flatMap((t) =>
+    isInteractionEventType(t.type) ? [{ ...asTally(t), kind: KIND_OF_EVENT[t.type], target }] : [],
+  );
 }

@@ -1,11 +1,13 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
+import { INTERACTION_EVENT_TYPES } from './interaction.kinds.js';
 
-/** A tracked event whose catalog reference resolved to a product or a campaign. */
+/** A tracked event whose catalog reference resolved to a product, content item or campaign. */
 export interface ResolvedEventRef {
   customerId: string;
   type: string;
   productId: string | null;
+  contentId: string | null;
   campaignId: string | null;
 }
 
@@ -19,18 +21,27 @@ export interface EventTally {
   lastAt: Date;
 }
 
+/** What a tally counts interactions with. */
+export type TargetKind = 'products' | 'content' | 'campaigns';
+
+/** The event columns an item reference is stored in; the only names that reach a statement. */
+type TargetColumn = 'product_id' | 'content_id' | 'campaign_id';
+
 /**
- * PostgreSQL side of interactions: which product or campaign an event names, and how often a
- * customer did each thing with it. Each method is one statement, so no transaction is needed.
+ * PostgreSQL side of interactions: which product, content item or campaign an event names,
+ * and how often a customer did each thing with it. Each method is one statement, so no
+ * transaction is needed.
  */
 export class InteractionStore {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Resolves `properties.productId` (a c360 UUID) or `properties.sku` of the given view,
-   * cart_add and purchase events, and `properties.campaignId` (UUID or external id) of
-   * campaign_touch events, and stores the ids found on the event rows. Unknown references
-   * are left null. One statement for the whole batch.
+   * Resolves the items the given events name and stores their ids on the event rows, in one
+   * statement for the whole batch. Interaction events (INTERACTION_EVENT_TYPES) name a product
+   * by `properties.productId` (a c360 UUID) or `properties.sku`, and a content item by
+   * `properties.contentId` (a c360 UUID) or `properties.contentExternalId` (or `externalId`);
+   * an event naming both counts for both. campaign_touch events name a campaign by
+   * `properties.campaignId` (UUID or external id). Unknown references are left null.
    */
   async attachCatalogRefs(messageIds: readonly string[]): Promise<ResolvedEventRef[]> {
     // The CASE guards the casts: a reference that is not a UUID is never cast.
@@ -38,39 +49,48 @@ export class InteractionStore {
       customer_id: string;
       type: string;
       product_id: string | null;
+      content_id: string | null;
       campaign_id: string | null;
     }>(
       /* sql */ `/* interaction.attachCatalogRefs */
       WITH tracked AS (
-        SELECT id, type,
+        SELECT id, type, type = 'campaign_touch' AS is_touch,
                CASE WHEN properties->>'productId' ~* $2 THEN (properties->>'productId')::uuid END AS product_uuid,
                properties->>'sku' AS sku,
+               CASE WHEN properties->>'contentId' ~* $2 THEN (properties->>'contentId')::uuid END AS content_uuid,
+               COALESCE(properties->>'contentExternalId', properties->>'externalId') AS content_ref,
                properties->>'campaignId' AS campaign_ref,
                CASE WHEN properties->>'campaignId' ~* $2 THEN (properties->>'campaignId')::uuid END AS campaign_uuid
         FROM events
         WHERE message_id = ANY($1::text[])
-          AND type IN ('view', 'cart_add', 'purchase', 'campaign_touch')
+          AND (type = ANY($3::text[]) OR type = 'campaign_touch')
       ), resolved AS (
         SELECT t.id,
-               CASE WHEN t.type <> 'campaign_touch' THEN COALESCE(
+               CASE WHEN NOT t.is_touch THEN COALESCE(
                  (SELECT p.id FROM products p WHERE p.id = t.product_uuid),
                  (SELECT p.id FROM products p WHERE p.sku = t.sku)) END AS product_id,
-               CASE WHEN t.type = 'campaign_touch' THEN COALESCE(
-                 (SELECT c.id FROM campaigns c WHERE c.id = t.campaign_uuid),
-                 (SELECT c.id FROM campaigns c WHERE c.external_id = t.campaign_ref)) END AS campaign_id
+               CASE WHEN NOT t.is_touch THEN COALESCE(
+                 (SELECT c.id FROM content c WHERE c.id = t.content_uuid),
+                 (SELECT c.id FROM content c WHERE c.external_id = t.content_ref)) END AS content_id,
+               CASE WHEN t.is_touch THEN COALESCE(
+                 (SELECT k.id FROM campaigns k WHERE k.id = t.campaign_uuid),
+                 (SELECT k.id FROM campaigns k WHERE k.external_id = t.campaign_ref)) END AS campaign_id
         FROM tracked t
       )
-      UPDATE events e SET product_id = r.product_id, campaign_id = r.campaign_id
+      UPDATE events e
+      SET product_id = r.product_id, content_id = r.content_id, campaign_id = r.campaign_id
       FROM resolved r
-      WHERE e.id = r.id AND (r.product_id IS NOT NULL OR r.campaign_id IS NOT NULL)
-      RETURNING e.customer_id, e.type, e.product_id, e.campaign_id`,
+      WHERE e.id = r.id
+        AND (r.product_id IS NOT NULL OR r.content_id IS NOT NULL OR r.campaign_id IS NOT NULL)
+      RETURNING e.customer_id, e.type, e.product_id, e.content_id, e.campaign_id`,
       // The same pattern as the gateway's; `~*` makes it case-insensitive, as its `i` flag does.
-      [messageIds, UUID_PATTERN.source],
+      [messageIds, UUID_PATTERN.source, INTERACTION_EVENT_TYPES],
     );
     return rows.map((row) => ({
       customerId: row.customer_id,
       type: row.type,
       productId: row.product_id,
+      contentId: row.content_id,
       campaignId: row.campaign_id,
     }));
   }
@@ -80,17 +100,20 @@ export class InteractionStore {
     return this.tally('interaction.tallyProducts', 'product_id', refs, (r) => r.productId);
   }
 
+  /** Count, first and last time of each (customer, content item, type), likewise. */
+  tallyContent(refs: readonly ResolvedEventRef[]): Promise<EventTally[]> {
+    return this.tally('interaction.tallyContent', 'content_id', refs, (r) => r.contentId);
+  }
+
   /** Count, first and last time of each (customer, campaign) touch, in one grouped statement. */
   tallyCampaigns(refs: readonly ResolvedEventRef[]): Promise<EventTally[]> {
     return this.tally('interaction.tallyCampaigns', 'campaign_id', refs, (r) => r.campaignId);
   }
 
-  /** Every tally of one customer: per product and event type, and per campaign touched. */
-  async tallyCustomer(
-    customerId: string,
-  ): Promise<{ products: EventTally[]; campaigns: EventTally[] }> {
+  /** Every tally of one customer: per product, content item and campaign, and event type. */
+  async tallyCustomer(customerId: string): Promise<Record<TargetKind, EventTally[]>> {
     const { rows } = await this.db.query<{
-      target_kind: 'product' | 'campaign';
+      target_kind: TargetKind;
       target_id: string;
       type: string;
       count: number;
@@ -98,35 +121,33 @@ export class InteractionStore {
       last_at: Date;
     }>(
       /* sql */ `/* interaction.tallyCustomer */
-      SELECT CASE WHEN product_id IS NOT NULL THEN 'product' ELSE 'campaign' END AS target_kind,
-             COALESCE(product_id, campaign_id) AS target_id, type, count(*)::int AS count,
+      SELECT target_kind, target_id, type, count(*)::int AS count,
              min(occurred_at) AS first_at, max(occurred_at) AS last_at
       FROM events
-      WHERE customer_id = $1 AND (product_id IS NOT NULL OR campaign_id IS NOT NULL)
-      GROUP BY 1, 2, type
-      ORDER BY type, 2`,
+      CROSS JOIN LATERAL (VALUES ('products', product_id), ('content', content_id),
+                                 ('campaigns', campaign_id)) AS t(target_kind, target_id)
+      WHERE customer_id = $1 AND target_id IS NOT NULL
+      GROUP BY target_kind, target_id, type
+      ORDER BY target_kind, type, target_id`,
       [customerId],
     );
-    const tallies = rows.map((row) => ({
-      kind: row.target_kind,
-      tally: {
+    const tallies: Record<TargetKind, EventTally[]> = { products: [], content: [], campaigns: [] };
+    for (const row of rows) {
+      tallies[row.target_kind].push({
         customerId,
         targetId: row.target_id,
         type: row.type,
         count: row.count,
         firstAt: row.first_at,
         lastAt: row.last_at,
-      },
-    }));
-    return {
-      products: tallies.filter((t) => t.kind === 'product').map((t) => t.tally),
-      campaigns: tallies.filter((t) => t.kind === 'campaign').map((t) => t.tally),
-    };
+      });
+    }
+    return tallies;
   }
 
   private async tally(
     name: string,
-    column: 'product_id' | 'campaign_id',
+    column: TargetColumn,
     refs: readonly ResolvedEventRef[],
     targetOf: (ref: ResolvedEventRef) => string | null,
   ): Promise<EventTally[]> {

@@ -8,7 +8,8 @@ export class ExportStore {
     const { rows } = await this.db.query(
       /* sql */ `/* export.listEvents */
       SELECT message_id AS "messageId", type, name, properties, occurred_at AS "occurredAt", received_at AS "receivedAt",
-             product_id AS "productId", campaign_id AS "campaignId"
+             session_id AS "sessionId", channel,
+             product_id AS "productId", content_id AS "contentId", campaign_id AS "campaignId"
       FROM events WHERE customer_id = $1 ORDER BY occurred_at, id`,
       [customerId],
     );

@@ -259,6 +259,7 @@ describe('Customer.interactions and Customer.campaigns', () => {
     const graph = new InteractionGraph(gateway.backends.graph);
     const viewed = (customerId: string, count: number, lastMinute: number) => ({
       kind: 'VIEWED' as const,
+      target: 'Product' as const,
       customerId,
       targetId: boots.id,
       count,

@@ -129,4 +129,54 @@ describe('c360 import --kind products and campaigns', () => {
       ['imp-autumn:DRAFT', 'imp-spring:ACTIVE'],
     );
   });
+  it('imports availability and keywords of products from CSV, rejecting a bad stock count by line', async () => {
+    const file = path.join(dir.path, 'stock.csv');
+    await writeFile(
+      file,
+      [
+        'sku,name,inStock,stockCount,keywords',
+        'IMP-KW-1,Jacket,,4, Rain |Outdoor|rain',
+        'IMP-KW-2,Boots,,0,',
+        'IMP-KW-3,Tent,yes,0,camping',
+        'IMP-KW-4,Stove,,-3,',
+        'IMP-KW-5,Lamp,,many,',
+      ].join('\n') + '\n',
+    );
+
+    const run = await runImportCli(gateway.apiKey, [
+      file,
+      '--kind',
+      'products',
+      '--url',
+      gateway.url,
+    ]);
+
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /read 5, created 3, updated 0,.* rejected 2;/);
+    assert.deepEqual(
+      ((await readJsonLines(`${file}.errors.jsonl`)) as { line: number; code: string }[]).map(
+        (e) => [e.line, e.code],
+      ),
+      [
+        [5, 'BAD_USER_INPUT'],
+        [6, 'BAD_USER_INPUT'],
+      ],
+    );
+    const { rows } = await gateway.backends.postgres.query<{
+      sku: string;
+      in_stock: boolean;
+      stock_count: number | null;
+      keywords: string[];
+    }>(
+      `SELECT sku, in_stock, stock_count, keywords FROM products WHERE sku LIKE 'IMP-KW-%' ORDER BY sku`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.sku, r.in_stock, r.stock_count, r.keywords]),
+      [
+        ['IMP-KW-1', true, 4, ['rain', 'outdoor']],
+        ['IMP-KW-2', false, 0, []],
+        ['IMP-KW-3', true, 0, ['camping']],
+      ],
+    );
+  });
 });
