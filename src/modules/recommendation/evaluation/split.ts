@@ -1,0 +1,118 @@
+import { type Interaction } from '../model/interactions.js';
+
+/** A rating at or above this counts as a positive (MovieLens' 4 stars of 5). */
+export const POSITIVE_RATING = 4;
+/** Users with fewer positives are left out: an 80/20 split of them says little. */
+export const MIN_POSITIVES = 5;
+export const TEST_FRACTION = 0.2;
+
+/** One rating as read from a file; `rating` is null for implicit feedback (every row a positive). */
+export interface Rating {
+  userId: string;
+  itemId: string;
+  rating: number | null;
+}
+
+export interface Split {
+  /** Training positives, weight 1. */
+  train: Interaction[];
+  /** Held-out positives per user; every user in it has at least one. */
+  test: Map<string, Set<string>>;
+}
+
+/**
+ * The ML-LS protocol: positives are ratings ≥ 4 (or every row without a rating); users with
+ * at least five positives are kept; each one's positives are shuffled with a seeded PRNG and
+ * 20 % (at least one) held out. Users and items are visited in sorted order, so the split does
+ * not depend on the order of the file.
+ */
+export function splitPositives(ratings: readonly Rating[], seed: number): Split {
+  return splitByUser(positivesByUser(ratings), seed, MIN_POSITIVES);
+}
+
+/**
+ * Splits training positives again, by the same method, to choose hyper-parameters (EASE's λ)
+ * without looking at the test set. Every user with two positives or more keeps one in each part.
+ */
+export function validationSplit(train: readonly Interaction[], seed: number): Split {
+  const byUser = new Map<string, Set<string>>();
+  for (const { userId, itemId } of train) {
+    let items = byUser.get(userId);
+    if (!items) {
+      items = new Set();
+      byUser.set(userId, items);
+    }
+    items.add(itemId);
+  }
+  return splitByUser(byUser, seed, 2);
+}
+
+/** Positives per user, duplicates collapsed. */
+export function positivesByUser(ratings: readonly Rating[]): Map<string, Set<string>> {
+  const byUser = new Map<string, Set<string>>();
+  for (const { userId, itemId, rating } of ratings) {
+    if (rating !== null && rating < POSITIVE_RATING) {
+      continue;
+    }
+    let items = byUser.get(userId);
+    if (!items) {
+      items = new Set();
+      byUser.set(userId, items);
+    }
+    items.add(itemId);
+  }
+  return byUser;
+}
+
+function splitByUser(
+  byUser: ReadonlyMap<string, ReadonlySet<string>>,
+  seed: number,
+  minimum: number,
+): Split {
+  const random = mulberry32(seed);
+  const train: Interaction[] = [];
+  const test = new Map<string, Set<string>>();
+  for (const userId of [...byUser.keys()].sort(compareIds)) {
+    const items = [...byUser.get(userId)!].sort(compareIds);
+    if (items.length < minimum) {
+      continue;
+    }
+    shuffle(items, random);
+    const held = Math.max(1, Math.round(items.length * TEST_FRACTION));
+    test.set(userId, new Set(items.slice(0, held)));
+    for (const itemId of items.slice(held)) {
+      train.push({ userId, itemId, weight: 1 });
+    }
+  }
+  return { train, test };
+}
+
+/** Numeric ids in numeric order ("2" before "10"), anything else by code point. */
+function compareIds(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) && x !== y ? x - y : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Fisher–Yates, in place. */
+function shuffle<T>(values: T[], random: () => number): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [values[i], values[j]] = [values[j]!, values[i]!];
+  }
+}
+
+/**
+ * mulberry32 (Tommy Ettinger, public domain): a 32-bit state PRNG, uniform in [0, 1). Small,
+ * fast and the same in every JavaScript engine, which is all a reproducible split needs.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
