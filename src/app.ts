@@ -92,6 +92,8 @@ export async function createApp({
         keyCacheTtlMs: config.access.keyCacheTtlMs,
         nonPersonalKeys: config.nonPersonalKeys,
         suppressionPepper: backends.suppressionPepper,
+        recommendation: config.recommendation,
+        gemini: config.gemini,
       },
       logger,
     },
@@ -204,6 +206,7 @@ export async function createApp({
     }),
   );
   expressApp.use(jsonErrorHandler(logger));
+  await wiring.start();
 
   return {
     httpServer,
@@ -227,6 +230,7 @@ export async function createApp({
       await apollo.stop();
       // After the drain: requests finished above may have written outbox rows worth relaying.
       await relay.stop();
+      await wiring.stop();
     },
   };
 }

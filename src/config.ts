@@ -133,6 +133,11 @@ const Env = z.object({
   GEMINI_EMBEDDING_CONCURRENCY: positiveInt(4),
   GEMINI_TIMEOUT_MS: positiveInt(20_000),
   GEMINI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
+  RECOMMENDATION_REFIT_MINUTES: z.coerce.number().int().min(0).default(60),
+  RECOMMENDATION_EASE_LAMBDA: z.coerce.number().positive().default(200),
+  RECOMMENDATION_NEIGHBOURS: positiveInt(200),
+  RECOMMENDATION_MAX_ITEMS: positiveInt(2_500),
+  RECOMMENDATION_TEXT_DIMENSIONS: positiveInt(64),
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -197,6 +202,18 @@ export interface Config {
     };
   };
   readonly log: { readonly level: string };
+  readonly recommendation: {
+    /** Refit the models every this many minutes on one instance; 0: only when asked. */
+    readonly refitMinutes: number;
+    /** EASE's L2 regularisation of the item-item model. */
+    readonly easeLambda: number;
+    /** Neighbours kept per item in the served item-item model. */
+    readonly neighbours: number;
+    /** Items the dense EASE fit may hold when customers outnumber items. */
+    readonly maxItems: number;
+    /** Dimensions of the local text model. */
+    readonly textDimensions: number;
+  };
   /** Most items one bulk mutation may carry. */
   readonly batchMaxSize: number;
   /** Per-request batching and caching of store reads; off only to measure what it saves. */
@@ -283,6 +300,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       },
     },
     log: { level: e.LOG_LEVEL },
+    recommendation: {
+      refitMinutes: e.RECOMMENDATION_REFIT_MINUTES,
+      easeLambda: e.RECOMMENDATION_EASE_LAMBDA,
+      neighbours: e.RECOMMENDATION_NEIGHBOURS,
+      maxItems: e.RECOMMENDATION_MAX_ITEMS,
+      textDimensions: e.RECOMMENDATION_TEXT_DIMENSIONS,
+    },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',
     customIdentityTypes: e.IDENTITY_CUSTOM_TYPES,

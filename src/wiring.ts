@@ -15,6 +15,7 @@ import { interactionModule } from './modules/interaction/interaction.module.js';
 import type { AnyModule, AnyResolverClass, LoaderFactory, Platform } from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';
 import { privacyModule } from './modules/privacy/privacy.module.js';
+import { recommendationModule } from './modules/recommendation/recommendation.module.js';
 import { relationshipModule } from './modules/relationship/relationship.module.js';
 import type { OutboxApplier } from './outbox/outbox.topic.js';
 
@@ -32,6 +33,7 @@ export const MODULES: readonly AnyModule[] = [
   relationshipModule,
   catalogModule,
   interactionModule,
+  recommendationModule,
   privacyModule,
   nodeModule,
 ];
@@ -51,12 +53,17 @@ export interface Wiring {
   createLoaders(): Loaders;
   /** What the transports need to authenticate and audit. */
   access: AccessDeps;
+  /** Begins every module's background work (in module order). */
+  start(): Promise<void>;
+  /** Ends it (in reverse order). */
+  stop(): Promise<void>;
 }
 
 export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
   const instances = new Map<AnyResolverClass, object>();
   const appliers: OutboxApplier[] = [];
   const loaderFactories: LoaderFactory[] = [];
+  const lifecycles: { start?(): Promise<void>; stop?(): Promise<void> }[] = [];
   let access: AccessDeps | undefined;
   for (const module of MODULES) {
     const built = module.create(platform);
@@ -67,6 +74,7 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     if (built.loaders) {
       loaderFactories.push(built.loaders);
     }
+    lifecycles.push(built);
     if (module === (accessModule as AnyModule)) {
       access = built.deps as AccessDeps;
     }
@@ -86,6 +94,16 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     appliers,
     createLoaders,
     access: access!,
+    start: async () => {
+      for (const module of lifecycles) {
+        await module.start?.();
+      }
+    },
+    stop: async () => {
+      for (const module of [...lifecycles].reverse()) {
+        await module.stop?.();
+      }
+    },
   };
 }
 

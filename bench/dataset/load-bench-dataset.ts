@@ -1,8 +1,7 @@
-import pgvector from 'pgvector';
+import { loadConfig } from '../../src/config.js';
 
 import type { Backends } from '../../src/backends.js';
 import type { Queryable } from '../../src/datasources/postgres.js';
-import { embedTerms, HASHED_EMBEDDING_MODEL } from '../../src/lib/hashed-embedding.js';
 import { loaderTuning } from '../../src/lib/loader-tuning.js';
 import { createSilentLogger } from '../../src/logger.js';
 import {
@@ -152,6 +151,9 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         keyCacheTtlMs: 30_000,
         nonPersonalKeys: [],
         suppressionPepper: backends.suppressionPepper,
+        // The bench fits the models once after loading, not on a schedule.
+        recommendation: { ...loadConfig({}).recommendation, refitMinutes: 0 },
+        gemini: loadConfig({}).gemini,
       },
       logger,
     },
@@ -198,18 +200,13 @@ async function loadCustomers(tx: Queryable, customers: BenchCustomer[], progress
         INSERT INTO customers (id, display_name, email, traits)
         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])
         RETURNING id, email
-      ), i AS (
-        INSERT INTO identities (type, value, customer_id) SELECT 'email', email, id FROM c
       )
-      INSERT INTO customer_embeddings (customer_id, model, embedding)
-      SELECT id, $5, e::vector FROM unnest($1::uuid[], $6::text[]) AS u(id, e)`,
+      INSERT INTO identities (type, value, customer_id) SELECT 'email', email, id FROM c`,
       [
         batch.map((c) => c.id),
         batch.map((c) => c.displayName),
         batch.map((c) => c.email),
         batch.map((c) => JSON.stringify(c.traits)),
-        HASHED_EMBEDDING_MODEL,
-        batch.map((c) => pgvector.toSql(embedTerms(c.traits.interests))),
       ],
     );
     progress(`customers ${Math.min(i + BATCH, customers.length)}/${customers.length}`);

@@ -34,6 +34,10 @@ export interface PlatformSettings {
   nonPersonalKeys: readonly string[];
   /** The secret that keys suppression hashes of erased identities (SUPPRESSION_PEPPER). */
   suppressionPepper: string;
+  /** How recommendation models are fitted and refreshed (RECOMMENDATION_*). */
+  recommendation: Config['recommendation'];
+  /** Gemini, when configured (GEMINI_*): it embeds text instead of the local text model. */
+  gemini: Config['gemini'];
 }
 
 /** A resolver class; the wiring constructs it once, with its module's dependencies. */
@@ -67,6 +71,10 @@ export interface ModuleInstance<D> {
   loaders?: LoaderFactory;
   /** How it follows outbox topics (its own or other modules'). */
   appliers?: readonly OutboxApplier[];
+  /** Background work of its own (loading models, schedules), begun once the gateway is built. */
+  start?(): Promise<void>;
+  /** Ends that work; called when the gateway stops, after the relay. */
+  stop?(): Promise<void>;
 }
 
 /**

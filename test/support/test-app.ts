@@ -62,6 +62,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Race tests fire many operations at once with one key; the bulkhead has its own test.
     KEY_MAX_CONCURRENT_OPERATIONS: '1000',
     SUPPRESSION_PEPPER: TEST_SUPPRESSION_PEPPER,
+    // Tests fit recommendation models when they need them (fitRecommendationModels), so an
+    // app's start does no fitting of its own.
+    RECOMMENDATION_REFIT_MINUTES: '0',
     ...options.env,
   });
   const logger = createSilentLogger();

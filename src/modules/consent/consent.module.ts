@@ -12,7 +12,12 @@ export const consentModule = defineModule<ConsentDeps>({
   create: (platform) => {
     const consents = new ConsentStore(platform.db);
     return {
-      deps: { consents, erasedCustomers: new ErasedCustomerStore(platform.db) },
+      deps: {
+        db: platform.db,
+        consents,
+        erasedCustomers: new ErasedCustomerStore(platform.db),
+        relay: platform.relay,
+      },
       loaders: (tuning) => createConsentLoaders(consents, tuning),
     };
   },

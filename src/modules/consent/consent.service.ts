@@ -1,17 +1,23 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { ConsentPurpose } from './consent.kinds.js';
-import type { ConsentStore } from './consent.store.js';
+import type { Postgres } from '../../datasources/postgres.js';
+import { OutboxStore } from '../../outbox/outbox.store.js';
+import { ConsentStore } from './consent.store.js';
+import { ConsentChanged } from './consent.topics.js';
 import type { Consent } from './consent.type.js';
 
-/** What recording consent needs: the consent store and the record of erased customers. */
+/** What recording consent needs: the stores, and the relay's doorbell for the announcement. */
 export interface ConsentWriteDeps {
+  db: Postgres;
   consents: ConsentStore;
   erasedCustomers: ErasedCustomerStore;
+  relay: { wake(): void };
 }
 
 /**
- * Records a customer's answer for one purpose.
+ * Records a customer's answer for one purpose, and announces it (`consent.changed`) in the same
+ * transaction.
  *
  * @throws GatewayError SUPPRESSED for an erased customer, NOT_FOUND for one that never was.
  */
@@ -22,8 +28,15 @@ export async function setConsent(
   granted: boolean,
   source: string | null,
 ): Promise<Consent> {
-  const stored = await deps.consents.set(customerId, purpose, granted, source);
+  const stored = await deps.db.withTransaction(async (tx) => {
+    const consent = await new ConsentStore(tx).set(customerId, purpose, granted, source);
+    if (consent !== null) {
+      await new OutboxStore(tx).add([ConsentChanged.message({ customerId, purpose, granted })]);
+    }
+    return consent;
+  });
   if (stored !== null) {
+    deps.relay.wake();
     return stored;
   }
   const extensions = { argument: 'customerId' };

@@ -1,18 +1,9 @@
 import DataLoader from 'dataloader';
 
 import { alignToKeys, groupToKeys } from '../../lib/align-to-keys.js';
-import { batchByShape, shapeCacheKey } from '../../lib/batch-by-shape.js';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
-import type { CustomerStore, SimilarCustomerRow } from './customer.store.js';
+import type { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
-
-/** A similarity lookup: whose neighbours, and how many. */
-export interface SimilarKey {
-  customerId: string;
-  first: number;
-}
-
-const similarShape = (key: SimilarKey) => String(key.first);
 
 export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
 
@@ -39,10 +30,6 @@ export function createCustomerLoaders(customers: CustomerStore, tuning: LoaderTu
           (rows) => rows.map((r) => r.mergedId),
         ),
       { ...tuning, name: 'mergedIdsBySurvivorId' },
-    ),
-    similarByCustomerId: new DataLoader<SimilarKey, SimilarCustomerRow[], string>(
-      batchByShape(similarShape, (ids, key) => customers.listSimilarByCustomerIds(ids, key.first)),
-      { ...tuning, name: 'similarByCustomerId', cacheKeyFn: shapeCacheKey(similarShape) },
     ),
   };
 }

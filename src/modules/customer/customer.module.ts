@@ -7,7 +7,7 @@ import { CustomerMerged } from '../identity/identity.topics.js';
 import { defineModule } from '../module.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { SuppressionKeys } from '../privacy/suppression-keys.js';
-import { CustomerUpdatedResolver, SimilarCustomerResolver } from './customer-ref.resolver.js';
+import { CustomerUpdatedResolver } from './customer-ref.resolver.js';
 import type { CustomerDeps } from './customer.deps.js';
 import { CustomerGraph } from './customer.graph.js';
 import { createCustomerLoaders } from './customer.loaders.js';
@@ -18,7 +18,7 @@ import { CustomerUpserted } from './customer.topics.js';
 /** Profiles: the Customer node, its listing and search, bulk upserts, live profile changes. */
 export const customerModule = defineModule<CustomerDeps>({
   name: 'customer',
-  resolvers: [CustomerResolver, SimilarCustomerResolver, CustomerUpdatedResolver],
+  resolvers: [CustomerResolver, CustomerUpdatedResolver],
   publishes: [Topic.CustomerUpdated],
   create: (platform) => {
     const customers = new CustomerStore(platform.db);

@@ -1,15 +1,4 @@
-import {
-  Arg,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-  Subscription,
-} from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
 import { clearLoaders } from '../../lib/loaders.js';
@@ -24,13 +13,7 @@ import type { PiiMasking } from '../access/pii.masking.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
-import {
-  Customer,
-  CustomerConnection,
-  CustomerOrder,
-  CustomerUpdated,
-  SimilarCustomer,
-} from './customer.type.js';
+import { Customer, CustomerConnection, CustomerOrder, CustomerUpdated } from './customer.type.js';
 import type { CustomerDeps } from './customer.deps.js';
 
 @Resolver(() => Customer)
@@ -78,23 +61,6 @@ export class CustomerResolver {
       (row) => [orderBy, ...row.cursorKey],
       (row) => row.customer,
     );
-  }
-
-  @FieldResolver(() => [SimilarCustomer], {
-    nullable: true,
-    description:
-      'Customers with the most similar interests (pgvector nearest neighbours). Null, with an error, while PostgreSQL cannot answer.',
-  })
-  async similarCustomers(
-    @Root() customer: Customer,
-    @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 100.' }) first: number,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<SimilarCustomer[]> {
-    const rows = await ctx.loaders.similarByCustomerId.load({
-      customerId: customer.id,
-      first: assertPageSize(first),
-    });
-    return rows.map((row) => ({ customerId: row.similarId, score: row.score }));
   }
 
   @Mutation(() => Customer, {

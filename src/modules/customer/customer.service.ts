@@ -3,7 +3,6 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Platform } from '../module.js';
 import { CustomerUpserted } from './customer.topics.js';
-import { embedTerms } from '../../lib/hashed-embedding.js';
 import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
@@ -35,7 +34,6 @@ interface PreparedCustomer {
   index: number;
   input: UpsertCustomerInput;
   identities: IdentityKey[];
-  interests: string[];
 }
 
 /** A rejected item carries the error a single upsert would throw. */
@@ -162,7 +160,7 @@ function prepareCustomer(
     }
     identities.push(key.key);
   }
-  return { index, input, identities, interests: interests as string[] };
+  return { index, input, identities };
 }
 
 async function writeCustomer(
@@ -184,7 +182,6 @@ async function writeCustomer(
     email: item.input.email ?? null,
     traits: item.input.traits ?? {},
     interestKeywords: normalizeKeywords(item.input.interestKeywords),
-    embedding: embedTerms(item.interests),
   });
   const survivorId = saved.customer.id;
   const outbox: OutboxMessage[] = [];

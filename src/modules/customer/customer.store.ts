@@ -1,7 +1,4 @@
-import pgvector from 'pgvector';
-
 import type { Queryable } from '../../datasources/postgres.js';
-import { HASHED_EMBEDDING_MODEL } from '../../lib/hashed-embedding.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import type { Customer } from './customer.type.js';
 
@@ -15,28 +12,17 @@ interface CustomerRow {
   updated_at: Date;
 }
 
-export interface SimilarCustomerRow {
-  customerId: string;
-  similarId: string;
-  score: number;
-}
-
 export interface CustomerWrite {
   id: string | null;
   displayName: string;
   email: string | null;
   traits: Record<string, unknown>;
   interestKeywords: string[];
-  embedding: number[];
 }
 
 const COLUMNS = 'id, display_name, email, traits, interest_keywords, created_at, updated_at';
 
 /** Sort columns by order; the only names that reach the listing statement. */
-/** Whether the customer withdrew personalization consent: then they keep no preference vector. */
-const PERSONALIZATION_WITHDRAWN = (customerId: string) =>
-  `EXISTS (SELECT 1 FROM customer_consents k WHERE k.customer_id = ${customerId} AND k.purpose = 'personalization' AND NOT k.granted)`;
-
 const ORDER_COLUMNS = { CREATED_DESC: 'created_at', UPDATED_DESC: 'updated_at' } as const;
 
 export interface CustomerListQuery {
@@ -155,46 +141,8 @@ export class CustomerStore {
   }
 
   /**
-   * The `limit` nearest customers of each given customer by cosine distance of their
-   * embeddings, for all of them in one statement (a LATERAL join per key, each served by the
-   * HNSW index). A zero vector (no interests) has no direction: its cosine distance to
-   * anything is NaN, so it is neither asked about nor given as an answer.
-   */
-  async listSimilarByCustomerIds(
-    ids: readonly string[],
-    limit: number,
-  ): Promise<SimilarCustomerRow[]> {
-    const { rows } = await this.db.query<{
-      customer_id: string;
-      similar_id: string;
-      distance: number;
-    }>(
-      /* sql */ `/* customer.listSimilarByCustomerIds */
-      SELECT me.customer_id, near.customer_id AS similar_id, near.distance
-      FROM customer_embeddings me
-      CROSS JOIN LATERAL (
-        SELECT other.customer_id, other.embedding <=> me.embedding AS distance
-        FROM customer_embeddings other
-        WHERE other.customer_id <> me.customer_id AND other.model = me.model
-          AND vector_norm(other.embedding) > 0
-        ORDER BY other.embedding <=> me.embedding
-        LIMIT $2
-      ) near
-      WHERE me.customer_id = ANY($1::uuid[]) AND vector_norm(me.embedding) > 0
-      ORDER BY me.customer_id, near.distance`,
-      [ids, limit],
-    );
-    return rows.map((row) => ({
-      customerId: row.customer_id,
-      similarId: row.similar_id,
-      score: 1 - Number(row.distance),
-    }));
-  }
-
-  /**
-   * Inserts or updates a profile and its embedding together. A zero embedding (no interests)
-   * is not stored, and removes the one stored before: such a customer has no vector, as one
-   * created by an event has none.
+   * Inserts or updates a profile. (Its preference vector is the recommendation module's: it
+   * follows `graph.customer.upserted`.)
    *
    * @returns the stored profile, and whether this call created it.
    */
@@ -203,7 +151,7 @@ export class CustomerStore {
       /* sql */ `/* customer.upsert */
       WITH saved AS (
         INSERT INTO customers (id, display_name, email, traits, interest_keywords)
-        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb, $7::text[])
+        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb, $5::text[])
         ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE
           SET display_name = EXCLUDED.display_name,
               email = EXCLUDED.email,
@@ -211,16 +159,6 @@ export class CustomerStore {
               interest_keywords = EXCLUDED.interest_keywords,
               updated_at = now()
         RETURNING ${COLUMNS}, xmax = 0 AS created
-      ), embedded AS (
-        INSERT INTO customer_embeddings (customer_id, model, embedding)
-        SELECT id, $5, $6::vector FROM saved
-        WHERE $6::vector IS NOT NULL AND NOT ${PERSONALIZATION_WITHDRAWN('saved.id')}
-        ON CONFLICT ON CONSTRAINT customer_embeddings_pkey DO UPDATE
-          SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, updated_at = now()
-      ), unembedded AS (
-        DELETE FROM customer_embeddings
-        WHERE customer_id IN (SELECT id FROM saved)
-          AND ($6::vector IS NULL OR ${PERSONALIZATION_WITHDRAWN('customer_id')})
       )
       SELECT ${COLUMNS}, created FROM saved`,
       [
@@ -228,8 +166,6 @@ export class CustomerStore {
         write.displayName,
         write.email,
         JSON.stringify(write.traits),
-        HASHED_EMBEDDING_MODEL,
-        write.embedding.some((value) => value !== 0) ? pgvector.toSql(write.embedding) : null,
         write.interestKeywords,
       ],
     );

@@ -1,5 +1,5 @@
 import { JSONObject } from '../../graphql/json.scalar.js';
-import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerData, PersonalData } from '../access/access.policy.js';
 import { Node } from '../node/node.type.js';
 import { PageInfo } from '../../graphql/page-info.type.js';
@@ -46,17 +46,6 @@ export class Customer implements Node {
 
   @Field(() => Date, { description: 'When the profile last changed.' })
   updatedAt!: Date;
-}
-
-@CustomerData()
-@ObjectType({
-  description: 'A customer whose interests resemble this one (pgvector nearest neighbour).',
-})
-export class SimilarCustomer {
-  @Field(() => Float, { description: 'Cosine similarity in [-1, 1]; higher is more alike.' })
-  score!: number;
-
-  customerId!: string;
 }
 
 @ObjectType({ description: 'Sent to subscribers when a customer profile changes.' })

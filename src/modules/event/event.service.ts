@@ -14,6 +14,7 @@ import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventStore, type NewEvent } from './event.store.js';
 import { EventsAccepted } from './event.topics.js';
+import { InteractionStore } from '../interaction/interaction.store.js';
 import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { TrackResult } from './event.type.js';
 
@@ -77,6 +78,10 @@ export async function trackEvents(
     // outbox; duplicates are not announced again.
     const accepted = prepared.filter((p) => results[p.index]!.status === ItemStatus.CREATED);
     if (accepted.length > 0) {
+      // The catalogue item each event names is recorded with it, so what reads the events
+      // table (recommendations, segments) sees the purchase at commit, not after the relay.
+      // The interaction follower resolves again later, for items created after their events.
+      await new InteractionStore(tx).attachCatalogRefs(accepted.map((p) => p.event.messageId));
       await new OutboxStore(tx).add([
         EventsAccepted.message({ messageIds: accepted.map((p) => p.event.messageId) }),
       ]);

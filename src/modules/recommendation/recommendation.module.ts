@@ -1,0 +1,147 @@
+import { GeminiEmbedder } from '../../datasources/gemini-embedder.js';
+import { applier } from '../../outbox/outbox.topic.js';
+import { ContentUpserted, ProductUpserted } from '../catalog/catalog.topics.js';
+import { ConsentPurpose } from '../consent/consent.kinds.js';
+import { ConsentChanged } from '../consent/consent.topics.js';
+import { customerRefResolver } from '../customer/customer-ref.resolver.js';
+import { CustomerUpserted } from '../customer/customer.topics.js';
+import { EventsAccepted } from '../event/event.topics.js';
+import { CustomerMerged } from '../identity/identity.topics.js';
+import { CustomerErased } from '../privacy/privacy.topics.js';
+import { defineModule } from '../module.js';
+import {
+  CustomerRecommendationsResolver,
+  RecommendationItemResolver,
+} from './customer-recommendations.resolver.js';
+import { DiscoveryService } from './discovery.service.js';
+import { HistoryStore } from './history.store.js';
+import { ModelStore } from './model.store.js';
+import { PopularityRankings } from './popularity.js';
+import { PreferenceFollower } from './preference.follower.js';
+import {
+  BoughtTogetherResolver,
+  ProductDiscoveryResolver,
+  ProductMatchResolver,
+  SimilarProductResolver,
+  TrendingProductResolver,
+} from './product-discovery.resolver.js';
+import { RecommendationAdminResolver } from './recommendation-admin.resolver.js';
+import { MemoryRecommendationCache, RedisRecommendationCache } from './recommendation.cache.js';
+import type { RecommendationDeps } from './recommendation.deps.js';
+import { RecommendationGraph } from './recommendation.graph.js';
+import { createRecommendationLoaders } from './recommendation.loaders.js';
+import { RecommendationService } from './recommendation.service.js';
+import { SimilarCustomer } from './recommendation.type.js';
+import { registerRecommendCommand } from './recommend.command.js';
+import { RefitSchedule } from './refit.schedule.js';
+import { ServingModels } from './serving-models.js';
+import { RecommendationTrainer } from './trainer.js';
+
+const SimilarCustomerResolver = customerRefResolver(
+  SimilarCustomer,
+  'The similar customer’s profile.',
+);
+
+/**
+ * Recommendations: `Customer.recommendations` (hybrid, explained, family- and campaign-aware),
+ * `Customer.similarCustomers`, `Product.similar` and `frequentlyBoughtTogether`,
+ * `searchProducts` and `trendingProducts`. Models are fitted from PostgreSQL (on a schedule on
+ * one instance, or on request) and served from memory; customers' preference vectors and
+ * cached answers follow the outbox.
+ */
+export const recommendationModule = defineModule<RecommendationDeps>({
+  name: 'recommendation',
+  resolvers: [
+    CustomerRecommendationsResolver,
+    RecommendationItemResolver,
+    SimilarCustomerResolver,
+    ProductDiscoveryResolver,
+    SimilarProductResolver,
+    BoughtTogetherResolver,
+    TrendingProductResolver,
+    ProductMatchResolver,
+    RecommendationAdminResolver,
+  ],
+  commands: [registerRecommendCommand],
+  create: (platform) => {
+    const { db, logger } = platform;
+    const log = logger.child({ module: 'recommendation' });
+    const settings = platform.settings.recommendation;
+    const gemini = GeminiEmbedder.fromConfig(platform.settings.gemini, log);
+    const models = new ServingModels(new ModelStore(db), gemini, log);
+    const cache = platform.redis
+      ? new RedisRecommendationCache(platform.redis.commands, log)
+      : new MemoryRecommendationCache();
+    const popularity = new PopularityRankings(new HistoryStore(db));
+    const follower = new PreferenceFollower(db, models, cache);
+    const trainer = new RecommendationTrainer({
+      db,
+      models,
+      remoteEmbedder: gemini,
+      follower,
+      settings,
+      logger: log,
+    });
+    const schedule = new RefitSchedule(
+      trainer,
+      platform.redis?.commands ?? null,
+      settings.refitMinutes,
+      log,
+    );
+    const service = new RecommendationService({
+      db,
+      graph: new RecommendationGraph(platform.graph),
+      models,
+      popularity,
+      logger: log,
+    });
+    return {
+      deps: {
+        service,
+        discovery: new DiscoveryService({ db, models }),
+        popularity,
+        cache,
+        trainer,
+      },
+      loaders: (tuning) => createRecommendationLoaders(db, models, tuning),
+      appliers: [
+        applier(EventsAccepted, (batches) => follower.followEvents(batches)),
+        applier(CustomerUpserted, (rows) => follower.refreshCustomers(rows.map((row) => row.id))),
+        applier(CustomerMerged, (pairs) => follower.followMerges(pairs)),
+        applier(CustomerErased, (rows) => cache.forget(rows.map((row) => row.id))),
+        applier(ConsentChanged, (rows) =>
+          follower.refreshCustomers(
+            rows
+              .filter((r) => r.purpose === ConsentPurpose.PERSONALIZATION)
+              .map((r) => r.customerId),
+          ),
+        ),
+        applier(ProductUpserted, (rows) =>
+          follower.followItems(
+            'product',
+            rows.map((row) => row.id),
+          ),
+        ),
+        applier(ContentUpserted, (rows) =>
+          follower.followItems(
+            'content',
+            rows.map((row) => row.id),
+          ),
+        ),
+      ],
+      start: async () => {
+        await models.refresh();
+        models.start();
+        schedule.start();
+        if (settings.refitMinutes > 0 && models.current().itemItem === null) {
+          // A first start (or the demo): fit at once, so recommendations answer from the start.
+          await trainer.fit();
+        }
+      },
+      stop: async () => {
+        models.stop();
+        await schedule.stop();
+      },
+    };
+  },
+});

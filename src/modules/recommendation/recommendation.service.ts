@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Postgres } from '../../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import {
+  type BlendWeights,
+  blend,
+  type Candidate,
+  DEFAULT_WEIGHTS,
+  diversify,
+  type Proposal,
+} from './blend.js';
+import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
+import type { PopularityRankings } from './popularity.js';
+import { positiveItems, preferenceVector, preferenceWeights } from './preference.js';
+import { type Reason, reasonsFor } from './reasons.js';
+import type { RecommendationGraph } from './recommendation.graph.js';
+import {
+  CandidateSource,
+  EvidenceKind,
+  type ItemKind,
+  ItemType,
+  RecommendationSurface,
+} from './recommendation.kinds.js';
+import type { ServingModels, ServingSnapshot } from './serving-models.js';
+import { VectorStore } from './vector.store.js';
+
+export interface RecommendationRequest {
+  customerId: string;
+  first: number;
+  itemType: ItemType;
+  surface: RecommendationSurface;
+  /** PRODUCT_PAGE: the product shown. */
+  productId: string | null;
+  /** CART: the products in the cart. */
+  cartProductIds: readonly string[];
+  /** SESSION: the session whose browsing steers the answer. */
+  sessionId: string | null;
+  /** FAMILY_GIFT: the relative the gift is for. */
+  relativeId: string | null;
+  exclude: readonly string[];
+  categories: readonly string[];
+}
+
+export interface Recommendation {
+  itemId: string;
+  itemKind: ItemKind;
+  score: number;
+  reasons: Reason[];
+  sources: CandidateSource[];
+  requestId: string;
+  modelVersion: string;
+  computedAt: Date;
+}
+
+/** Candidates each source proposes before the blend: enough for rules and diversity to bite. */
+const PER_SOURCE = 200;
+const EVENT_TYPE_PURCHASE = 'purchase';
+
+/** What the answer for one request is built from. */
+interface Subject {
+  /** Whose taste is served: the customer, or the relative for a family gift. */
+  id: string;
+  history: HistoryEntry[];
+  personalized: boolean;
+  interests: string[];
+}
+
+/**
+ * Recommendations for one customer and surface: candidates from every source, business rules,
+ * a weighted blend, diversity across categories, and a reason for each item. The same code
+ * serves `Customer.recommendations` and `c360 eval`.
+ */
+export class RecommendationService {
+  constructor(
+    private readonly deps: {
+      db: Postgres;
+      graph: RecommendationGraph;
+      models: ServingModels;
+      popularity: PopularityRankings;
+      weights?: BlendWeights;
+      logger: Logger;
+    },
+  ) {}
+
+  /** The versions of the models answering now. */
+  modelVersion(): string {
+    return versionOf(this.deps.models.current());
+  }
+
+  async recommend(request: RecommendationRequest): Promise<Recommendation[]> {
+    const snapshot = this.deps.models.current();
+    const subject = await this.subject(request);
+    const candidates = new Map<string, Candidate>();
+    const propose = (source: CandidateSource, itemId: string, proposal: Proposal) => {
+      const proposals = candidates.get(itemId) ?? new Map<CandidateSource, Proposal>();
+      const known = proposals.get(source);
+      if (known === undefined || known.score < proposal.score) {
+        proposals.set(source, proposal);
+      }
+      candidates.set(itemId, proposals);
+    };
+    const kinds = kindsOf(request.itemType);
+    if (subject.personalized) {
+      this.collaborative(snapshot, subject.history, propose);
+      await this.vectorNeighbours(snapshot, subject, kinds, propose);
+      await this.graphSignals(subject.id, propose);
+    }
+    await this.context(snapshot, request, propose);
+    for (const kind of kinds) {
+      for (const item of await this.deps.popularity.current(kind, PER_SOURCE)) {
+        propose(CandidateSource.POPULARITY, item.itemId, { score: item.customers, evidence: [] });
+      }
+    }
+    return this.rank(request, subject, snapshot, candidates);
+  }
+
+  private async subject(request: RecommendationRequest): Promise<Subject> {
+    const history = new HistoryStore(this.deps.db);
+    let id = request.customerId;
+    if (request.surface === RecommendationSurface.FAMILY_GIFT) {
+      if (request.relativeId === null) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'FAMILY_GIFT needs context.relativeId');
+      }
+      const relation = await this.deps.graph.relation(request.customerId, request.relativeId);
+      if (relation === null) {
+        throw new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          `customer ${request.relativeId} is not a relative of customer ${request.customerId}`,
+          { extensions: { reason: 'NOT_RELATED' } },
+        );
+      }
+      id = request.relativeId;
+    }
+    const [histories, interests, withdrawn] = await Promise.all([
+      history.histories([id]),
+      history.interests([id]),
+      history.personalizationWithdrawn([id]),
+    ]);
+    const personalized = !withdrawn.has(id);
+    return {
+      id,
+      history: personalized ? (histories.get(id) ?? []) : [],
+      personalized,
+      interests: personalized ? (interests.get(id) ?? []) : [],
+    };
+  }
+
+  private collaborative(
+    snapshot: ServingSnapshot,
+    history: readonly HistoryEntry[],
+    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
+  ): void {
+    const model = snapshot.itemItem?.model;
+    const positives = positiveItems(history);
+    if (model === undefined || positives.size === 0) {
+      return;
+    }
+    for (const scored of model.score(positives, PER_SOURCE, new Set(positives.keys()))) {
+      propose(CandidateSource.COLLABORATIVE, scored.itemId, {
+        score: scored.score,
+        evidence: scored.because.map((b) => ({ kind: EvidenceKind.PRODUCT, id: b.itemId })),
+      });
+    }
+  }
+
+  private async vectorNeighbours(
+    snapshot: ServingSnapshot,
+    subject: Subject,
+    kinds: readonly ItemKind[],
+    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
+  ): Promise<void> {
+    const embedder = snapshot.embedder;
+    if (embedder === null) {
+      return;
+    }
+    const vectors = new VectorStore(this.deps.db);
+    const weights = preferenceWeights(subject.history);
+    const [itemVectors, interestVectors] = await Promise.all([
+      vectors.itemVectors(embedder.model, [...weights.keys()]),
+      subject.interests.length > 0
+        ? embedder.embed([subject.interests.join(' ')], 'query')
+        : Promise.resolve([]),
+    ]);
+    const preference = preferenceVector(weights, itemVectors, interestVectors[0] ?? null);
+    if (preference === null) {
+      return;
+    }
+    const space = { model: embedder.model, dimensions: embedder.dimensions };
+    for (const kind of kinds) {
+      for (const near of await vectors.nearestItems(kind, space, preference, PER_SOURCE)) {
+        if (near.similarity > 0) {
+          propose(CandidateSource.VECTOR, near.id, { score: near.similarity, evidence: [] });
+        }
+      }
+    }
+  }
+
+  /** Family and campaign signals; the graph being down costs these signals, not the answer. */
+  private async graphSignals(
+    customerId: string,
+    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
+  ): Promise<void> {
+    try {
+      for (const p of await this.deps.graph.proposals(customerId, PER_SOURCE)) {
+        const source = p.source === 'FAMILY' ? CandidateSource.FAMILY : CandidateSource.CAMPAIGN;
+        const kind = p.source === 'FAMILY' ? EvidenceKind.CUSTOMER : EvidenceKind.CAMPAIGN;
+        propose(source, p.itemId, {
+          score: p.score,
+          evidence: [{ kind, id: p.evidenceId }],
+          detail: p.detail,
+        });
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'graph signals skipped: Neo4j did not answer');
+    }
+  }
+
+  private async context(
+    snapshot: ServingSnapshot,
+    request: RecommendationRequest,
+    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
+  ): Promise<void> {
+    const anchors = await this.anchors(request);
+    const model = snapshot.itemItem?.model;
+    if (model === undefined || anchors.size === 0) {
+      return;
+    }
+    for (const scored of model.score(anchors, PER_SOURCE, new Set(anchors.keys()))) {
+      propose(CandidateSource.CONTEXT, scored.itemId, {
+        score: scored.score,
+        evidence: scored.because.map((b) => ({ kind: EvidenceKind.PRODUCT, id: b.itemId })),
+      });
+    }
+  }
+
+  /** The items the surface shows, which the context source starts from. */
+  private async anchors(request: RecommendationRequest): Promise<Map<string, number>> {
+    switch (request.surface) {
+      case RecommendationSurface.PRODUCT_PAGE:
+        if (request.productId === null) {
+          throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'PRODUCT_PAGE needs context.productId');
+        }
+        return new Map([[request.productId, 1]]);
+      case RecommendationSurface.CART:
+        return new Map(request.cartProductIds.map((id) => [id, 1]));
+      case RecommendationSurface.SESSION: {
+        if (request.sessionId === null) {
+          throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'SESSION needs context.sessionId');
+        }
+        const session = await new HistoryStore(this.deps.db).sessionHistory(
+          request.customerId,
+          request.sessionId,
+        );
+        return new Map([...preferenceWeights(session)].filter(([, weight]) => weight > 0));
+      }
+      case RecommendationSurface.HOMEPAGE:
+      case RecommendationSurface.FAMILY_GIFT:
+      case RecommendationSurface.EMAIL:
+        return new Map();
+    }
+  }
+
+  private async rank(
+    request: RecommendationRequest,
+    subject: Subject,
+    snapshot: ServingSnapshot,
+    candidates: Map<string, Candidate>,
+  ): Promise<Recommendation[]> {
+    const historyIds = subject.history.map((h) => h.itemId);
+    const facts = await new HistoryStore(this.deps.db).items([
+      ...new Set([...candidates.keys(), ...historyIds]),
+    ]);
+    const blocked = blockedItems(request, subject.history, facts);
+    const kinds = new Set(kindsOf(request.itemType));
+    for (const itemId of candidates.keys()) {
+      const item = facts.get(itemId);
+      if (item === undefined || blocked.has(itemId) || !kinds.has(item.kind) || !item.inStock) {
+        candidates.delete(itemId);
+      } else if (
+        request.categories.length > 0 &&
+        !request.categories.some((c) => item.categories.includes(c))
+      ) {
+        candidates.delete(itemId);
+      }
+    }
+    const ranked = diversify(
+      blend(candidates, this.deps.weights ?? DEFAULT_WEIGHTS),
+      (id) => facts.get(id)?.categories[0] ?? null,
+      request.first,
+    );
+    const requestId = randomUUID();
+    const computedAt = new Date();
+    const modelVersion = versionOf(snapshot);
+    const interests = new Set(subject.interests.map((word) => word.toLowerCase()));
+    return ranked.map((r) => ({
+      itemId: r.itemId,
+      itemKind: facts.get(r.itemId)!.kind,
+      score: r.score,
+      reasons: reasonsFor(r.itemId, r.proposals, {
+        items: facts,
+        interests,
+        personalized: subject.personalized,
+      }),
+      sources: [...r.proposals.keys()],
+      requestId,
+      modelVersion,
+      computedAt,
+    }));
+  }
+}
+
+/** What may never be recommended here: exclusions, what the surface shows, what was bought. */
+function blockedItems(
+  request: RecommendationRequest,
+  history: readonly HistoryEntry[],
+  facts: ReadonlyMap<string, ItemFacts>,
+): Set<string> {
+  const blocked = new Set<string>([...request.exclude, ...request.cartProductIds]);
+  if (request.productId !== null) {
+    blocked.add(request.productId);
+  }
+  for (const entry of history) {
+    if (entry.type === EVENT_TYPE_PURCHASE && !facts.get(entry.itemId)?.repeatable) {
+      blocked.add(entry.itemId);
+    }
+  }
+  return blocked;
+}
+
+function kindsOf(itemType: ItemType): ItemKind[] {
+  switch (itemType) {
+    case ItemType.PRODUCT:
+      return ['product'];
+    case ItemType.CONTENT:
+      return ['content'];
+    case ItemType.BOTH:
+      return ['product', 'content'];
+  }
+}
+
+/** Names every model that shaped the answer, for attribution. */
+function versionOf(snapshot: ServingSnapshot): string {
+  return [
+    `item-item:${snapshot.itemItem?.version ?? 'none'}`,
+    `text:${snapshot.embedder?.model ?? 'none'}`,
+  ].join(' ');
+}

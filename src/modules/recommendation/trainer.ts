@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+
+import type { EmbeddingModel } from '../../datasources/embedding-model.js';
+import type { Postgres } from '../../datasources/postgres.js';
+import type { Logger } from '../../logger.js';
+import { fitEase } from './model/ease.js';
+import { buildInteractionMatrix } from './model/interactions.js';
+import { fitTextVectors } from './model/text-vectors.js';
+import { ModelStore } from './model.store.js';
+import { HistoryStore } from './history.store.js';
+import { itemText, type PreferenceFollower } from './preference.follower.js';
+import type { ItemKind } from './recommendation.kinds.js';
+import type { ServingModels } from './serving-models.js';
+import { VectorStore } from './vector.store.js';
+
+/** How models are fitted (RECOMMENDATION_* settings). */
+export interface TrainingSettings {
+  /** EASE's L2 regularisation. */
+  easeLambda: number;
+  /** Neighbours kept per item in the served item-item model. */
+  neighbours: number;
+  /** Items the dense EASE fit may hold when customers outnumber items. */
+  maxItems: number;
+  /** Dimensions of the local text model. */
+  textDimensions: number;
+}
+
+export interface FitReport {
+  textModel: string | null;
+  itemItemVersion: string | null;
+  items: number;
+  positives: number;
+  customers: number;
+  seconds: number;
+}
+
+/** A step of fitting, for progress output: what is done of how much. */
+export type FitProgress = (stage: string, done: number, total: number) => void;
+
+const ITEMS_PER_STEP = 1_000;
+
+/**
+ * Fits the models recommendations are served from, from what PostgreSQL holds: the text
+ * model over the catalogue (unless Gemini embeds), every item's vector, the item-item
+ * collaborative model over all positive interactions, and every customer's preference
+ * vector. Each model is stored with its version; instances pick it up on their next refresh.
+ */
+export class RecommendationTrainer {
+  constructor(
+    private readonly deps: {
+      db: Postgres;
+      models: ServingModels;
+      remoteEmbedder: EmbeddingModel | null;
+      follower: PreferenceFollower;
+      settings: TrainingSettings;
+      logger: Logger;
+    },
+  ) {}
+
+  async fit(progress: FitProgress = () => {}): Promise<FitReport> {
+    const started = performance.now();
+    const history = new HistoryStore(this.deps.db);
+    const models = new ModelStore(this.deps.db);
+
+    const catalogue = await history.catalogue();
+    const embedder = await this.fitText(catalogue, models);
+    await this.embedCatalogue(embedder, catalogue, progress);
+    if (embedder !== null) {
+      await new VectorStore(this.deps.db).pruneModels(embedder.model);
+    }
+
+    const positives = await history.positives();
+    let itemItemVersion: string | null = null;
+    if (positives.length > 0) {
+      progress('collaborative model', 0, 1);
+      const matrix = buildInteractionMatrix(positives.map((p) => ({ ...p, weight: 1 })));
+      const model = fitEase(matrix, {
+        lambda: this.deps.settings.easeLambda,
+        maxItems: this.deps.settings.maxItems,
+        neighbours: this.deps.settings.neighbours,
+      });
+      const payload = model.serialize();
+      itemItemVersion = `ease-${createHash('sha256').update(payload).digest('hex').slice(0, 12)}`;
+      await models.save({
+        kind: 'item-item',
+        version: itemItemVersion,
+        payload,
+        meta: { lambda: this.deps.settings.easeLambda, positives: positives.length },
+      });
+      progress('collaborative model', 1, 1);
+    }
+    await this.deps.models.refresh();
+
+    const customers = await this.customersToRefresh();
+    for (let i = 0; i < customers.length; i += ITEMS_PER_STEP) {
+      await this.deps.follower.refreshCustomers(customers.slice(i, i + ITEMS_PER_STEP));
+      progress(
+        'preference vectors',
+        Math.min(i + ITEMS_PER_STEP, customers.length),
+        customers.length,
+      );
+    }
+    const report = {
+      textModel: embedder?.model ?? null,
+      itemItemVersion,
+      items: catalogue.length,
+      positives: positives.length,
+      customers: customers.length,
+      seconds: (performance.now() - started) / 1000,
+    };
+    this.deps.logger.info(report, 'recommendation models fitted');
+    return report;
+  }
+
+  /** The embedder of this fit: Gemini when configured, else a local text model fitted now. */
+  private async fitText(
+    catalogue: readonly Parameters<typeof itemText>[0][],
+    models: ModelStore,
+  ): Promise<EmbeddingModel | null> {
+    if (this.deps.remoteEmbedder !== null) {
+      return this.deps.remoteEmbedder;
+    }
+    if (catalogue.length === 0) {
+      return null;
+    }
+    const text = fitTextVectors(
+      catalogue.map((item, i) => ({ id: String(i), text: itemText(item) })),
+      { dimensions: this.deps.settings.textDimensions },
+    );
+    await models.save({ kind: 'text', version: text.name, payload: text.serialize(), meta: {} });
+    await this.deps.models.refresh();
+    return this.deps.models.current().embedder;
+  }
+
+  private async embedCatalogue(
+    embedder: EmbeddingModel | null,
+    catalogue: readonly {
+      id: string;
+      kind: ItemKind;
+      name: string;
+      categories: string[];
+      keywords: string[];
+    }[],
+    progress: FitProgress,
+  ): Promise<void> {
+    if (embedder === null) {
+      return;
+    }
+    const vectors = new VectorStore(this.deps.db);
+    const space = { model: embedder.model, dimensions: embedder.dimensions };
+    for (const kind of ['product', 'content'] as const) {
+      await vectors.ensureItemIndex(kind, space);
+      const items = catalogue.filter((item) => item.kind === kind);
+      for (let i = 0; i < items.length; i += ITEMS_PER_STEP) {
+        const step = items.slice(i, i + ITEMS_PER_STEP);
+        const embedded = await embedder.embed(step.map(itemText), 'document');
+        await vectors.upsertItems(
+          kind,
+          embedder.model,
+          step.map((item, j) => ({ itemId: item.id, vector: embedded[j]! })),
+        );
+        progress(`${kind} vectors`, i + step.length, items.length);
+      }
+    }
+  }
+
+  /** Customers with any interaction or interest: everyone a preference vector can describe. */
+  private async customersToRefresh(): Promise<string[]> {
+    const { rows } = await this.deps.db.query<{
+      id: string;
+    }>(/* sql */ `/* recommendation.customersToRefresh */
+      SELECT id FROM customers c
+      WHERE cardinality(c.interest_keywords) > 0 OR c.traits ? 'interests'
+         OR EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id
+                    AND (e.product_id IS NOT NULL OR e.content_id IS NOT NULL))
+      ORDER BY id`);
+    return rows.map((row) => row.id);
+  }
+}

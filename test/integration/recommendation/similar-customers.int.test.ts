@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  CustomerProfileDocument,
+  FitRecommendationModelsDocument,
+  TrackDocument,
+  UpsertCustomerDocument,
+  UpsertProductsDocument,
+} from '../../__generated__/graphql.js';
+import { execute } from '../../support/graphql-client.js';
+import { relayed, type SeededCustomer, seedCustomer } from '../../support/seed.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+
+describe('Customer.similarCustomers', () => {
+  let gateway: TestApp;
+  let cyclist: SeededCustomer, rider: SeededCustomer, blank: SeededCustomer;
+
+  /** Customers get preference vectors from the relay, once a text model exists. */
+  const seed = async (name: string, interests: string[]) => {
+    const customer = await seedCustomer(gateway.url, name, interests);
+    await relayed(gateway.backends);
+    return customer;
+  };
+
+  before(async () => {
+    gateway = await createTestApp();
+    // The text model learns its words from the catalogue: these give interests a meaning.
+    const tag = randomUUID().slice(0, 8);
+    const products = await execute(gateway.url, UpsertProductsDocument, {
+      input: [
+        { sku: `BIKE-${tag}`, name: 'Road bike', keywords: ['cycling', 'bike'] },
+        { sku: `HELMET-${tag}`, name: 'Cycling helmet', keywords: ['cycling', 'safety'] },
+        { sku: `VINYL-${tag}`, name: 'Jazz vinyl', keywords: ['jazz', 'music'] },
+        { sku: `WINE-${tag}`, name: 'Red wine', keywords: ['wine', 'drinks'] },
+        { sku: `SOCKS-${tag}`, name: 'Wool socks', keywords: ['clothing'] },
+      ],
+    });
+    assert.equal(products.errors, undefined, JSON.stringify(products.errors));
+    const fit = await execute(gateway.url, FitRecommendationModelsDocument, {});
+    assert.equal(fit.errors, undefined, JSON.stringify(fit.errors));
+    cyclist = await seed('Cyclist', ['cycling', 'jazz']);
+    rider = await seed('Rider', ['cycling', 'wine']);
+    blank = await seed('No Interests', []);
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  const similarTo = async (id: string) => {
+    const result = await execute(gateway.url, CustomerProfileDocument, { id, similar: 10 });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    return result.data!.customer!.similarCustomers!;
+  };
+
+  it('is an empty list for a customer saved without interests or history', async () => {
+    assert.deepEqual(await similarTo(blank.id), []);
+  });
+
+  it('lists customers with shared interests, never one without a vector, with finite scores', async () => {
+    const similar = await similarTo(cyclist.id);
+    assert.deepEqual(
+      similar.map((s) => s.customer?.id),
+      [rider.id],
+    );
+    assert.ok(similar.every((s) => Number.isFinite(s.score) && s.score > 0 && s.score <= 1));
+  });
+
+  it('is an empty list once a customer’s interests are all removed', async () => {
+    const former = await seed('Former Cyclist', ['cycling', 'jazz']);
+    assert.ok((await similarTo(former.id)).length > 0);
+
+    const result = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id: former.id, displayName: 'Former Cyclist', traits: { interests: [] } },
+    });
+    assert.equal(result.errors, undefined);
+    await relayed(gateway.backends);
+
+    assert.deepEqual(await similarTo(former.id), []);
+    assert.ok(!(await similarTo(cyclist.id)).some((s) => s.customer?.id === former.id));
+  });
+
+  it('never compares vectors of another model', async () => {
+    const other = await seed('Other Space', []);
+    await gateway.backends.postgres.query(
+      `INSERT INTO customer_embeddings (customer_id, model, embedding)
+       SELECT $1, 'another-model', embedding FROM customer_embeddings WHERE customer_id = $2`,
+      [other.id, rider.id],
+    );
+    assert.deepEqual(await similarTo(other.id), []);
+    assert.ok(!(await similarTo(cyclist.id)).some((s) => s.customer?.id === other.id));
+  });
+
+  it('is an empty list for a customer created by an event that names no item', async () => {
+    const tracked = await execute(gateway.url, TrackDocument, {
+      event: {
+        messageId: randomUUID(),
+        identity: { type: 'ANONYMOUS_ID', value: randomUUID() },
+        type: 'VIEW',
+      },
+    });
+    assert.equal(tracked.data?.track.status, 'CREATED');
+    await relayed(gateway.backends);
+
+    assert.deepEqual(await similarTo(tracked.data!.track.customerId!), []);
+  });
+});
