@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { GeminiEmbedder } from '../../datasources/gemini-embedder.js';
 import { createLogger } from '../../logger.js';
 import type { CliContext } from '../module.js';
+import { registerEvalCommand } from './evaluation/eval.command.js';
+import { openGatewayServing } from './evaluation/gateway-serving.js';
 import { MemoryRecommendationCache } from './recommendation.cache.js';
 import { ModelStore } from './model.store.js';
 import { PreferenceFollower } from './preference.follower.js';
@@ -19,6 +21,22 @@ function progressLines(): FitProgress {
       last = { stage, at: now };
     }
   };
+}
+
+/**
+ * `c360 eval`: the offline harness (evaluation/), with the gateway's own recommender served
+ * from a fresh isolated database.
+ */
+export function registerEvalOfGateway(program: Command, cli: CliContext): void {
+  registerEvalCommand(program, () => {
+    const config = cli.loadConfig();
+    // Progress goes to the terminal; the gateway's own logs would interleave with it.
+    return openGatewayServing(
+      cli,
+      config,
+      createLogger(config.log.level === 'info' ? 'warn' : config.log.level),
+    );
+  });
 }
 
 /** `c360 recommend fit`: refit the models in the configured PostgreSQL, with progress. */

@@ -32,7 +32,7 @@ import { RecommendationGraph } from './recommendation.graph.js';
 import { createRecommendationLoaders } from './recommendation.loaders.js';
 import { RecommendationService } from './recommendation.service.js';
 import { SimilarCustomer } from './recommendation.type.js';
-import { registerRecommendCommand } from './recommend.command.js';
+import { registerEvalOfGateway, registerRecommendCommand } from './recommend.command.js';
 import { RefitSchedule } from './refit.schedule.js';
 import { ServingModels } from './serving-models.js';
 import { RecommendationTrainer } from './trainer.js';
@@ -62,7 +62,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
     ProductMatchResolver,
     RecommendationAdminResolver,
   ],
-  commands: [registerRecommendCommand],
+  commands: [registerRecommendCommand, registerEvalOfGateway],
   create: (platform) => {
     const { db, logger } = platform;
     const log = logger.child({ module: 'recommendation' });

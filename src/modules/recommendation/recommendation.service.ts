@@ -76,7 +76,8 @@ export class RecommendationService {
   constructor(
     private readonly deps: {
       db: Postgres;
-      graph: RecommendationGraph;
+      /** The knowledge graph; null where there is none (offline evaluation). */
+      graph: RecommendationGraph | null;
       models: ServingModels;
       popularity: PopularityRankings;
       weights?: BlendWeights;
@@ -122,6 +123,9 @@ export class RecommendationService {
     if (request.surface === RecommendationSurface.FAMILY_GIFT) {
       if (request.relativeId === null) {
         throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'FAMILY_GIFT needs context.relativeId');
+      }
+      if (this.deps.graph === null) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'FAMILY_GIFT needs the knowledge graph');
       }
       const relation = await this.deps.graph.relation(request.customerId, request.relativeId);
       if (relation === null) {
@@ -202,6 +206,9 @@ export class RecommendationService {
     customerId: string,
     propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
   ): Promise<void> {
+    if (this.deps.graph === null) {
+      return;
+    }
     try {
       for (const p of await this.deps.graph.proposals(customerId, PER_SOURCE)) {
         const source = p.source === 'FAMILY' ? CandidateSource.FAMILY : CandidateSource.CAMPAIGN;
