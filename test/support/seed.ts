@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Backends } from '../../src/backends.js';
 import { OutboxStore } from '../../src/outbox/outbox.store.js';
 import type { Relationship } from '../../src/modules/relationship/relationship.kinds.js';
-import { LinkRelationshipsDocument, UpsertCustomerDocument } from '../__generated__/graphql.js';
+import {
+  FitRecommendationModelsDocument,
+  LinkRelationshipsDocument,
+  UpsertCustomerDocument,
+  UpsertProductsDocument,
+} from '../__generated__/graphql.js';
 import { execute } from './graphql-client.js';
 import { until } from './until.js';
 
@@ -63,4 +68,30 @@ export async function removeFromGraph(backends: Backends, ids: readonly string[]
   await backends.graph.write('test.removeCustomers', (tx) =>
     tx.run('UNWIND $ids AS id MATCH (c:Customer {id: id}) DETACH DELETE c', { ids }),
   );
+}
+
+/**
+ * Gives interest words a meaning: preference vectors come from a text model fitted on the
+ * catalogue, so a word no product mentions embeds to nothing. Stores one product per word
+ * (plus one unrelated, so no word is in most of them) and fits the models.
+ */
+export async function seedVocabulary(
+  gateway: { url: string; backends: Backends },
+  words: readonly string[],
+): Promise<void> {
+  const tag = randomUUID().slice(0, 8);
+  const stored = await execute(gateway.url, UpsertProductsDocument, {
+    input: [...words, 'unrelated filler'].map((word, i) => ({
+      sku: `VOCAB-${tag}-${i}`,
+      name: `About ${word}`,
+      keywords: [word],
+    })),
+  });
+  const fit = await execute(gateway.url, FitRecommendationModelsDocument, {});
+  if (stored.errors || fit.errors) {
+    throw new Error(
+      `seeding the vocabulary failed: ${JSON.stringify([stored.errors, fit.errors])}`,
+    );
+  }
+  await relayed(gateway.backends);
 }

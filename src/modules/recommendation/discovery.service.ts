@@ -1,6 +1,7 @@
 import type { Postgres } from '../../datasources/postgres.js';
 import { blend, type Candidate } from './blend.js';
 import { DiscoveryStore } from './discovery.store.js';
+import { HistoryStore } from './history.store.js';
 import { CandidateSource } from './recommendation.kinds.js';
 import type { ServingModels } from './serving-models.js';
 import { VectorStore } from './vector.store.js';
@@ -49,6 +50,13 @@ export class DiscoveryService {
         for (const n of await vectors.nearestItems('product', space, own, first * 3 + 1)) {
           add(CandidateSource.VECTOR, n.id, n.similarity);
         }
+      }
+    }
+    // A product page should not point at what cannot be bought.
+    const facts = await new HistoryStore(this.deps.db).items([...candidates.keys()]);
+    for (const id of candidates.keys()) {
+      if (facts.get(id)?.inStock !== true) {
+        candidates.delete(id);
       }
     }
     const weights = { ...NO_WEIGHT, COLLABORATIVE: 1, VECTOR: 0.5 };

@@ -22,7 +22,7 @@ export class ProductDiscoveryResolver {
 
   @FieldResolver(() => [SimilarProduct], {
     description:
-      'Products alike: bought and viewed by the same customers, and close in text (name, categories, keywords).',
+      'Products alike, in stock: bought and viewed by the same customers, and close in text (name, categories, keywords).',
   })
   similar(
     @Root() product: Product,

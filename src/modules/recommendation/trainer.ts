@@ -57,7 +57,17 @@ export class RecommendationTrainer {
     },
   ) {}
 
-  async fit(progress: FitProgress = () => {}): Promise<FitReport> {
+  private running: Promise<FitReport> | null = null;
+
+  /** Fits now; a call while a fit runs on this instance joins that fit instead of racing it. */
+  fit(progress: FitProgress = () => {}): Promise<FitReport> {
+    this.running ??= this.fitOnce(progress).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async fitOnce(progress: FitProgress): Promise<FitReport> {
     const started = performance.now();
     const history = new HistoryStore(this.deps.db);
     const models = new ModelStore(this.deps.db);
@@ -123,10 +133,24 @@ export class RecommendationTrainer {
     if (catalogue.length === 0) {
       return null;
     }
-    const text = fitTextVectors(
-      catalogue.map((item, i) => ({ id: String(i), text: itemText(item) })),
-      { dimensions: this.deps.settings.textDimensions },
-    );
+    let text;
+    try {
+      text = fitTextVectors(
+        catalogue.map((item, i) => ({ id: String(i), text: itemText(item) })),
+        { dimensions: this.deps.settings.textDimensions },
+      );
+    } catch (error) {
+      // A catalogue whose text is all numbers, stop words or shared words has no vocabulary:
+      // no text model then, and recommendations go without vectors until it has one.
+      if (error instanceof RangeError) {
+        this.deps.logger.warn(
+          { items: catalogue.length },
+          'the catalogue has no text to learn from',
+        );
+        return null;
+      }
+      throw error;
+    }
     await models.save({ kind: 'text', version: text.name, payload: text.serialize(), meta: {} });
     await this.deps.models.refresh();
     return this.deps.models.current().embedder;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import pgvector from 'pgvector';
 
-import type { Queryable } from '../../datasources/postgres.js';
+import type { Postgres } from '../../datasources/postgres.js';
 import type { ItemKind } from './recommendation.kinds.js';
 
 /** A model's vectors share one space: its name and its dimension. */
@@ -44,7 +44,7 @@ const toSql = (vector: Float32Array) => pgvector.toSql(Array.from(vector));
 export class VectorStore {
   private static readonly ensured = new Set<string>();
 
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Postgres) {}
 
   /** Creates the HNSW index of a model's item vectors unless it exists. */
   async ensureItemIndex(kind: ItemKind, space: VectorSpace): Promise<void> {
@@ -72,12 +72,14 @@ export class VectorStore {
     if (VectorStore.ensured.has(name)) {
       return;
     }
-    // Two instances may race to create it; the advisory lock makes the second find it made.
-    await this.db.query(
-      `/* vectors.ensureIndex.lock */ SELECT pg_advisory_xact_lock(hashtext($1))`,
-      [name],
-    );
-    await this.db.query(`/* vectors.ensureIndex */ ${statement}`);
+    // Two fits (or instances) may race to create it: the transaction-scoped lock makes the
+    // second wait for the first's commit and then find the index there.
+    await this.db.withTransaction(async (tx) => {
+      await tx.query(`/* vectors.ensureIndex.lock */ SELECT pg_advisory_xact_lock(hashtext($1))`, [
+        name,
+      ]);
+      await tx.query(`/* vectors.ensureIndex */ ${statement}`);
+    });
     VectorStore.ensured.add(name);
   }
 

@@ -11,6 +11,7 @@ import {
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { relayed, seedVocabulary } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 /** Withdrawn consent stops the processing it covers, and the answers say so. */
@@ -91,7 +92,9 @@ describe('consent enforcement', () => {
 
   it('keeps a customer who withdrew personalization out of similarity, as subject and as result', async () => {
     const interests = [`rare-${randomUUID()}`, 'opera'];
+    await seedVocabulary(gateway, interests);
     const [subject, twin] = [await customer(interests), await customer(interests)];
+    await relayed(gateway.backends);
     const similarIds = async (id: string) =>
       (
         await execute(gateway.url, CustomerProfileDocument, { id, similar: 10 })
@@ -103,6 +106,7 @@ describe('consent enforcement', () => {
     await execute(gateway.url, UpsertCustomerDocument, {
       input: { id: subject.id, displayName: 'Still private', traits: { interests } },
     });
+    await relayed(gateway.backends);
 
     assert.deepEqual(await similarIds(subject.id), []);
     assert.ok(!(await similarIds(twin.id))?.includes(subject.id));

@@ -79,8 +79,10 @@ describe('migrate', () => {
         'erasure_suppressions',
         'events',
         'identities',
+        'item_embeddings',
         'outbox',
         'products',
+        'recommendation_models',
         'schema_migrations',
       ],
     );
