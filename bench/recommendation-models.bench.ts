@@ -11,6 +11,7 @@
  */
 import { fitEaseExact } from '../src/modules/recommendation/model/ease.js';
 import { buildInteractionMatrix } from '../src/modules/recommendation/model/interactions.js';
+import { ItemItemModel } from '../src/modules/recommendation/model/item-item.js';
 import { fitItemKnn } from '../src/modules/recommendation/model/item-knn.js';
 import { PopularityModel } from '../src/modules/recommendation/model/popularity.js';
 import {
@@ -127,7 +128,29 @@ async function main(): Promise<void> {
       );
     }
   }
+  const [gram, gramSeconds] = timed(() =>
+    fitEaseExact(matrix, { lambda: choice.lambda, method: 'gram' }),
+  );
+  report(
+    easeRecommender(`EASE exact, Gram path`, gram, popularity, histories),
+    gramSeconds,
+    () => `${gram.items.length} most popular of ${matrix.items.length} items modelled`,
+  );
+
   const model = ease.sparsify(200, 'average');
+  const users = [...split.test.keys()];
+  const started = performance.now();
+  for (const userId of users) {
+    const history = histories.get(userId)!;
+    model.score(history, K, new Set(history.keys()));
+  }
+  const perUser = (performance.now() - started) / users.length;
+  const image = model.serialize();
+  const [, loadSeconds] = timed(() => ItemItemModel.deserialize(image));
+  console.log(
+    `\nEASE sparse 200 average: score() ${perUser.toFixed(3)} ms per user (mean history ${(split.train.length / users.length).toFixed(0)} items); ` +
+      `${(image.length / 1_048_576).toFixed(2)} MB image deserialised in ${(loadSeconds * 1000).toFixed(1)} ms\n`,
+  );
   for (const weight of BLEND_WEIGHTS) {
     report(
       itemItemRecommender(`EASE sparse 200 + ${weight}·pop`, model, popularity, histories, weight),
