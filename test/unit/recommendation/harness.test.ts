@@ -67,6 +67,8 @@ describe('runEvaluation', { skip: movieLens ? false : 'shared MovieLens data not
       ]);
       assert.ok(ndcg['EASE']! > ndcg['ItemKNN']!, JSON.stringify(ndcg));
       assert.ok(ndcg['ItemKNN']! > ndcg['MostPopular']!, JSON.stringify(ndcg));
+      // Issue 9's bar for serving, met by the sparse model it is built on: 1.3 × ItemKNN.
+      assert.ok(ndcg['serving (sparse EASE)']! >= 1.3 * ndcg['ItemKNN']!, JSON.stringify(ndcg));
       assert.ok(rows.every((row) => row.users === split.test.size));
       assert.match(printed, /^recommender\s+NDCG@10\s+Recall@10\s+HitRate@10\s+coverage/);
       assert.equal(printed.trimEnd().split('\n').length, 5);
