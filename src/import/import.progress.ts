@@ -16,11 +16,13 @@ export function createProgress(
   intervalMs = 5_000,
 ): ProgressReporter {
   const started = performance.now();
+  const rate = (rows: number) =>
+    Math.round(rows / Math.max((performance.now() - started) / 1000, 0.001));
   const payload = (bytes: number, rows: number) => ({
     done: megabytes(bytes),
     size: megabytes(totalBytes),
     rows,
-    rate: Math.round(rows / Math.max((performance.now() - started) / 1000, 0.001)),
+    rate: rate(rows),
   });
   const display = createProgressDisplay(out, {
     total: totalBytes,
@@ -29,7 +31,8 @@ export function createProgress(
       '{bar} {percentage}% | {done} of {size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
     line: (bytes, p) => {
       const percent = totalBytes > 0 ? Math.floor((100 * bytes) / totalBytes) : 100;
-      return `import: ${percent}% (${p.done} of ${p.size}), ${p.rows} rows, ${p.rate} rows/s`;
+      // The rate as of this line, not of the last update: a stalled import shows it slowing.
+      return `import: ${percent}% (${p.done} of ${p.size}), ${p.rows} rows, ${rate(p.rows)} rows/s`;
     },
     intervalMs,
   });

@@ -3,17 +3,22 @@ import { describe, it } from 'node:test';
 
 import { buildInteractionMatrix } from '../../../src/modules/recommendation/model/interactions.js';
 import { ItemItemModel } from '../../../src/modules/recommendation/model/item-item.js';
+import { sparsifyRows } from '../../../src/modules/recommendation/model/sparsify.js';
 import { fitItemKnn } from '../../../src/modules/recommendation/model/item-knn.js';
 import { PopularityModel } from '../../../src/modules/recommendation/model/popularity.js';
 
 /** Weights from a small table: row → { neighbour: weight }. */
 function modelOf(items: string[], weights: Record<string, Record<string, number>>, k = 10) {
-  return ItemItemModel.fromDenseRows(items, k, (i, out) => {
-    out.fill(0);
-    for (const [neighbour, weight] of Object.entries(weights[items[i]!] ?? {})) {
-      out[items.indexOf(neighbour)] = weight;
-    }
-  });
+  return sparsifyRows(
+    items,
+    (i, out) => {
+      out.fill(0);
+      for (const [neighbour, weight] of Object.entries(weights[items[i]!] ?? {})) {
+        out[items.indexOf(neighbour)] = weight;
+      }
+    },
+    { neighbours: k },
+  );
 }
 
 describe('ItemItemModel', () => {
@@ -91,14 +96,58 @@ describe('ItemItemModel', () => {
   it('stores 10,000 items × 200 neighbours in at most 16 MB', () => {
     const n = 10_000;
     const ids = Array.from({ length: n }, (_, i) => `product-${i}`);
-    const big = ItemItemModel.fromDenseRows(ids, 200, (i, out) => {
-      out.fill(0);
-      for (let d = 1; d <= 200; d++) {
-        out[(i + d) % n] = 1 / d;
-      }
-    });
+    const big = sparsifyRows(
+      ids,
+      (i, out) => {
+        out.fill(0);
+        for (let d = 1; d <= 400; d++) {
+          out[(i + d) % n] = 1 / d;
+        }
+      },
+      { neighbours: 200, allocation: 'average' },
+    );
     assert.equal(big.edgeCount, n * 200);
     assert.ok(big.serialize().length <= 16 * 1_048_576, `${big.serialize().length} bytes`);
+  });
+});
+
+describe('sparsifyRows', () => {
+  const items = ['a', 'b', 'c', 'd', 'e'];
+  // a has four strong ties; every other item one weak tie.
+  const rows: Record<string, Record<string, number>> = {
+    a: { b: 0.9, c: -0.8, d: 0.7, e: 0.6 },
+    b: { a: 0.1 },
+    c: { d: 0.05 },
+    d: { e: 0.02 },
+    e: { a: 0.01 },
+  };
+  const rowOf = (i: number, out: Float64Array) => {
+    out.fill(0);
+    for (const [neighbour, weight] of Object.entries(rows[items[i]!] ?? {})) {
+      out[items.indexOf(neighbour)] = weight;
+    }
+  };
+
+  it('keeps the same number per item with per-item allocation', () => {
+    const model = sparsifyRows(items, rowOf, { neighbours: 1 });
+    assert.deepEqual(
+      items.map((item) => model.neighbours(item, 9).length),
+      [1, 1, 1, 1, 1],
+    );
+  });
+
+  it('spends an average budget on the strongest weights anywhere, at most twice the average per row', () => {
+    // Budget 1 × 5 items = 5 weights. a may keep 2 × 1 = 2 (0.9 and −0.8), leaving 6
+    // candidates: 0.9, 0.8, 0.1, 0.05, 0.02, 0.01; the weakest, e → a, is dropped.
+    const model = sparsifyRows(items, rowOf, { neighbours: 1, allocation: 'average' });
+    assert.equal(model.edgeCount, 5);
+    assert.deepEqual(
+      model.neighbours('a', 9).map(({ itemId }) => itemId),
+      ['b', 'c'],
+    );
+    assert.deepEqual(model.neighbours('e', 9), []);
+    // Budget 2 × 5 = 10, a may keep 4: all 8 weights fit.
+    assert.equal(sparsifyRows(items, rowOf, { neighbours: 2, allocation: 'average' }).edgeCount, 8);
   });
 });
 

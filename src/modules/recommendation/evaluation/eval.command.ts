@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { type Command } from 'commander';
 
+import { type ProgressStream } from '../../../lib/progress.js';
 import { readInteractionsCsv, readItemsCsv, readMovieLens } from './datasets.js';
 import { runEvaluation } from './harness.js';
 import { createEvalProgress } from './progress.js';
@@ -26,6 +27,12 @@ interface EvalCommandOptions {
   serving: boolean;
 }
 
+/** Where the command prints: the table to `stdout`, problems and progress to `stderr`. */
+export interface EvalOutput {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+}
+
 /**
  * Registers `c360 eval`: offline accuracy of the baselines and, unless --no-serving, of the
  * recommender `openServing` returns. Exit code 2 for bad arguments, with every problem named.
@@ -33,6 +40,7 @@ interface EvalCommandOptions {
 export function registerEvalCommand(
   program: Command,
   openServing: (options: ServingOptions) => Promise<ServingRecommender>,
+  output: EvalOutput = { stdout: process.stdout, stderr: process.stderr },
 ): void {
   program
     .command('eval')
@@ -51,17 +59,18 @@ export function registerEvalCommand(
     .option('--predictions <file>', "write the serving recommender's lists as JSONL")
     .option('--no-serving', 'evaluate the baselines only')
     .action(async (options: EvalCommandOptions) => {
-      process.exitCode = await evaluate(options, openServing);
+      process.exitCode = await evaluate(options, openServing, output);
     });
 }
 
 async function evaluate(
   options: EvalCommandOptions,
   openServing: (options: ServingOptions) => Promise<ServingRecommender>,
+  { stdout, stderr }: EvalOutput,
 ): Promise<number> {
   const problems = checkArguments(options);
   if (problems.length > 0) {
-    problems.forEach((problem) => process.stderr.write(`c360 eval: ${problem}\n`));
+    problems.forEach((problem) => stderr.write(`c360 eval: ${problem}\n`));
     return 2;
   }
   const k = Number(options.k);
@@ -70,7 +79,7 @@ async function evaluate(
   try {
     data = await readData(options, seed);
   } catch (error) {
-    process.stderr.write(`c360 eval: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`c360 eval: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   const serving = options.serving ? await openServing({ k, seed }) : null;
@@ -81,8 +90,8 @@ async function evaluate(
       seed,
       serving,
       predictionsFile: options.predictions ?? null,
-      progress: createEvalProgress(process.stderr),
-      out: process.stdout,
+      progress: createEvalProgress(stderr),
+      out: stdout,
     });
   } finally {
     await serving?.close();

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-import { fitEaseExact, DEFAULT_NEIGHBOURS } from '../model/ease.js';
+import { fitEaseExact } from '../model/ease.js';
 import { buildInteractionMatrix } from '../model/interactions.js';
 import { fitItemKnn } from '../model/item-knn.js';
 import { PopularityModel } from '../model/popularity.js';
@@ -16,6 +16,22 @@ import {
 import { catalogueCoverage, hitRateAt, ndcgAt, recallAt } from './metrics.js';
 import { type EvalItem, type Progress, type ServingRecommender } from './serving.js';
 import { type Split } from './split.js';
+
+/** Anything that answers "top k for this user", synchronous baselines adapted. */
+interface Ranker {
+  name: string;
+  recommend(userId: string, k: number): Promise<string[]>;
+}
+
+type Evaluate = (
+  ranker: Ranker,
+  fitSeconds: number,
+  note: string,
+  onList?: (userId: string, list: string[]) => Promise<void>,
+) => Promise<void>;
+
+/** ItemKNN's neighbours per item, the usual setting for this baseline. */
+const KNN_NEIGHBOURS = 200;
 
 export interface EvaluationOptions {
   split: Split;
@@ -61,12 +77,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Metrics
     const value = fit();
     return [value, (performance.now() - started) / 1000];
   };
-  const evaluate = async (
-    recommender: { name: string; recommend: (userId: string, k: number) => Promise<string[]> },
-    fitSeconds: number,
-    note: string,
-    onList?: (userId: string, list: string[]) => Promise<void>,
-  ) => {
+  const evaluate: Evaluate = async (recommender, fitSeconds, note, onList) => {
     progress.start(recommender.name, split.test.size);
     const lists: string[][] = [];
     const sums = { ndcg: 0, recall: 0, hitRate: 0 };
@@ -92,7 +103,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Metrics
       note,
     });
   };
-  const offline = (recommender: OfflineRecommender) => ({
+  const offline = (recommender: OfflineRecommender): Ranker => ({
     name: recommender.name,
     recommend: (userId: string, n: number) => Promise.resolve(recommender.recommend(userId, n)),
   });
@@ -104,11 +115,11 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Metrics
     matrixSeconds + popularitySeconds,
     '',
   );
-  const [knn, knnSeconds] = timed(() => fitItemKnn(matrix, { neighbours: DEFAULT_NEIGHBOURS }));
+  const [knn, knnSeconds] = timed(() => fitItemKnn(matrix, { neighbours: KNN_NEIGHBOURS }));
   await evaluate(
     offline(itemItemRecommender('ItemKNN', knn, popularity, histories)),
     knnSeconds,
-    `cosine, ${DEFAULT_NEIGHBOURS} neighbours`,
+    `cosine, ${KNN_NEIGHBOURS} neighbours`,
   );
   progress.start('choosing EASE λ on validation', 1);
   const [choice, choiceSeconds] = timed(() =>
@@ -132,12 +143,7 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Metrics
 async function evaluateServing(
   serving: ServingRecommender,
   options: EvaluationOptions,
-  evaluate: (
-    recommender: { name: string; recommend: (userId: string, k: number) => Promise<string[]> },
-    fitSeconds: number,
-    note: string,
-    onList?: (userId: string, list: string[]) => Promise<void>,
-  ) => Promise<void>,
+  evaluate: Evaluate,
 ): Promise<void> {
   const started = performance.now();
   await serving.load(options.split.train, options.items, options.progress);

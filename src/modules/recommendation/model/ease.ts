@@ -1,5 +1,6 @@
 import { columnView, type ColumnView, type InteractionMatrix } from './interactions.js';
-import { ItemItemModel } from './item-item.js';
+import { type ItemItemModel } from './item-item.js';
+import { sparsifyRows, type SparsifyOptions } from './sparsify.js';
 import { invertSymmetricPositiveDefinite } from './spd-inverse.js';
 
 export interface EaseOptions {
@@ -24,8 +25,8 @@ export interface EaseScorer {
   scoreUser(history: ReadonlyMap<string, number>): Float64Array;
   /** Row i of B, dense, into `out` (B[i, i] = 0). */
   row(item: number, out: Float64Array): void;
-  /** Keeps each item's `neighbours` strongest positive weights (see ItemItemModel.fromDenseRows). */
-  sparsify(neighbours: number): ItemItemModel;
+  /** Keeps the weights of largest magnitude, by default `neighbours` per item on average. */
+  sparsify(neighbours: number, allocation?: SparsifyOptions['allocation']): ItemItemModel;
 }
 
 export const DEFAULT_MAX_ITEMS = 2_500;
@@ -34,7 +35,8 @@ export const DEFAULT_NEIGHBOURS = 200;
 /**
  * EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): the item-item
  * weights B minimising ‖X − XB‖² + λ‖B‖² with diag(B) = 0, in closed form
- * B = I − P·diag(1/diag P), P = (XᵀX + λI)⁻¹, sparsified to `neighbours` per item for serving.
+ * B = I − P·diag(1/diag P), P = (XᵀX + λI)⁻¹, sparsified to `neighbours` per item on average
+ * for serving (see sparsifyRows).
  */
 export function fitEase(
   matrix: InteractionMatrix,
@@ -224,7 +226,8 @@ function scorer(
     items,
     row,
     scoreUser,
-    sparsify: (neighbours) => ItemItemModel.fromDenseRows(items, neighbours, row),
+    sparsify: (neighbours, allocation = 'average') =>
+      sparsifyRows(items, row, { neighbours, allocation }),
   };
 }
 

@@ -53,43 +53,6 @@ export class ItemItemModel {
     this.touched = new Uint8Array(items.length);
   }
 
-  /**
-   * Keeps, for each of `items`, the `neighbours` weights of largest magnitude of its dense row
-   * (`rowOf(i, out)` fills `out` with row i; its own entry is ignored). Negative weights are kept
-   * because they carry signal: on MovieLens latest-small, EASE sparsified to 200 positive weights
-   * lost 5.2 % NDCG@10 against exact EASE, by magnitude 1.5 % (bench/recommendation-models).
-   */
-  static fromDenseRows(
-    items: readonly string[],
-    neighbours: number,
-    rowOf: (item: number, out: Float64Array) => void,
-  ): ItemItemModel {
-    const n = items.length;
-    const row = new Float64Array(n);
-    const rowStart = new Uint32Array(n + 1);
-    const kept: number[][] = [];
-    const keptWeights: Float32Array[] = [];
-    const magnitude = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      rowOf(i, row);
-      for (let j = 0; j < n; j++) {
-        magnitude[j] = Math.abs(row[j]!);
-      }
-      const best = topK(magnitude, neighbours, { accept: (j) => j !== i && row[j]! !== 0 });
-      best.sort((a, b) => row[b]! - row[a]!);
-      kept.push(best);
-      keptWeights.push(Float32Array.from(best, (j) => row[j]!));
-      rowStart[i + 1] = rowStart[i]! + best.length;
-    }
-    const neighbour = n <= 0xffff ? new Uint16Array(rowStart[n]!) : new Uint32Array(rowStart[n]!);
-    const weight = new Float32Array(rowStart[n]!);
-    for (let i = 0; i < n; i++) {
-      neighbour.set(kept[i]!, rowStart[i]!);
-      weight.set(keptWeights[i]!, rowStart[i]!);
-    }
-    return new ItemItemModel(items, rowStart, neighbour, weight);
-  }
-
   /** Stored neighbours per item, summed: the model's size. */
   get edgeCount(): number {
     return this.weight.length;

@@ -1,5 +1,6 @@
 import { columnView, type InteractionMatrix } from './interactions.js';
-import { ItemItemModel } from './item-item.js';
+import { type ItemItemModel } from './item-item.js';
+import { sparsifyRows } from './sparsify.js';
 
 /**
  * Cosine item-kNN (Sarwar et al. 2001; Deshpande & Karypis 2004), the classic baseline:
@@ -24,22 +25,26 @@ export function fitItemKnn(
   }
   const common = new Float64Array(n);
   const { rowStart, columns, values } = matrix;
-  return ItemItemModel.fromDenseRows(matrix.items, neighbours, (i, out) => {
-    out.fill(0);
-    common.fill(0);
-    for (let p = byItem.columnStart[i]!; p < byItem.columnStart[i + 1]!; p++) {
-      const u = byItem.rows[p]!;
-      const xui = byItem.values[p]!;
-      for (let q = rowStart[u]!; q < rowStart[u + 1]!; q++) {
-        out[columns[q]!]! += xui * values[q]!;
-        common[columns[q]!]!++;
+  return sparsifyRows(
+    matrix.items,
+    (i, out) => {
+      out.fill(0);
+      common.fill(0);
+      for (let p = byItem.columnStart[i]!; p < byItem.columnStart[i + 1]!; p++) {
+        const u = byItem.rows[p]!;
+        const xui = byItem.values[p]!;
+        for (let q = rowStart[u]!; q < rowStart[u + 1]!; q++) {
+          out[columns[q]!]! += xui * values[q]!;
+          common[columns[q]!]!++;
+        }
       }
-    }
-    for (let j = 0; j < n; j++) {
-      if (out[j] !== 0) {
-        const damping = shrink > 0 ? common[j]! / (common[j]! + shrink) : 1;
-        out[j] = (damping * out[j]!) / (norm[i]! * norm[j]!);
+      for (let j = 0; j < n; j++) {
+        if (out[j] !== 0) {
+          const damping = shrink > 0 ? common[j]! / (common[j]! + shrink) : 1;
+          out[j] = (damping * out[j]!) / (norm[i]! * norm[j]!);
+        }
       }
-    }
-  });
+    },
+    { neighbours },
+  );
 }
