@@ -54,6 +54,9 @@ export interface Recommendation {
   computedAt: Date;
 }
 
+/** Popularity's share of its weight once a customer has history (see coldStartWeights). */
+const COLD_START_FACTOR = 0.05;
+
 /** Candidates each source proposes before the blend: enough for rules and diversity to bite. */
 const PER_SOURCE = 200;
 const EVENT_TYPE_PURCHASE = 'purchase';
@@ -80,7 +83,8 @@ export class RecommendationService {
       graph: RecommendationGraph | null;
       models: ServingModels;
       popularity: PopularityRankings;
-      weights?: BlendWeights;
+      /** The blend (DEFAULT_WEIGHTS) and the diversity discount (DIVERSITY_PENALTY). */
+      tuning?: Partial<RankingTuning>;
       logger: Logger;
     },
   ) {}
@@ -292,10 +296,12 @@ export class RecommendationService {
         candidates.delete(itemId);
       }
     }
+    const tuning = { ...DEFAULT_TUNING, ...this.deps.tuning };
     const ranked = diversify(
-      blend(candidates, this.deps.weights ?? DEFAULT_WEIGHTS),
+      blend(candidates, coldStartWeights(tuning.weights, subject.history)),
       (id) => facts.get(id)?.categories[0] ?? null,
       request.first,
+      tuning.diversityPenalty,
     );
     const requestId = randomUUID();
     const computedAt = new Date();
@@ -316,6 +322,30 @@ export class RecommendationService {
       computedAt,
     }));
   }
+}
+
+/** How the ranking is tuned; the defaults were chosen on MovieLens (bench/recommendation-blend). */
+export interface RankingTuning {
+  weights: BlendWeights;
+  /** Score factor per item already picked from the same main category (1: no diversity). */
+  diversityPenalty: number;
+}
+
+export const DEFAULT_TUNING: RankingTuning = { weights: DEFAULT_WEIGHTS, diversityPenalty: 0.95 };
+
+/**
+ * Popularity is the cold-start source: at full weight for a customer with no positive
+ * interaction, and a mere tie-breaker once there is history (blended at full weight it pulls
+ * everyone's list towards the same bestsellers and loses accuracy).
+ */
+function coldStartWeights(weights: BlendWeights, history: readonly HistoryEntry[]): BlendWeights {
+  if (positiveItems(history).size === 0) {
+    return weights;
+  }
+  return {
+    ...weights,
+    [CandidateSource.POPULARITY]: weights[CandidateSource.POPULARITY] * COLD_START_FACTOR,
+  };
 }
 
 /** What may never be recommended here: exclusions, what the surface shows, what was bought. */

@@ -24,11 +24,16 @@ import { PopularityRankings } from '../popularity.js';
 import { PreferenceFollower } from '../preference.follower.js';
 import { MemoryRecommendationCache } from '../recommendation.cache.js';
 import { ItemType, RecommendationSurface } from '../recommendation.kinds.js';
-import { RecommendationService } from '../recommendation.service.js';
+import { type RankingTuning, RecommendationService } from '../recommendation.service.js';
 import { ServingModels } from '../serving-models.js';
 import { RecommendationTrainer } from '../trainer.js';
 import type { Interaction } from '../model/interactions.js';
 import type { EvalItem, Progress, ServingRecommender } from './serving.js';
+
+/** The served recommender, which a bench may re-tune between runs over the same data. */
+export interface GatewayServing extends ServingRecommender {
+  retune(tuning: Partial<RankingTuning>): void;
+}
 
 /** Rows per write: BATCH_MAX_SIZE's default, as `c360 import` sends them. */
 const BATCH = 1_000;
@@ -48,7 +53,7 @@ export async function openGatewayServing(
   cli: CliContext,
   config: Config,
   logger: Logger,
-): Promise<ServingRecommender> {
+): Promise<GatewayServing> {
   const store = await isolatedDatabase(cli, config, logger);
   const db = store.postgres;
   await migrate(db, logger);
@@ -62,13 +67,10 @@ export async function openGatewayServing(
     settings: config.recommendation,
     logger,
   });
-  const service = new RecommendationService({
-    db,
-    graph: null,
-    models,
-    popularity: new PopularityRankings(new HistoryStore(db)),
-    logger,
-  });
+  const popularity = new PopularityRankings(new HistoryStore(db));
+  const serviceWith = (tuning: Partial<RankingTuning>) =>
+    new RecommendationService({ db, graph: null, models, popularity, logger, tuning });
+  let service = serviceWith({});
   const customerOf = new Map<string, string>();
   const itemOf = new Map<string, string>();
   return {
@@ -99,6 +101,9 @@ export async function openGatewayServing(
         categories: [],
       });
       return answer.map((r) => itemOf.get(r.itemId) ?? r.itemId);
+    },
+    retune(tuning) {
+      service = serviceWith(tuning);
     },
     close: () => store.close(),
   };
