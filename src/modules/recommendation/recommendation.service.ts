@@ -3,14 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Postgres } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import {
-  type BlendWeights,
-  blend,
-  type Candidate,
-  DEFAULT_WEIGHTS,
-  diversify,
-  type Proposal,
-} from './blend.js';
+import { type BlendWeights, blend, type Candidate, diversify, type Proposal } from './blend.js';
+import { Experiment } from './experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
 import type { PopularityRankings } from './popularity.js';
 import { positiveItems, preferenceVector, preferenceWeights } from './preference.js';
@@ -51,6 +45,8 @@ export interface Recommendation {
   sources: CandidateSource[];
   requestId: string;
   modelVersion: string;
+  /** The experiment variant that blended it (`control` outside any). */
+  variant: string;
   computedAt: Date;
 }
 
@@ -73,6 +69,8 @@ interface Subject {
  * serves `Customer.recommendations` and `c360 eval`.
  */
 export class RecommendationService {
+  private readonly experiment: Experiment;
+
   constructor(
     private readonly deps: {
       db: Postgres;
@@ -80,10 +78,20 @@ export class RecommendationService {
       graph: RecommendationGraph | null;
       models: ServingModels;
       popularity: PopularityRankings;
+      /** The control blend; DEFAULT_WEIGHTS when absent. */
       weights?: BlendWeights;
+      /** Routes customers to variants; everyone is in control when absent. */
+      experiment?: Experiment;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.experiment = deps.experiment ?? Experiment.none(deps.weights);
+  }
+
+  /** The variant this customer's answers are blended by; stable across instances. */
+  variantOf(customerId: string): string {
+    return this.experiment.assign(customerId).variant;
+  }
 
   /** The versions of the models answering now. */
   modelVersion(): string {
@@ -292,8 +300,9 @@ export class RecommendationService {
         candidates.delete(itemId);
       }
     }
+    const assignment = this.experiment.assign(request.customerId);
     const ranked = diversify(
-      blend(candidates, this.deps.weights ?? DEFAULT_WEIGHTS),
+      blend(candidates, assignment.weights),
       (id) => facts.get(id)?.categories[0] ?? null,
       request.first,
     );
@@ -313,6 +322,7 @@ export class RecommendationService {
       sources: [...r.proposals.keys()],
       requestId,
       modelVersion,
+      variant: assignment.variant,
       computedAt,
     }));
   }
