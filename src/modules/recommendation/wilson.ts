@@ -27,6 +27,10 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): Pro
   const denominator = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
-  // Clamped: at 0 or n successes rounding can step a hair outside [0, 1].
-  return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At 0 (or n) successes the bound is exactly 0 (or 1); rounding would miss it by a hair.
+  return {
+    value: p,
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === trials ? 1 : Math.min(1, centre + half),
+  };
 }
