@@ -8,6 +8,7 @@ import { Experiment } from '../../../src/modules/recommendation/experiments.js';
 import { wilsonInterval } from '../../../src/modules/recommendation/wilson.js';
 import {
   CreateApiKeyDocument,
+  EraseCustomerDocument,
   FitRecommendationModelsDocument,
   RecommendationAnalyticsDocument,
   type RecommendationAnalyticsQuery,
@@ -17,6 +18,7 @@ import {
   UpsertProductsDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { relayed, removeFromGraph } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 type Report = RecommendationAnalyticsQuery['recommendationAnalytics'];
@@ -146,8 +148,11 @@ describe('Query.recommendationAnalytics', () => {
         ]),
       );
     }
+    // The relay forgets a customer's cached answers as it applies their events: let it finish.
+    await relayed(a.backends);
     const fit = await execute(a.url, FitRecommendationModelsDocument, {});
     assert.equal(fit.errors, undefined, JSON.stringify(fit.errors));
+    await relayed(a.backends);
 
     for (let i = 0; i < CUSTOMERS; i++) {
       // Half asked of each instance; every customer asked of the other one for an e-mail.
@@ -182,6 +187,7 @@ describe('Query.recommendationAnalytics', () => {
   });
 
   after(async () => {
+    await removeFromGraph(a.backends, customers);
     await b?.stop();
     await a?.stop();
   });
@@ -304,5 +310,18 @@ describe('Query.recommendationAnalytics', () => {
       { apiKey: created.data!.createApiKey.key },
     );
     assert.equal(result.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+
+  it('forgets the answers of an erased customer', async () => {
+    await settled(served.length);
+    const erased = CUSTOMERS - 1;
+    const result = await execute(a.url, EraseCustomerDocument, { id: customers[erased]! });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    await relayed(a.backends);
+
+    const current = await report();
+    const total = current.byContext.reduce((sum, row) => sum + row.impressions, 0);
+    const theirs = served.filter((s) => s.customer === erased).length;
+    assert.equal(total, served.length - theirs);
   });
 });
