@@ -8,6 +8,10 @@ import {
   BUILT_IN_IDENTITY_TYPES,
   CUSTOM_IDENTITY_TYPE_PATTERN,
 } from './modules/identity/identity.kinds.js';
+import {
+  type RecommendationVariant,
+  RecommendationVariants,
+} from './modules/recommendation/experiment.kinds.js';
 
 /** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
 export class ConfigError extends Error {
@@ -138,6 +142,11 @@ const Env = z.object({
   RECOMMENDATION_NEIGHBOURS: positiveInt(200),
   RECOMMENDATION_MAX_ITEMS: positiveInt(2_500),
   RECOMMENDATION_TEXT_DIMENSIONS: positiveInt(64),
+  RECOMMENDATION_EXPERIMENT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be 1 to 64 lower-case letters, digits, _ . -')
+    .default('recommendations'),
+  RECOMMENDATION_VARIANTS: RecommendationVariants,
 });
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -213,6 +222,10 @@ export interface Config {
     readonly maxItems: number;
     /** Dimensions of the local text model. */
     readonly textDimensions: number;
+    /** Names the variant set; a new name re-draws every customer's variant. */
+    readonly experiment: string;
+    /** Variants with their shares of customers; the rest are in `control`. */
+    readonly variants: readonly RecommendationVariant[];
   };
   /** Most items one bulk mutation may carry. */
   readonly batchMaxSize: number;
@@ -306,6 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       neighbours: e.RECOMMENDATION_NEIGHBOURS,
       maxItems: e.RECOMMENDATION_MAX_ITEMS,
       textDimensions: e.RECOMMENDATION_TEXT_DIMENSIONS,
+      experiment: e.RECOMMENDATION_EXPERIMENT,
+      variants: e.RECOMMENDATION_VARIANTS,
     },
     batchMaxSize: e.BATCH_MAX_SIZE,
     dataLoader: e.DATALOADER === 'on',

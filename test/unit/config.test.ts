@@ -106,4 +106,46 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  it('reads recommendation variants from JSON, with everyone in control by default', () => {
+    assert.deepEqual(loadConfig({}).recommendation.variants, []);
+    const config = loadConfig({
+      RECOMMENDATION_VARIANTS: '[{"name":"pop-heavy","share":0.2,"weights":{"POPULARITY":0.6}}]',
+    });
+    assert.deepEqual(config.recommendation.variants, [
+      { name: 'pop-heavy', share: 0.2, weights: { POPULARITY: 0.6 } },
+    ]);
+    assert.equal(config.recommendation.experiment, 'recommendations');
+  });
+
+  it('refuses bad recommendation variants with a message naming the problem', () => {
+    const problems = (value: string) => {
+      try {
+        loadConfig({ RECOMMENDATION_VARIANTS: value });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.message;
+      }
+      return assert.fail(`accepted ${value}`);
+    };
+    assert.match(problems('pop-heavy'), /RECOMMENDATION_VARIANTS: must be a JSON list of variants/);
+    assert.match(
+      problems('[{"name":"a","share":0.5,"weights":{"POPULARITY":1,"MAGIC":2}}]'),
+      /RECOMMENDATION_VARIANTS\.0\.weights: unknown source "MAGIC"; sources are COLLABORATIVE, /,
+    );
+    assert.match(
+      problems('[{"name":"a","share":0.6,"weights":{}},{"name":"b","share":0.5,"weights":{}}]'),
+      /RECOMMENDATION_VARIANTS: shares sum to 1.1, more than 1/,
+    );
+    assert.match(
+      problems('[{"name":"a","share":0,"weights":{}}]'),
+      /RECOMMENDATION_VARIANTS\.0\.share: share must be above 0/,
+    );
+    assert.match(
+      problems('[{"name":"a","share":0.1,"weights":{}},{"name":"a","share":0.1,"weights":{}}]'),
+      /variant names repeat: a/,
+    );
+    assert.match(problems('[{"name":"control","share":0.1,"weights":{}}]'), /default blend/);
+    assert.match(problems('[{"name":"Big One","share":0.1,"weights":{}}]'), /variant name is/);
+  });
 });

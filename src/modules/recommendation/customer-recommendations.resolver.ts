@@ -8,6 +8,7 @@ import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { validationFailure } from '../../lib/validation.js';
 import type { Content, Product } from '../catalog/catalog.type.js';
 import { Customer } from '../customer/customer.type.js';
+import { impressionOf } from './impression.writer.js';
 import type { RecommendationDeps } from './recommendation.deps.js';
 import { RecommendationContextInput } from './recommendation.inputs.js';
 import { ItemType, RecommendationSurface } from './recommendation.kinds.js';
@@ -52,17 +53,26 @@ export class CustomerRecommendationsResolver {
       ctx,
     );
     const consents = await ctx.loaders.consentsByCustomerId.load(customer.id);
+    const { service } = this.deps;
     // The key changes with everything the answer rests on that the relay does not announce.
     const requestKey = createHash('sha256')
       .update(
-        JSON.stringify([request, customer.updatedAt, consents, this.deps.service.modelVersion()]),
+        JSON.stringify([
+          request,
+          customer.updatedAt,
+          consents,
+          service.modelVersion(),
+          service.variantOf(customer.id),
+        ]),
       )
       .digest('base64url');
     const cached = await this.deps.cache.get(customer.id, requestKey);
     if (cached !== undefined) {
       return cached;
     }
-    const answer = await this.deps.service.recommend(request);
+    const answer = await service.recommend(request);
+    // Only computed answers: a cached one repeats the request id already recorded.
+    this.deps.impressions.record(impressionOf(request, answer));
     await this.deps.cache.put(customer.id, requestKey, answer);
     return answer;
   }

@@ -1,4 +1,7 @@
+import type { AnalyticsService } from './analytics.service.js';
+import type { AnalyticsStore } from './analytics.store.js';
 import type { DiscoveryService } from './discovery.service.js';
+import type { ImpressionWriter } from './impression.writer.js';
 import type { PopularityRankings } from './popularity.js';
 import type { RecommendationCache } from './recommendation.cache.js';
 import type { RecommendationService } from './recommendation.service.js';
@@ -11,4 +14,7 @@ export interface RecommendationDeps {
   popularity: PopularityRankings;
   cache: RecommendationCache;
   trainer: RecommendationTrainer;
+  /** Records each computed answer for attribution, off the response path. */
+  impressions: ImpressionWriter;
+  analytics: { store: AnalyticsStore; service: AnalyticsService };
 }

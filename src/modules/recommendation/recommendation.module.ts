@@ -9,12 +9,18 @@ import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { defineModule } from '../module.js';
+import { ProductCountResolver, RecommendationAnalyticsResolver } from './analytics.resolver.js';
+import { AnalyticsService } from './analytics.service.js';
+import { AnalyticsStore } from './analytics.store.js';
 import {
   CustomerRecommendationsResolver,
   RecommendationItemResolver,
 } from './customer-recommendations.resolver.js';
 import { DiscoveryService } from './discovery.service.js';
+import { Experiment } from './experiments.js';
 import { HistoryStore } from './history.store.js';
+import { ImpressionStore } from './impression.store.js';
+import { ImpressionWriter } from './impression.writer.js';
 import { ModelStore } from './model.store.js';
 import { PopularityRankings } from './popularity.js';
 import { PreferenceFollower } from './preference.follower.js';
@@ -61,6 +67,8 @@ export const recommendationModule = defineModule<RecommendationDeps>({
     TrendingProductResolver,
     ProductMatchResolver,
     RecommendationAdminResolver,
+    RecommendationAnalyticsResolver,
+    ProductCountResolver,
   ],
   commands: [registerRecommendCommand, registerEvalOfGateway],
   create: (platform) => {
@@ -93,8 +101,12 @@ export const recommendationModule = defineModule<RecommendationDeps>({
       graph: new RecommendationGraph(platform.graph),
       models,
       popularity,
+      experiment: new Experiment(settings.experiment, settings.variants),
       logger: log,
     });
+    const impressionStore = new ImpressionStore(db);
+    const impressions = new ImpressionWriter(impressionStore, log);
+    const analyticsStore = new AnalyticsStore(db);
     return {
       deps: {
         service,
@@ -102,13 +114,21 @@ export const recommendationModule = defineModule<RecommendationDeps>({
         popularity,
         cache,
         trainer,
+        impressions,
+        analytics: { store: analyticsStore, service: new AnalyticsService(analyticsStore) },
       },
       loaders: (tuning) => createRecommendationLoaders(db, models, tuning),
       appliers: [
         applier(EventsAccepted, (batches) => follower.followEvents(batches)),
         applier(CustomerUpserted, (rows) => follower.refreshCustomers(rows.map((row) => row.id))),
-        applier(CustomerMerged, (pairs) => follower.followMerges(pairs)),
-        applier(CustomerErased, (rows) => cache.forget(rows.map((row) => row.id))),
+        applier(CustomerMerged, async (pairs) => {
+          await follower.followMerges(pairs);
+          await impressionStore.moveToSurvivors(pairs);
+        }),
+        applier(CustomerErased, async (rows) => {
+          await cache.forget(rows.map((row) => row.id));
+          await impressionStore.deleteByCustomerIds(rows.map((row) => row.id));
+        }),
         applier(ConsentChanged, (rows) =>
           follower.refreshCustomers(
             rows
@@ -141,6 +161,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
       stop: async () => {
         models.stop();
         await schedule.stop();
+        await impressions.stop();
       },
     };
   },

@@ -11,6 +11,7 @@ import {
   diversify,
   type Proposal,
 } from './blend.js';
+import { Experiment } from './experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
 import type { PopularityRankings } from './popularity.js';
 import { positiveItems, preferenceVector, preferenceWeights } from './preference.js';
@@ -51,6 +52,8 @@ export interface Recommendation {
   sources: CandidateSource[];
   requestId: string;
   modelVersion: string;
+  /** The experiment variant that blended it (`control` outside any). */
+  variant: string;
   computedAt: Date;
 }
 
@@ -76,6 +79,9 @@ interface Subject {
  * serves `Customer.recommendations` and `c360 eval`.
  */
 export class RecommendationService {
+  private readonly experiment: Experiment;
+  private readonly tuning: RankingTuning;
+
   constructor(
     private readonly deps: {
       db: Postgres;
@@ -83,11 +89,21 @@ export class RecommendationService {
       graph: RecommendationGraph | null;
       models: ServingModels;
       popularity: PopularityRankings;
-      /** The blend (DEFAULT_WEIGHTS) and the diversity discount (DIVERSITY_PENALTY). */
+      /** The control blend and the diversity discount; DEFAULT_TUNING where absent. */
       tuning?: Partial<RankingTuning>;
+      /** Routes customers to variants; everyone is in control (the tuning's blend) when absent. */
+      experiment?: Experiment;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.tuning = { ...DEFAULT_TUNING, ...deps.tuning };
+    this.experiment = deps.experiment ?? Experiment.none(this.tuning.weights);
+  }
+
+  /** The variant this customer's answers are blended by; stable across instances. */
+  variantOf(customerId: string): string {
+    return this.experiment.assign(customerId).variant;
+  }
 
   /** The versions of the models answering now. */
   modelVersion(): string {
@@ -296,12 +312,12 @@ export class RecommendationService {
         candidates.delete(itemId);
       }
     }
-    const tuning = { ...DEFAULT_TUNING, ...this.deps.tuning };
+    const assignment = this.experiment.assign(request.customerId);
     const ranked = diversify(
-      blend(candidates, coldStartWeights(tuning.weights, subject.history)),
+      blend(candidates, coldStartWeights(assignment.weights, subject.history)),
       (id) => facts.get(id)?.categories[0] ?? null,
       request.first,
-      tuning.diversityPenalty,
+      this.tuning.diversityPenalty,
     );
     const requestId = randomUUID();
     const computedAt = new Date();
@@ -319,6 +335,7 @@ export class RecommendationService {
       sources: [...r.proposals.keys()],
       requestId,
       modelVersion,
+      variant: assignment.variant,
       computedAt,
     }));
   }

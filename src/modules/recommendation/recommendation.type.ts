@@ -89,6 +89,12 @@ export class Recommendation {
   @Field(() => String, { description: 'The models that produced it.' })
   modelVersion!: string;
 
+  @Field(() => String, {
+    description:
+      'The experiment variant whose blend ranked it (`control` for the default blend); stable for a customer while RECOMMENDATION_VARIANTS is unchanged.',
+  })
+  variant!: string;
+
   @Field(() => Date, { description: 'When it was computed (earlier when served from cache).' })
   computedAt!: Date;
 
