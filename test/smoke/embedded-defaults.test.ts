@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { freePort } from '../../src/lib/free-port.js';
 import {
+  ForYouDocument,
   CustomerUpdatedDocument,
   RecentCustomersDocument,
   UpsertCustomerDocument,
@@ -61,6 +62,18 @@ describe('embedded defaults', () => {
       assert.ok(customers.length >= 30, `demo customers: ${customers.length}`);
       assert.ok(customers.some((c) => c.family!.some((r) => r.relation === 'SPOUSE')));
       assert.ok(customers.every((c) => c.similarCustomers!.length === 3));
+      // The README's recommendation example answers on the demo, explained.
+      const forYou = await execute(url, ForYouDocument, {});
+      assert.equal(forYou.errors, undefined, JSON.stringify(forYou.errors));
+      for (const { node } of forYou.data!.customers.edges) {
+        assert.equal(node.recommendations.length, 3, `${node.displayName} gets 3`);
+        assert.ok(node.recommendations.every((r) => r.reasons.length > 0 && r.item !== null));
+      }
+      assert.ok(
+        forYou.data!.searchProducts.some((m) => /coffee/i.test(m.product?.name ?? '')),
+        JSON.stringify(forYou.data!.searchProducts),
+      );
+      assert.ok(forYou.data!.trendingProducts.length > 0);
 
       const ready = await fetch(url.replace(/\/graphql$/, '/readyz'));
       assert.equal(ready.status, 200);
