@@ -1,5 +1,6 @@
 import type { EmbeddingModel } from '../../datasources/embedding-model.js';
 import type { Logger } from '../../logger.js';
+import { CachedEmbedder } from './cached-embedder.js';
 import { ItemItemModel } from './model/item-item.js';
 import { LocalTextEmbedder } from './model/local-text-embedder.js';
 import { TextVectorModel } from './model/text-vectors.js';
@@ -33,7 +34,7 @@ export class ServingModels {
     private readonly remoteEmbedder: EmbeddingModel | null,
     private readonly logger: Logger,
   ) {
-    this.snapshot.embedder = remoteEmbedder;
+    this.snapshot.embedder = remoteEmbedder === null ? null : new CachedEmbedder(remoteEmbedder);
   }
 
   current(): ServingSnapshot {
