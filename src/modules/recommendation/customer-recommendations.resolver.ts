@@ -149,6 +149,7 @@ export class CustomerRecommendationsResolver {
       productId: context.productId?.toLowerCase() ?? null,
       cartProductIds: (context.cartProductIds ?? []).map((id) => id.toLowerCase()),
       sessionId: context.sessionId ?? null,
+      at: context.at ?? null,
       relativeId: context.relativeId?.toLowerCase() ?? null,
       exclude,
       categories: args.categories ?? [],

@@ -14,15 +14,10 @@ export interface ScoredProduct {
 
 /** How much each half counts in search: meaning (vectors) and the words themselves. */
 const SEARCH_WEIGHTS = { vector: 0.6, keyword: 0.4 };
-const NO_WEIGHT = {
-  COLLABORATIVE: 0,
-  VECTOR: 0,
-  CONTEXT: 0,
-  FAMILY: 0,
-  CAMPAIGN: 0,
-  POPULARITY: 0,
-  KEYWORD: 0,
-};
+/** Every source off; discovery turns on the ones it uses. */
+const NO_WEIGHT = Object.fromEntries(
+  Object.values(CandidateSource).map((source) => [source, 0]),
+) as Record<CandidateSource, number>;
 
 /** Product-to-product and text-to-product discovery on the fitted models and the vectors. */
 export class DiscoveryService {

@@ -177,6 +177,34 @@ export class HistoryStore {
   }
 
   /**
+   * Items by distinct customers with a positive interaction in the last 400 days, counting
+   * only events at the given hours of the day (UTC) in the given months: what people choose
+   * at this time of day in this season.
+   */
+  async popularAt(options: {
+    kind: ItemKind;
+    hours: readonly number[];
+    months: readonly number[];
+    limit: number;
+  }): Promise<{ itemId: string; customers: number }[]> {
+    const column = options.kind === 'product' ? 'product_id' : 'content_id';
+    const { rows } = await this.db.query<{ item_id: string; customers: number }>(
+      /* sql */ `/* recommendation.popularAt */
+      SELECT e.${column} AS item_id, count(DISTINCT e.customer_id)::int AS customers
+      FROM events e
+      JOIN (VALUES ${WEIGHTS_SQL}) AS w(type, weight) ON w.type = e.type AND w.weight > 0
+      WHERE e.${column} IS NOT NULL AND e.occurred_at >= now() - interval '400 days'
+        AND extract(hour FROM e.occurred_at AT TIME ZONE 'UTC')::int = ANY($1::int[])
+        AND extract(month FROM e.occurred_at AT TIME ZONE 'UTC')::int = ANY($2::int[])
+      GROUP BY e.${column}
+      ORDER BY customers DESC, item_id
+      LIMIT $3`,
+      [options.hours, options.months, options.limit],
+    );
+    return rows.map((row) => ({ itemId: row.item_id, customers: row.customers }));
+  }
+
+  /**
    * Every (customer, item) pair whose interactions sum to a positive weight: the training
    * data of the collaborative model. One pass over the events table.
    */

@@ -78,6 +78,13 @@ export function reasonsFor(itemId: string, proposals: Candidate, facts: ReasonFa
       case CandidateSource.POPULARITY:
         reasons.push(popularReason(facts.items.get(itemId), facts.personalized));
         break;
+      case CandidateSource.MOMENT:
+        reasons.push({
+          kind: ReasonKind.POPULAR,
+          text: `Popular at this time of day in ${proposal.detail ?? 'this season'}.`,
+          evidence: [],
+        });
+        break;
       case CandidateSource.KEYWORD:
         break;
     }

@@ -27,6 +27,14 @@ export class RecommendationContextInput {
   @Length(1, 128)
   sessionId?: string | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'SESSION: when the session happens (default: now). Items people choose at that time of day (the hour before to the hour after) in that season (December–February winter, ...) rank higher.',
+  })
+  @IsOptional()
+  at?: Date | null;
+
   @Field(() => ID, { nullable: true, description: 'FAMILY_GIFT: the relative the gift is for.' })
   @IsOptional()
   @IsUUID('all', { message: 'context.relativeId must be a UUID' })

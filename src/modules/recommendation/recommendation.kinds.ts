@@ -27,6 +27,8 @@ export enum CandidateSource {
   CAMPAIGN = 'CAMPAIGN',
   /** Related to what the surface shows: the product page, the cart or this session. */
   CONTEXT = 'CONTEXT',
+  /** What people choose at this time of day in this season (the SESSION surface). */
+  MOMENT = 'MOMENT',
   /** Most customers' choice lately: the cold-start source. */
   POPULARITY = 'POPULARITY',
   /** The words of a search query, in keywords, categories and names (search only). */

@@ -13,7 +13,7 @@ import {
 } from './blend.js';
 import { Experiment } from './experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
-import type { PopularityRankings } from './popularity.js';
+import { type PopularityRankings, seasonOf } from './popularity.js';
 import { positiveItems, preferenceVector, preferenceWeights } from './preference.js';
 import { type Reason, reasonsFor } from './reasons.js';
 import type { RecommendationGraph } from './recommendation.graph.js';
@@ -38,6 +38,8 @@ export interface RecommendationRequest {
   cartProductIds: readonly string[];
   /** SESSION: the session whose browsing steers the answer. */
   sessionId: string | null;
+  /** SESSION: when it happens; its time of day and season steer the answer too. */
+  at: Date | null;
   /** FAMILY_GIFT: the relative the gift is for. */
   relativeId: string | null;
   exclude: readonly string[];
@@ -129,6 +131,19 @@ export class RecommendationService {
       await this.graphSignals(subject.id, propose);
     }
     await this.context(snapshot, request, propose);
+    if (request.surface === RecommendationSurface.SESSION) {
+      const at = request.at ?? new Date();
+      const season = seasonOf(at.getUTCMonth() + 1).name;
+      for (const kind of kinds) {
+        for (const item of await this.deps.popularity.atMoment(kind, at, PER_SOURCE)) {
+          propose(CandidateSource.MOMENT, item.itemId, {
+            score: item.customers,
+            evidence: [],
+            detail: season,
+          });
+        }
+      }
+    }
     for (const kind of kinds) {
       for (const item of await this.deps.popularity.current(kind, PER_SOURCE)) {
         propose(CandidateSource.POPULARITY, item.itemId, { score: item.customers, evidence: [] });

@@ -158,6 +158,53 @@ describe('Customer.recommendations and product discovery', () => {
     );
   });
 
+  it('ranks what people choose at this time of day in this season, in a session', async () => {
+    // Mugs are bought at one hour, twelve hours away from every other event of this file.
+    const base = new Date(Date.now() - 2 * 86_400_000);
+    base.setUTCHours((new Date().getUTCHours() + 12) % 24, 10, 0, 0);
+    const stored = await execute(gateway.url, UpsertProductsDocument, {
+      input: [{ sku: `MUG-${tag}`, name: 'Enamel camping mug', categories: [category] }],
+    });
+    const mug = stored.data!.upsertProducts.results[0]!.id!;
+    for (let i = 0; i < 3; i++) {
+      const result = await execute(gateway.url, TrackBatchDocument, {
+        events: [
+          {
+            messageId: randomUUID(),
+            type: 'PURCHASE' as const,
+            identity: { type: 'EMAIL' as const, value: `early-${i}-${tag}@example.com` },
+            properties: { productId: mug },
+            occurredAt: base.toISOString(),
+          },
+        ],
+      });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    }
+    const newcomer = await track(`newcomer-${tag}@example.com`, 'PAGE', ['NONE']);
+    const session = (at: Date) =>
+      recommend({
+        id: newcomer,
+        first: 3,
+        context: { surface: 'SESSION', sessionId: `s-${tag}`, at: at.toISOString() },
+      });
+    const then = await session(new Date(base.getTime() + 20 * 60_000));
+    assert.equal(then.errors, undefined, JSON.stringify(then.errors));
+    const first = then.data!.customer!.recommendations[0]!;
+    assert.equal(first.item?.__typename === 'Product' ? first.item.id : null, mug);
+    assert.ok(first.sources.includes('MOMENT'));
+    assert.ok(
+      first.reasons.some((r) =>
+        /^Popular at this time of day in (winter|spring|summer|autumn)\.$/.test(r.text),
+      ),
+    );
+
+    const later = await session(new Date(base.getTime() + 12 * 3_600_000));
+    const mugLater = later.data!.customer!.recommendations.find(
+      (r) => r.item?.__typename === 'Product' && r.item.id === mug,
+    );
+    assert.ok(!mugLater?.sources.includes('MOMENT'), 'not a pick twelve hours later');
+  });
+
   it('serves popular items only, and says so, without the personalization consent', async () => {
     const consent = await execute(gateway.url, SetConsentDocument, {
       customerId: alice,

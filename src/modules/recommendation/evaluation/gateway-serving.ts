@@ -96,6 +96,7 @@ export async function openGatewayServing(
         productId: null,
         cartProductIds: [],
         sessionId: null,
+        at: null,
         relativeId: null,
         exclude: [],
         categories: [],
