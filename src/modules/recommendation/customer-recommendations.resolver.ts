@@ -6,14 +6,19 @@ import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { validationFailure } from '../../lib/validation.js';
-import type { Content, Product } from '../catalog/catalog.type.js';
+import { Campaign, Content, Product } from '../catalog/catalog.type.js';
 import { Customer } from '../customer/customer.type.js';
 import { impressionOf } from './impression.writer.js';
 import type { RecommendationDeps } from './recommendation.deps.js';
 import { RecommendationContextInput } from './recommendation.inputs.js';
-import { ItemType, RecommendationSurface } from './recommendation.kinds.js';
+import { EvidenceKind, ItemType, RecommendationSurface } from './recommendation.kinds.js';
 import type { RecommendationRequest } from './recommendation.service.js';
-import { CatalogItem, Recommendation, SimilarCustomer } from './recommendation.type.js';
+import {
+  CatalogItem,
+  Recommendation,
+  RecommendationEvidence,
+  SimilarCustomer,
+} from './recommendation.type.js';
 
 /** Bounds of the list arguments, so one request cannot make the rules work without end. */
 const MAX_EXCLUDED = 500;
@@ -170,5 +175,49 @@ export class RecommendationItemResolver {
     return recommendation.itemKind === 'product'
       ? ctx.loaders.productById.load(recommendation.itemId)
       : ctx.loaders.contentById.load(recommendation.itemId);
+  }
+}
+
+/** What a reason rests on, loaded: the item, relative or campaign behind an evidence id. */
+@Resolver(() => RecommendationEvidence)
+export class RecommendationEvidenceResolver {
+  @FieldResolver(() => Product, {
+    nullable: true,
+    description: 'The product, for PRODUCT evidence.',
+  })
+  product(@Root() evidence: RecommendationEvidence, @Ctx() ctx: GraphQLContext) {
+    return evidence.kind === EvidenceKind.PRODUCT
+      ? ctx.loaders.productById.load(evidence.id)
+      : null;
+  }
+
+  @FieldResolver(() => Content, {
+    nullable: true,
+    description: 'The content item, for CONTENT evidence.',
+  })
+  content(@Root() evidence: RecommendationEvidence, @Ctx() ctx: GraphQLContext) {
+    return evidence.kind === EvidenceKind.CONTENT
+      ? ctx.loaders.contentById.load(evidence.id)
+      : null;
+  }
+
+  @FieldResolver(() => Customer, {
+    nullable: true,
+    description: 'The relative, for CUSTOMER evidence (masked as any profile is without read:pii).',
+  })
+  customer(@Root() evidence: RecommendationEvidence, @Ctx() ctx: GraphQLContext) {
+    return evidence.kind === EvidenceKind.CUSTOMER
+      ? ctx.loaders.customerById.load(evidence.id)
+      : null;
+  }
+
+  @FieldResolver(() => Campaign, {
+    nullable: true,
+    description: 'The campaign, for CAMPAIGN evidence.',
+  })
+  campaign(@Root() evidence: RecommendationEvidence, @Ctx() ctx: GraphQLContext) {
+    return evidence.kind === EvidenceKind.CAMPAIGN
+      ? ctx.loaders.campaignById.load(evidence.id)
+      : null;
   }
 }

@@ -14,6 +14,7 @@ import { AnalyticsService } from './analytics.service.js';
 import { AnalyticsStore } from './analytics.store.js';
 import {
   CustomerRecommendationsResolver,
+  RecommendationEvidenceResolver,
   RecommendationItemResolver,
 } from './customer-recommendations.resolver.js';
 import { DiscoveryService } from './discovery.service.js';
@@ -60,6 +61,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
   resolvers: [
     CustomerRecommendationsResolver,
     RecommendationItemResolver,
+    RecommendationEvidenceResolver,
     SimilarCustomerResolver,
     ProductDiscoveryResolver,
     SimilarProductResolver,
