@@ -129,6 +129,17 @@ export class HistoryStore {
     return new Set(rows.map((row) => row.customer_id));
   }
 
+  /** Whether fewer than `limit` events name a catalogue item (reads at most `limit` rows). */
+  async fewInteractions(limit: number): Promise<boolean> {
+    const { rows } = await this.db.query<{ n: number }>(
+      /* sql */ `/* recommendation.fewInteractions */
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM events WHERE product_id IS NOT NULL OR content_id IS NOT NULL LIMIT $1) some`,
+      [limit],
+    );
+    return rows[0]!.n < limit;
+  }
+
   /** Facts of the given products and content items; unknown ids are left out. */
   async items(ids: readonly string[]): Promise<Map<string, ItemFacts>> {
     if (ids.length === 0) {

@@ -44,6 +44,9 @@ import { RefitSchedule } from './refit.schedule.js';
 import { ServingModels } from './serving-models.js';
 import { RecommendationTrainer } from './trainer.js';
 
+/** Interaction events under which a first fit takes seconds, not minutes. */
+const SMALL_DATABASE_EVENTS = 50_000;
+
 const SimilarCustomerResolver = customerRefResolver(
   SimilarCustomer,
   'The similar customer’s profile.',
@@ -156,8 +159,18 @@ export const recommendationModule = defineModule<RecommendationDeps>({
         models.start();
         schedule.start();
         if (settings.refitMinutes > 0 && models.current().itemItem === null) {
-          // A first start (or the demo): fit at once, so recommendations answer from the start.
-          await trainer.fit();
+          // A first start: a small database (the demo) is fitted before the gateway answers,
+          // so its first recommendations are personal; a large one fits in the background,
+          // answering with popularity meanwhile, so that start-up is not held for minutes.
+          if (await new HistoryStore(db).fewInteractions(SMALL_DATABASE_EVENTS)) {
+            await trainer.fit();
+          } else {
+            trainer
+              .fit()
+              .catch((error: unknown) =>
+                log.error({ err: error }, 'the first recommendation fit failed'),
+              );
+          }
         }
       },
       stop: async () => {
