@@ -7,7 +7,8 @@
  * 2. p50/p99 and req/s at BENCH_CONNECTIONS (32) for `customer { id displayName }` (the in-run
  *    baseline), and `recommendations(first: 10)` uncached (a customer per request, none asked
  *    before) and cached (a few customers again and again), each as a ratio to the baseline.
- *    The load comes from a child process (bench/support/load-generator.ts);
+ *    The load comes from a child process (bench/support/load-generator.ts). Last, uncached
+ *    at one connection: one answer's latency without queueing, as supporting detail;
  * 3. HNSW recall@10 against exact search for BENCH_HNSW_QUERIES customers' preference vectors,
  *    at several `hnsw.ef_search`, with each query's latency (and recall of the 200 candidates
  *    the vector source asks for, since HNSW returns at most ef_search rows);
@@ -15,6 +16,11 @@
  *    product (bought products are excluded), over BENCH_FRESHNESS_TRIALS customers.
  *
  * No figure is asserted: the machines are shared and noisy, so compare ratios, not times.
+ *
+ * Not here: issue 9's retail accuracy check (NDCG@10 of the served blend against popularity,
+ * item-kNN and EASE). The dataset's events pick customer and product uniformly at random (1 to
+ * 23 purchases per product, a median of 1 per customer), so every recommender would score at
+ * chance; the check needs a generator with skewed popularity first.
  *
  *   npm run build && npm run bench:recommendations
  *
