@@ -39,6 +39,7 @@ const SPEC: DatasetSpec = {
   products: Number(env['BENCH_PRODUCTS'] ?? DEFAULT_SPEC.products),
   events: Number(env['BENCH_EVENTS'] ?? DEFAULT_SPEC.events),
   seed: DEFAULT_SPEC.seed,
+  revision: DEFAULT_SPEC.revision,
 };
 
 /** A page of 20 customers with everything the 360 view shows about each. */

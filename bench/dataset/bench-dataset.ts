@@ -8,6 +8,11 @@ export interface DatasetSpec {
   products: number;
   events: number;
   seed: number;
+  /**
+   * What the generator makes of the sizes; a dataset loaded by another revision is refused
+   * (2: events carry `product_id`, products carry keywords).
+   */
+  revision: number;
 }
 
 export const DEFAULT_SPEC: DatasetSpec = {
@@ -15,6 +20,7 @@ export const DEFAULT_SPEC: DatasetSpec = {
   products: 10_000,
   events: 1_000_000,
   seed: 360,
+  revision: 2,
 };
 
 /**
@@ -71,6 +77,46 @@ export const CATEGORIES = [
   'beauty',
   'home',
   'grocery',
+];
+
+/**
+ * Words products are described by besides their category: the customers' interests and a few
+ * more, three per product, so the local text model has a vocabulary to fit (`Product 42` and
+ * one of twelve categories would give it twelve terms and thousands of identical vectors).
+ */
+export const PRODUCT_KEYWORDS = [
+  ...INTERESTS,
+  'organic',
+  'vintage',
+  'wireless',
+  'leather',
+  'cotton',
+  'bamboo',
+  'ceramic',
+  'portable',
+  'premium',
+  'compact',
+  'waterproof',
+  'handmade',
+  'vegan',
+  'kids',
+  'family',
+  'classic',
+  'modern',
+  'rustic',
+  'smart',
+  'solar',
+  'winter',
+  'summer',
+  'spring',
+  'autumn',
+  'gift',
+  'luxury',
+  'budget',
+  'eco',
+  'retro',
+  'minimal',
+  'festive',
 ];
 
 /**

@@ -22,6 +22,7 @@ import {
   CATEGORIES,
   type DatasetSpec,
   generateCustomers,
+  PRODUCT_KEYWORDS,
 } from './bench-dataset.js';
 
 const BATCH = 5_000;
@@ -213,28 +214,33 @@ async function loadCustomers(tx: Queryable, customers: BenchCustomer[], progress
   }
 }
 
+/** Three keywords per product, drawn from PRODUCT_KEYWORDS by an md5 of its ordinal (seeded). */
 async function loadProducts(tx: Queryable, spec: DatasetSpec) {
   await tx.query(
-    /* sql */ `INSERT INTO products (id, sku, name, categories, price, currency)
+    /* sql */ `INSERT INTO products (id, sku, name, categories, keywords, price, currency)
     SELECT md5('product:' || n)::uuid, 'SKU-' || lpad(n::text, 6, '0'), 'Product ' || n,
            ARRAY[($2::text[])[1 + n % array_length($2::text[], 1)]],
+           ARRAY(SELECT DISTINCT ($3::text[])[1 + get_byte(decode(md5('keyword:' || n || ':' || k), 'hex'), 0) % array_length($3::text[], 1)]
+                 FROM generate_series(1, 3) AS k),
            (5 + (n * 37) % 500)::numeric(12, 2), 'EUR'
     FROM generate_series(0, $1 - 1) AS n`,
-    [spec.products, CATEGORIES],
+    [spec.products, CATEGORIES, PRODUCT_KEYWORDS],
   );
 }
 
 /**
  * A million events in one statement: PostgreSQL's own seeded random() (one session, no
  * parallel workers) makes the same rows every run. 70% views, 20% cart adds, 10% purchases.
+ * Each names its product in `properties.productId` and, as trackBatch resolves it, in
+ * `product_id`: the column recommendations and the graph's interaction counts read.
  */
 async function loadEvents(tx: Queryable, spec: DatasetSpec) {
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
   await tx.query('SELECT setseed($1)', [1 / spec.seed]);
   await tx.query(
-    /* sql */ `INSERT INTO events (message_id, customer_id, type, properties, occurred_at)
+    /* sql */ `INSERT INTO events (message_id, customer_id, type, properties, product_id, occurred_at)
     SELECT 'bench-' || n, md5('customer:' || c)::uuid, t, jsonb_build_object('productId', md5('product:' || p)::uuid),
-           now() - r * interval '365 days'
+           md5('product:' || p)::uuid, now() - r * interval '365 days'
     FROM (
       SELECT n, floor(random() * $2)::int AS c, floor(random() * $3)::int AS p, random() AS r,
              CASE WHEN random() < 0.7 THEN 'view' WHEN random() < 0.67 THEN 'cart_add' ELSE 'purchase' END AS t
