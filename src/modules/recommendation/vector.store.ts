@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import pgvector from 'pgvector';
 
-import type { Postgres } from '../../datasources/postgres.js';
+import type { Postgres, Queryable } from '../../datasources/postgres.js';
 import type { ItemKind } from './recommendation.kinds.js';
 
 /** A model's vectors share one space: its name and its dimension. */
@@ -208,12 +208,8 @@ export class VectorStore {
     limit: number,
   ): Promise<Neighbour[]> {
     const d = space.dimensions;
-    const { rows } = await this.db.withTransaction(async (tx) => {
-      await tx.query(
-        `/* vectors.nearestItems.efSearch */ SELECT set_config('hnsw.ef_search', $1, true)`,
-        [String(Math.min(Math.max(limit, MIN_EF_SEARCH), MAX_EF_SEARCH))],
-      );
-      return tx.query<{ item_id: string; distance: number }>(
+    const { rows } = await this.searching(limit, (tx) =>
+      tx.query<{ item_id: string; distance: number }>(
         /* sql */ `/* vectors.nearestItems */
         SELECT item_id, embedding::vector(${d}) <=> $1::vector(${d}) AS distance
         FROM item_embeddings
@@ -221,9 +217,19 @@ export class VectorStore {
         ORDER BY embedding::vector(${d}) <=> $1::vector(${d})
         LIMIT $2`,
         [toSql(vector), limit],
-      );
-    });
+      ),
+    );
     return rows.map((row) => ({ id: row.item_id, similarity: 1 - Number(row.distance) }));
+  }
+
+  /** Runs a search with HNSW's candidate list widened to `rows` (see nearestItems). */
+  private searching<T>(rows: number, search: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.withTransaction(async (tx) => {
+      await tx.query(`/* vectors.efSearch */ SELECT set_config('hnsw.ef_search', $1, true)`, [
+        String(Math.min(Math.max(rows, MIN_EF_SEARCH), MAX_EF_SEARCH)),
+      ]);
+      return search(tx);
+    });
   }
 
   /**
@@ -237,12 +243,14 @@ export class VectorStore {
   ): Promise<{ customerId: string; neighbour: Neighbour }[]> {
     const d = space.dimensions;
     const model = literal(space.model);
-    const { rows } = await this.db.query<{
-      customer_id: string;
-      similar_id: string;
-      distance: number;
-    }>(
-      /* sql */ `/* vectors.nearestCustomers */
+    // One more than asked: the customer's own vector is among the nearest and filtered out.
+    const { rows } = await this.searching(limit + 1, (tx) =>
+      tx.query<{
+        customer_id: string;
+        similar_id: string;
+        distance: number;
+      }>(
+        /* sql */ `/* vectors.nearestCustomers */
       SELECT me.customer_id, near.customer_id AS similar_id, near.distance
       FROM customer_embeddings me
       CROSS JOIN LATERAL (
@@ -255,7 +263,8 @@ export class VectorStore {
       ) near
       WHERE me.model = ${model} AND me.customer_id = ANY($1::uuid[])
       ORDER BY me.customer_id, near.distance`,
-      [customerIds, limit],
+        [customerIds, limit],
+      ),
     );
     return rows.map((row) => ({
       customerId: row.customer_id,
