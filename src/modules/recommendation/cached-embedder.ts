@@ -8,7 +8,8 @@ import type { EmbeddingModel, EmbeddingPurpose } from '../../datasources/embeddi
  * latency and money. Documents are embedded in bulk by fits and followers, so they pass through.
  */
 export class CachedEmbedder implements EmbeddingModel {
-  private readonly queries = new LRUCache<string, Float32Array>({ max: 10_000 });
+  /** Promises, not vectors: concurrent requests for the same words share one remote call. */
+  private readonly queries = new LRUCache<string, Promise<Float32Array>>({ max: 10_000 });
 
   constructor(private readonly inner: EmbeddingModel) {}
 
@@ -20,15 +21,20 @@ export class CachedEmbedder implements EmbeddingModel {
     return this.inner.dimensions;
   }
 
-  async embed(texts: readonly string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+  embed(texts: readonly string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
     if (purpose !== 'query') {
       return this.inner.embed(texts, purpose);
     }
     const missing = [...new Set(texts.filter((text) => !this.queries.has(text)))];
     if (missing.length > 0) {
-      const embedded = await this.inner.embed(missing, purpose);
-      missing.forEach((text, i) => this.queries.set(text, embedded[i]!));
+      const embedded = this.inner.embed(missing, purpose);
+      missing.forEach((text, i) => {
+        const vector = embedded.then((vectors) => vectors[i]!);
+        // A failed call is not remembered: the next request asks again.
+        vector.catch(() => this.queries.delete(text));
+        this.queries.set(text, vector);
+      });
     }
-    return texts.map((text) => this.queries.get(text)!);
+    return Promise.all(texts.map((text) => this.queries.get(text)!));
   }
 }

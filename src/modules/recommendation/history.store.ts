@@ -134,7 +134,7 @@ export class HistoryStore {
     const { rows } = await this.db.query<{ n: number }>(
       /* sql */ `/* recommendation.fewInteractions */
       SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM events WHERE product_id IS NOT NULL OR content_id IS NOT NULL LIMIT $1) some`,
+        SELECT 1 FROM events WHERE product_id IS NOT NULL OR content_id IS NOT NULL LIMIT $1) found`,
       [limit],
     );
     return rows[0]!.n < limit;

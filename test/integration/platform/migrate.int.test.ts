@@ -82,6 +82,7 @@ describe('migrate', () => {
         'item_embeddings',
         'outbox',
         'products',
+        'recommendation_impressions',
         'recommendation_models',
         'schema_migrations',
       ],
