@@ -3,77 +3,29 @@ import { randomUUID } from 'node:crypto';
 import type { Postgres } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import {
-  type BlendWeights,
-  blend,
-  type Candidate,
-  DEFAULT_WEIGHTS,
-  diversify,
-  type Proposal,
-} from './blend.js';
+import { type BlendWeights, blend, type Candidate, DEFAULT_WEIGHTS, diversify } from './blend.js';
+import { CandidateSources, type Subject } from './candidate-sources.js';
 import { Experiment } from './experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
-import { type PopularityRankings, seasonOf } from './popularity.js';
-import { positiveItems, preferenceVector, preferenceWeights } from './preference.js';
-import { type Reason, reasonsFor } from './reasons.js';
+import type { PopularityRankings } from './popularity.js';
+import { positiveItems } from './preference.js';
+import { reasonsFor } from './reasons.js';
 import type { RecommendationGraph } from './recommendation.graph.js';
 import {
   CandidateSource,
-  EvidenceKind,
   type ItemKind,
   ItemType,
   RecommendationSurface,
 } from './recommendation.kinds.js';
 import type { ServingModels, ServingSnapshot } from './serving-models.js';
-import { VectorStore } from './vector.store.js';
 
-export interface RecommendationRequest {
-  customerId: string;
-  first: number;
-  itemType: ItemType;
-  surface: RecommendationSurface;
-  /** PRODUCT_PAGE: the product shown. */
-  productId: string | null;
-  /** CART: the products in the cart. */
-  cartProductIds: readonly string[];
-  /** SESSION: the session whose browsing steers the answer. */
-  sessionId: string | null;
-  /** SESSION: when it happens; its time of day and season steer the answer too. */
-  at: Date | null;
-  /** FAMILY_GIFT: the relative the gift is for. */
-  relativeId: string | null;
-  exclude: readonly string[];
-  categories: readonly string[];
-}
-
-export interface Recommendation {
-  itemId: string;
-  itemKind: ItemKind;
-  score: number;
-  reasons: Reason[];
-  sources: CandidateSource[];
-  requestId: string;
-  modelVersion: string;
-  /** The experiment variant that blended it (`control` outside any). */
-  variant: string;
-  computedAt: Date;
-}
+export type { Recommendation, RecommendationRequest } from './recommendation.request.js';
+import type { Recommendation, RecommendationRequest } from './recommendation.request.js';
 
 /** Popularity's share of its weight once a customer has history (see coldStartWeights). */
 const COLD_START_FACTOR = 0.05;
 
-/** Candidates each source proposes before the blend: enough for rules and diversity to bite. */
-const PER_SOURCE = 200;
 const EVENT_TYPE_PURCHASE = 'purchase';
-
-/** What the answer for one request is built from. */
-interface Subject {
-  /** Whose taste is served: the customer, or the relative for a family gift. */
-  id: string;
-  history: HistoryEntry[];
-  personalized: boolean;
-  interests: string[];
-}
 
 /**
  * Recommendations for one customer and surface: candidates from every source, business rules,
@@ -83,6 +35,8 @@ interface Subject {
 export class RecommendationService {
   private readonly experiment: Experiment;
   private readonly tuning: RankingTuning;
+
+  private readonly sources: CandidateSources;
 
   constructor(
     private readonly deps: {
@@ -99,6 +53,7 @@ export class RecommendationService {
     },
   ) {
     this.tuning = { ...DEFAULT_TUNING, ...deps.tuning };
+    this.sources = new CandidateSources(deps);
     this.experiment = deps.experiment ?? Experiment.none(this.tuning.weights);
   }
 
@@ -115,41 +70,8 @@ export class RecommendationService {
   async recommend(request: RecommendationRequest): Promise<Recommendation[]> {
     const snapshot = this.deps.models.current();
     const subject = await this.subject(request);
-    const candidates = new Map<string, Candidate>();
-    const propose = (source: CandidateSource, itemId: string, proposal: Proposal) => {
-      const proposals = candidates.get(itemId) ?? new Map<CandidateSource, Proposal>();
-      const known = proposals.get(source);
-      if (known === undefined || known.score < proposal.score) {
-        proposals.set(source, proposal);
-      }
-      candidates.set(itemId, proposals);
-    };
-    const kinds = kindsOf(request.itemType);
-    if (subject.personalized) {
-      this.collaborative(snapshot, subject.history, propose);
-      await this.vectorNeighbours(snapshot, subject, kinds, propose);
-      await this.graphSignals(subject.id, propose);
-    }
-    await this.context(snapshot, request, propose);
-    if (request.surface === RecommendationSurface.SESSION) {
-      const at = request.at ?? new Date();
-      const season = seasonOf(at.getUTCMonth() + 1).name;
-      for (const kind of kinds) {
-        for (const item of await this.deps.popularity.atMoment(kind, at, PER_SOURCE)) {
-          propose(CandidateSource.MOMENT, item.itemId, {
-            score: item.customers,
-            evidence: [],
-            detail: season,
-          });
-        }
-      }
-    }
-    for (const kind of kinds) {
-      for (const item of await this.deps.popularity.current(kind, PER_SOURCE)) {
-        propose(CandidateSource.POPULARITY, item.itemId, { score: item.customers, evidence: [] });
-      }
-    }
-    return this.rank(request, subject, snapshot, candidates);
+    const pool = await this.sources.gather(snapshot, request, subject, kindsOf(request.itemType));
+    return this.rank(request, subject, snapshot, pool.candidates);
   }
 
   private async subject(request: RecommendationRequest): Promise<Subject> {
@@ -184,124 +106,6 @@ export class RecommendationService {
       personalized,
       interests: personalized ? (interests.get(id) ?? []) : [],
     };
-  }
-
-  private collaborative(
-    snapshot: ServingSnapshot,
-    history: readonly HistoryEntry[],
-    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
-  ): void {
-    const model = snapshot.itemItem?.model;
-    const positives = positiveItems(history);
-    if (model === undefined || positives.size === 0) {
-      return;
-    }
-    for (const scored of model.score(positives, PER_SOURCE, new Set(positives.keys()))) {
-      propose(CandidateSource.COLLABORATIVE, scored.itemId, {
-        score: scored.score,
-        evidence: scored.because.map((b) => ({ kind: EvidenceKind.PRODUCT, id: b.itemId })),
-      });
-    }
-  }
-
-  private async vectorNeighbours(
-    snapshot: ServingSnapshot,
-    subject: Subject,
-    kinds: readonly ItemKind[],
-    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
-  ): Promise<void> {
-    const embedder = snapshot.embedder;
-    if (embedder === null) {
-      return;
-    }
-    const vectors = new VectorStore(this.deps.db);
-    const weights = preferenceWeights(subject.history);
-    const [itemVectors, interestVectors] = await Promise.all([
-      vectors.itemVectors(embedder.model, [...weights.keys()]),
-      subject.interests.length > 0
-        ? embedder.embed([subject.interests.join(' ')], 'query')
-        : Promise.resolve([]),
-    ]);
-    const preference = preferenceVector(weights, itemVectors, interestVectors[0] ?? null);
-    if (preference === null) {
-      return;
-    }
-    const space = { model: embedder.model, dimensions: embedder.dimensions };
-    for (const kind of kinds) {
-      for (const near of await vectors.nearestItems(kind, space, preference, PER_SOURCE)) {
-        if (near.similarity > 0) {
-          propose(CandidateSource.VECTOR, near.id, { score: near.similarity, evidence: [] });
-        }
-      }
-    }
-  }
-
-  /** Family and campaign signals; the graph being down costs these signals, not the answer. */
-  private async graphSignals(
-    customerId: string,
-    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
-  ): Promise<void> {
-    if (this.deps.graph === null) {
-      return;
-    }
-    try {
-      for (const p of await this.deps.graph.proposals(customerId, PER_SOURCE)) {
-        const source = p.source === 'FAMILY' ? CandidateSource.FAMILY : CandidateSource.CAMPAIGN;
-        const kind = p.source === 'FAMILY' ? EvidenceKind.CUSTOMER : EvidenceKind.CAMPAIGN;
-        propose(source, p.itemId, {
-          score: p.score,
-          evidence: [{ kind, id: p.evidenceId }],
-          detail: p.detail,
-        });
-      }
-    } catch (error) {
-      this.deps.logger.warn({ err: error }, 'graph signals skipped: Neo4j did not answer');
-    }
-  }
-
-  private async context(
-    snapshot: ServingSnapshot,
-    request: RecommendationRequest,
-    propose: (source: CandidateSource, itemId: string, proposal: Proposal) => void,
-  ): Promise<void> {
-    const anchors = await this.anchors(request);
-    const model = snapshot.itemItem?.model;
-    if (model === undefined || anchors.size === 0) {
-      return;
-    }
-    for (const scored of model.score(anchors, PER_SOURCE, new Set(anchors.keys()))) {
-      propose(CandidateSource.CONTEXT, scored.itemId, {
-        score: scored.score,
-        evidence: scored.because.map((b) => ({ kind: EvidenceKind.PRODUCT, id: b.itemId })),
-      });
-    }
-  }
-
-  /** The items the surface shows, which the context source starts from. */
-  private async anchors(request: RecommendationRequest): Promise<Map<string, number>> {
-    switch (request.surface) {
-      case RecommendationSurface.PRODUCT_PAGE:
-        if (request.productId === null) {
-          throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'PRODUCT_PAGE needs context.productId');
-        }
-        return new Map([[request.productId, 1]]);
-      case RecommendationSurface.CART:
-        return new Map(request.cartProductIds.map((id) => [id, 1]));
-      case RecommendationSurface.SESSION: {
-        if (request.sessionId === null) {
-          throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'SESSION needs context.sessionId');
-        }
-        const session = await new HistoryStore(this.deps.db).sessionHistory(
-          request.customerId,
-          request.sessionId,
-        );
-        return new Map([...preferenceWeights(session)].filter(([, weight]) => weight > 0));
-      }
-      case RecommendationSurface.HOMEPAGE:
-      case RecommendationSurface.FAMILY_GIFT:
-      case RecommendationSurface.EMAIL:
-        return new Map();
-    }
   }
 
   private async rank(
