@@ -11,7 +11,7 @@ import {
 import {
   type RecommendationVariant,
   RecommendationVariants,
-} from './modules/recommendation/experiment.kinds.js';
+} from './modules/recommendation/analytics/experiment.kinds.js';
 
 /** Thrown by {@link loadConfig} with every configuration problem listed, one per line. */
 export class ConfigError extends Error {

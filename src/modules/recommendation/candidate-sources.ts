@@ -13,7 +13,7 @@ import {
   RecommendationSurface,
 } from './recommendation.kinds.js';
 import type { RecommendationRequest } from './recommendation.request.js';
-import type { ServingSnapshot } from './serving-models.js';
+import type { ServingSnapshot } from './training/serving-models.js';
 import { VectorStore } from './vector.store.js';
 
 /** Candidates each source proposes before the blend: enough for rules and diversity to bite. */

@@ -8,7 +8,7 @@ import { assertPageSize, assertUuid } from '../../lib/ids.js';
 import { validationFailure } from '../../lib/validation.js';
 import { Campaign, Content, Product } from '../catalog/catalog.type.js';
 import { Customer } from '../customer/customer.type.js';
-import { impressionOf } from './impression.writer.js';
+import { impressionOf } from './analytics/impression.writer.js';
 import type { RecommendationDeps } from './recommendation.deps.js';
 import { RecommendationContextInput } from './recommendation.inputs.js';
 import { EvidenceKind, ItemType, RecommendationSurface } from './recommendation.kinds.js';

@@ -3,7 +3,7 @@ import { HistoryStore, type ItemFacts } from './history.store.js';
 import { preferenceVector, preferenceWeights } from './preference.js';
 import type { RecommendationCache } from './recommendation.cache.js';
 import type { ItemKind } from './recommendation.kinds.js';
-import type { ServingModels } from './serving-models.js';
+import type { ServingModels } from './training/serving-models.js';
 import { VectorStore } from './vector.store.js';
 
 /** Customers whose vectors one statement recomputes: bounds the size of a backlog's step. */

@@ -6,10 +6,10 @@ import type { CliContext } from '../module.js';
 import { registerEvalCommand } from './evaluation/eval.command.js';
 import { openGatewayServing } from './evaluation/gateway-serving.js';
 import { MemoryRecommendationCache } from './recommendation.cache.js';
-import { ModelStore } from './model.store.js';
+import { ModelStore } from './training/model.store.js';
 import { PreferenceFollower } from './preference.follower.js';
-import { ServingModels } from './serving-models.js';
-import { type FitProgress, RecommendationTrainer } from './trainer.js';
+import { ServingModels } from './training/serving-models.js';
+import { type FitProgress, RecommendationTrainer } from './training/trainer.js';
 
 /** One line per stage and at most one per second within a stage, on stderr. */
 function progressLines(): FitProgress {

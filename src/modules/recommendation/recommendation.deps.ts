@@ -1,11 +1,11 @@
-import type { AnalyticsService } from './analytics.service.js';
-import type { AnalyticsStore } from './analytics.store.js';
-import type { DiscoveryService } from './discovery.service.js';
-import type { ImpressionWriter } from './impression.writer.js';
+import type { AnalyticsService } from './analytics/analytics.service.js';
+import type { AnalyticsStore } from './analytics/analytics.store.js';
+import type { DiscoveryService } from './discovery/discovery.service.js';
+import type { ImpressionWriter } from './analytics/impression.writer.js';
 import type { PopularityRankings } from './popularity.js';
 import type { RecommendationCache } from './recommendation.cache.js';
 import type { RecommendationService } from './recommendation.service.js';
-import type { RecommendationTrainer } from './trainer.js';
+import type { RecommendationTrainer } from './training/trainer.js';
 
 /** What the recommendation module's resolvers are built with. */
 export interface RecommendationDeps {

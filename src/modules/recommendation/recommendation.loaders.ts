@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { Postgres } from '../../datasources/postgres.js';
 import { batchByShape, shapeCacheKey } from '../../lib/batch-by-shape.js';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
-import type { ServingModels } from './serving-models.js';
+import type { ServingModels } from './training/serving-models.js';
 import { VectorStore } from './vector.store.js';
 
 /** A similarity lookup: whose neighbours, and how many. */

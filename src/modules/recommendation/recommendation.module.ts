@@ -9,20 +9,23 @@ import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { defineModule } from '../module.js';
-import { ProductCountResolver, RecommendationAnalyticsResolver } from './analytics.resolver.js';
-import { AnalyticsService } from './analytics.service.js';
-import { AnalyticsStore } from './analytics.store.js';
+import {
+  ProductCountResolver,
+  RecommendationAnalyticsResolver,
+} from './analytics/analytics.resolver.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { AnalyticsStore } from './analytics/analytics.store.js';
 import {
   CustomerRecommendationsResolver,
   RecommendationEvidenceResolver,
   RecommendationItemResolver,
 } from './customer-recommendations.resolver.js';
-import { DiscoveryService } from './discovery.service.js';
-import { Experiment } from './experiments.js';
+import { DiscoveryService } from './discovery/discovery.service.js';
+import { Experiment } from './analytics/experiments.js';
 import { HistoryStore } from './history.store.js';
-import { ImpressionStore } from './impression.store.js';
-import { ImpressionWriter } from './impression.writer.js';
-import { ModelStore } from './model.store.js';
+import { ImpressionStore } from './analytics/impression.store.js';
+import { ImpressionWriter } from './analytics/impression.writer.js';
+import { ModelStore } from './training/model.store.js';
 import { PopularityRankings } from './popularity.js';
 import { PreferenceFollower } from './preference.follower.js';
 import {
@@ -31,7 +34,7 @@ import {
   ProductMatchResolver,
   SimilarProductResolver,
   TrendingProductResolver,
-} from './product-discovery.resolver.js';
+} from './discovery/product-discovery.resolver.js';
 import { RecommendationAdminResolver } from './recommendation-admin.resolver.js';
 import { MemoryRecommendationCache, RedisRecommendationCache } from './recommendation.cache.js';
 import type { RecommendationDeps } from './recommendation.deps.js';
@@ -40,9 +43,9 @@ import { createRecommendationLoaders } from './recommendation.loaders.js';
 import { RecommendationService } from './recommendation.service.js';
 import { SimilarCustomer } from './recommendation.type.js';
 import { registerEvalOfGateway, registerRecommendCommand } from './recommend.command.js';
-import { RefitSchedule } from './refit.schedule.js';
-import { ServingModels } from './serving-models.js';
-import { RecommendationTrainer } from './trainer.js';
+import { RefitSchedule } from './training/refit.schedule.js';
+import { ServingModels } from './training/serving-models.js';
+import { RecommendationTrainer } from './training/trainer.js';
 
 /** Interaction events under which a first fit takes seconds, not minutes. */
 const SMALL_DATABASE_EVENTS = 50_000;

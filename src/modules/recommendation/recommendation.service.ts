@@ -5,7 +5,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { type BlendWeights, blend, type Candidate, DEFAULT_WEIGHTS, diversify } from './blend.js';
 import { CandidateSources, type Subject } from './candidate-sources.js';
-import { Experiment } from './experiments.js';
+import { Experiment } from './analytics/experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
 import type { PopularityRankings } from './popularity.js';
 import { positiveItems } from './preference.js';
@@ -17,7 +17,7 @@ import {
   ItemType,
   RecommendationSurface,
 } from './recommendation.kinds.js';
-import type { ServingModels, ServingSnapshot } from './serving-models.js';
+import type { ServingModels, ServingSnapshot } from './training/serving-models.js';
 
 export type { Recommendation, RecommendationRequest } from './recommendation.request.js';
 import type { Recommendation, RecommendationRequest } from './recommendation.request.js';

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { loadConfig } from '../../../src/config.js';
-import { Experiment } from '../../../src/modules/recommendation/experiments.js';
-import { wilsonInterval } from '../../../src/modules/recommendation/wilson.js';
+import { Experiment } from '../../../src/modules/recommendation/analytics/experiments.js';
+import { wilsonInterval } from '../../../src/modules/recommendation/analytics/wilson.js';
 import {
   CreateApiKeyDocument,
   EraseCustomerDocument,

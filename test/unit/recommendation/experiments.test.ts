@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import { DEFAULT_WEIGHTS } from '../../../src/modules/recommendation/blend.js';
-import { bucketOf, Experiment } from '../../../src/modules/recommendation/experiments.js';
+import { bucketOf, Experiment } from '../../../src/modules/recommendation/analytics/experiments.js';
 import { CandidateSource } from '../../../src/modules/recommendation/recommendation.kinds.js';
 
 const customers = Array.from({ length: 4_000 }, () => randomUUID());

@@ -8,8 +8,8 @@ import { pino } from 'pino';
 import type {
   Impression,
   ImpressionStore,
-} from '../../../src/modules/recommendation/impression.store.js';
-import { ImpressionWriter } from '../../../src/modules/recommendation/impression.writer.js';
+} from '../../../src/modules/recommendation/analytics/impression.store.js';
+import { ImpressionWriter } from '../../../src/modules/recommendation/analytics/impression.writer.js';
 
 const impression = (): Impression => ({
   requestId: randomUUID(),

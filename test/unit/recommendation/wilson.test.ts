@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { wilsonInterval } from '../../../src/modules/recommendation/wilson.js';
+import { wilsonInterval } from '../../../src/modules/recommendation/analytics/wilson.js';
 
 /** Within 1e-4: the hand-computed values below are rounded to four places. */
 const close = (actual: number | undefined, expected: number) =>

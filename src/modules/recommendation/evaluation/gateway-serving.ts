@@ -18,15 +18,15 @@ import { IdentityVocabulary } from '../../identity/identity.normalize.js';
 import { IdentityInput } from '../../identity/identity.type.js';
 import type { CliContext } from '../../module.js';
 import { SuppressionKeys } from '../../privacy/suppression-keys.js';
-import { ModelStore } from '../model.store.js';
+import { ModelStore } from '../training/model.store.js';
 import { HistoryStore } from '../history.store.js';
 import { PopularityRankings } from '../popularity.js';
 import { PreferenceFollower } from '../preference.follower.js';
 import { MemoryRecommendationCache } from '../recommendation.cache.js';
 import { ItemType, RecommendationSurface } from '../recommendation.kinds.js';
 import { type RankingTuning, RecommendationService } from '../recommendation.service.js';
-import { ServingModels } from '../serving-models.js';
-import { RecommendationTrainer } from '../trainer.js';
+import { ServingModels } from '../training/serving-models.js';
+import { RecommendationTrainer } from '../training/trainer.js';
 import type { Interaction } from '../model/interactions.js';
 import type { EvalItem, Progress, ServingRecommender } from './serving.js';
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
-import type { EmbeddingModel, EmbeddingPurpose } from '../../datasources/embedding-model.js';
+import type { EmbeddingModel, EmbeddingPurpose } from '../../../datasources/embedding-model.js';
 
 /**
  * Remembers query embeddings of a remote model (interest keywords, search text): the same

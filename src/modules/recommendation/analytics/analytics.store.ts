@@ -1,4 +1,4 @@
-import type { Queryable } from '../../datasources/postgres.js';
+import type { Queryable } from '../../../datasources/postgres.js';
 
 /** A half-open window of impression times: [since, until). */
 export interface AnalyticsWindow {

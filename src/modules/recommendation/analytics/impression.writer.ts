@@ -1,6 +1,6 @@
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../../logger.js';
 import type { Impression, ImpressionStore } from './impression.store.js';
-import type { Recommendation, RecommendationRequest } from './recommendation.service.js';
+import type { Recommendation, RecommendationRequest } from '../recommendation.service.js';
 
 /** How long a first impression waits for others to share its INSERT (group commit). */
 const GROUP_MS = 5;

@@ -1,16 +1,16 @@
 import { Arg, type ClassType, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 
-import type { GraphQLContext } from '../../context.js';
-import { ErrorCode, GatewayError } from '../../errors.js';
-import { assertPageSize } from '../../lib/ids.js';
-import { Product } from '../catalog/catalog.type.js';
-import type { RecommendationDeps } from './recommendation.deps.js';
+import type { GraphQLContext } from '../../../context.js';
+import { ErrorCode, GatewayError } from '../../../errors.js';
+import { assertPageSize } from '../../../lib/ids.js';
+import { Product } from '../../catalog/catalog.type.js';
+import type { RecommendationDeps } from '../recommendation.deps.js';
 import {
   BoughtTogether,
   ProductMatch,
   SimilarProduct,
   TrendingProduct,
-} from './recommendation.type.js';
+} from '../recommendation.type.js';
 
 /** The longest trending window, in days: longer ones are popularity, not a trend. */
 const MAX_WINDOW_DAYS = 365;

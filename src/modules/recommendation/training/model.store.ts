@@ -1,4 +1,4 @@
-import type { Queryable } from '../../datasources/postgres.js';
+import type { Queryable } from '../../../datasources/postgres.js';
 
 /** The kinds of fitted model the gateway serves from. */
 export type ModelKind = 'item-item' | 'text';

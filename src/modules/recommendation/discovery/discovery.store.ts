@@ -1,4 +1,4 @@
-import type { Queryable } from '../../datasources/postgres.js';
+import type { Queryable } from '../../../datasources/postgres.js';
 
 /** Co-purchases and keyword matches: the SQL side of product discovery. */
 export class DiscoveryStore {

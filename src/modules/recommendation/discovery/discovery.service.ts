@@ -1,10 +1,10 @@
-import type { Postgres } from '../../datasources/postgres.js';
-import { blend, type Candidate } from './blend.js';
+import type { Postgres } from '../../../datasources/postgres.js';
+import { blend, type Candidate } from '../blend.js';
 import { DiscoveryStore } from './discovery.store.js';
-import { HistoryStore } from './history.store.js';
-import { CandidateSource } from './recommendation.kinds.js';
-import type { ServingModels } from './serving-models.js';
-import { VectorStore } from './vector.store.js';
+import { HistoryStore } from '../history.store.js';
+import { CandidateSource } from '../recommendation.kinds.js';
+import type { ServingModels } from '../training/serving-models.js';
+import { VectorStore } from '../vector.store.js';
 
 export interface ScoredProduct {
   productId: string;

@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 
-import type { GraphQLContext } from '../../context.js';
-import { assertPageSize } from '../../lib/ids.js';
-import { Product } from '../catalog/catalog.type.js';
+import type { GraphQLContext } from '../../../context.js';
+import { assertPageSize } from '../../../lib/ids.js';
+import { Product } from '../../catalog/catalog.type.js';
 import { analyticsWindow } from './analytics.service.js';
 import {
   ProductCount,
@@ -10,7 +10,7 @@ import {
   SurfaceFunnel,
   VariantFunnel,
 } from './analytics.type.js';
-import type { RecommendationDeps } from './recommendation.deps.js';
+import type { RecommendationDeps } from '../recommendation.deps.js';
 
 @Resolver(() => RecommendationAnalytics)
 export class RecommendationAnalyticsResolver {

@@ -1,7 +1,7 @@
-import { ErrorCode, GatewayError } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../../errors.js';
 import type { AnalyticsStore, AnalyticsWindow, FunnelRow } from './analytics.store.js';
 import { CtrBase, type SurfaceFunnel, type VariantFunnel } from './analytics.type.js';
-import type { RecommendationSurface } from './recommendation.kinds.js';
+import type { RecommendationSurface } from '../recommendation.kinds.js';
 import { wilsonInterval } from './wilson.js';
 
 const DAY_MS = 86_400_000;

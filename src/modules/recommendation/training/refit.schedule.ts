@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../../logger.js';
 import type { RecommendationTrainer } from './trainer.js';
 
 const LOCK_KEY = 'c360:lock:recommendation-refit';

@@ -1,9 +1,9 @@
-import type { EmbeddingModel } from '../../datasources/embedding-model.js';
-import type { Logger } from '../../logger.js';
+import type { EmbeddingModel } from '../../../datasources/embedding-model.js';
+import type { Logger } from '../../../logger.js';
 import { CachedEmbedder } from './cached-embedder.js';
-import { ItemItemModel } from './model/item-item.js';
-import { LocalTextEmbedder } from './model/local-text-embedder.js';
-import { TextVectorModel } from './model/text-vectors.js';
+import { ItemItemModel } from '../model/item-item.js';
+import { LocalTextEmbedder } from '../model/local-text-embedder.js';
+import { TextVectorModel } from '../model/text-vectors.js';
 import type { ModelKind, ModelStore } from './model.store.js';
 
 /** The models one gateway instance serves from, with the versions that name them. */

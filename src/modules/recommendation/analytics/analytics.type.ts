@@ -1,6 +1,6 @@
 import { Field, Float, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 
-import { RecommendationSurface } from './recommendation.kinds.js';
+import { RecommendationSurface } from '../recommendation.kinds.js';
 
 /** What click-through is a share of. */
 export enum CtrBase {

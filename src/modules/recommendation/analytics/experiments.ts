@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { type BlendWeights, DEFAULT_WEIGHTS } from './blend.js';
+import { type BlendWeights, DEFAULT_WEIGHTS } from '../blend.js';
 import { CONTROL_VARIANT, type RecommendationVariant } from './experiment.kinds.js';
 
 /** The variant a customer is in, with the weights it blends with. */

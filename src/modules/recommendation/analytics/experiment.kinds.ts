@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CandidateSource } from './recommendation.kinds.js';
+import { CandidateSource } from '../recommendation.kinds.js';
 
 /** The variant every customer not routed elsewhere is in: the default blend. */
 export const CONTROL_VARIANT = 'control';

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 
-import type { EmbeddingModel } from '../../datasources/embedding-model.js';
-import type { Postgres } from '../../datasources/postgres.js';
-import type { Logger } from '../../logger.js';
-import { fitEase } from './model/ease.js';
-import { buildInteractionMatrix } from './model/interactions.js';
-import { fitTextVectors } from './model/text-vectors.js';
+import type { EmbeddingModel } from '../../../datasources/embedding-model.js';
+import type { Postgres } from '../../../datasources/postgres.js';
+import type { Logger } from '../../../logger.js';
+import { fitEase } from '../model/ease.js';
+import { buildInteractionMatrix } from '../model/interactions.js';
+import { fitTextVectors } from '../model/text-vectors.js';
 import { ModelStore } from './model.store.js';
-import { HistoryStore } from './history.store.js';
-import { itemText, type PreferenceFollower } from './preference.follower.js';
-import type { ItemKind } from './recommendation.kinds.js';
+import { HistoryStore } from '../history.store.js';
+import { itemText, type PreferenceFollower } from '../preference.follower.js';
+import type { ItemKind } from '../recommendation.kinds.js';
 import type { ServingModels } from './serving-models.js';
-import { VectorStore } from './vector.store.js';
+import { VectorStore } from '../vector.store.js';
 
 /** How models are fitted (RECOMMENDATION_* settings). */
 export interface TrainingSettings {

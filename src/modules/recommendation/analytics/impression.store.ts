@@ -1,4 +1,4 @@
-import type { Queryable } from '../../datasources/postgres.js';
+import type { Queryable } from '../../../datasources/postgres.js';
 
 /** One computed recommendation answer, as attribution needs it. */
 export interface Impression {
