@@ -29,6 +29,8 @@ export interface PostgresOptions {
 export interface ExecutedStatement {
   name: string;
   durationMs: number;
+  /** False when the statement failed (any error: unreachable, deadline, constraint...). */
+  ok: boolean;
 }
 
 /**
@@ -69,12 +71,15 @@ export class Postgres implements Queryable {
     params: readonly unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     const started = performance.now();
+    let ok = false;
     try {
-      return await this.pool.query<R>(text, params as unknown[]);
+      const result = await this.pool.query<R>(text, params as unknown[]);
+      ok = true;
+      return result;
     } catch (error) {
       throw this.failure(error, text);
     } finally {
-      this.record(text, started);
+      this.record(text, started, ok);
     }
   }
 
@@ -89,12 +94,15 @@ export class Postgres implements Queryable {
     const tx: Queryable = {
       query: async <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => {
         const started = performance.now();
+        let ok = false;
         try {
-          return await client.query<R>(text, params as unknown[]);
+          const result = await client.query<R>(text, params as unknown[]);
+          ok = true;
+          return result;
         } catch (error) {
           throw this.failure(error, text);
         } finally {
-          this.record(text, started);
+          this.record(text, started, ok);
         }
       },
     };
@@ -177,13 +185,14 @@ export class Postgres implements Queryable {
     await this.pool.end();
   }
 
-  private record(text: string, started: number): void {
+  private record(text: string, started: number, ok: boolean): void {
     if (this.events.listenerCount('statement') === 0) {
       return;
     }
     this.events.emit('statement', {
       name: statementName(text),
       durationMs: performance.now() - started,
+      ok,
     });
   }
 }
