@@ -28,6 +28,9 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { metricsEndpoint } from './observability/metrics-endpoint.js';
 import { observeStores } from './observability/observe-stores.js';
 import { requestMetricsPlugin } from './observability/request-metrics.plugin.js';
+import { traceRequests } from './observability/trace-requests.js';
+import { traceResolvers } from './observability/trace-resolvers.js';
+import { tracingActive } from './observability/tracing.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
@@ -106,6 +109,9 @@ export async function createApp({
   const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
   doorbell.relay = relay;
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
+  if (tracingActive()) {
+    traceResolvers(schema);
+  }
   const devKey = withDevKey
     ? await ensureDevKey(wiring.access.apiKeys, config.dataDir, logger)
     : null;
@@ -208,6 +214,9 @@ export async function createApp({
   if (metrics) {
     // Outside the API keys (a scraper has none); METRICS_TOKEN guards it when set.
     expressApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
+  }
+  if (tracingActive()) {
+    expressApp.use(GRAPHQL_PATH, traceRequests(GRAPHQL_PATH));
   }
   expressApp.use(
     GRAPHQL_PATH,

@@ -122,6 +122,9 @@ const Env = z.object({
 
   SUPPRESSION_PEPPER: optionalSecret,
 
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('c360'),
+
   METRICS: z.enum(['on', 'off']).default('on'),
   METRICS_TOKEN: optionalSecret,
   METRICS_MAX_OPERATION_NAMES: positiveInt(200),
@@ -215,6 +218,14 @@ export interface Config {
     };
   };
   readonly log: { readonly level: string };
+  readonly tracing: {
+    /**
+     * OTLP/HTTP collector base URL (`/v1/traces` is appended); `null` turns tracing off, and
+     * every span is then a no-op.
+     */
+    readonly endpoint: string | null;
+    readonly serviceName: string;
+  };
   readonly metrics: {
     /** Serve Prometheus metrics at `/metrics`. */
     readonly enabled: boolean;
@@ -331,6 +342,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       },
     },
     log: { level: e.LOG_LEVEL },
+    tracing: {
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     metrics: {
       enabled: e.METRICS === 'on',
       token: e.METRICS_TOKEN ?? null,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 
 import { storeUnavailable } from '../errors.js';
+import { storeSpan } from '../lib/traced.js';
 import type { Logger } from '../logger.js';
 
 export interface GraphDbOptions {
@@ -88,6 +89,12 @@ export class GraphDb {
   ): Promise<T> {
     this.events.emit('transaction', { name, mode });
     const started = performance.now();
+    const span = storeSpan(`neo4j ${name}`, {
+      'db.system.name': 'neo4j',
+      'db.query.summary': name,
+      'db.operation.name': mode,
+      'server.address': this.target,
+    });
     let ok = false;
     const session = this.driver.session({
       defaultAccessMode: mode === 'read' ? neo4j.session.READ : neo4j.session.WRITE,
@@ -95,8 +102,10 @@ export class GraphDb {
     try {
       const result = await work(session);
       ok = true;
+      span.end();
       return result;
     } catch (error) {
+      span.end(error);
       throw storeUnavailable('neo4j', error);
     } finally {
       await session.close();

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 
 import { type Command, Redis, type RedisOptions } from 'ioredis';
 
+import { storeSpan } from '../lib/traced.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -104,7 +105,23 @@ function observeCommands(
   events: EventEmitter<{ command: [ExecutedCommand] }>,
 ): void {
   const send = client.sendCommand.bind(client);
+  // ioredis may pass one command through here again (resent after a reconnect): count it once.
+  const seen = new WeakSet<Command>();
   client.sendCommand = (command: Command, stream?: Parameters<Redis['sendCommand']>[1]) => {
+    if (seen.has(command)) {
+      return send(command, stream);
+    }
+    seen.add(command);
+    // A span per command (a no-op without tracing), named by the command, never its arguments.
+    const span = storeSpan(`redis ${command.name}`, {
+      'db.system.name': 'redis',
+      'db.operation.name': command.name,
+      'c360.redis.role': role,
+    });
+    command.promise.then(
+      () => span.end(),
+      (error: unknown) => span.end(error),
+    );
     if (events.listenerCount('command') > 0) {
       const started = performance.now();
       const settle = (ok: boolean) =>
