@@ -132,6 +132,9 @@ export async function createApp({
       })
     : null;
   const unobserveStores = metrics ? observeStores(metrics, backends) : () => undefined;
+  if (metrics && config.metrics.token === null && config.env === 'production') {
+    logger.warn('/metrics needs no token: set METRICS_TOKEN or keep it off the public ingress');
+  }
   const limits = new RateLimits(backends.redis?.commands ?? null, config.access, logger, (limit) =>
     metrics?.rateLimitRefused(limit),
   );
