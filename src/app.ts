@@ -24,6 +24,13 @@ import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { metricsEndpoint } from './observability/metrics-endpoint.js';
+import { observeStores } from './observability/observe-stores.js';
+import { requestMetricsPlugin } from './observability/request-metrics.plugin.js';
+import { traceRequests } from './observability/trace-requests.js';
+import { traceResolvers } from './observability/trace-resolvers.js';
+import { tracingActive } from './observability/tracing.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
@@ -102,6 +109,9 @@ export async function createApp({
   const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
   doorbell.relay = relay;
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
+  if (tracingActive()) {
+    traceResolvers(schema);
+  }
   const devKey = withDevKey
     ? await ensureDevKey(wiring.access.apiKeys, config.dataDir, logger)
     : null;
@@ -114,7 +124,20 @@ export async function createApp({
     // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
     maxTokens: { enabled: false },
   }).protect();
-  const limits = new RateLimits(backends.redis?.commands ?? null, config.access, logger);
+  const metrics = config.metrics.enabled
+    ? new GatewayMetrics({
+        maxOperationNames: config.metrics.maxOperationNames,
+        poolState: () => backends.postgres.poolState(),
+        outboxBacklog: () => relay.backlog(),
+      })
+    : null;
+  const unobserveStores = metrics ? observeStores(metrics, backends) : () => undefined;
+  if (metrics && config.metrics.token === null && config.env === 'production') {
+    logger.warn('/metrics needs no token: set METRICS_TOKEN or keep it off the public ingress');
+  }
+  const limits = new RateLimits(backends.redis?.commands ?? null, config.access, logger, (limit) =>
+    metrics?.rateLimitRefused(limit),
+  );
   const wsServer = startWsServer({
     httpServer,
     path: GRAPHQL_PATH,
@@ -126,6 +149,7 @@ export async function createApp({
     maxTokens: MAX_TOKENS,
     exposeSchema: config.http.exposeSchema,
     limits,
+    metrics,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -157,6 +181,7 @@ export async function createApp({
         }),
       ),
       drainWebSocketsPlugin(wsServer),
+      ...(metrics ? [requestMetricsPlugin<GraphQLContext>(metrics)] : []),
       requestErrorStatusPlugin(),
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
@@ -189,6 +214,13 @@ export async function createApp({
     const readiness = await checkReadiness(backends, readinessDeadlines, shuttingDown);
     res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
+  if (metrics) {
+    // Outside the API keys (a scraper has none); METRICS_TOKEN guards it when set.
+    expressApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));
+  }
+  if (tracingActive()) {
+    expressApp.use(GRAPHQL_PATH, traceRequests(GRAPHQL_PATH));
+  }
   expressApp.use(
     GRAPHQL_PATH,
     cors<cors.CorsRequest>({ origin: [...config.http.corsOrigins] }),
@@ -231,6 +263,7 @@ export async function createApp({
       // After the drain: requests finished above may have written outbox rows worth relaying.
       await relay.stop();
       await wiring.stop();
+      unobserveStores();
     },
   };
 }

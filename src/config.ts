@@ -122,6 +122,13 @@ const Env = z.object({
 
   SUPPRESSION_PEPPER: optionalSecret,
 
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('c360'),
+
+  METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: optionalSecret,
+  METRICS_MAX_OPERATION_NAMES: positiveInt(200),
+
   GEMINI_API_KEY: z
     .string()
     .trim()
@@ -211,6 +218,28 @@ export interface Config {
     };
   };
   readonly log: { readonly level: string };
+  readonly tracing: {
+    /**
+     * OTLP/HTTP collector base URL (`/v1/traces` is appended); `null` turns tracing off, and
+     * every span is then a no-op.
+     */
+    readonly endpoint: string | null;
+    readonly serviceName: string;
+  };
+  readonly metrics: {
+    /** Serve Prometheus metrics at `/metrics`. */
+    readonly enabled: boolean;
+    /**
+     * When set, `/metrics` answers only `Authorization: Bearer <token>`; `null` leaves it open
+     * to whoever reaches the port (keep it off the public ingress then). Never logged.
+     */
+    readonly token: string | null;
+    /**
+     * Distinct operation names the request metrics label by; later names count as `(other)`,
+     * so clients inventing names cannot grow the series without bound.
+     */
+    readonly maxOperationNames: number;
+  };
   readonly recommendation: {
     /** Refit the models every this many minutes on one instance; 0: only when asked. */
     readonly refitMinutes: number;
@@ -313,6 +342,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       },
     },
     log: { level: e.LOG_LEVEL },
+    tracing: {
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
+    metrics: {
+      enabled: e.METRICS === 'on',
+      token: e.METRICS_TOKEN ?? null,
+      maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+    },
     recommendation: {
       refitMinutes: e.RECOMMENDATION_REFIT_MINUTES,
       easeLambda: e.RECOMMENDATION_EASE_LAMBDA,

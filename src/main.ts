@@ -7,6 +7,7 @@ import { LauncherError } from './datasources/neo4j-launcher.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
+import { startTracing } from './observability/tracing.js';
 import { onShutdownSignal } from './shutdown.js';
 
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
@@ -16,8 +17,13 @@ async function main(): Promise<void> {
   // Steps are added as things start, so a signal at any moment stops exactly what runs.
   const stopSteps: (() => Promise<void>)[] = [];
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
+  // Before any store is reached, so their first calls are traced too; flushed last on stop.
+  const tracing = startTracing(config);
   const backends = await startBackends(config, logger);
   stopSteps.push(() => backends.stop());
+  if (tracing) {
+    stopSteps.push(() => tracing.shutdown());
+  }
   const demoLoaded = config.demoData === 'auto' ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;

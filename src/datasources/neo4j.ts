@@ -3,9 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 
 import { storeUnavailable } from '../errors.js';
+import { storeSpan } from '../lib/traced.js';
 import type { Logger } from '../logger.js';
 
 export interface GraphDbOptions {
@@ -20,14 +21,28 @@ export interface GraphDbOptions {
   logger: Logger;
 }
 
+/** One finished transaction: how long it took, and whether it committed. */
+export interface SettledTransaction {
+  name: string;
+  mode: 'read' | 'write';
+  durationMs: number;
+  ok: boolean;
+}
+
 /**
  * The Neo4j driver behind named read and write transactions. Every transaction carries
  * metadata (`app`, `query`) so `SHOW TRANSACTIONS` on the server tells who ran what.
  */
 export class GraphDb {
   readonly kind: GraphDbOptions['kind'];
-  /** Listeners receive a `transaction` event with each transaction's name; tests count them. */
-  readonly events = new EventEmitter<{ transaction: [{ name: string; mode: 'read' | 'write' }] }>();
+  /**
+   * Listeners receive a `transaction` event with each transaction's name as it starts (tests
+   * count them), and a `settled` event with its duration and outcome when it ends (metrics).
+   */
+  readonly events = new EventEmitter<{
+    transaction: [{ name: string; mode: 'read' | 'write' }];
+    settled: [SettledTransaction];
+  }>();
   readonly target: string;
   private readonly driver: Driver;
   private readonly timeoutMs: number;
@@ -59,27 +74,42 @@ export class GraphDb {
    * NEO4J_UNAVAILABLE (the one place Neo4j failures are mapped).
    */
   async read<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    this.events.emit('transaction', { name, mode: 'read' });
-    const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
-    try {
-      return await session.executeRead(work, this.txConfig(name));
-    } catch (error) {
-      throw storeUnavailable('neo4j', error);
-    } finally {
-      await session.close();
-    }
+    return this.run(name, 'read', (session) => session.executeRead(work, this.txConfig(name)));
   }
 
   /** Runs `work` in a write transaction named `name`; retried by the driver on transient errors. */
   async write<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    this.events.emit('transaction', { name, mode: 'write' });
-    const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
+    return this.run(name, 'write', (session) => session.executeWrite(work, this.txConfig(name)));
+  }
+
+  private async run<T>(
+    name: string,
+    mode: 'read' | 'write',
+    work: (session: Session) => Promise<T>,
+  ): Promise<T> {
+    this.events.emit('transaction', { name, mode });
+    const started = performance.now();
+    const span = storeSpan(`neo4j ${name}`, {
+      'db.system.name': 'neo4j',
+      'db.query.summary': name,
+      'db.operation.name': mode,
+      'server.address': this.target,
+    });
+    let ok = false;
+    const session = this.driver.session({
+      defaultAccessMode: mode === 'read' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
     try {
-      return await session.executeWrite(work, this.txConfig(name));
+      const result = await work(session);
+      ok = true;
+      span.end();
+      return result;
     } catch (error) {
+      span.end(error);
       throw storeUnavailable('neo4j', error);
     } finally {
       await session.close();
+      this.events.emit('settled', { name, mode, durationMs: performance.now() - started, ok });
     }
   }
 

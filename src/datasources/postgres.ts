@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 
 import { ErrorCode, GatewayError, storeUnavailable } from '../errors.js';
+import { storeSpan } from '../lib/traced.js';
 import type { Logger } from '../logger.js';
 
 /** What a store sees of PostgreSQL: named, parameterised statements and transactions. */
@@ -29,6 +30,8 @@ export interface PostgresOptions {
 export interface ExecutedStatement {
   name: string;
   durationMs: number;
+  /** False when the statement failed (any error: unreachable, deadline, constraint...). */
+  ok: boolean;
 }
 
 /**
@@ -69,12 +72,18 @@ export class Postgres implements Queryable {
     params: readonly unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     const started = performance.now();
+    const span = this.span(text);
+    let ok = false;
     try {
-      return await this.pool.query<R>(text, params as unknown[]);
+      const result = await this.pool.query<R>(text, params as unknown[]);
+      ok = true;
+      span.end();
+      return result;
     } catch (error) {
+      span.end(error);
       throw this.failure(error, text);
     } finally {
-      this.record(text, started);
+      this.record(text, started, ok);
     }
   }
 
@@ -89,12 +98,18 @@ export class Postgres implements Queryable {
     const tx: Queryable = {
       query: async <R extends pg.QueryResultRow>(text: string, params: readonly unknown[] = []) => {
         const started = performance.now();
+        const span = this.span(text);
+        let ok = false;
         try {
-          return await client.query<R>(text, params as unknown[]);
+          const result = await client.query<R>(text, params as unknown[]);
+          ok = true;
+          span.end();
+          return result;
         } catch (error) {
+          span.end(error);
           throw this.failure(error, text);
         } finally {
-          this.record(text, started);
+          this.record(text, started, ok);
         }
       },
     };
@@ -177,13 +192,24 @@ export class Postgres implements Queryable {
     await this.pool.end();
   }
 
-  private record(text: string, started: number): void {
+  /** A span named by the statement (its comment), never its parameters. */
+  private span(text: string) {
+    const name = statementName(text);
+    return storeSpan(`postgres ${name}`, {
+      'db.system.name': 'postgresql',
+      'db.query.summary': name,
+      'server.address': this.target,
+    });
+  }
+
+  private record(text: string, started: number, ok: boolean): void {
     if (this.events.listenerCount('statement') === 0) {
       return;
     }
     this.events.emit('statement', {
       name: statementName(text),
       durationMs: performance.now() - started,
+      ok,
     });
   }
 }

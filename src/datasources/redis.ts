@@ -1,5 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { EventEmitter } from 'node:events';
 
+import { type Command, Redis, type RedisOptions } from 'ioredis';
+
+import { storeSpan } from '../lib/traced.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -11,8 +14,22 @@ export interface RedisConnections {
   publisher: Redis;
   subscriber: Redis;
   target: string;
+  /**
+   * Listeners receive a `command` event for every command any of the three clients sent, when
+   * its reply (or failure) came: the metrics' view of Redis.
+   */
+  events: EventEmitter<{ command: [ExecutedCommand] }>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One command that got its reply (`ok`) or failed (refused, timed out, an error reply). */
+export interface ExecutedCommand {
+  /** The command in lower case (`get`, `evalsha`...); never its arguments. */
+  name: string;
+  role: 'commands' | 'publisher' | 'subscriber';
+  durationMs: number;
+  ok: boolean;
 }
 
 export interface RedisConnectOptions {
@@ -39,11 +56,13 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
     connectTimeout: options.commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   };
-  const make = (role: string, extra: RedisOptions = {}) => {
+  const events = new EventEmitter<{ command: [ExecutedCommand] }>();
+  const make = (role: ExecutedCommand['role'], extra: RedisOptions = {}) => {
     const client = new Redis(options.url, { ...common, ...extra, connectionName: `c360-${role}` });
     client.on('error', (err: Error) =>
       log.warn({ role, err: err.message }, 'redis connection error'),
     );
+    observeCommands(client, role, events);
     return client;
   };
   const commands = make('commands', { commandTimeout: options.commandTimeoutMs });
@@ -65,11 +84,58 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
     publisher,
     subscriber,
     target: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}`,
+    events,
     async ping() {
       await commands.ping();
     },
     async close() {
       await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
     },
+  };
+}
+
+/**
+ * Times every command `client` sends, through the one method all of them pass (the same place
+ * OpenTelemetry's ioredis instrumentation patches). Per client, so gateways sharing a process
+ * (tests) never count each other's commands; costs nothing while nobody listens.
+ */
+function observeCommands(
+  client: Redis,
+  role: ExecutedCommand['role'],
+  events: EventEmitter<{ command: [ExecutedCommand] }>,
+): void {
+  const send = client.sendCommand.bind(client);
+  // ioredis may pass one command through here again (resent after a reconnect): count it once.
+  const seen = new WeakSet<Command>();
+  client.sendCommand = (command: Command, stream?: Parameters<Redis['sendCommand']>[1]) => {
+    if (seen.has(command)) {
+      return send(command, stream);
+    }
+    seen.add(command);
+    // A span per command (a no-op without tracing), named by the command, never its arguments.
+    const span = storeSpan(`redis ${command.name}`, {
+      'db.system.name': 'redis',
+      'db.operation.name': command.name,
+      'c360.redis.role': role,
+    });
+    command.promise.then(
+      () => span.end(),
+      (error: unknown) => span.end(error),
+    );
+    if (events.listenerCount('command') > 0) {
+      const started = performance.now();
+      const settle = (ok: boolean) =>
+        events.emit('command', {
+          name: command.name,
+          role,
+          durationMs: performance.now() - started,
+          ok,
+        });
+      command.promise.then(
+        () => settle(true),
+        () => settle(false),
+      );
+    }
+    return send(command, stream);
   };
 }

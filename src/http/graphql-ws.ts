@@ -19,6 +19,8 @@ import { createErrorFormatter, ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Access } from '../modules/access/access.js';
 import { auditPiiReads } from '../modules/access/pii-audit.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { trackSubscription } from '../observability/track-subscription.js';
 import { createContext, type Wiring } from '../wiring.js';
 import type { RateLimits } from './rate-limits.js';
 import { inputProblem } from './well-formed.js';
@@ -42,6 +44,8 @@ export interface WsServerOptions {
   exposeSchema: boolean;
   /** The same per-key and per-address limits as HTTP. */
   limits: RateLimits;
+  /** Open subscriptions and messages sent; none when metrics are off. */
+  metrics: GatewayMetrics | null;
 }
 
 /**
@@ -141,7 +145,14 @@ export function startWsServer(options: WsServerOptions) {
           undefined,
           await Access.authenticate(apiKeys, authorizationOf(ctx)),
         ),
+      onOperation: (_ctx, _id, _payload, _args, result) => {
+        const metrics = options.metrics;
+        return metrics !== null && Symbol.asyncIterator in result
+          ? trackSubscription(metrics, result)
+          : undefined;
+      },
       onNext: async (_ctx, _id, payload, args, result) => {
+        options.metrics?.subscriptionMessageSent();
         const withheld = await auditPiiReads(
           audit,
           args.contextValue as GraphQLContext,

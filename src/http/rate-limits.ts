@@ -14,6 +14,9 @@ export interface RateLimitSettings {
   keyMaxConcurrent: number;
 }
 
+/** Which limit refused: operations per key, failed authentications, operations at once. */
+export type RateLimitName = 'per_key' | 'failed_auth' | 'concurrent';
+
 /** Seconds to wait before retrying, or null when the request may go on. */
 export type Verdict = number | null;
 
@@ -30,10 +33,14 @@ export class RateLimits {
   private readonly failedAuth;
   private readonly running = new Map<string, number>();
 
+  /**
+   * @param onRefused called with the limit each time one refuses (metrics); must not throw.
+   */
   constructor(
     redis: Redis | null,
     private readonly settings: RateLimitSettings,
     private readonly logger: Logger,
+    private readonly onRefused: (limit: RateLimitName) => void = () => undefined,
   ) {
     this.perKey = limiter(redis, { keyPrefix: 'c360:rl:key', points: settings.perKeyPerMinute });
     this.failedAuth = limiter(redis, {
@@ -45,23 +52,28 @@ export class RateLimits {
   /** Whether `address` has used up its failed authentications (checked before any lookup). */
   async addressRefused(address: string): Promise<Verdict> {
     const state = await this.failedAuth.get(address).catch(() => null);
-    return state !== null && state.remainingPoints <= 0 ? secondsOf(state) : null;
+    if (state !== null && state.remainingPoints <= 0) {
+      this.onRefused('failed_auth');
+      return secondsOf(state);
+    }
+    return null;
   }
 
   /** Counts a failed authentication of `address`. */
   async authFailed(address: string): Promise<Verdict> {
-    return this.consume(this.failedAuth, address);
+    return this.consume(this.failedAuth, address, 'failed_auth');
   }
 
   /** Counts one operation of the key. */
   async admitKey(keyId: string): Promise<Verdict> {
-    return this.consume(this.perKey, keyId);
+    return this.consume(this.perKey, keyId, 'per_key');
   }
 
   /** Reserves one running operation for the key; returns its release, or null when full. */
   enter(keyId: string): (() => void) | null {
     const running = this.running.get(keyId) ?? 0;
     if (running >= this.settings.keyMaxConcurrent) {
+      this.onRefused('concurrent');
       return null;
     }
     this.running.set(keyId, running + 1);
@@ -82,6 +94,7 @@ export class RateLimits {
   private async consume(
     limiterOf: RateLimiterRedis | RateLimiterMemory,
     key: string,
+    name: RateLimitName,
   ): Promise<Verdict> {
     try {
       await limiterOf.consume(key);
@@ -89,6 +102,7 @@ export class RateLimits {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         this.logger.warn({ limiter: limiterOf.keyPrefix }, 'rate limit reached');
+        this.onRefused(name);
         return secondsOf(rejection);
       }
       throw rejection;

@@ -83,6 +83,11 @@ export class OutboxRelay {
     }
   }
 
+  /** How many messages wait, and how old the oldest is (the relay's lag). */
+  backlog(): Promise<{ pending: number; oldestAgeMs: number }> {
+    return this.outbox.backlog();
+  }
+
   /**
    * Claims one batch and applies it.
    *
