@@ -16,6 +16,7 @@ import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
+import { costLimitOptions } from './http/cost-limit.js';
 import { jsonErrorHandler } from './http/body-errors.js';
 import { RateLimits } from './http/rate-limits.js';
 import { wellFormedBody } from './http/well-formed.js';
@@ -29,6 +30,7 @@ import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
 import { overloadStatusPlugin } from './plugins/overload-status.plugin.js';
 import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
+import { subscriptionOverHttpPlugin } from './plugins/subscription-over-http.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 import { createContext, type Wiring, wireModules } from './wiring.js';
 
@@ -109,7 +111,10 @@ export async function createApp({
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({
     maxDepth: { n: config.http.maxDepth },
-    costLimit: { maxCost: config.http.maxCost },
+    costLimit: costLimitOptions(config.http.maxCost),
+    // "Did you mean ...?" hints help while developing; in production they would map the schema
+    // for someone without introspection (Apollo hides them there too).
+    blockFieldSuggestion: { enabled: !config.http.exposeSchema },
     // Its Apollo plugin parses in parsingDidStart, where any throw (a syntax error too) is an
     // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
     maxTokens: { enabled: false },
@@ -157,6 +162,7 @@ export async function createApp({
         }),
       ),
       drainWebSocketsPlugin(wsServer),
+      subscriptionOverHttpPlugin(GRAPHQL_PATH),
       requestErrorStatusPlugin(),
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
