@@ -233,7 +233,7 @@ export interface Config {
   readonly dataLoader: boolean;
   /** The deployment's own identifier kinds, besides email, phone and the built-in ids. */
   readonly customIdentityTypes: readonly string[];
-  /** JSON keys (traits, event properties) whose values a key without read:pii may see. */
+  /** JSON keys (traits, event properties) whose values a key without READ_PII may see. */
   readonly nonPersonalKeys: readonly string[];
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';

@@ -76,14 +76,14 @@ export class CustomerFilter {
   @Field(() => JSONObject, {
     nullable: true,
     description:
-      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the read:pii scope.',
+      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the READ_PII scope.',
   })
   traits!: Record<string, unknown> | null;
 
   @Field(() => IdentityInput, {
     nullable: true,
     description:
-      'Only the customer holding this identifier (normalised like any identity); an EMAIL or PHONE needs the read:pii scope.',
+      'Only the customer holding this identifier (normalised like any identity); an EMAIL or PHONE needs the READ_PII scope.',
   })
   @IsOptional()
   @ValidateNested()
@@ -98,7 +98,7 @@ export class CustomerFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Display name contains this text (case-insensitive), 1 to 200 characters; needs the read:pii scope.',
+      'Display name contains this text (case-insensitive), 1 to 200 characters; needs the READ_PII scope.',
   })
   @IsOptional()
   @Length(1, 200)
