@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
@@ -18,6 +17,7 @@ import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
 import { costLimitOptions } from './http/cost-limit.js';
 import { jsonErrorHandler } from './http/body-errors.js';
+import { sandboxLandingPage } from './http/landing-page.js';
 import { RateLimits } from './http/rate-limits.js';
 import { wellFormedBody } from './http/well-formed.js';
 import { checkReadiness } from './http/readiness.js';
@@ -66,7 +66,8 @@ export interface AppDeps {
   backends: Backends;
   /**
    * Keep an all-scopes development key in the data folder (embedded defaults only) and preset
-   * it as the Authorization header in Apollo Sandbox, so a newcomer's first query just works.
+   * it as the Authorization header in Apollo Sandbox, so a newcomer's first query just works
+   * (preset only when listening on loopback: the page itself needs no key).
    */
   withDevKey?: boolean;
 }
@@ -167,11 +168,7 @@ export async function createApp({
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
       config.http.exposeSchema
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: true,
-            includeCookies: false,
-            ...(devKey ? { headers: { Authorization: `Bearer ${devKey}` } } : {}),
-          })
+        ? sandboxLandingPage(config.http.host, devKey)
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
