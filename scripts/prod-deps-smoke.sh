@@ -161,7 +161,7 @@ graphql_url=$found
 echo "prod-deps-smoke: gateway at $graphql_url"
 
 run "${run_env[@]}" DATABASE_URL="$database_url" REDIS_URL="$redis_url" \
-  "$node_bin" dist/src/cli/c360.js keys create --name prod-deps-smoke --scopes read,write \
+  "$node_bin" dist/src/cli/c360.js keys create --name prod-deps-smoke --scopes READ,WRITE \
   >"$work/api-key" 2>"$work/keys.log"
 run "${run_env[@]}" "$node_bin" prod-deps-smoke.mjs "$graphql_url" "$(cat "$work/api-key")"
 echo "prod-deps-smoke: the production install serves HTTP and graphql-ws"

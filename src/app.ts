@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
@@ -16,7 +15,9 @@ import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
+import { costLimitOptions } from './http/cost-limit.js';
 import { jsonErrorHandler } from './http/body-errors.js';
+import { sandboxLandingPage } from './http/landing-page.js';
 import { RateLimits } from './http/rate-limits.js';
 import { wellFormedBody } from './http/well-formed.js';
 import { checkReadiness } from './http/readiness.js';
@@ -36,6 +37,7 @@ import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
 import { overloadStatusPlugin } from './plugins/overload-status.plugin.js';
 import { piiAuditPlugin } from './plugins/pii-audit.plugin.js';
+import { subscriptionOverHttpPlugin } from './plugins/subscription-over-http.plugin.js';
 import { buildGatewaySchema } from './schema.js';
 import { createContext, type Wiring, wireModules } from './wiring.js';
 
@@ -71,7 +73,8 @@ export interface AppDeps {
   backends: Backends;
   /**
    * Keep an all-scopes development key in the data folder (embedded defaults only) and preset
-   * it as the Authorization header in Apollo Sandbox, so a newcomer's first query just works.
+   * it as the Authorization header in Apollo Sandbox, so a newcomer's first query just works
+   * (preset only when listening on loopback: the page itself needs no key).
    */
   withDevKey?: boolean;
 }
@@ -119,7 +122,10 @@ export async function createApp({
   const httpServer = http.createServer(expressApp);
   const armor = new ApolloArmor({
     maxDepth: { n: config.http.maxDepth },
-    costLimit: { maxCost: config.http.maxCost },
+    costLimit: costLimitOptions(config.http.maxCost),
+    // "Did you mean ...?" hints help while developing; in production they would map the schema
+    // for someone without introspection (Apollo hides them there too).
+    blockFieldSuggestion: { enabled: !config.http.exposeSchema },
     // Its Apollo plugin parses in parsingDidStart, where any throw (a syntax error too) is an
     // unexpected error: HTTP 500. graphql-js counts tokens itself (parseOptions below).
     maxTokens: { enabled: false },
@@ -182,15 +188,12 @@ export async function createApp({
       ),
       drainWebSocketsPlugin(wsServer),
       ...(metrics ? [requestMetricsPlugin<GraphQLContext>(metrics)] : []),
+      subscriptionOverHttpPlugin(GRAPHQL_PATH),
       requestErrorStatusPlugin(),
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
       config.http.exposeSchema
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: true,
-            includeCookies: false,
-            ...(devKey ? { headers: { Authorization: `Bearer ${devKey}` } } : {}),
-          })
+        ? sandboxLandingPage(config.http.host, devKey)
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { isLoopback } from './http/landing-page.js';
 import { devKeyFile } from './modules/access/dev-key.js';
 
 /** The human-readable lines a person starting c360 needs: where to click, what runs where. */
@@ -21,7 +22,7 @@ export function printBanner(
     ...(devKey === null
       ? []
       : [
-          `  Dev API key:     all scopes, kept in ${devKeyFile(config.dataDir)}${config.http.exposeSchema ? ' (preset in Sandbox)' : ''}`,
+          `  Dev API key:     all scopes, kept in ${devKeyFile(config.dataDir)}${!config.http.exposeSchema ? '' : isLoopback(config.http.host) ? ' (preset in Sandbox)' : ' (not preset in Sandbox: HOST is not loopback)'}`,
           `  Authorization: Bearer ${devKey}`,
         ]),
     '',

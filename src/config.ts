@@ -68,6 +68,7 @@ const Env = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   CORS_ORIGINS: list,
   IDENTITY_CUSTOM_TYPES: list.pipe(
     z
@@ -158,6 +159,8 @@ const Env = z.object({
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
 /** The parsed, frozen configuration handed to everything that needs a setting. */
 export interface Config {
   readonly env: NodeEnv;
@@ -217,7 +220,15 @@ export interface Config {
       readonly concurrency: number;
     };
   };
-  readonly log: { readonly level: string };
+  readonly log: {
+    readonly level: string;
+    /**
+     * `json`: one JSON object a line (production's default, for log shippers). `pretty`: coloured,
+     * one readable line an entry. `auto` (the default outside production): pretty on a terminal,
+     * JSON when the output is piped or redirected.
+     */
+    readonly format: LogFormat;
+  };
   readonly tracing: {
     /**
      * OTLP/HTTP collector base URL (`/v1/traces` is appended); `null` turns tracing off, and
@@ -262,7 +273,7 @@ export interface Config {
   readonly dataLoader: boolean;
   /** The deployment's own identifier kinds, besides email, phone and the built-in ids. */
   readonly customIdentityTypes: readonly string[];
-  /** JSON keys (traits, event properties) whose values a key without read:pii may see. */
+  /** JSON keys (traits, event properties) whose values a key without READ_PII may see. */
   readonly nonPersonalKeys: readonly string[];
   readonly dataDir: string;
   readonly demoData: 'auto' | 'off';
@@ -341,7 +352,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         concurrency: e.GEMINI_EMBEDDING_CONCURRENCY,
       },
     },
-    log: { level: e.LOG_LEVEL },
+    log: {
+      level: e.LOG_LEVEL,
+      format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'auto'),
+    },
     tracing: {
       endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
       serviceName: e.OTEL_SERVICE_NAME,

@@ -21,6 +21,8 @@ export enum ErrorCode {
   CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
   /** Too many requests from this key or address; retry after `extensions.retryAfter` seconds. */
   RATE_LIMITED = 'RATE_LIMITED',
+  /** A subscription was sent over plain HTTP; it runs over graphql-ws on the same path. */
+  SUBSCRIPTION_NEEDS_GRAPHQL_WS = 'SUBSCRIPTION_NEEDS_GRAPHQL_WS',
   /** The gateway is saturated (every database connection busy); retry after a moment. */
   OVERLOADED = 'OVERLOADED',
   /** A backing store did not answer in time or refused; only the fields needing it are null. */

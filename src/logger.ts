@@ -1,13 +1,20 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+import type { LogFormat } from './config.js';
 
 export type { Logger } from 'pino';
 
 /**
- * The root logger: JSON lines on stdout, with credentials and personal fields redacted at the
- * root so no child logger can leak them. CLI commands whose stdout is their output log to
- * stderr (`destination` 2).
+ * The root logger: JSON lines on stdout (or readable lines, see {@link LogFormat}), with
+ * credentials and personal fields redacted at the root so no child logger can leak them. CLI
+ * commands whose stdout is their output log to stderr (`destination` 2).
  */
-export function createLogger(level: string, destination: 1 | 2 = 1): Logger {
+export function createLogger(
+  level: string,
+  destination: 1 | 2 = 1,
+  format: LogFormat = 'json',
+): Logger {
   const options = {
     level,
     base: { app: 'c360' },
@@ -31,6 +38,21 @@ export function createLogger(level: string, destination: 1 | 2 = 1): Logger {
       censor: '[redacted]',
     },
   };
+  const readable =
+    format === 'pretty' ||
+    (format === 'auto' && (destination === 1 ? process.stdout : process.stderr).isTTY === true);
+  if (readable) {
+    // In this thread and synchronous, as pino.destination is: nothing is lost at exit.
+    return pino(
+      options,
+      pretty({
+        destination,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,app',
+      }),
+    );
+  }
   return destination === 1 ? pino(options) : pino(options, pino.destination(2));
 }
 

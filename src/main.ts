@@ -13,7 +13,7 @@ import { onShutdownSignal } from './shutdown.js';
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, 1, config.log.format);
   // Steps are added as things start, so a signal at any moment stops exactly what runs.
   const stopSteps: (() => Promise<void>)[] = [];
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });

@@ -30,7 +30,7 @@ program
   .description('Apply pending PostgreSQL migrations (DATABASE_URL, or the embedded database).')
   .action(async () => {
     const config = loadConfig(process.env);
-    const logger = createLogger(config.log.level);
+    const logger = createLogger(config.log.level, 1, config.log.format);
     const { postgres, close } = await openPostgres(config, logger);
     try {
       const report = await migrate(postgres, logger);
@@ -80,7 +80,7 @@ neo4j
   .description('Run the embedded Neo4j on its own (Ctrl-C stops it); point NEO4J_URI at it.')
   .action(async () => {
     const config = loadConfig(process.env);
-    const logger = createLogger(config.log.level);
+    const logger = createLogger(config.log.level, 1, config.log.format);
     await ensureLauncherBuilt(logger);
     const running = await startNeo4jLauncher({
       dataDir: path.join(config.dataDir, 'neo4j'),

@@ -77,6 +77,14 @@ async function importFile(file: string, options: ImportCommandOptions): Promise<
     console.error(`cannot tell the format of ${file} from its name: pass --format jsonl or csv`);
     return 2;
   }
+  if (!options.apiKey) {
+    console.error(
+      'no API key: pass --api-key <key> or set C360_API_KEY. The key needs the WRITE scope; ' +
+        'create one with `c360 keys create --name importer --scopes WRITE`, or use the ' +
+        'development key that `npm start` prints (kept in .data/dev-api-key).',
+    );
+    return 2;
+  }
   try {
     const summary = await runImport({
       file,

@@ -2,6 +2,7 @@ import type { Backends } from '../backends.js';
 import type { Logger } from '../logger.js';
 import { upsertCustomers } from '../modules/customer/customer.service.js';
 import { CustomerStore } from '../modules/customer/customer.store.js';
+import { TraitsMode } from '../modules/customer/customer.kinds.js';
 import { IdentityType } from '../modules/identity/identity.kinds.js';
 import { IdentityVocabulary } from '../modules/identity/identity.normalize.js';
 import { ErasedCustomerStore } from '../modules/privacy/erased-customer.store.js';
@@ -49,6 +50,8 @@ export async function loadDemoDataIfEmpty(
         displayName,
         email,
         traits,
+        // The demo profiles as shipped, whatever an earlier load left.
+        traitsMode: TraitsMode.REPLACE,
         interestKeywords: traits.interests,
         // Known by their e-mail, as a signed-up customer would be.
         identities: [{ type: IdentityType.EMAIL, value: email, customType: null }],

@@ -211,6 +211,8 @@ function prepare(
       (error) =>
         new GatewayError(ErrorCode.GRAPHQL_VALIDATION_FAILED, tidy(error.message), {
           nodes: error.nodes ?? null,
+          // e.g. the cost limit's reason, limit and cost
+          extensions: error.extensions,
         }),
     );
   }

@@ -12,6 +12,8 @@ const REQUEST_ERROR_CODES = new Set<unknown>([
   ErrorCode.GRAPHQL_VALIDATION_FAILED,
   // Apollo's code for variables that do not coerce to their declared types.
   ErrorCode.BAD_USER_INPUT,
+  // A subscription sent over HTTP instead of graphql-ws.
+  ErrorCode.SUBSCRIPTION_NEEDS_GRAPHQL_WS,
 ]);
 
 /**

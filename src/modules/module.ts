@@ -30,7 +30,7 @@ export interface PlatformSettings {
   customIdentityTypes: readonly string[];
   /** How long an API key lookup is cached (API_KEY_CACHE_TTL_MS). */
   keyCacheTtlMs: number;
-  /** JSON keys a key without read:pii may see the values of (NON_PERSONAL_KEYS). */
+  /** JSON keys a key without READ_PII may see the values of (NON_PERSONAL_KEYS). */
   nonPersonalKeys: readonly string[];
   /** The secret that keys suppression hashes of erased identities (SUPPRESSION_PEPPER). */
   suppressionPepper: string;

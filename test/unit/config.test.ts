@@ -46,6 +46,14 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ NODE_ENV: 'production' }).http.corsOrigins, []);
   });
 
+  it('logs JSON in production and readably on a terminal elsewhere, unless LOG_FORMAT says', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).log.format, 'json');
+    assert.equal(loadConfig({}).log.format, 'auto');
+    assert.equal(loadConfig({ LOG_FORMAT: 'json' }).log.format, 'json');
+    assert.equal(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).log.format, 'pretty');
+    assert.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT/);
+  });
+
   it('treats an empty store URL as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' }).postgres.url, null);
   });

@@ -23,7 +23,7 @@ interface AccessExtensions {
 
 /**
  * The scope an operation or field needs, replacing the default (queries and subscriptions:
- * `read`; mutations: `write`). On an object type, every field but `id` needs it wherever the
+ * `READ`; mutations: `WRITE`). On an object type, every field but `id` needs it wherever the
  * type is reached (through a mutation's payload too); fields of other types need no scope
  * unless they declare one.
  */
@@ -33,7 +33,7 @@ export function RequireScope(scope: Scope): MethodDecorator & PropertyDecorator 
 
 /**
  * Marks an object type as carrying customer data: reading any field but its `id` needs the
- * `read` scope, however the type is reached. A key with only `write` gets ids and statuses
+ * `READ` scope, however the type is reached. A key with only `WRITE` gets ids and statuses
  * back from its mutations, never a profile.
  */
 export function CustomerData(): ClassDecorator {
@@ -41,7 +41,7 @@ export function CustomerData(): ClassDecorator {
 }
 
 /**
- * Marks a field as personal data: masked (see pii.masking.ts) for keys without `read:pii`, and
+ * Marks a field as personal data: masked (see pii.masking.ts) for keys without `READ_PII`, and
  * audited when read unmasked. The object holding the field must carry the customer's id as
  * `customerId`, or be the customer (`id`).
  */

@@ -10,7 +10,7 @@ import { Scope } from './access.kinds.js';
 import type { Actor } from './api-key.service.js';
 import type { AccessDeps } from './access.deps.js';
 
-/** Key management and the audit log: everything here needs the `admin` scope. */
+/** Key management and the audit log: everything here needs the `ADMIN` scope. */
 @Resolver()
 export class AccessResolver {
   constructor(private readonly deps: AccessDeps) {}

@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
-import { type Scope } from './access.kinds.js';
+import { type Scope, scopeName } from './access.kinds.js';
 import type { ApiKeyService } from './api-key.service.js';
 
 /** The key behind an operation. */
@@ -98,9 +98,12 @@ export class Access {
       );
     }
     if (!viewer.scopes.has(scope)) {
-      throw new GatewayError(ErrorCode.FORBIDDEN, `this API key lacks the ${scope} scope`, {
-        extensions: { requiredScope: scope },
-      });
+      const name = scopeName(scope);
+      throw new GatewayError(
+        ErrorCode.FORBIDDEN,
+        `this API key lacks the ${name} scope; an admin key can create one that has it (createApiKey, or \`c360 keys create --scopes ${name},...\`)`,
+        { extensions: { requiredScope: name } },
+      );
     }
     return viewer;
   }

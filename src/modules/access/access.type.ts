@@ -9,7 +9,7 @@ export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
 registerEnumType(Scope, {
   name: 'ApiKeyScope',
   description:
-    'What an API key may do (the CLI spells them read, read:pii, write, admin). Scopes are independent; give a key each one it needs.',
+    'What an API key may do; the CLI (`c360 keys create --scopes`), error messages (`extensions.requiredScope`) and the README use these same names. Scopes are independent; give a key each one it needs.',
   valuesConfig: {
     READ: { description: 'Queries and subscriptions, with personal fields masked.' },
     READ_PII: {

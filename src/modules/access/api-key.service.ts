@@ -4,8 +4,8 @@ import type { Postgres } from '../../datasources/postgres.js';
 import type { RedisConnections } from '../../datasources/redis.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { ALL_SCOPES, type ApiKey } from './access.type.js';
-import { AuditAction, type Scope } from './access.kinds.js';
+import type { ApiKey } from './access.type.js';
+import { AuditAction, type Scope, scopeFromName } from './access.kinds.js';
 import { createKeyCache, type KeyCache } from './api-key.cache.js';
 import { type ActiveKey, ApiKeyStore } from './api-key.store.js';
 import { AuditStore } from './audit.store.js';
@@ -30,15 +30,19 @@ export function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
-/** Turns scope names as operators type them (`read,read:pii`) into scopes, or says which are bad. */
+/**
+ * Turns scope names as operators type them (`READ,READ_PII`, any case; `read:pii` too) into
+ * scopes, or says which are bad.
+ */
 export function parseScopes(
   names: readonly string[],
 ): { ok: true; scopes: Scope[] } | { ok: false; unknown: string[] } {
-  const unknown = names.filter((name) => !(ALL_SCOPES as readonly string[]).includes(name));
+  const scopes = names.map(scopeFromName);
+  const unknown = names.filter((_, i) => scopes[i] === null);
   if (unknown.length > 0 || names.length === 0) {
     return { ok: false, unknown };
   }
-  return { ok: true, scopes: [...new Set(names as Scope[])] };
+  return { ok: true, scopes: [...new Set(scopes as Scope[])] };
 }
 
 /**

@@ -7,7 +7,8 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { type CliContext, CommandError } from '../module.js';
-import { ALL_SCOPES, type ApiKey } from './access.type.js';
+import type { ApiKey } from './access.type.js';
+import { SCOPE_NAMES, scopeName } from './access.kinds.js';
 import { createKeyCache } from './api-key.cache.js';
 import { ApiKeyService, parseScopes } from './api-key.service.js';
 import { devKeyFile } from './dev-key.js';
@@ -31,7 +32,7 @@ export function registerKeysCommand(program: Command, cli: CliContext): void {
     .command('create')
     .description('Create a key and print its secret once, alone on stdout.')
     .requiredOption('--name <name>', 'what the key is for')
-    .requiredOption('--scopes <scopes>', `comma-separated: ${ALL_SCOPES.join(',')}`)
+    .requiredOption('--scopes <scopes>', `comma-separated, any case: ${SCOPE_NAMES.join(',')}`)
     .action(async (options: { name: string; scopes: string }) => {
       const parsed = parseScopes(
         options.scopes
@@ -41,7 +42,7 @@ export function registerKeysCommand(program: Command, cli: CliContext): void {
       );
       if (!parsed.ok) {
         throw new CommandError(
-          `unknown scope${parsed.unknown.length === 1 ? '' : 's'}: ${parsed.unknown.join(', ') || '(none given)'}; use any of ${ALL_SCOPES.join(', ')}`,
+          `unknown scope${parsed.unknown.length === 1 ? '' : 's'}: ${parsed.unknown.join(', ') || '(none given)'}; use any of ${SCOPE_NAMES.join(', ')}`,
           USAGE_ERROR,
         );
       }
@@ -49,7 +50,7 @@ export function registerKeysCommand(program: Command, cli: CliContext): void {
         const { key, apiKey } = await service.create(options.name, parsed.scopes, CLI_ACTOR);
         process.stdout.write(`${key}\n`);
         process.stderr.write(
-          `created key ${apiKey.id} (${apiKey.prefix}, ${apiKey.scopes.join(',')}); the secret above is shown only once\n`,
+          `created key ${apiKey.id} (${apiKey.prefix}, ${apiKey.scopes.map(scopeName).join(',')}); the secret above is shown only once\n`,
         );
       });
     });
@@ -142,7 +143,7 @@ function formatTable(keys: readonly ApiKey[]): string {
       key.id,
       key.name,
       key.prefix,
-      key.scopes.join(','),
+      key.scopes.map(scopeName).join(','),
       time(key.createdAt),
       time(key.lastUsedAt),
       time(key.revokedAt),

@@ -2,7 +2,7 @@ import { DEFAULT_NON_PERSONAL_KEYS } from './access.kinds.js';
 import { detectPersonal } from './pii.detectors.js';
 
 /**
- * What counts as personal data in c360, and how it looks to a key without `read:pii`. This is
+ * What counts as personal data in c360, and how it looks to a key without `READ_PII`. This is
  * the one place to change either; the schema descriptions and docs/security.md quote it.
  *
  * Masking is an allow-list, not a deny-list of known keys:
@@ -38,7 +38,7 @@ export function maskEmail(value: string): string {
   return `${value[0]}${MASK}@${domain[0]}${MASK}${domain.slice(dot)}`;
 }
 
-/** A string as a key without `read:pii` sees it where it is not personal by itself. */
+/** A string as a key without `READ_PII` sees it where it is not personal by itself. */
 function maskIfDetected(value: string): string {
   const kind = detectPersonal(value);
   if (kind === null) {
@@ -88,7 +88,7 @@ export class PiiMasking {
     }
   }
 
-  /** Whether a key without `read:pii` would see `value` changed: worth auditing when read. */
+  /** Whether a key without `READ_PII` would see `value` changed: worth auditing when read. */
   isPersonal(kind: PersonalKind, value: unknown, identityType?: unknown): boolean {
     if (value === null || value === undefined) {
       return false;

@@ -24,7 +24,7 @@ export class Consent {
   @Field(() => String, {
     nullable: true,
     description:
-      'Where the answer came from (e.g. "checkout form"). Free text, so `•••` without read:pii.',
+      'Where the answer came from (e.g. "checkout form"). Free text, so `•••` without READ_PII.',
   })
   source!: string | null;
 

@@ -6,6 +6,6 @@ import type { CustomerStore } from './customer.store.js';
 export interface CustomerDeps extends CustomerWriteDeps {
   customers: CustomerStore;
   batchMaxSize: number;
-  /** Decides which searches reveal personal data (they need read:pii). */
+  /** Decides which searches reveal personal data (they need READ_PII). */
   masking: PiiMasking;
 }

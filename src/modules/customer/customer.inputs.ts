@@ -8,18 +8,33 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { JSONObject } from '../../graphql/json.scalar.js';
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 
 import { KeywordList, MAX_KEYWORD_LENGTH, MAX_KEYWORDS } from '../../lib/keywords.js';
 import { IdentityInput } from '../identity/identity.type.js';
 import { IdentityType } from '../identity/identity.kinds.js';
+import { TraitsMode } from './customer.kinds.js';
+
+registerEnumType(TraitsMode, {
+  name: 'TraitsMode',
+  description: 'How an upsert treats the traits already stored.',
+  valuesConfig: {
+    MERGE: {
+      description:
+        'Shallow merge (the default): each given top-level key overwrites the stored one (a nested object is replaced whole), a key given as null is removed, keys not given are kept.',
+    },
+    REPLACE: {
+      description: 'The given traits become the whole set; omitted traits mean none.',
+    },
+  },
+});
 
 /** More identifiers than this on one profile is a client bug, not a person. */
 export const MAX_IDENTITIES_PER_UPSERT = 20;
 
 @InputType({
   description:
-    'A customer profile to create or replace. The customer is found by `id`, else by any of `identities`; if those identities belong to other customers, they are merged into this one (cause identity_conflict).',
+    'A customer profile to create or update. The customer is found by `id`, else by any of `identities`; if those identities belong to other customers, they are merged into this one (cause identity_conflict).',
 })
 export class UpsertCustomerInput {
   @Field(() => ID, {
@@ -47,9 +62,17 @@ export class UpsertCustomerInput {
   @Field(() => JSONObject, {
     nullable: true,
     description:
-      'Traits to store, replacing the previous ones; `interests` (a list of strings) also feeds similarity search.',
+      'Traits to store, merged into the stored ones by default (see `traitsMode`; under MERGE a null value removes its key); `interests` (a list of strings) also feeds similarity search.',
   })
   traits!: Record<string, unknown> | null;
+
+  @Field(() => TraitsMode, {
+    nullable: true,
+    defaultValue: TraitsMode.MERGE,
+    description:
+      'MERGE (default): `traits` patches the stored traits, so renaming a customer keeps their city or plan. REPLACE: `traits` becomes the whole set.',
+  })
+  traitsMode!: TraitsMode | null;
 
   @Field(() => [String], {
     nullable: true,
@@ -76,14 +99,14 @@ export class CustomerFilter {
   @Field(() => JSONObject, {
     nullable: true,
     description:
-      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the read:pii scope.',
+      'Traits the customer must have, by JSON containment: `{"plan": "gold"}` matches every gold customer, `{"interests": ["jazz"]}` everyone interested in jazz. Personal traits (names, addresses, ...) need the READ_PII scope.',
   })
   traits!: Record<string, unknown> | null;
 
   @Field(() => IdentityInput, {
     nullable: true,
     description:
-      'Only the customer holding this identifier (normalised like any identity); an EMAIL or PHONE needs the read:pii scope.',
+      'Only the customer holding this identifier (normalised like any identity); an EMAIL or PHONE needs the READ_PII scope.',
   })
   @IsOptional()
   @ValidateNested()
@@ -98,7 +121,7 @@ export class CustomerFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Display name contains this text (case-insensitive), 1 to 200 characters; needs the read:pii scope.',
+      'Display name contains this text (case-insensitive), 1 to 200 characters; needs the READ_PII scope.',
   })
   @IsOptional()
   @Length(1, 200)

@@ -144,7 +144,7 @@ function toListConditions(
 
 /**
  * Searching by a personal value answers "is this e-mail / name a customer?" even when the
- * answer is masked, so such filters need the key that may read that value: `read:pii`.
+ * answer is masked, so such filters need the key that may read that value: `READ_PII`.
  */
 function guardPersonalSearch(
   filter: CustomerFilter | null,

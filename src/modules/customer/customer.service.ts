@@ -17,6 +17,7 @@ import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import { contactEmailKey, type SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import type { UpsertCustomerInput } from './customer.inputs.js';
+import { TraitsMode } from './customer.kinds.js';
 import { CustomerStore } from './customer.store.js';
 import type { Customer } from './customer.type.js';
 
@@ -181,6 +182,7 @@ async function writeCustomer(
     displayName: item.input.displayName,
     email: item.input.email ?? null,
     traits: item.input.traits ?? {},
+    traitsMode: item.input.traitsMode ?? TraitsMode.MERGE,
     interestKeywords: normalizeKeywords(item.input.interestKeywords),
   });
   const survivorId = saved.customer.id;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import type { IdentityKey } from '../identity/identity.store.js';
+import { TraitsMode } from './customer.kinds.js';
 import type { Customer } from './customer.type.js';
 
 interface CustomerRow {
@@ -17,6 +18,8 @@ export interface CustomerWrite {
   displayName: string;
   email: string | null;
   traits: Record<string, unknown>;
+  /** MERGE patches the stored traits (null values remove their keys); REPLACE overwrites them. */
+  traitsMode: TraitsMode;
   interestKeywords: string[];
 }
 
@@ -141,21 +144,27 @@ export class CustomerStore {
   }
 
   /**
-   * Inserts or updates a profile. (Its preference vector is the recommendation module's: it
+   * Inserts or updates a profile; under MERGE the traits are patched in the same statement
+   * (`stored || given`, minus the keys given as null), so concurrent patches of different keys
+   * both land. (Its preference vector is the recommendation module's: it
    * follows `graph.customer.upserted`.)
    *
    * @returns the stored profile, and whether this call created it.
    */
   async upsert(write: CustomerWrite): Promise<{ customer: Customer; created: boolean }> {
+    const merge = write.traitsMode === TraitsMode.MERGE;
+    const removedKeys = Object.keys(write.traits).filter((key) => write.traits[key] === null);
     const { rows } = await this.db.query<CustomerRow & { created: boolean }>(
       /* sql */ `/* customer.upsert */
       WITH saved AS (
         INSERT INTO customers (id, display_name, email, traits, interest_keywords)
-        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb, $5::text[])
+        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb - $6::text[], $5::text[])
         ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE
           SET display_name = EXCLUDED.display_name,
               email = EXCLUDED.email,
-              traits = EXCLUDED.traits,
+              traits = CASE WHEN $7::boolean
+                THEN (customers.traits || EXCLUDED.traits) - $6::text[]
+                ELSE EXCLUDED.traits END,
               interest_keywords = EXCLUDED.interest_keywords,
               updated_at = now()
         RETURNING ${COLUMNS}, xmax = 0 AS created
@@ -167,6 +176,8 @@ export class CustomerStore {
         write.email,
         JSON.stringify(write.traits),
         write.interestKeywords,
+        merge ? removedKeys : [],
+        merge,
       ],
     );
     return { customer: toCustomer(rows[0]!), created: rows[0]!.created };

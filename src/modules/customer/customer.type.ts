@@ -15,7 +15,7 @@ export class Customer implements Node {
 
   @PersonalData('text')
   @Field(() => String, {
-    description: 'Name to show for this customer. Personal: `•••` without the read:pii scope.',
+    description: 'Name to show for this customer. Personal: `•••` without the READ_PII scope.',
   })
   displayName!: string;
 
@@ -23,21 +23,21 @@ export class Customer implements Node {
   @Field(() => String, {
     nullable: true,
     description:
-      'Primary e-mail address, when known. Personal: without read:pii masked as `a•••@e•••.com`.',
+      'Primary e-mail address, when known. Personal: without READ_PII masked as `a•••@e•••.com`.',
   })
   email!: string | null;
 
   @PersonalData('json')
   @Field(() => JSONObject, {
     description:
-      'Free-form traits (interests, plan, city, ...). Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS: plan, interests, householdId, ... by default) keep their values, and those only when they do not look personal (e-mail, phone, card, IBAN, IP address); every other value reads `•••`.',
+      'Free-form traits (interests, plan, city, ...). Without READ_PII only the keys declared non-personal (NON_PERSONAL_KEYS: plan, interests, householdId, ... by default) keep their values, and those only when they do not look personal (e-mail, phone, card, IBAN, IP address); every other value reads `•••`.',
   })
   traits!: Record<string, unknown>;
 
   @PersonalData('opaque')
   @Field(() => [String], {
     description:
-      'Interests the customer declared, as normalised keywords (see `keywords` for those derived from behaviour too). Without read:pii, a keyword that looks personal (an e-mail address, a phone number...) is masked.',
+      'Interests the customer declared, as normalised keywords (see `keywords` for those derived from behaviour too). Without READ_PII, a keyword that looks personal (an e-mail address, a phone number...) is masked.',
   })
   interestKeywords!: string[];
 

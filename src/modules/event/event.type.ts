@@ -18,7 +18,7 @@ export class Event {
   @PersonalData('opaque')
   @Field(() => String, {
     description:
-      'The client’s message id; stored at most once. Without read:pii, masked when it looks personal (an e-mail address, a phone number...).',
+      'The client’s message id; stored at most once. Without READ_PII, masked when it looks personal (an e-mail address, a phone number...).',
   })
   messageId!: string;
 
@@ -29,14 +29,14 @@ export class Event {
   @Field(() => String, {
     nullable: true,
     description:
-      'A name within the type (page name, custom event name). Without read:pii, masked when it looks personal.',
+      'A name within the type (page name, custom event name). Without READ_PII, masked when it looks personal.',
   })
   name!: string | null;
 
   @PersonalData('json')
   @Field(() => JSONObject, {
     description:
-      'Free-form properties sent with the event. Without read:pii only the keys declared non-personal (NON_PERSONAL_KEYS) keep their values, and those only when they do not look personal; the rest read `•••`.',
+      'Free-form properties sent with the event. Without READ_PII only the keys declared non-personal (NON_PERSONAL_KEYS) keep their values, and those only when they do not look personal; the rest read `•••`.',
   })
   properties!: Record<string, unknown>;
 
@@ -50,7 +50,7 @@ export class Event {
   @Field(() => String, {
     nullable: true,
     description:
-      'The client’s session id, when sent. Without read:pii, masked when it looks personal.',
+      'The client’s session id, when sent. Without READ_PII, masked when it looks personal.',
   })
   sessionId!: string | null;
 

@@ -5,6 +5,6 @@ import type { IdentityStore } from './identity.store.js';
 /** What the identity module's resolvers are built with (see identity.module.ts). */
 export interface IdentityDeps extends IdentityWriteDeps {
   identities: IdentityStore;
-  /** Decides which lookups reveal personal data (they need read:pii). */
+  /** Decides which lookups reveal personal data (they need READ_PII). */
   masking: PiiMasking;
 }

@@ -19,7 +19,7 @@ export class IdentityResolver {
   @Query(() => Customer, {
     nullable: true,
     description:
-      'The customer holding this identifier (normalised first), or null when nobody does. Looking up an EMAIL or PHONE needs the read:pii scope: the answer tells whether that person is a customer.',
+      'The customer holding this identifier (normalised first), or null when nobody does. Looking up an EMAIL or PHONE needs the READ_PII scope: the answer tells whether that person is a customer.',
   })
   async customerByIdentity(
     @Arg('type', () => IdentityType) type: IdentityType,

@@ -28,7 +28,7 @@ export class Identity {
   @PersonalData('identity')
   @Field(() => String, {
     description:
-      'The normalised value (lower-cased e-mail, E.164 phone). Without the read:pii scope e-mails read `a•••@e•••.com` and phones `•••`; opaque ids stay readable unless they look personal (an e-mail address used as a user id reads `a•••@e•••.com`).',
+      'The normalised value (lower-cased e-mail, E.164 phone). Without the READ_PII scope e-mails read `a•••@e•••.com` and phones `•••`; opaque ids stay readable unless they look personal (an e-mail address used as a user id reads `a•••@e•••.com`).',
   })
   value!: string;
 

@@ -22,7 +22,7 @@ export class CustomerKeyword {
   @PersonalData('opaque')
   @Field(() => String, {
     description:
-      'The keyword, normalised (trimmed, lower-case). Without read:pii, masked when it looks personal (a profile may declare anything).',
+      'The keyword, normalised (trimmed, lower-case). Without READ_PII, masked when it looks personal (a profile may declare anything).',
   })
   keyword!: string;
 

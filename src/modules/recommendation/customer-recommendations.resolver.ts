@@ -203,7 +203,7 @@ export class RecommendationEvidenceResolver {
 
   @FieldResolver(() => Customer, {
     nullable: true,
-    description: 'The relative, for CUSTOMER evidence (masked as any profile is without read:pii).',
+    description: 'The relative, for CUSTOMER evidence (masked as any profile is without READ_PII).',
   })
   customer(@Root() evidence: RecommendationEvidence, @Ctx() ctx: GraphQLContext) {
     return evidence.kind === EvidenceKind.CUSTOMER

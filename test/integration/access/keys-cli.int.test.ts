@@ -48,7 +48,7 @@ describe('c360 keys', () => {
 
   it('create prints the key alone on stdout, list shows it, revoke refuses it at once', async () => {
     const name = `ci-${randomUUID()}`;
-    const created = await c360(['keys', 'create', '--name', name, '--scopes', 'read,write'], env);
+    const created = await c360(['keys', 'create', '--name', name, '--scopes', 'READ,write'], env);
 
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^c360_[0-9a-f]{8}_[\w-]{43}\n$/, 'one line, the key');
@@ -60,7 +60,7 @@ describe('c360 keys', () => {
     const prefix = key.split('_').slice(0, 2).join('_');
     const line = listed.stdout.split('\n').find((l) => l.includes(prefix));
     assert.ok(line, listed.stdout);
-    assert.match(line, new RegExp(`${name}\\s+${prefix}\\s+read,write\\s`));
+    assert.match(line, new RegExp(`${name}\\s+${prefix}\\s+READ,WRITE\\s`));
     assert.doesNotMatch(listed.stdout, new RegExp(key.slice(-20)), 'no secret listed');
     const id = line.split(/\s+/)[0]!;
 
@@ -71,13 +71,29 @@ describe('c360 keys', () => {
     assert.doesNotMatch(relisted.stdout.split('\n').find((l) => l.startsWith(id)) ?? '', /\s-$/);
   });
 
+  it('names scopes as GraphQL does, still accepting the read:pii spelling', async () => {
+    const name = `scopes-${randomUUID()}`;
+    const created = await c360(
+      ['keys', 'create', '--name', name, '--scopes', 'read_pii,read:pii,Write'],
+      env,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /\(c360_[0-9a-f]{8}, READ_PII,WRITE\)/);
+
+    // The key lacks READ: the refusal names the scope as the schema's ApiKeyScope does.
+    const answer = await profile(created.stdout.trim());
+    const error = answer.errors?.find((e) => e.extensions?.['code'] === 'FORBIDDEN');
+    assert.equal(error?.extensions?.['requiredScope'], 'READ');
+    assert.match(error.message, /lacks the READ scope/);
+  });
+
   it('rejects an unknown scope with exit code 2 and writes nothing', async () => {
     const before = await gateway.backends.postgres.query('SELECT 1 FROM api_keys');
     const run = await c360(['keys', 'create', '--name', 'x', '--scopes', 'read,superuser'], env);
 
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
-    assert.match(run.stderr, /unknown scope: superuser; use any of read, read:pii, write, admin/);
+    assert.match(run.stderr, /unknown scope: superuser; use any of READ, READ_PII, WRITE, ADMIN/);
     const after = await gateway.backends.postgres.query('SELECT 1 FROM api_keys');
     assert.equal(after.rowCount, before.rowCount);
   });

@@ -137,6 +137,7 @@ describe('Mutation.upsertCustomers', () => {
       input: {
         displayName: 'Linus',
         traits: { tier: 3 },
+        traitsMode: 'REPLACE',
         identities: [
           { type: 'CRM_ID', value: crm },
           { type: 'EMAIL', value: email },
@@ -147,7 +148,7 @@ describe('Mutation.upsertCustomers', () => {
     assert.equal(linked.errors, undefined, JSON.stringify(linked.errors));
     // The customer created first survives; the other resolves to it.
     assert.equal(linked.data!.upsertCustomer.id, webId);
-    // Upsert replaces the survivor's traits; the merged profile fills in what it lacks.
+    // REPLACE drops the survivor's traits; the merged profile fills in what it lacks.
     assert.deepEqual(linked.data!.upsertCustomer.traits, { tier: 3, segment: 'b2b' });
     const viaOldId = await execute(gateway.url, CustomerProfileDocument, { id: crmId });
     assert.equal(viaOldId.data?.customer?.id, webId);
@@ -159,6 +160,64 @@ describe('Mutation.upsertCustomers', () => {
       [crmId],
     );
     assert.deepEqual(rows, [{ cause: 'identity_conflict' }]);
+  });
+
+  it('merges traits by default: a rename keeps the others, null removes a key', async () => {
+    const created = await execute(gateway.url, UpsertCustomerDocument, {
+      input: {
+        displayName: 'Ada',
+        traits: { city: 'London', plan: 'gold', householdId: 'h-1', interests: ['maths'] },
+      },
+    });
+    const id = created.data!.upsertCustomer.id;
+
+    // The README's rename: only interests given.
+    const renamed = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id, displayName: 'Ada Lovelace', traits: { interests: ['jazz'], city: null } },
+    });
+
+    assert.equal(renamed.errors, undefined, JSON.stringify(renamed.errors));
+    assert.deepEqual(renamed.data!.upsertCustomer.traits, {
+      plan: 'gold',
+      householdId: 'h-1',
+      interests: ['jazz'],
+    });
+    const untouched = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id, displayName: 'Ada L.' },
+    });
+    assert.deepEqual(untouched.data!.upsertCustomer.traits, renamed.data!.upsertCustomer.traits);
+
+    const replaced = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id, displayName: 'Ada', traits: { plan: 'silver' }, traitsMode: 'REPLACE' },
+    });
+    assert.deepEqual(replaced.data!.upsertCustomer.traits, { plan: 'silver' });
+  });
+
+  it('merges traits in bulk too, and concurrent patches of different keys both land', async () => {
+    const created = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { displayName: 'Grace', traits: { plan: 'gold', drop: 1 } },
+    });
+    const id = created.data!.upsertCustomer.id;
+
+    const patches = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        execute(gateway.url, UpsertCustomersDocument, {
+          input: [{ id, displayName: 'Grace', traits: { [`k${i}`]: i, drop: null } }],
+        }),
+      ),
+    );
+
+    for (const patch of patches) {
+      assert.equal(patch.data?.upsertCustomers.updated, 1, JSON.stringify(patch));
+    }
+    const { rows } = await gateway.backends.postgres.query<{ traits: Record<string, unknown> }>(
+      'SELECT traits FROM customers WHERE id = $1',
+      [id],
+    );
+    assert.deepEqual(rows[0]!.traits, {
+      plan: 'gold',
+      ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, i])),
+    });
   });
 
   it('rejects an identity of an erased customer with SUPPRESSED, and stores nothing for it', async () => {

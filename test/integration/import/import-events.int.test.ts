@@ -229,6 +229,8 @@ describe('c360 import --kind events', () => {
       assert.notEqual(run.code, 0);
       assert.match(run.stderr, /UNAUTHENTICATED|API key/);
     }
+    assert.equal(missing.code, 2, 'a usage error, caught before any request');
+    assert.match(missing.stderr, /--api-key <key> or set C360_API_KEY/);
     const { rows } = await gateway.backends.postgres.query(
       'SELECT 1 FROM events WHERE message_id = $1',
       [messageId],

@@ -90,6 +90,62 @@ describe('HTTP surface', () => {
     assert.match(body.errors![0]!.message, /depth/i);
   });
 
+  it('answers a subscription sent over HTTP with 400 and a code naming graphql-ws', async () => {
+    const response = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${dev.apiKey}` },
+      body: JSON.stringify({
+        query: 'subscription Watch($id: ID) { customerUpdated(id: $id) { customerId updatedAt } }',
+      }),
+    });
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+
+    assert.equal(response.status, 400);
+    assert.equal(body.data, undefined);
+    assert.equal(body.errors?.[0]?.extensions?.code, 'SUBSCRIPTION_NEEDS_GRAPHQL_WS');
+    assert.match(body.errors![0]!.message, /graphql-ws/);
+  });
+
+  it('refuses an operation over the cost limit with its reason, limit and cost', async () => {
+    // Each level spreads the one below three times: 3^6 copies of a few fields.
+    const levels = Array.from(
+      { length: 6 },
+      (_, i) => `fragment L${i + 1} on Customer { ...L${i} ...L${i} ...L${i} }`,
+    ).join(' ');
+    const query = `{ customers(first: 1) { edges { node { ...L6 } } } } fragment L0 on Customer { id displayName createdAt updatedAt } ${levels}`;
+    const response = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${dev.apiKey}` },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as {
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+    };
+
+    assert.equal(response.status, 400);
+    const [error] = body.errors ?? [];
+    assert.equal(error?.extensions?.['code'], 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(error.extensions['reason'], 'COST_LIMIT_EXCEEDED');
+    assert.equal(error.extensions['maxCost'], dev.config.http.maxCost);
+    assert.ok(Number(error.extensions['cost']) > dev.config.http.maxCost);
+    assert.doesNotMatch(error.message, /Syntax Error/);
+    assert.match(error.message, /too expensive/);
+  });
+
+  it('suggests field names outside production', async () => {
+    const response = await fetch(dev.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${dev.apiKey}` },
+      body: JSON.stringify({ query: '{ customerz(first: 1) { id } }' }),
+    });
+    const body = (await response.json()) as { errors?: { message: string }[] };
+
+    assert.match(body.errors?.[0]?.message ?? '', /Did you mean .*"customers"/);
+  });
+
   it('answers a query with a syntax error with 400 and GRAPHQL_PARSE_FAILED', async () => {
     const response = await fetch(dev.url, {
       method: 'POST',
