@@ -9,6 +9,7 @@ import {
   startNeo4jLauncher,
 } from './datasources/neo4j-launcher.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './datasources/pglite.js';
+import { type DataFolderLock, lockDataFolder } from './lib/data-folder-lock.js';
 import { describePostgresUrl, Postgres } from './datasources/postgres.js';
 import { connectRedis, type RedisConnections } from './datasources/redis.js';
 import type { Logger } from './logger.js';
@@ -35,6 +36,20 @@ async function reach<T>(
       { cause: error },
     );
   }
+}
+
+/**
+ * Locks the data folder when `config` runs any store embedded in it (PGlite without
+ * DATABASE_URL, Neo4j without NEO4J_URI), so a second gateway or CLI command on the same
+ * folder is refused at once with the holder's pid, instead of failing later on a store lock.
+ * `null` when every store is external: instances then share nothing on disk.
+ *
+ * @throws DataFolderLockedError when another live process holds the folder.
+ */
+export function lockEmbeddedStores(config: Config, command: string): DataFolderLock | null {
+  return config.postgres.url === null || config.neo4j.uri === null
+    ? lockDataFolder(config.dataDir, command)
+    : null;
 }
 
 /** Every backing store the gateway talks to, started or connected, ready for use. */

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 
 import { createApp } from './app.js';
-import { BackendUnavailableError, startBackends } from './backends.js';
+import { BackendUnavailableError, lockEmbeddedStores, startBackends } from './backends.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LauncherError } from './datasources/neo4j-launcher.js';
+import { DataFolderLockedError } from './lib/data-folder-lock.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
@@ -12,12 +13,17 @@ import { onShutdownSignal } from './shutdown.js';
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // Before any store opens: a second gateway on the same folder stops here, naming the first.
+  const lock = lockEmbeddedStores(config, 'a gateway');
   const logger = createLogger(config.log.level);
   // Steps are added as things start, so a signal at any moment stops exactly what runs.
   const stopSteps: (() => Promise<void>)[] = [];
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
   const backends = await startBackends(config, logger);
-  stopSteps.push(() => backends.stop());
+  stopSteps.push(async () => {
+    await backends.stop();
+    lock?.release();
+  });
   const demoLoaded = config.demoData === 'auto' ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;
@@ -40,6 +46,7 @@ main().catch((error: unknown) => {
   // Known start-up failures are explained in one message; anything else keeps its stack.
   const known =
     error instanceof ConfigError ||
+    error instanceof DataFolderLockedError ||
     error instanceof LauncherError ||
     error instanceof BackendUnavailableError;
   process.stderr.write(
