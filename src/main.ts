@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     await backends.stop();
     lock?.release();
   });
-  const demoLoaded = config.demoData === 'auto' ? await loadDemoDataIfEmpty(backends, logger) : 0;
+  const demoLoaded = config.demoData ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;
   const app = await createApp({ config, logger, backends, withDevKey });
