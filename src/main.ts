@@ -5,6 +5,7 @@ import { BackendUnavailableError, lockEmbeddedStores, startBackends } from './ba
 import { ConfigError, loadConfig } from './config.js';
 import { LauncherError } from './datasources/neo4j-launcher.js';
 import { DataFolderLockedError } from './lib/data-folder-lock.js';
+import { loadEnvFile } from './lib/env-file.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
@@ -12,6 +13,8 @@ import { onShutdownSignal } from './shutdown.js';
 
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  // A `.env` in the working directory fills in what the environment leaves unset.
+  loadEnvFile(process.env);
   const config = loadConfig(process.env);
   // Before any store opens: a second gateway on the same folder stops here, naming the first.
   const lock = lockEmbeddedStores(config, 'a gateway');

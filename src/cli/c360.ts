@@ -15,12 +15,16 @@ import {
   startNeo4jLauncher,
 } from '../datasources/neo4j-launcher.js';
 import { DataFolderLockedError, lockDataFolder } from '../lib/data-folder-lock.js';
+import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger, type Logger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
 import { registerImportCommand } from './import.command.js';
 import { CommandError } from '../modules/module.js';
 import { MODULES } from '../wiring.js';
+
+// As the gateway does: a `.env` in the working directory fills in what the environment leaves unset.
+loadEnvFile(process.env);
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
 

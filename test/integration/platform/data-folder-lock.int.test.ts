@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -43,9 +43,10 @@ async function run(
   command: string,
   args: string[],
   env: Record<string, string>,
+  cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -135,6 +136,18 @@ describe('commands that open the embedded stores', () => {
     assert.equal(code, 1, stderr);
     assert.match(stderr, new RegExp(`another c360 is using the data folder .*pid ${other.pid}`));
     assert.equal(existsSync(path.join(dataDir, 'pglite')), false, 'PGlite was never opened');
+  });
+
+  it('c360 migrate finds the data folder in a .env file', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'c360-cwd-'));
+    try {
+      await writeFile(path.join(cwd, '.env'), `C360_DATA_DIR=${dataDir}\n`);
+      const { code, stderr } = await run(process.execPath, [CLI, 'migrate'], {}, cwd);
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, new RegExp(`pid ${other.pid}`));
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it('c360 recommend fit and neo4j start refuse too', async () => {
