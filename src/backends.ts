@@ -73,8 +73,9 @@ export interface Backends {
 /**
  * Connects to the configured stores, or starts the embedded ones where no URL is given:
  * PGlite (with pgvector) for PostgreSQL, the JVM launcher for Neo4j, an in-process PubSub for
- * Redis. Applies PostgreSQL migrations and Neo4j constraints before resolving. The suppression
- * pepper is settled first: a production deployment without one starts nothing.
+ * Redis. PostgreSQL (with its migrations) and Neo4j (with its constraints) start concurrently,
+ * both done before this resolves. The suppression pepper is settled first: a production
+ * deployment without one starts nothing.
  *
  * On failure, whatever was already started is stopped before the error is re-thrown.
  */
@@ -88,11 +89,22 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
   };
   try {
     const suppressionPepper = await resolveSuppressionPepper(config, logger);
-    const { postgres, close } = await openPostgres(config, logger);
-    stops.push(close);
-    await reach('PostgreSQL', postgres.target, 'DATABASE_URL', () => migrate(postgres, logger));
-    const graph = await startGraph(config, logger, stops);
-    await reach('Neo4j', graph.target, 'NEO4J_URI', () => applyGraphSchema(graph));
+    // PostgreSQL and Neo4j start side by side: the embedded JVM takes seconds to come up, and
+    // waiting for PGlite and the migrations first made every start that much longer.
+    const [postgres, graph] = await bothStarted(
+      (async () => {
+        const opened = await openPostgres(config, logger);
+        stops.push(opened.close);
+        const { postgres } = opened;
+        await reach('PostgreSQL', postgres.target, 'DATABASE_URL', () => migrate(postgres, logger));
+        return postgres;
+      })(),
+      (async () => {
+        const graph = await startGraph(config, logger, stops);
+        await reach('Neo4j', graph.target, 'NEO4J_URI', () => applyGraphSchema(graph));
+        return graph;
+      })(),
+    );
     const redisUrl = config.redis.url;
     const redis =
       redisUrl === null
@@ -120,6 +132,21 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Waits for every start to settle (so each has registered its stop step) before failing with
+ * the first failure in order, so nothing is left running behind an error.
+ */
+async function bothStarted<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') {
+    throw first.reason;
+  }
+  if (second.status === 'rejected') {
+    throw second.reason;
+  }
+  return [first.value, second.value];
 }
 
 /**
