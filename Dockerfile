@@ -7,6 +7,7 @@ COPY schema ./schema
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
+COPY scripts/build.mjs ./scripts/build.mjs
 # npm ci runs the `prepare` step: codegen for the tests' typed operations, then tsc.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --ignore-scripts
 

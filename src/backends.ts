@@ -9,6 +9,7 @@ import {
   startNeo4jLauncher,
 } from './datasources/neo4j-launcher.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './datasources/pglite.js';
+import { type DataFolderLock, lockDataFolder } from './lib/data-folder-lock.js';
 import { describePostgresUrl, Postgres } from './datasources/postgres.js';
 import { connectRedis, type RedisConnections } from './datasources/redis.js';
 import type { Logger } from './logger.js';
@@ -37,6 +38,20 @@ async function reach<T>(
   }
 }
 
+/**
+ * Locks the data folder when `config` runs any store embedded in it (PGlite without
+ * DATABASE_URL, Neo4j without NEO4J_URI), so a second gateway or CLI command on the same
+ * folder is refused at once with the holder's pid, instead of failing later on a store lock.
+ * `null` when every store is external: instances then share nothing on disk.
+ *
+ * @throws DataFolderLockedError when another live process holds the folder.
+ */
+export function lockEmbeddedStores(config: Config, command: string): DataFolderLock | null {
+  return config.postgres.url === null || config.neo4j.uri === null
+    ? lockDataFolder(config.dataDir, command)
+    : null;
+}
+
 /** Every backing store the gateway talks to, started or connected, ready for use. */
 export interface Backends {
   postgres: Postgres;
@@ -58,8 +73,9 @@ export interface Backends {
 /**
  * Connects to the configured stores, or starts the embedded ones where no URL is given:
  * PGlite (with pgvector) for PostgreSQL, the JVM launcher for Neo4j, an in-process PubSub for
- * Redis. Applies PostgreSQL migrations and Neo4j constraints before resolving. The suppression
- * pepper is settled first: a production deployment without one starts nothing.
+ * Redis. PostgreSQL (with its migrations) and Neo4j (with its constraints) start concurrently,
+ * both done before this resolves. The suppression pepper is settled first: a production
+ * deployment without one starts nothing.
  *
  * On failure, whatever was already started is stopped before the error is re-thrown.
  */
@@ -73,11 +89,22 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
   };
   try {
     const suppressionPepper = await resolveSuppressionPepper(config, logger);
-    const { postgres, close } = await openPostgres(config, logger);
-    stops.push(close);
-    await reach('PostgreSQL', postgres.target, 'DATABASE_URL', () => migrate(postgres, logger));
-    const graph = await startGraph(config, logger, stops);
-    await reach('Neo4j', graph.target, 'NEO4J_URI', () => applyGraphSchema(graph));
+    // PostgreSQL and Neo4j start side by side: the embedded JVM takes seconds to come up, and
+    // waiting for PGlite and the migrations first made every start that much longer.
+    const [postgres, graph] = await bothStarted(
+      (async () => {
+        const opened = await openPostgres(config, logger);
+        stops.push(opened.close);
+        const { postgres } = opened;
+        await reach('PostgreSQL', postgres.target, 'DATABASE_URL', () => migrate(postgres, logger));
+        return postgres;
+      })(),
+      (async () => {
+        const graph = await startGraph(config, logger, stops);
+        await reach('Neo4j', graph.target, 'NEO4J_URI', () => applyGraphSchema(graph));
+        return graph;
+      })(),
+    );
     const redisUrl = config.redis.url;
     const redis =
       redisUrl === null
@@ -105,6 +132,21 @@ export async function startBackends(config: Config, logger: Logger): Promise<Bac
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Waits for every start to settle (so each has registered its stop step) before failing with
+ * the first failure in order, so nothing is left running behind an error.
+ */
+async function bothStarted<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') {
+    throw first.reason;
+  }
+  if (second.status === 'rejected') {
+    throw second.reason;
+  }
+  return [first.value, second.value];
 }
 
 /**

@@ -92,7 +92,7 @@ const Env = z.object({
             .filter((item) => item !== ''),
     ),
   C360_DATA_DIR: z.string().min(1).default('.data'),
-  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   BATCH_MAX_SIZE: positiveInt(1_000),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
@@ -276,7 +276,12 @@ export interface Config {
   /** JSON keys (traits, event properties) whose values a key without READ_PII may see. */
   readonly nonPersonalKeys: readonly string[];
   readonly dataDir: string;
-  readonly demoData: 'auto' | 'off';
+  /**
+   * Load the demo population into an empty database at start. DEMO_DATA=auto does so only in
+   * development, so a new production database never fills with invented customers unless
+   * DEMO_DATA=on asks for it; `off` never loads.
+   */
+  readonly demoData: boolean;
   readonly postgres: {
     /** `null` selects the embedded PGlite database under `dataDir`. */
     readonly url: string | null;
@@ -379,7 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     customIdentityTypes: e.IDENTITY_CUSTOM_TYPES,
     nonPersonalKeys: e.NON_PERSONAL_KEYS,
     dataDir: path.resolve(e.C360_DATA_DIR),
-    demoData: e.DEMO_DATA,
+    demoData: e.DEMO_DATA === 'on' || (e.DEMO_DATA === 'auto' && e.NODE_ENV === 'development'),
     postgres: {
       url: e.DATABASE_URL ?? null,
       poolMax: e.DATABASE_POOL_MAX,

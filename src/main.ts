@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 
 import { createApp } from './app.js';
-import { BackendUnavailableError, startBackends } from './backends.js';
+import { BackendUnavailableError, lockEmbeddedStores, startBackends } from './backends.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LauncherError } from './datasources/neo4j-launcher.js';
+import { DataFolderLockedError } from './lib/data-folder-lock.js';
+import { loadEnvFile } from './lib/env-file.js';
 import { loadDemoDataIfEmpty } from './demo/load-demo-data.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
@@ -12,7 +14,11 @@ import { onShutdownSignal } from './shutdown.js';
 
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  // A `.env` in the working directory fills in what the environment leaves unset.
+  loadEnvFile(process.env);
   const config = loadConfig(process.env);
+  // Before any store opens: a second gateway on the same folder stops here, naming the first.
+  const lock = lockEmbeddedStores(config, 'a gateway');
   const logger = createLogger(config.log.level, 1, config.log.format);
   // Steps are added as things start, so a signal at any moment stops exactly what runs.
   const stopSteps: (() => Promise<void>)[] = [];
@@ -20,11 +26,14 @@ async function main(): Promise<void> {
   // Before any store is reached, so their first calls are traced too; flushed last on stop.
   const tracing = startTracing(config);
   const backends = await startBackends(config, logger);
-  stopSteps.push(() => backends.stop());
+  stopSteps.push(async () => {
+    await backends.stop();
+    lock?.release();
+  });
   if (tracing) {
     stopSteps.push(() => tracing.shutdown());
   }
-  const demoLoaded = config.demoData === 'auto' ? await loadDemoDataIfEmpty(backends, logger) : 0;
+  const demoLoaded = config.demoData ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;
   const app = await createApp({ config, logger, backends, withDevKey });
@@ -46,6 +55,7 @@ main().catch((error: unknown) => {
   // Known start-up failures are explained in one message; anything else keeps its stack.
   const known =
     error instanceof ConfigError ||
+    error instanceof DataFolderLockedError ||
     error instanceof LauncherError ||
     error instanceof BackendUnavailableError;
   process.stderr.write(

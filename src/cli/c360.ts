@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Command } from 'commander';
 
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { openPostgres } from '../backends.js';
 import { migrate } from '../datasources/migrate.js';
 import {
@@ -14,14 +14,45 @@ import {
   LauncherError,
   startNeo4jLauncher,
 } from '../datasources/neo4j-launcher.js';
-import { createLogger } from '../logger.js';
+import { DataFolderLockedError, lockDataFolder } from '../lib/data-folder-lock.js';
+import { loadEnvFile } from '../lib/env-file.js';
+import { createLogger, type Logger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
 import { registerImportCommand } from './import.command.js';
 import { CommandError } from '../modules/module.js';
 import { MODULES } from '../wiring.js';
 
+// As the gateway does: a `.env` in the working directory fills in what the environment leaves unset.
+loadEnvFile(process.env);
+
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
+
+/** What the lock file says holds the data folder, e.g. `c360 recommend fit`. */
+const COMMAND_LINE = ['c360', ...process.argv.slice(2).filter((arg) => !arg.startsWith('-'))]
+  .slice(0, 3)
+  .join(' ');
+
+/**
+ * {@link openPostgres} for commands: the embedded database is opened only under the data-folder
+ * lock (released by `close()`), so a command beside a running gateway is refused at once.
+ */
+async function openPostgresLocked(config: Config, logger: Logger) {
+  const lock = config.postgres.url === null ? lockDataFolder(config.dataDir, COMMAND_LINE) : null;
+  try {
+    const opened = await openPostgres(config, logger);
+    return {
+      postgres: opened.postgres,
+      close: async () => {
+        await opened.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
 
 const program = new Command('c360').description('Operate a c360 customer-360 gateway.');
 
@@ -31,7 +62,7 @@ program
   .action(async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.log.level, 1, config.log.format);
-    const { postgres, close } = await openPostgres(config, logger);
+    const { postgres, close } = await openPostgresLocked(config, logger);
     try {
       const report = await migrate(postgres, logger);
       console.log(
@@ -81,6 +112,7 @@ neo4j
   .action(async () => {
     const config = loadConfig(process.env);
     const logger = createLogger(config.log.level, 1, config.log.format);
+    const lock = lockDataFolder(config.dataDir, COMMAND_LINE);
     await ensureLauncherBuilt(logger);
     const running = await startNeo4jLauncher({
       dataDir: path.join(config.dataDir, 'neo4j'),
@@ -90,20 +122,27 @@ neo4j
       logger,
     });
     console.log(`Neo4j is ready: NEO4J_URI=${running.uri}`);
-    const stop = () => void running.stop().then(() => process.exit(0));
+    const stop = () =>
+      void running.stop().then(() => {
+        lock.release();
+        process.exit(0);
+      });
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
 
 registerImportCommand(program);
-const cliContext = { loadConfig: () => loadConfig(process.env), openPostgres };
+const cliContext = { loadConfig: () => loadConfig(process.env), openPostgres: openPostgresLocked };
 for (const module of MODULES) {
   module.commands?.forEach((register) => register(program, cliContext));
 }
 
 program.parseAsync().catch((error: unknown) => {
   console.error(
-    error instanceof ConfigError || error instanceof LauncherError || error instanceof CommandError
+    error instanceof ConfigError ||
+      error instanceof DataFolderLockedError ||
+      error instanceof LauncherError ||
+      error instanceof CommandError
       ? error.message
       : error,
   );

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Postgres } from '../../src/datasources/postgres.js';
@@ -9,6 +12,9 @@ import { ApiKeyService } from '../../src/modules/access/api-key.service.js';
 import { setDefaultApiKey } from './graphql-client.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+
+/** An empty working directory, so no developer's `.env` reaches a gateway under test. */
+const EMPTY_CWD = mkdtempSync(path.join(os.tmpdir(), 'c360-gateway-cwd-'));
 
 /** The gateway as a real operating-system process, as `npm start` runs it. */
 export interface GatewayProcess {
@@ -28,14 +34,15 @@ export interface GatewayProcess {
 }
 
 /**
- * Spawns `dist/src/main.js` with exactly `env` (plus PATH and HOME), so no setting leaks in
- * from the developer's shell. The process is killed when the test process exits.
+ * Spawns `dist/src/main.js` with exactly `env` (plus PATH and HOME) in an empty working
+ * directory, so no setting leaks in from the developer's shell or `.env`. The process is killed when the test process exits.
  */
 export function spawnGateway(
   env: Record<string, string>,
   readyTimeoutMs = 180_000,
 ): GatewayProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    cwd: EMPTY_CWD,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

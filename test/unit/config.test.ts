@@ -156,4 +156,12 @@ describe('loadConfig', () => {
     assert.match(problems('[{"name":"control","share":0.1,"weights":{}}]'), /default blend/);
     assert.match(problems('[{"name":"Big One","share":0.1,"weights":{}}]'), /variant name is/);
   });
+
+  it('loads demo data by default only in development, and in production only when asked', () => {
+    assert.equal(loadConfig({}).demoData, true);
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).demoData, false);
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).demoData, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'on' }).demoData, true);
+    assert.equal(loadConfig({ DEMO_DATA: 'off' }).demoData, false);
+  });
 });

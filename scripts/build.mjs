@@ -1,0 +1,111 @@
+// Builds dist/ from src/, test/ and bench/.
+//
+//   node scripts/build.mjs            a clean full build (CI, `npm test`, `npm install`): dist/ is
+//                                     wiped, typed operations regenerated, everything compiled
+//   node scripts/build.mjs --changed  only what changed (`npm start`, `npm run dev`): codegen is
+//                                     skipped while its inputs' contents are unchanged; tsc is
+//                                     skipped while no file it reads was added, removed or
+//                                     touched (path, size and mtime of each), and otherwise
+//                                     compiles incrementally from dist/.tsbuildinfo
+//
+// Both keep their bookkeeping (the build-info file, the stamps) inside dist/, so wiping dist/
+// also forgets it and the next build is a full one: nothing can claim an output is up to date
+// after the output is gone.
+/* global process, URL */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = path.join(ROOT, 'dist');
+const BUILD_INFO = path.join(DIST, '.tsbuildinfo');
+const CODEGEN_STAMP = path.join(DIST, '.codegen-stamp');
+const TSC_STAMP = path.join(DIST, '.tsc-stamp');
+const CODEGEN_OUTPUT = path.join(ROOT, 'test/__generated__/graphql.ts');
+const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+
+const changedOnly = process.argv.includes('--changed');
+
+/** What codegen reads (codegen.yml): the committed SDL and the test operations. */
+function codegenInputsHash() {
+  const hash = createHash('sha256');
+  const files = [
+    'codegen.yml',
+    'schema/schema.graphql',
+    ...readdirSync(path.join(ROOT, 'test/operations'), { recursive: true })
+      .filter((file) => file.endsWith('.graphql'))
+      .map((file) => path.join('test/operations', file))
+      .sort(),
+  ];
+  for (const file of files) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(ROOT, file)))
+      .update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * What tsc reads, as path, size and mtime of each file: the tsconfig's folders, the config
+ * itself and the installed packages (npm rewrites node_modules/.package-lock.json on install).
+ */
+function tscInputsSignature() {
+  const hash = createHash('sha256');
+  const files = [
+    'tsconfig.json',
+    'package.json',
+    'node_modules/.package-lock.json',
+    ...['src', 'test', 'bench'].flatMap((dir) =>
+      readdirSync(path.join(ROOT, dir), { recursive: true }).map((file) => path.join(dir, file)),
+    ),
+  ].sort();
+  for (const file of files) {
+    const stat = statSync(path.join(ROOT, file), { throwIfNoEntry: false });
+    hash.update(`${file}\0${stat?.size ?? -1}\0${stat?.mtimeMs ?? -1}\n`);
+  }
+  return hash.digest('hex');
+}
+
+const readStamp = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : null);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (!changedOnly) {
+  rmSync(DIST, { recursive: true, force: true });
+}
+mkdirSync(DIST, { recursive: true });
+const inputs = codegenInputsHash();
+if (!changedOnly || !existsSync(CODEGEN_OUTPUT) || readStamp(CODEGEN_STAMP) !== inputs) {
+  run('npm', ['run', 'codegen', '--silent']);
+}
+writeFileSync(CODEGEN_STAMP, inputs);
+// After codegen, whose output tsc reads.
+const signature = tscInputsSignature();
+if (changedOnly && readStamp(TSC_STAMP) === signature) {
+  process.exit(0);
+}
+run(process.execPath, [
+  TSC,
+  '-p',
+  'tsconfig.json',
+  '--incremental',
+  '--tsBuildInfoFile',
+  BUILD_INFO,
+]);
+writeFileSync(TSC_STAMP, signature);
