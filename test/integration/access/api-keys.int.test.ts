@@ -117,7 +117,7 @@ describe('API keys', () => {
     );
 
     assert.equal(codeOf(result), 'FORBIDDEN');
-    assert.match(result.errors![0]!.message, /write scope/);
+    assert.match(result.errors![0]!.message, /WRITE scope/);
     const stored = await gateway.backends.postgres.query('SELECT 1 FROM customers WHERE id = $1', [
       id,
     ]);
