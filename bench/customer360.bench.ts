@@ -18,7 +18,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 
 import autocannon from 'autocannon';
-import pg from 'pg';
 
 import { type App, createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
@@ -27,12 +26,17 @@ import { createApiKeyService } from '../src/modules/access/api-key.service.js';
 import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
+import {
+  BENCH_DATABASE_URL,
+  dropBenchDatabase,
+  ensureBenchDatabase,
+} from './support/bench-database.js';
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
 
 const env = process.env;
 const DURATION_S = Number(env['BENCH_DURATION_S'] ?? 15);
 const CONNECTIONS = Number(env['BENCH_CONNECTIONS'] ?? 10);
-const DATABASE_URL = env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/c360_bench';
+const DATABASE_URL = BENCH_DATABASE_URL;
 const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
   customers: Number(env['BENCH_CUSTOMERS'] ?? DEFAULT_SPEC.customers),
@@ -97,14 +101,10 @@ const CUSTOMER_360 = /* GraphQL */ `
 
 async function main(): Promise<void> {
   if (env['BENCH_RESET'] === '1') {
-    await adminQuery(`DROP DATABASE IF EXISTS ${databaseName()} WITH (FORCE)`);
+    await dropBenchDatabase();
     await rm(DATA_DIR, { recursive: true, force: true });
   }
-  await adminQuery(`CREATE DATABASE ${databaseName()}`).catch((error: { code?: string }) => {
-    if (error.code !== '42P04') {
-      throw error;
-    }
-  });
+  await ensureBenchDatabase();
   const logger = createSilentLogger();
   const baseEnv = {
     ...env,
@@ -177,26 +177,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await backends.stop();
-  }
-}
-
-function databaseName(): string {
-  const name = new URL(DATABASE_URL).pathname.slice(1);
-  if (!/^\w+$/.test(name)) {
-    throw new Error(`unexpected bench database name: ${name}`);
-  }
-  return name;
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
   }
 }
 

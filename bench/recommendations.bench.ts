@@ -34,8 +34,6 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import pg from 'pg';
-
 import { createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
@@ -44,6 +42,7 @@ import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { createApiKeyService } from '../src/modules/access/api-key.service.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
+import { BENCH_DATABASE_URL, ensureBenchDatabase } from './support/bench-database.js';
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
 
@@ -56,7 +55,7 @@ const EF_SEARCH = [40, 100, 200, 400];
 /** Candidates the vector source asks nearestItems for (PER_SOURCE in recommendation.service). */
 const VECTOR_CANDIDATES = 200;
 const CACHED_CUSTOMERS = 50;
-const DATABASE_URL = env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/c360_bench';
+const DATABASE_URL = BENCH_DATABASE_URL;
 const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
   customers: Number(env['BENCH_CUSTOMERS'] ?? DEFAULT_SPEC.customers),
@@ -77,11 +76,7 @@ interface Gateway {
 }
 
 async function main(): Promise<void> {
-  await adminQuery(`CREATE DATABASE ${databaseName()}`).catch((error: { code?: string }) => {
-    if (error.code !== '42P04') {
-      throw error;
-    }
-  });
+  await ensureBenchDatabase();
   const logger = createSilentLogger();
   const config = loadConfig({
     ...env,
@@ -420,26 +415,6 @@ function quantile(values: readonly number[], q: number): number {
 
 function fmt(ms: number): string {
   return ms.toFixed(ms < 10 ? 2 : 0).padStart(6);
-}
-
-function databaseName(): string {
-  const name = new URL(DATABASE_URL).pathname.slice(1);
-  if (!/^\w+$/.test(name)) {
-    throw new Error(`unexpected bench database name: ${name}`);
-  }
-  return name;
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const url = new URL(DATABASE_URL);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 await main();

@@ -13,17 +13,10 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 
-/** A small seeded generator (mulberry32): the same seed gives the same operations. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/lib/seeded-random.js';
+
+/** The same seed gives the same operations. */
+export const seededRandom = mulberry32;
 
 /** Strings an attacker would try: empty, huge, control characters, look-alikes, injections. */
 const NASTY_STRINGS = [

@@ -1,6 +1,7 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 
 import { multiply, type SparseRows, transposeMultiply } from './sparse-rows.js';
+import { mulberry32 } from '../../../lib/seeded-random.js';
 
 export interface RandomizedSvdOptions {
   /** Singular triplets wanted; at most min(rows, columns). */
@@ -129,14 +130,7 @@ function norm(a: Float64Array): number {
  * for cryptography; it only has to be fast, well spread and the same on every machine.
  */
 function gaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const uniform = mulberry32(seed);
   let spare: number | null = null;
   return () => {
     if (spare !== null) {
