@@ -24,6 +24,7 @@ import { checkReadiness } from './http/readiness.js';
 import { requestErrorStatusPlugin } from './http/request-error-status.js';
 import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
+import { ChangeFeed } from './changefeed/change-feed.js';
 import { Access } from './modules/access/access.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsEndpoint } from './observability/metrics-endpoint.js';
@@ -89,12 +90,14 @@ export async function createApp({
   // The relay is built before the modules (they ring it after writes) and given their
   // appliers once they exist.
   const doorbell: { relay?: OutboxRelay } = {};
+  const feed = new ChangeFeed(backends.postgres, backends.pubSub, logger, config.changeFeed);
   const wiring = wireModules(
     {
       db: backends.postgres,
       graph: backends.graph,
       redis: backends.redis,
       pubSub: backends.pubSub,
+      feed,
       relay: { wake: () => doorbell.relay?.wake() },
       settings: {
         batchMaxSize: config.batchMaxSize,
@@ -103,6 +106,8 @@ export async function createApp({
         nonPersonalKeys: config.nonPersonalKeys,
         suppressionPepper: backends.suppressionPepper,
         recommendation: config.recommendation,
+        segments: config.segments,
+        changeFeed: config.changeFeed,
         gemini: config.gemini,
       },
       logger,
@@ -201,6 +206,7 @@ export async function createApp({
   if (config.env === 'production') {
     await assertSchemaHidden(apollo, wiring, logger);
   }
+  await feed.start();
   relay.start();
 
   let shuttingDown = false;
@@ -266,6 +272,7 @@ export async function createApp({
       // After the drain: requests finished above may have written outbox rows worth relaying.
       await relay.stop();
       await wiring.stop();
+      await feed.stop();
       unobserveStores();
     },
   };

@@ -121,6 +121,12 @@ const Env = z.object({
   KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 
+  CHANGE_FEED_POLL_MS: positiveInt(1_000),
+  CHANGE_FEED_MAX_QUEUE: positiveInt(10_000),
+  CHANGE_FEED_RETENTION_DAYS: positiveInt(7),
+  SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
+  SEGMENT_CHUNK_SIZE: positiveInt(1_000),
+
   SUPPRESSION_PEPPER: optionalSecret,
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
@@ -251,6 +257,20 @@ export interface Config {
      */
     readonly maxOperationNames: number;
   };
+  readonly changeFeed: {
+    /** Each instance reads the feed this often even without a Redis notification. */
+    readonly pollMs: number;
+    /** Entries one subscriber may have waiting before it is ended (it resumes by cursor). */
+    readonly maxQueue: number;
+    /** Entries older than this are pruned; resuming from before them is CURSOR_EXPIRED. */
+    readonly retentionDays: number;
+  };
+  readonly segments: {
+    /** Re-check time windows and membership ages this often, on one instance; 0: never. */
+    readonly tickSeconds: number;
+    /** Customers evaluated per statement in full evaluations. */
+    readonly chunkSize: number;
+  };
   readonly recommendation: {
     /** Refit the models every this many minutes on one instance; 0: only when asked. */
     readonly refitMinutes: number;
@@ -370,6 +390,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       token: e.METRICS_TOKEN ?? null,
       maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
     },
+    changeFeed: {
+      pollMs: e.CHANGE_FEED_POLL_MS,
+      maxQueue: e.CHANGE_FEED_MAX_QUEUE,
+      retentionDays: e.CHANGE_FEED_RETENTION_DAYS,
+    },
+    segments: { tickSeconds: e.SEGMENT_TICK_SECONDS, chunkSize: e.SEGMENT_CHUNK_SIZE },
     recommendation: {
       refitMinutes: e.RECOMMENDATION_REFIT_MINUTES,
       easeLambda: e.RECOMMENDATION_EASE_LAMBDA,

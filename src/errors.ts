@@ -29,6 +29,17 @@ export enum ErrorCode {
   POSTGRES_UNAVAILABLE = 'POSTGRES_UNAVAILABLE',
   NEO4J_UNAVAILABLE = 'NEO4J_UNAVAILABLE',
   REDIS_UNAVAILABLE = 'REDIS_UNAVAILABLE',
+  /**
+   * A segment rule cannot be stored: an unknown operator or field, a window out of range, a
+   * rule that would scan without bound (`extensions.reason`, `extensions.path`).
+   */
+  INVALID_SEGMENT_RULE = 'INVALID_SEGMENT_RULE',
+  /** A segment would refer to itself through other segments (`extensions.cycle`). */
+  SEGMENT_CYCLE = 'SEGMENT_CYCLE',
+  /** A resume cursor is older than the change feed keeps (CHANGE_FEED_RETENTION_DAYS). */
+  CURSOR_EXPIRED = 'CURSOR_EXPIRED',
+  /** A subscriber fell too far behind; subscribe again with the last cursor it received. */
+  SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

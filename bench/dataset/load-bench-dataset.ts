@@ -14,6 +14,7 @@ import { EventsAccepted } from '../../src/modules/event/event.topics.js';
 import { RelationshipLinked } from '../../src/modules/relationship/relationship.topics.js';
 import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
 import { OutboxStore } from '../../src/outbox/outbox.store.js';
+import { ChangeFeed } from '../../src/changefeed/change-feed.js';
 import { wireModules } from '../../src/wiring.js';
 import {
   type BenchCustomer,
@@ -139,12 +140,14 @@ const BATCH_EVENTS_PER_MESSAGE = 1_000;
 /** Runs the gateway's relay, with every module's appliers, until the outbox is empty. */
 async function drainOutbox(backends: Backends, progress: Progress) {
   const logger = createSilentLogger();
+  const defaults = loadConfig({});
   const wiring = wireModules(
     {
       db: backends.postgres,
       graph: backends.graph,
       redis: backends.redis,
       pubSub: backends.pubSub,
+      feed: new ChangeFeed(backends.postgres, backends.pubSub, logger, defaults.changeFeed),
       relay: { wake: () => undefined },
       settings: {
         batchMaxSize: 1_000,
@@ -153,8 +156,11 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         nonPersonalKeys: [],
         suppressionPepper: backends.suppressionPepper,
         // The bench fits the models once after loading, not on a schedule.
-        recommendation: { ...loadConfig({}).recommendation, refitMinutes: 0 },
-        gemini: loadConfig({}).gemini,
+        recommendation: { ...defaults.recommendation, refitMinutes: 0 },
+        // Memberships are evaluated by the segment follower as the relay drains; no schedule.
+        segments: { ...defaults.segments, tickSeconds: 0 },
+        changeFeed: defaults.changeFeed,
+        gemini: defaults.gemini,
       },
       logger,
     },

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import type { ChangeFeed } from '../changefeed/change-feed.js';
 import type { Config } from '../config.js';
 import type { GraphDb } from '../datasources/neo4j.js';
 import type { Postgres } from '../datasources/postgres.js';
@@ -16,6 +17,11 @@ export interface Platform {
   /** `null` on the in-process fallback (single instance). */
   redis: RedisConnections | null;
   pubSub: GatewayPubSub;
+  /**
+   * The durable change feed: append inside a write's transaction (ChangeFeedStore), then
+   * `announce()` after commit; subscriptions `listen()` to it with a resume cursor.
+   */
+  feed: ChangeFeed;
   /** Call after a commit that queued outbox messages, so this instance relays them at once. */
   relay: { wake(): void };
   settings: PlatformSettings;
@@ -36,6 +42,9 @@ export interface PlatformSettings {
   suppressionPepper: string;
   /** How recommendation models are fitted and refreshed (RECOMMENDATION_*). */
   recommendation: Config['recommendation'];
+  /** Segment evaluation (SEGMENT_*) and the change feed's retention (CHANGE_FEED_*). */
+  segments: Config['segments'];
+  changeFeed: Config['changeFeed'];
   /** Gemini, when configured (GEMINI_*): it embeds text instead of the local text model. */
   gemini: Config['gemini'];
 }

@@ -1,0 +1,252 @@
+import { Repeater } from '@graphql-yoga/subscription';
+
+import type { Postgres } from '../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { GatewayPubSub } from '../subscriptions/pubsub.js';
+import {
+  ChangeFeedStore,
+  compareCursors,
+  type FeedEntry,
+  type FeedFilter,
+} from './change-feed.store.js';
+
+/** The Redis channel that tells every instance the feed has grown (it carries no data). */
+export const FEED_ADVANCED = 'c360:topic:change-feed-advanced:v1';
+
+export interface ChangeFeedOptions {
+  /** How often the feed is read even without a notification (a lost one, a Redis outage). */
+  pollMs: number;
+  /** Entries a subscriber may have waiting before it is ended with SUBSCRIBER_TOO_SLOW. */
+  maxQueue: number;
+}
+
+interface Listener {
+  filter: FeedFilter;
+  deliver(entry: FeedEntry): void;
+}
+
+const PAGE = 1_000;
+
+/**
+ * The durable change feed as this instance sees it. Writers append entries inside their
+ * transaction ({@link ChangeFeedStore.append}) and call {@link announce} after the commit;
+ * every instance then reads the new entries once (a Redis notification, or its own poll when
+ * notifications are lost) and hands them to its local subscribers. A subscriber that resumes
+ * with a cursor first gets what it missed from PostgreSQL, then the live entries, each once.
+ */
+export class ChangeFeed {
+  private readonly store: ChangeFeedStore;
+  private readonly listeners = new Set<Listener>();
+  private readonly log: Logger;
+  private position = '0';
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private notifications: AsyncIterator<unknown> | null = null;
+  private stopped = true;
+
+  constructor(
+    db: Postgres,
+    private readonly pubSub: GatewayPubSub,
+    logger: Logger,
+    private readonly options: ChangeFeedOptions,
+  ) {
+    this.store = new ChangeFeedStore(db);
+    this.log = logger.child({ module: 'change-feed' });
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = await this.store.head();
+    void this.followNotifications();
+    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    await this.notifications?.return?.();
+    await this.reading;
+  }
+
+  /** Call after committing appended entries: every instance reads them at once. */
+  announce(): void {
+    this.pubSub.publish(FEED_ADVANCED, null);
+    this.wake();
+  }
+
+  /** The newest cursor this instance has handed out. */
+  get head(): string {
+    return this.position;
+  }
+
+  /**
+   * The entries matching `filter`: those after `afterCursor` first (when given), then each new
+   * one as it is committed, in cursor order and each once. Ends with CURSOR_EXPIRED when
+   * retention pruned past `afterCursor`, and with SUBSCRIBER_TOO_SLOW when the consumer falls
+   * `maxQueue` entries behind (it resumes from the last cursor it received).
+   */
+  listen(filter: FeedFilter, afterCursor: string | null): AsyncIterableIterator<FeedEntry> {
+    return new Repeater<FeedEntry>(async (push, stop) => {
+      let last = afterCursor ?? this.position;
+      const queue: FeedEntry[] = [];
+      let replaying = afterCursor !== null;
+      const send = async (entry: FeedEntry) => {
+        if (compareCursors(entry.cursor, last) > 0) {
+          last = entry.cursor;
+          await push(entry);
+        }
+      };
+      const listener: Listener = {
+        filter,
+        deliver: (entry) => {
+          if (replaying) {
+            queue.push(entry);
+          } else if (queue.length >= this.options.maxQueue) {
+            stop(tooSlow());
+          } else {
+            queue.push(entry);
+            void drain();
+          }
+        },
+      };
+      let draining = false;
+      const drain = async () => {
+        if (draining) {
+          return;
+        }
+        draining = true;
+        try {
+          while (queue.length > 0) {
+            await send(queue.shift()!);
+          }
+        } finally {
+          draining = false;
+        }
+      };
+      // Listen before replaying, so nothing committed meanwhile falls between the two.
+      this.listeners.add(listener);
+      void stop.then(() => this.listeners.delete(listener));
+      try {
+        if (afterCursor !== null) {
+          await this.replay(filter, afterCursor, send);
+        }
+      } catch (error) {
+        stop(error);
+        return;
+      }
+      replaying = false;
+      await drain();
+      await stop;
+    });
+  }
+
+  private async replay(
+    filter: FeedFilter,
+    afterCursor: string,
+    send: (entry: FeedEntry) => Promise<void>,
+  ): Promise<void> {
+    if (compareCursors(afterCursor, await this.store.prunedThrough()) < 0) {
+      throw new GatewayError(
+        ErrorCode.CURSOR_EXPIRED,
+        'the changes after this cursor are older than the feed keeps; read the current state and subscribe without afterCursor',
+      );
+    }
+    let cursor = afterCursor;
+    for (;;) {
+      const page = await this.store.readAfter(cursor, filter, PAGE);
+      for (const entry of page) {
+        await send(entry);
+      }
+      if (page.length < PAGE) {
+        return;
+      }
+      cursor = page[page.length - 1]!.cursor;
+    }
+  }
+
+  private wake(): void {
+    if (this.stopped) {
+      return;
+    }
+    if (this.reading !== null) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readNew()
+      .catch((error: unknown) => {
+        this.log.warn({ err: error }, 'reading the change feed failed; trying again at the next poll');
+      })
+      .finally(() => {
+        this.reading = null;
+        if (this.readAgain) {
+          this.readAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const page = await this.store.readAfter(this.position, null, PAGE);
+      for (const entry of page) {
+        this.position = entry.cursor;
+        this.dispatch(entry);
+      }
+      if (page.length < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private dispatch(entry: FeedEntry): void {
+    for (const listener of this.listeners) {
+      if (matches(listener.filter, entry)) {
+        listener.deliver(entry);
+      }
+    }
+  }
+
+  /** Reads the feed on every notification; after a Redis failure, listens again shortly. */
+  private async followNotifications(): Promise<void> {
+    while (!this.stopped) {
+      const iterator = this.pubSub.subscribe(FEED_ADVANCED)[Symbol.asyncIterator]();
+      this.notifications = iterator;
+      try {
+        for (;;) {
+          const { done } = await iterator.next();
+          if (done) {
+            break;
+          }
+          this.wake();
+        }
+      } catch (error) {
+        this.log.warn({ err: error }, 'feed notifications interrupted; polling until they return');
+      }
+      if (!this.stopped) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.pollMs).unref());
+      }
+    }
+  }
+}
+
+export function matches(filter: FeedFilter, entry: FeedEntry): boolean {
+  return (
+    entry.stream === filter.stream &&
+    (filter.segmentIds == null ||
+      (entry.segmentId !== null && filter.segmentIds.includes(entry.segmentId))) &&
+    (filter.customerId == null || entry.customerId === filter.customerId)
+  );
+}
+
+function tooSlow(): GatewayError {
+  return new GatewayError(
+    ErrorCode.SUBSCRIBER_TOO_SLOW,
+    'this subscription fell too far behind; subscribe again with afterCursor set to the last cursor received',
+  );
+}
