@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
 import type { AccessDeps } from './modules/access/access.deps.js';
 import { accessModule } from './modules/access/access.module.js';
+import { activationModule } from './modules/activation/activation.module.js';
 import { catalogModule } from './modules/catalog/catalog.module.js';
 import { consentModule } from './modules/consent/consent.module.js';
 import { customerModule } from './modules/customer/customer.module.js';
@@ -34,6 +35,7 @@ export const MODULES: readonly AnyModule[] = [
   catalogModule,
   interactionModule,
   recommendationModule,
+  activationModule,
   privacyModule,
   nodeModule,
 ];
