@@ -94,7 +94,8 @@ export class ChangeFeedStore {
         AND ($2::text IS NULL OR stream = $2)
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
-      ORDER BY cursor
+      -- Qualified: bare, cursor names the text output column, which sorts "10" before "2".
+      ORDER BY change_feed.cursor
       LIMIT $5`,
       [cursor, filter?.stream ?? null, filter?.segmentIds ?? null, filter?.customerId ?? null, limit],
     );
@@ -118,7 +119,7 @@ export class ChangeFeedStore {
         AND stream = $2
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
-      ORDER BY cursor DESC
+      ORDER BY change_feed.cursor DESC
       LIMIT $5`,
       [before, filter.stream, filter.segmentIds ?? null, filter.customerId ?? null, limit],
     );
