@@ -17,15 +17,22 @@ export interface ReceivedRequest {
 export interface WebhookReceiver {
   url: string;
   requests: ReceivedRequest[];
+  /** The most requests it was ever answering at once. */
+  maxInFlight: number;
   answer: (request: ReceivedRequest, count: number) => number;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(
   answer: WebhookReceiver['answer'] = () => 200,
+  /** How long it takes to answer, like a real endpoint doing work (widens races). */
+  answerAfterMs = 0,
 ): Promise<WebhookReceiver> {
-  const receiver: Omit<WebhookReceiver, 'url' | 'close'> = { requests: [], answer };
+  const receiver: Omit<WebhookReceiver, 'url' | 'close'> = { requests: [], answer, maxInFlight: 0 };
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
+    inFlight += 1;
+    receiver.maxInFlight = Math.max(receiver.maxInFlight, inFlight);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -37,7 +44,10 @@ export async function startWebhookReceiver(
       receiver.requests.push(request);
       const status = receiver.answer(request, receiver.requests.length);
       request.status = status;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+      }, answerAfterMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

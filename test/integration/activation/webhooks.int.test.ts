@@ -460,3 +460,56 @@ describe('activation webhooks with WEBHOOK_ALLOW_PRIVATE_NETWORKS off', () => {
     }
   });
 });
+
+describe('activation webhooks on two gateway instances', () => {
+  it('delivers each change once, in order, with one instance at a time sending to a destination', async () => {
+    const env = { WEBHOOK_POLL_MS: '100', WEBHOOK_BATCH_SIZE: '5', CHANGE_FEED_POLL_MS: '100' };
+    const first = await createTestApp({ env });
+    const second = await createTestApp({ env, database: first.database });
+    const target = await startWebhookReceiver(() => 200, 10);
+    try {
+      const { rows } = await first.backends.postgres.query<{ id: string }>(
+        `INSERT INTO segments (key, name, rule) VALUES ('shared', 'Shared', '{}') RETURNING id`,
+      );
+      const segmentId = rows[0]!.id;
+      const created = await execute(first.url, CreateWebhookDestinationDocument, {
+        input: { name: 'shared', url: target.url, segmentIds: [segmentId] },
+      });
+      assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+      const cursors: string[] = [];
+      for (const gateway of [first, second, first]) {
+        const appended = await gateway.backends.postgres.withTransaction((tx) =>
+          new ChangeFeedStore(tx).append(
+            Array.from({ length: 20 }, () => ({
+              stream: 'segment' as const,
+              segmentId,
+              customerId: randomUUID(),
+              change: 'ENTERED',
+            })),
+          ),
+        );
+        gateway.backends.pubSub.publish(FEED_ADVANCED, null);
+        cursors.push(...appended.map((entry) => entry.cursor));
+      }
+
+      const received = () =>
+        target.requests.flatMap((r) => (JSON.parse(r.body) as WebhookPayload).changes);
+      await until(
+        async () => received().length,
+        (count) => count >= cursors.length,
+        20_000,
+      );
+      assert.deepEqual(
+        received().map((change) => change.cursor),
+        cursors,
+        'every change once, in cursor order',
+      );
+      assert.equal(target.maxInFlight, 1, 'never two requests to the destination at once');
+      assert.ok(target.requests.every((r) => JSON.parse(r.body).changes.length <= 5));
+    } finally {
+      await target.close();
+      await second.stop();
+      await first.stop();
+    }
+  });
+});
