@@ -54,6 +54,11 @@ export class WebhookBatchReader {
     private readonly batchSize: number,
   ) {}
 
+  /** The cursor retention has pruned through (a destination behind it has lost changes). */
+  prunedThrough(): Promise<string> {
+    return this.feed.prunedThrough();
+  }
+
   /**
    * A pending batch (fixed before an earlier attempt) is read again exactly: the entries after
    * the cursor through its `through`, under its delivery id. Otherwise the next entries are

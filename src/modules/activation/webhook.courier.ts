@@ -1,7 +1,8 @@
 import type { Postgres } from '../../datasources/postgres.js';
 import type { Logger } from '../../logger.js';
 import type { Config } from '../../config.js';
-import type { NextStep, WebhookBatch, WebhookBatchReader } from './webhook.batch.js';
+import { compareCursors } from '../../changefeed/change-feed.store.js';
+import type { WebhookBatch, WebhookBatchReader } from './webhook.batch.js';
 import { type ClaimedDestination, WebhookDestinationStore } from './webhook-destination.store.js';
 import { type AttemptRecord, WebhookLogStore } from './webhook-log.store.js';
 import { postJson, type SendResult } from './webhook.http.js';
@@ -27,6 +28,11 @@ export interface CourierOutcome {
   retryInMs: number | null;
 }
 
+/** What one batch's attempt leads to: the next batch, a retry later, or letting go. */
+type BatchOutcome = 'next' | 'lost' | { retryInMs: number };
+
+const LET_GO: CourierOutcome = { more: false, retryInMs: null };
+
 /**
  * Delivers the batches of one claimed destination, in cursor order, and records each attempt.
  * Every state change checks the claim token, so an instance whose lease ran out (a stalled
@@ -49,62 +55,37 @@ export class WebhookCourier {
     return this.settings.timeoutMs * 2 + 10_000;
   }
 
-  /** Never throws for a receiver's failure; a PostgreSQL failure propagates (lease expires). */
-  async deliver(destination: ClaimedDestination, token: string): Promise<CourierOutcome> {
+  /**
+   * Sends batches until the destination is caught up, a batch fails (a retry is scheduled),
+   * {@link BATCHES_PER_CLAIM} were sent, or `stopping()` says the gateway is shutting down.
+   * Never throws for a receiver's failure; a PostgreSQL failure propagates, and the lease then
+   * runs out so another pass takes the destination up again.
+   */
+  async deliver(
+    destination: ClaimedDestination,
+    token: string,
+    stopping: () => boolean,
+  ): Promise<CourierOutcome> {
+    await this.warnIfPruned(destination);
     let current = destination;
-    for (let batches = 0; batches < BATCHES_PER_CLAIM; batches += 1) {
-      const step: NextStep = await this.reader.next(current);
+    for (let batches = 0; batches < BATCHES_PER_CLAIM && !stopping(); batches += 1) {
+      const step = await this.reader.next(current);
       if (step.kind === 'idle') {
         await this.destinations.release(current.id, token);
-        return { more: false, retryInMs: null };
+        return LET_GO;
       }
-      if (step.kind === 'skip') {
-        if (!(await this.destinations.advance(current.id, token, step.through, this.leaseMs))) {
-          return { more: false, retryInMs: null };
-        }
-        current = { ...current, cursor: step.through, pending: null, attempts: 0 };
-        continue;
+      const outcome =
+        step.kind === 'skip'
+          ? await this.skip(current, token, step.through)
+          : await this.attempt(current, token, step.batch, step.fresh);
+      if (outcome === 'lost') {
+        return LET_GO;
       }
-      const { batch } = step;
-      if (
-        step.fresh &&
-        !(await this.destinations.beginBatch(current.id, token, batch.deliveryId, batch.through))
-      ) {
-        return { more: false, retryInMs: null };
+      if (outcome !== 'next') {
+        return { more: false, retryInMs: outcome.retryInMs };
       }
-      const attempt = current.attempts + 1;
-      const result = await this.send(current, batch, attempt);
-      const record = toAttempt(current.id, batch, attempt, result);
-      if (result.ok) {
-        if (!(await this.settle(current, token, batch, record, DeliveryOutcome.DELIVERED))) {
-          return { more: false, retryInMs: null };
-        }
-      } else if (attempt >= this.settings.maxAttempts) {
-        if (!(await this.settle(current, token, batch, record, DeliveryOutcome.DEAD_LETTERED))) {
-          return { more: false, retryInMs: null };
-        }
-        this.log.warn(
-          { destinationId: current.id, deliveryId: batch.deliveryId, attempts: attempt },
-          'webhook batch dead-lettered',
-        );
-      } else {
-        const delayMs = this.backoff(attempt);
-        await this.db.withTransaction(async (tx) => {
-          await new WebhookLogStore(tx).insertDelivery({
-            ...record,
-            outcome: DeliveryOutcome.FAILED,
-          });
-          await new WebhookDestinationStore(tx).retryLater(
-            current.id,
-            token,
-            attempt,
-            delayMs,
-            result.error ?? 'failed',
-          );
-        });
-        return { more: false, retryInMs: delayMs };
-      }
-      current = { ...current, cursor: batch.through, pending: null, attempts: 0 };
+      const through = step.kind === 'skip' ? step.through : step.batch.through;
+      current = { ...current, cursor: through, pending: null, attempts: 0 };
     }
     await this.destinations.release(current.id, token);
     return { more: true, retryInMs: null };
@@ -129,34 +110,100 @@ export class WebhookCourier {
     );
   }
 
+  /** Steps over entries the destination does not want. */
+  private async skip(
+    destination: ClaimedDestination,
+    token: string,
+    through: string,
+  ): Promise<BatchOutcome> {
+    const held = await this.destinations.advance(destination.id, token, through, this.leaseMs);
+    return held ? 'next' : 'lost';
+  }
+
+  /** One attempt at a batch, and what follows from its answer. */
+  private async attempt(
+    destination: ClaimedDestination,
+    token: string,
+    batch: WebhookBatch,
+    fresh: boolean,
+  ): Promise<BatchOutcome> {
+    const { id } = destination;
+    if (
+      fresh &&
+      !(await this.destinations.beginBatch(id, token, batch.deliveryId, batch.through))
+    ) {
+      return 'lost';
+    }
+    const attempt = destination.attempts + 1;
+    const result = await this.send(destination, batch, attempt);
+    const record = toAttempt(id, batch, attempt, result);
+    if (result.ok) {
+      return (await this.settle(token, batch, record, DeliveryOutcome.DELIVERED)) ? 'next' : 'lost';
+    }
+    if (attempt >= this.settings.maxAttempts) {
+      const held = await this.settle(token, batch, record, DeliveryOutcome.DEAD_LETTERED);
+      if (held) {
+        this.log.warn(
+          { destinationId: id, deliveryId: batch.deliveryId, attempts: attempt },
+          'webhook batch dead-lettered',
+        );
+      }
+      return held ? 'next' : 'lost';
+    }
+    const retryInMs = this.backoff(attempt);
+    const held = await this.db.withTransaction(async (tx) => {
+      const error = result.error ?? 'failed';
+      if (
+        !(await new WebhookDestinationStore(tx).retryLater(id, token, attempt, retryInMs, error))
+      ) {
+        return false;
+      }
+      await new WebhookLogStore(tx).insertDelivery(record);
+      return true;
+    });
+    return held ? { retryInMs } : 'lost';
+  }
+
   /**
-   * Ends a batch (delivered, or dead-lettered after its last attempt): the attempt is logged,
-   * the cursor moves past the batch and, for a dead letter, its body is kept; all in one
-   * transaction.
+   * Ends a batch (delivered, or dead-lettered after its last attempt): the cursor moves past
+   * it, the attempt is logged and, for a dead letter, its body kept; all in one transaction.
+   * Nothing is written when the lease was lost (or the destination deleted) meanwhile: the
+   * holder now owns the batch and its log.
    *
-   * @returns false when the lease was lost (the attempt is still logged).
+   * @returns false when the lease was lost.
    */
   private settle(
-    destination: ClaimedDestination,
     token: string,
     batch: WebhookBatch,
     record: AttemptRecord,
     outcome: DeliveryOutcome,
   ): Promise<boolean> {
     return this.db.withTransaction(async (tx) => {
+      const destinations = new WebhookDestinationStore(tx);
+      if (!(await destinations.advance(record.destinationId, token, batch.through, this.leaseMs))) {
+        return false;
+      }
       const logs = new WebhookLogStore(tx);
       await logs.insertDelivery({ ...record, outcome });
-      const held = await new WebhookDestinationStore(tx).advance(
-        destination.id,
-        token,
-        batch.through,
-        this.leaseMs,
-      );
-      if (held && outcome === DeliveryOutcome.DEAD_LETTERED) {
+      if (outcome === DeliveryOutcome.DEAD_LETTERED) {
         await logs.insertDeadLetter(record, batch.body);
       }
-      return held;
+      return true;
     });
+  }
+
+  /**
+   * A destination paused (or failing) for longer than the feed's retention has lost the
+   * changes pruned meanwhile: said loudly, since nothing else would show it.
+   */
+  private async warnIfPruned(destination: ClaimedDestination): Promise<void> {
+    const prunedThrough = await this.reader.prunedThrough();
+    if (compareCursors(destination.cursor, prunedThrough) < 0) {
+      this.log.error(
+        { destinationId: destination.id, cursor: destination.cursor, prunedThrough },
+        'webhook destination fell behind the change feed retention; changes were lost',
+      );
+    }
   }
 
   /** Exponential: base, 2 × base, 4 × base... up to the maximum, ±20 % so retries spread. */

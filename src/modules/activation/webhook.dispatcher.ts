@@ -96,14 +96,16 @@ export class WebhookDispatcher {
       const outcomes = await Promise.all(
         claimed.map((destination) =>
           limit(() =>
-            this.courier.deliver(destination, this.token).catch((error: unknown) => {
-              // Left leased: another pass (here or elsewhere) takes it up when the lease ends.
-              this.log.warn(
-                { err: error, destinationId: destination.id },
-                'webhook delivery failed',
-              );
-              return { more: false, retryInMs: null };
-            }),
+            this.courier
+              .deliver(destination, this.token, () => this.stopped)
+              .catch((error: unknown) => {
+                // Left leased: another pass (here or elsewhere) takes it up when the lease ends.
+                this.log.warn(
+                  { err: error, destinationId: destination.id },
+                  'webhook delivery failed',
+                );
+                return { more: false, retryInMs: null };
+              }),
           ),
         ),
       );
