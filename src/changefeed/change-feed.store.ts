@@ -97,7 +97,13 @@ export class ChangeFeedStore {
       -- Qualified: bare, cursor names the text output column, which sorts "10" before "2".
       ORDER BY change_feed.cursor
       LIMIT $5`,
-      [cursor, filter?.stream ?? null, filter?.segmentIds ?? null, filter?.customerId ?? null, limit],
+      [
+        cursor,
+        filter?.stream ?? null,
+        filter?.segmentIds ?? null,
+        filter?.customerId ?? null,
+        limit,
+      ],
     );
     return rows.map(toEntry);
   }
@@ -106,11 +112,7 @@ export class ChangeFeedStore {
    * Entries before `cursor` (newest first), for a connection read backwards from the head:
    * `before` null starts at the newest.
    */
-  async readBefore(
-    before: string | null,
-    filter: FeedFilter,
-    limit: number,
-  ): Promise<FeedEntry[]> {
+  async readBefore(before: string | null, filter: FeedFilter, limit: number): Promise<FeedEntry[]> {
     const { rows } = await this.db.query<FeedRow>(
       /* sql */ `/* changeFeed.readBefore */
       SELECT cursor::text, stream, segment_id, customer_id, change, size_after, reason, at

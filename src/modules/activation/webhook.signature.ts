@@ -24,7 +24,7 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 /**
  * What a receiver does (docs/activation.md shows the same in a few lines): parses the header,
  * refuses a timestamp more than `toleranceSeconds` from `now`, and compares the HMAC in
- * constant time. Any `v1` that matches passes (a receiver may list several during rotation).
+ * constant time. Any `v1` that matches passes, so a later header may carry several.
  */
 export function verifyWebhookSignature(
   secret: string,
