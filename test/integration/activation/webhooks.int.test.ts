@@ -18,6 +18,7 @@ import {
   WebhookDestinationsDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { createTestDatabase } from '../../support/database.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
 import {
@@ -510,6 +511,77 @@ describe('activation webhooks on two gateway instances', () => {
       await target.close();
       await second.stop();
       await first.stop();
+    }
+  });
+});
+
+describe('activation webhooks across a restart', () => {
+  it('takes a pending retry up after a restart with the same batch, delivery id and attempt count', async () => {
+    const database = await createTestDatabase();
+    // The retry is due a moment after the first attempt: long enough to stop the instance
+    // before it, so the next attempt can only come from the restarted one.
+    const env = { WEBHOOK_RETRY_BASE_MS: '3000', WEBHOOK_POLL_MS: '100' };
+    const target = await startWebhookReceiver(() => 500);
+    let gateway = await createTestApp({ env, database });
+    try {
+      const { rows } = await gateway.backends.postgres.query<{ id: string }>(
+        `INSERT INTO segments (key, name, rule) VALUES ('restart', 'Restart', '{}') RETURNING id`,
+      );
+      const segmentId = rows[0]!.id;
+      const created = await execute(gateway.url, CreateWebhookDestinationDocument, {
+        input: { name: 'restart', url: target.url, segmentIds: [segmentId] },
+      });
+      const destinationId = created.data!.createWebhookDestination.destination.id;
+      await gateway.backends.postgres.withTransaction((tx) =>
+        new ChangeFeedStore(tx).append([
+          { stream: 'segment', segmentId, customerId: randomUUID(), change: 'ENTERED' },
+        ]),
+      );
+      gateway.backends.pubSub.publish(FEED_ADVANCED, null);
+      const failed = await until(
+        async () =>
+          (
+            await gateway.backends.postgres.query<{ attempts: number }>(
+              'SELECT attempts FROM webhook_destinations WHERE id = $1',
+              [destinationId],
+            )
+          ).rows[0]!.attempts,
+        (attempts) => attempts === 1,
+        15_000,
+      );
+      assert.equal(failed, 1);
+      await gateway.stop();
+
+      target.answer = () => 200;
+      gateway = await createTestApp({ env, database });
+      await until(
+        async () => target.requests.filter((r) => r.status === 200).length,
+        (count) => count === 1,
+        15_000,
+      );
+      const [first, retried] = target.requests;
+      assert.equal(target.requests.length, 2);
+      assert.equal(retried!.headers['c360-delivery'], first!.headers['c360-delivery']);
+      assert.equal(retried!.headers['c360-delivery-attempt'], '2');
+      assert.equal(retried!.body, first!.body);
+      const logged = await execute(gateway.url, WebhookDestinationLogDocument, {
+        id: destinationId,
+        first: 10,
+      });
+      assert.deepEqual(
+        logged.data!.webhookDestination!.deliveries.edges.map((e) => [
+          e.node.attempt,
+          e.node.outcome,
+        ]),
+        [
+          [2, 'DELIVERED'],
+          [1, 'FAILED'],
+        ],
+      );
+    } finally {
+      await target.close();
+      await gateway.stop();
+      await database.drop();
     }
   });
 });
