@@ -186,17 +186,26 @@ export class WebhookDestinationStore {
   }
 
   /**
-   * Fixes the next batch (changes after the cursor through `through`) before its first
-   * attempt, so a retry, on any instance, sends the same batch under the same id.
+   * Called before every attempt: fixes the batch (changes after the cursor through `through`)
+   * before its first attempt, so a retry, on any instance, sends the same batch under the same
+   * id (for a retry it writes the values already there), and renews the lease so it outlasts
+   * the request.
    *
-   * @returns false when this instance no longer holds the lease.
+   * @returns false when this instance no longer holds the lease: it must not send.
    */
-  async beginBatch(id: string, token: string, deliveryId: string, through: string) {
+  async beginAttempt(
+    id: string,
+    token: string,
+    batch: { deliveryId: string; through: string },
+    leaseMs: number,
+  ): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      /* sql */ `/* webhookDestination.beginBatch */
-      UPDATE webhook_destinations SET pending_delivery_id = $3, pending_through = $4::bigint
+      /* sql */ `/* webhookDestination.beginAttempt */
+      UPDATE webhook_destinations
+      SET pending_delivery_id = $3, pending_through = $4::bigint,
+          claimed_until = now() + $5 * interval '1 millisecond'
       WHERE id = $1 AND claimed_by = $2`,
-      [id, token, deliveryId, through],
+      [id, token, batch.deliveryId, batch.through, leaseMs],
     );
     return rowCount === 1;
   }

@@ -42,9 +42,7 @@ export interface WebhookBatch {
  * batch to send.
  */
 export type NextStep =
-  | { kind: 'idle' }
-  | { kind: 'skip'; through: string }
-  | { kind: 'send'; batch: WebhookBatch; fresh: boolean };
+  { kind: 'idle' } | { kind: 'skip'; through: string } | { kind: 'send'; batch: WebhookBatch };
 
 /** Reads a destination's next batch from the change feed, in cursor order. */
 export class WebhookBatchReader {
@@ -92,7 +90,7 @@ export class WebhookBatchReader {
     }
     const deliveryId = pending?.deliveryId ?? randomUUID();
     const batch = await this.toBatch(destination, deliveryId, wanted, through);
-    return { kind: 'send', batch, fresh: pending === null };
+    return { kind: 'send', batch };
   }
 
   private async toBatch(

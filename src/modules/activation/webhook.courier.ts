@@ -77,7 +77,7 @@ export class WebhookCourier {
       const outcome =
         step.kind === 'skip'
           ? await this.skip(current, token, step.through)
-          : await this.attempt(current, token, step.batch, step.fresh);
+          : await this.attempt(current, token, step.batch);
       if (outcome === 'lost') {
         return LET_GO;
       }
@@ -125,13 +125,11 @@ export class WebhookCourier {
     destination: ClaimedDestination,
     token: string,
     batch: WebhookBatch,
-    fresh: boolean,
   ): Promise<BatchOutcome> {
     const { id } = destination;
-    if (
-      fresh &&
-      !(await this.destinations.beginBatch(id, token, batch.deliveryId, batch.through))
-    ) {
+    // Fixes the batch (a retry writes what is there) and checks the lease right before
+    // sending: a stalled instance may have lost the destination to another meanwhile.
+    if (!(await this.destinations.beginAttempt(id, token, batch, this.leaseMs))) {
       return 'lost';
     }
     const attempt = destination.attempts + 1;

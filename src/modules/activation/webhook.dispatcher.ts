@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
-import pLimit from 'p-limit';
-
 import type { ChangeFeed } from '../../changefeed/change-feed.js';
 import type { Logger } from '../../logger.js';
 import type { WebhookCourier } from './webhook.courier.js';
 import type { WebhookDestinationStore } from './webhook-destination.store.js';
 
-/** Destinations claimed per pass, and delivered at once (each is one request at a time). */
-const CLAIM_LIMIT = 20;
-const CONCURRENCY = 8;
+/**
+ * Destinations claimed, and delivered at once, per round of a pass (each one request at a
+ * time). Claiming no more than are served keeps leases from running out in a queue.
+ */
+const CLAIM_LIMIT = 8;
 
 /** Longest wait this instance schedules for a retry itself; beyond it the poll finds it. */
 const MAX_RETRY_TIMER_MS = 60_000;
@@ -90,23 +90,20 @@ export class WebhookDispatcher {
   }
 
   private async pass(): Promise<void> {
-    const limit = pLimit(CONCURRENCY);
     for (;;) {
       const claimed = await this.destinations.claim(CLAIM_LIMIT, this.courier.leaseMs, this.token);
       const outcomes = await Promise.all(
         claimed.map((destination) =>
-          limit(() =>
-            this.courier
-              .deliver(destination, this.token, () => this.stopped)
-              .catch((error: unknown) => {
-                // Left leased: another pass (here or elsewhere) takes it up when the lease ends.
-                this.log.warn(
-                  { err: error, destinationId: destination.id },
-                  'webhook delivery failed',
-                );
-                return { more: false, retryInMs: null };
-              }),
-          ),
+          this.courier
+            .deliver(destination, this.token, () => this.stopped)
+            .catch((error: unknown) => {
+              // Left leased: another pass (here or elsewhere) takes it up when the lease ends.
+              this.log.warn(
+                { err: error, destinationId: destination.id },
+                'webhook delivery failed',
+              );
+              return { more: false, retryInMs: null };
+            }),
         ),
       );
       for (const { retryInMs } of outcomes) {
