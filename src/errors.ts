@@ -139,6 +139,9 @@ function isUnavailability(error: unknown): boolean {
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (isVariableErrorLimit(formatted)) {
+      return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     const code = formatted.extensions?.['code'];
     if (
       typeof code === 'string' &&
@@ -155,6 +158,22 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/**
+ * graphql-js stops coercing variables after 50 problems with an error of its own that carries
+ * no code (Apollo codes the 50 before it): the client's input, not an internal failure. A deep
+ * segment rule with many mistakes reaches it.
+ */
+function isVariableErrorLimit(formatted: GraphQLFormattedError): boolean {
+  return (
+    formatted.path === undefined &&
+    // Apollo codes every uncoded error INTERNAL_SERVER_ERROR before formatting it.
+    [undefined, ErrorCode.INTERNAL_SERVER_ERROR].includes(
+      formatted.extensions?.['code'] as ErrorCode | undefined,
+    ) &&
+    formatted.message.startsWith('Too many errors processing variables')
+  );
 }
 
 /**

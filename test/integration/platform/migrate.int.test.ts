@@ -70,6 +70,8 @@ describe('migrate', () => {
         'api_keys',
         'audit_log',
         'campaigns',
+        'change_feed',
+        'change_feed_horizon',
         'content',
         'customer_consents',
         'customer_embeddings',
@@ -85,6 +87,12 @@ describe('migrate', () => {
         'recommendation_impressions',
         'recommendation_models',
         'schema_migrations',
+        'segment_memberships',
+        'segment_versions',
+        'segments',
+        'webhook_dead_letters',
+        'webhook_deliveries',
+        'webhook_destinations',
       ],
     );
   });

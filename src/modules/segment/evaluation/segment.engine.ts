@@ -144,6 +144,16 @@ export class SegmentEngine {
     if (plans.length === 0 || customerIds.length === 0) {
       return [];
     }
+    if (customerIds.length > this.chunkSize) {
+      // One transaction per chunk: locks and statements stay bounded whatever a write touched.
+      const transitions: Transition[] = [];
+      for (let i = 0; i < customerIds.length; i += this.chunkSize) {
+        transitions.push(
+          ...(await this.once(plans, customerIds.slice(i, i + this.chunkSize), trigger, now)),
+        );
+      }
+      return transitions;
+    }
     const transitions = await this.db.withTransaction((tx) =>
       evaluateSegments(
         tx,
