@@ -1,0 +1,101 @@
+// The GraphQL operations the page sends (schema: the segment module's Query, Subscription).
+
+const SEGMENT_FIELDS = /* GraphQL */ `
+  id
+  key
+  name
+  description
+  status
+  size
+  updatedAt
+`;
+
+const CHANGE_FIELDS = /* GraphQL */ `
+  cursor
+  segmentId
+  segment {
+    id
+    name
+  }
+  customerId
+  customer {
+    id
+    displayName
+  }
+  change
+  at
+  sizeAfter
+  reason {
+    summary
+    conditions {
+      path
+      description
+      was
+      now
+    }
+  }
+`;
+
+export const SEGMENTS = /* GraphQL */ `
+  query DashboardSegments {
+    segments {
+      ${SEGMENT_FIELDS}
+    }
+  }
+`;
+
+export const SEGMENT = /* GraphQL */ `
+  query DashboardSegment($id: ID!) {
+    segment(id: $id) {
+      ${SEGMENT_FIELDS}
+    }
+  }
+`;
+
+export const SIZE_HISTORY = /* GraphQL */ `
+  query DashboardSizeHistory($id: ID!, $bucket: SizeHistoryBucket!, $since: DateTime) {
+    segment(id: $id) {
+      id
+      sizeHistory(bucket: $bucket, since: $since) {
+        at
+        size
+      }
+    }
+  }
+`;
+
+/** The newest few changes of every segment: what the feed shows before live ones arrive. */
+export const RECENT_CHANGES = /* GraphQL */ `
+  query DashboardRecentChanges($first: Int!) {
+    segments {
+      id
+      changes(first: $first) {
+        edges {
+          cursor
+          node {
+            ${CHANGE_FIELDS}
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const MEMBERSHIP_CHANGED = /* GraphQL */ `
+  subscription DashboardMembershipChanged($afterCursor: String) {
+    segmentMembershipChanged(afterCursor: $afterCursor) {
+      ${CHANGE_FIELDS}
+    }
+  }
+`;
+
+export const SIZE_CHANGED = /* GraphQL */ `
+  subscription DashboardSizeChanged {
+    segmentSizeChanged {
+      segmentId
+      size
+      at
+      cursor
+    }
+  }
+`;
