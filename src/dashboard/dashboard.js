@@ -17,7 +17,7 @@ import {
   SEGMENT,
   SEGMENTS,
   SIZE_CHANGED,
-  SIZE_HISTORY,
+  sizeHistory,
 } from './operations.js';
 import { SegmentsView } from './segments-view.js';
 
@@ -69,6 +69,8 @@ function newSession(key) {
     /** The cursor of the newest change shown: a resumed subscription continues after it. */
     lastCursor: null,
     stopChanges: null,
+    /** Once connected, a later connection attempt is a reconnection. */
+    wasLive: false,
     closed: false,
   };
 }
@@ -126,10 +128,14 @@ async function connect(key) {
   current.client = openSocket(key, {
     connecting: () => {
       if (!current.closed) {
-        setStatus('connecting', 'Connecting…');
+        setStatus(
+          current.wasLive ? 'reconnecting' : 'connecting',
+          current.wasLive ? 'Reconnecting…' : 'Connecting…',
+        );
       }
     },
     connected: (wasRetry) => {
+      current.wasLive = true;
       setStatus('live', 'Live');
       // Sizes have no resume cursor: read them again once their subscription is (again) sent,
       // closing the gap since the last read.
@@ -319,11 +325,8 @@ async function loadHistory(current) {
   const token = ++current.historyRequest;
   current.pendingPoints = [];
   try {
-    const { segment } = await request(current.key, SIZE_HISTORY, {
-      id,
-      bucket,
-      since: new Date(Date.now() - RANGE_MS[bucket]).toISOString(),
-    });
+    const since = new Date(Date.now() - RANGE_MS[bucket]);
+    const { segment } = await request(current.key, sizeHistory(since), { id, bucket });
     if (session !== current || token !== current.historyRequest) {
       return;
     }

@@ -52,11 +52,15 @@ export const SEGMENT = /* GraphQL */ `
   }
 `;
 
-export const SIZE_HISTORY = /* GraphQL */ `
-  query DashboardSizeHistory($id: ID!, $bucket: SizeHistoryBucket!, $since: DateTime) {
+/**
+ * `since` goes in as a literal, not a variable: a variable must name the date scalar's type,
+ * and a literal works whatever the schema calls it. It is the page's own `toISOString()`.
+ */
+export const sizeHistory = (since) => /* GraphQL */ `
+  query DashboardSizeHistory($id: ID!, $bucket: SizeHistoryBucket!) {
     segment(id: $id) {
       id
-      sizeHistory(bucket: $bucket, since: $since) {
+      sizeHistory(bucket: $bucket, since: ${JSON.stringify(since.toISOString())}) {
         at
         size
       }
