@@ -84,9 +84,7 @@ export class FeedView {
                 'ul',
                 {},
                 conditions.map((condition) =>
-                  el('li', {
-                    text: `${condition.description}: ${verdict(condition.was)} → ${verdict(condition.now)}`,
-                  }),
+                  el('li', { text: `${condition.description}: ${transition(condition)}` }),
                 ),
               ),
             ])
@@ -104,9 +102,10 @@ export class FeedView {
   }
 }
 
-function verdict(value) {
-  if (value === null || value === undefined) {
-    return 'not evaluated';
-  }
-  return value ? 'met' : 'not met';
+/** "met → not met"; only the new value when the old one is not known (`was` is null). */
+function transition({ was, now }) {
+  const verdict = (value) => (value ? 'met' : 'not met');
+  return was === null || was === undefined
+    ? `now ${verdict(now)}`
+    : `${verdict(was)} → ${verdict(now)}`;
 }
