@@ -41,6 +41,8 @@ CREATE TABLE segment_memberships (
   since timestamptz NOT NULL DEFAULT now(),
   -- The truth of each condition of the rule when last evaluated, to say which one flipped.
   conditions boolean[] NOT NULL DEFAULT '{}',
+  -- The rule version `conditions` were computed with (they are only comparable within one).
+  version integer NOT NULL DEFAULT 1,
   CONSTRAINT segment_memberships_pkey PRIMARY KEY (segment_id, customer_id),
   CONSTRAINT segment_memberships_segment_id_fkey FOREIGN KEY (segment_id)
     REFERENCES segments (id) ON DELETE CASCADE
@@ -80,3 +82,18 @@ CREATE TABLE change_feed_horizon (
   CONSTRAINT change_feed_horizon_singleton_check CHECK (singleton)
 );
 INSERT INTO change_feed_horizon DEFAULT VALUES;
+
+-- "Back in stock" needs to know when a product came back: set whenever in_stock turns true.
+ALTER TABLE products ADD COLUMN restocked_at timestamptz;
+
+CREATE FUNCTION products_mark_restocked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.in_stock AND NOT OLD.in_stock THEN
+    NEW.restocked_at := now();
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER products_restocked BEFORE UPDATE OF in_stock ON products
+  FOR EACH ROW EXECUTE FUNCTION products_mark_restocked();

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { ChangeFeed } from './changefeed/change-feed.js';
 import type { Access } from './modules/access/access.js';
 
 /**
@@ -26,4 +27,6 @@ export interface GraphQLContext {
   loaders: Loaders;
   /** The caller's key and scopes, and the personal data this operation read unmasked. */
   access: Access;
+  /** The durable change feed, for subscriptions that resume from a cursor. */
+  feed: ChangeFeed;
 }

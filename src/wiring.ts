@@ -9,6 +9,7 @@ import { accessModule } from './modules/access/access.module.js';
 import { catalogModule } from './modules/catalog/catalog.module.js';
 import { consentModule } from './modules/consent/consent.module.js';
 import { customerModule } from './modules/customer/customer.module.js';
+import { customerFeedModule } from './modules/customer-feed/customer-feed.module.js';
 import { eventModule } from './modules/event/event.module.js';
 import { identityModule } from './modules/identity/identity.module.js';
 import { interactionModule } from './modules/interaction/interaction.module.js';
@@ -17,6 +18,7 @@ import { nodeModule } from './modules/node/node.module.js';
 import { privacyModule } from './modules/privacy/privacy.module.js';
 import { recommendationModule } from './modules/recommendation/recommendation.module.js';
 import { relationshipModule } from './modules/relationship/relationship.module.js';
+import { segmentModule } from './modules/segment/segment.module.js';
 import type { OutboxApplier } from './outbox/outbox.topic.js';
 
 /**
@@ -34,6 +36,10 @@ export const MODULES: readonly AnyModule[] = [
   catalogModule,
   interactionModule,
   recommendationModule,
+  // After every module that keeps what rules read (graph edges, preference vectors): it
+  // follows the same topics and must see their work done.
+  segmentModule,
+  customerFeedModule,
   privacyModule,
   nodeModule,
 ];
@@ -53,6 +59,8 @@ export interface Wiring {
   createLoaders(): Loaders;
   /** What the transports need to authenticate and audit. */
   access: AccessDeps;
+  /** The platform's change feed, handed to every operation's context. */
+  feed: Platform['feed'];
   /** Begins every module's background work (in module order). */
   start(): Promise<void>;
   /** Ends it (in reverse order). */
@@ -94,6 +102,7 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     appliers,
     createLoaders,
     access: access!,
+    feed: platform.feed,
     start: async () => {
       for (const module of lifecycles) {
         await module.start?.();
@@ -132,5 +141,6 @@ export function createContext(
     requestId,
     logger: logger.child({ requestId }),
     loaders: wiring.createLoaders(),
+    feed: wiring.feed,
   };
 }

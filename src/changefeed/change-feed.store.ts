@@ -94,9 +94,15 @@ export class ChangeFeedStore {
         AND ($2::text IS NULL OR stream = $2)
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
-      ORDER BY cursor
+      ORDER BY change_feed.cursor
       LIMIT $5`,
-      [cursor, filter?.stream ?? null, filter?.segmentIds ?? null, filter?.customerId ?? null, limit],
+      [
+        cursor,
+        filter?.stream ?? null,
+        filter?.segmentIds ?? null,
+        filter?.customerId ?? null,
+        limit,
+      ],
     );
     return rows.map(toEntry);
   }
@@ -105,11 +111,7 @@ export class ChangeFeedStore {
    * Entries before `cursor` (newest first), for a connection read backwards from the head:
    * `before` null starts at the newest.
    */
-  async readBefore(
-    before: string | null,
-    filter: FeedFilter,
-    limit: number,
-  ): Promise<FeedEntry[]> {
+  async readBefore(before: string | null, filter: FeedFilter, limit: number): Promise<FeedEntry[]> {
     const { rows } = await this.db.query<FeedRow>(
       /* sql */ `/* changeFeed.readBefore */
       SELECT cursor::text, stream, segment_id, customer_id, change, size_after, reason, at
@@ -118,7 +120,7 @@ export class ChangeFeedStore {
         AND stream = $2
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
-      ORDER BY cursor DESC
+      ORDER BY change_feed.cursor DESC
       LIMIT $5`,
       [before, filter.stream, filter.segmentIds ?? null, filter.customerId ?? null, limit],
     );

@@ -180,7 +180,10 @@ export class ChangeFeed {
     }
     this.reading = this.readNew()
       .catch((error: unknown) => {
-        this.log.warn({ err: error }, 'reading the change feed failed; trying again at the next poll');
+        this.log.warn(
+          { err: error },
+          'reading the change feed failed; trying again at the next poll',
+        );
       })
       .finally(() => {
         this.reading = null;

@@ -37,7 +37,6 @@ export async function loadDemoDataIfEmpty(
     db: backends.postgres,
     // The relay is not running yet; it finds the outbox rows when it starts.
     relay: { wake: () => undefined },
-    pubSub: backends.pubSub,
     vocabulary: new IdentityVocabulary([]),
     suppressionKeys: new SuppressionKeys(backends.suppressionPepper),
   };

@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from 'graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 
 /**
  * The bounds every free-form JSON input (traits, event properties, attributes, filters) must
@@ -65,3 +65,15 @@ function refuseNul(text: string): void {
     throw new TypeError('JSON must not contain NUL characters');
   }
 }
+
+/**
+ * Any JSON value (a string, number, boolean, null, list or object), bounded like
+ * {@link JSONObject}: a value to compare with, in segment conditions.
+ */
+export const JSONValue = new GraphQLScalarType({
+  ...GraphQLJSON.toConfig(),
+  name: 'JSON',
+  description: `Any JSON value. As input: at most ${JSON_INPUT_LIMITS.maxDepth} levels deep, ${JSON_INPUT_LIMITS.maxEntries} keys and items, ${JSON_INPUT_LIMITS.maxBytes / 1024} KiB, no NUL characters.`,
+  parseValue: (value) => bounded(GraphQLJSON.parseValue(value)),
+  parseLiteral: (ast, variables) => bounded(GraphQLJSON.parseLiteral(ast, variables)),
+});

@@ -59,7 +59,12 @@ export async function relayed(backends: Backends): Promise<void> {
     30_000,
   );
   if (backlog.pending > 0) {
-    throw new Error(`the relay left ${backlog.pending} outbox messages unapplied`);
+    const { rows } = await backends.postgres.query<{ topic: string; last_error: string | null }>(
+      'SELECT topic, last_error FROM outbox ORDER BY id LIMIT 3',
+    );
+    throw new Error(
+      `the relay left ${backlog.pending} outbox messages unapplied: ${JSON.stringify(rows)}`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { type ClassType, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { Customer, CustomerUpdated } from './customer.type.js';
+import { Customer } from './customer.type.js';
 
 /**
  * Builds the resolver of a `customer` field on a type that only holds a `customerId`
@@ -21,8 +21,3 @@ export function customerRefResolver<T extends { customerId: string }>(
   }
   return CustomerRefResolver;
 }
-
-export const CustomerUpdatedResolver = customerRefResolver(
-  CustomerUpdated,
-  'The profile as it is now.',
-);

@@ -1,13 +1,11 @@
 import { latestById } from '../../lib/align-to-keys.js';
 import { applier } from '../../outbox/outbox.topic.js';
-import { Topic } from '../../subscriptions/topics.js';
 import { PiiMasking } from '../access/pii.masking.js';
 import { IdentityVocabulary } from '../identity/identity.normalize.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { defineModule } from '../module.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { SuppressionKeys } from '../privacy/suppression-keys.js';
-import { CustomerUpdatedResolver } from './customer-ref.resolver.js';
 import type { CustomerDeps } from './customer.deps.js';
 import { CustomerGraph } from './customer.graph.js';
 import { createCustomerLoaders } from './customer.loaders.js';
@@ -15,11 +13,10 @@ import { CustomerResolver } from './customer.resolver.js';
 import { CustomerStore } from './customer.store.js';
 import { CustomerUpserted } from './customer.topics.js';
 
-/** Profiles: the Customer node, its listing and search, bulk upserts, live profile changes. */
+/** Profiles: the Customer node, its listing and search, bulk upserts. */
 export const customerModule = defineModule<CustomerDeps>({
   name: 'customer',
-  resolvers: [CustomerResolver, CustomerUpdatedResolver],
-  publishes: [Topic.CustomerUpdated],
+  resolvers: [CustomerResolver],
   create: (platform) => {
     const customers = new CustomerStore(platform.db);
     const graph = new CustomerGraph(platform.graph);
@@ -27,7 +24,6 @@ export const customerModule = defineModule<CustomerDeps>({
       deps: {
         db: platform.db,
         relay: platform.relay,
-        pubSub: platform.pubSub,
         vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
         suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
         customers,

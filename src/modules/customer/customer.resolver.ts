@@ -1,19 +1,17 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import type { GraphQLContext } from '../../context.js';
-import { clearLoaders } from '../../lib/loaders.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize, assertUuid, UUID_PATTERN } from '../../lib/ids.js';
 import { BulkUpsertResult, toBulkUpsertResult } from '../../graphql/bulk.type.js';
-import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { CustomerFilter, UpsertCustomerInput } from './customer.inputs.js';
 import { Scope } from '../access/access.kinds.js';
 import type { PiiMasking } from '../access/pii.masking.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { upsertCustomer, upsertCustomers } from './customer.service.js';
-import { Customer, CustomerConnection, CustomerOrder, CustomerUpdated } from './customer.type.js';
+import { Customer, CustomerConnection, CustomerOrder } from './customer.type.js';
 import type { CustomerDeps } from './customer.deps.js';
 
 @Resolver(() => Customer)
@@ -85,27 +83,6 @@ export class CustomerResolver {
     assertBatchSize(input.length, this.deps.batchMaxSize, 'input');
     const results = await upsertCustomers(this.deps, input, ctx.logger);
     return toBulkUpsertResult(results);
-  }
-
-  @Subscription(() => CustomerUpdated, {
-    topics: Topic.CustomerUpdated,
-    filter: ({
-      payload,
-      args,
-    }: {
-      payload: CustomerUpdatedPayload;
-      args: { id?: string | null };
-    }) => args.id == null || payload.customerId === args.id.toLowerCase(),
-    description: 'Every change to a customer profile, or only to the customer with `id`.',
-  })
-  customerUpdated(
-    @Root() payload: CustomerUpdatedPayload,
-    @Arg('id', () => ID, { nullable: true, description: 'Only this customer.' }) _id: string | null,
-    @Ctx() ctx: GraphQLContext,
-  ): CustomerUpdated {
-    // A subscription keeps one context for its whole life; drop rows cached by earlier events.
-    clearLoaders(ctx.loaders);
-    return { customerId: payload.customerId, updatedAt: new Date(payload.updatedAt) };
   }
 }
 

@@ -7,7 +7,6 @@ import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
-import { type CustomerUpdatedPayload, Topic } from '../../subscriptions/topics.js';
 import { type ItemError, type UpsertItemResult } from '../../graphql/bulk.type.js';
 import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
@@ -25,7 +24,7 @@ import type { Customer } from './customer.type.js';
  * What customer writes need: a transaction, the identity vocabulary, the keys of erasure
  * suppressions, the doorbells.
  */
-export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay' | 'pubSub'> & {
+export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay'> & {
   vocabulary: IdentityVocabulary;
   suppressionKeys: SuppressionKeys;
 };
@@ -69,7 +68,8 @@ export async function upsertCustomer(
       }
       throw error;
     });
-  announce(deps, [saved.customer]);
+  // Subscribers hear of it from the change feed, written as the relay follows the outbox.
+  deps.relay.wake();
   return saved.customer;
 }
 
@@ -108,7 +108,7 @@ export async function upsertCustomers(
   if (prepared.length === 0) {
     return results;
   }
-  const saved = await deps.db.withTransaction(async (tx) => {
+  await deps.db.withTransaction(async (tx) => {
     await new IdentityStore(tx).lockForResolution(prepared.flatMap((p) => p.identities));
     const stored: Customer[] = [];
     for (const item of prepared) {
@@ -125,7 +125,7 @@ export async function upsertCustomers(
     }
     return stored;
   });
-  announce(deps, saved);
+  deps.relay.wake();
   return results;
 }
 
@@ -241,18 +241,5 @@ async function assertNotErased(
           ? 'the e-mail address belongs to an erased customer and cannot be used again'
           : `the ${suppressed.type} identity belongs to an erased customer and cannot be used again`,
     });
-  }
-}
-
-/** After commit: wake the relay and tell subscribers, once per customer. */
-function announce(deps: Pick<Platform, 'relay' | 'pubSub'>, customers: readonly Customer[]): void {
-  deps.relay.wake();
-  const latest = new Map(customers.map((customer) => [customer.id, customer]));
-  for (const customer of latest.values()) {
-    const payload: CustomerUpdatedPayload = {
-      customerId: customer.id,
-      updatedAt: customer.updatedAt.toISOString(),
-    };
-    deps.pubSub.publish(Topic.CustomerUpdated, payload);
   }
 }

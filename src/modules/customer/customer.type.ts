@@ -48,15 +48,6 @@ export class Customer implements Node {
   updatedAt!: Date;
 }
 
-@ObjectType({ description: 'Sent to subscribers when a customer profile changes.' })
-export class CustomerUpdated {
-  @Field(() => ID, { description: 'The customer that changed.' })
-  customerId!: string;
-
-  @Field(() => Date, { description: 'When the change was stored.' })
-  updatedAt!: Date;
-}
-
 /** The order of a page of customers. */
 export enum CustomerOrder {
   CREATED_DESC = 'CREATED_DESC',

@@ -43,7 +43,7 @@ import { createRecommendationLoaders } from './recommendation.loaders.js';
 import { RecommendationService } from './recommendation.service.js';
 import { SimilarCustomer } from './recommendation.type.js';
 import { registerEvalOfGateway, registerRecommendCommand } from './recommend.command.js';
-import { RefitSchedule } from './training/refit.schedule.js';
+import { refitSchedule } from './training/refit.schedule.js';
 import { ServingModels } from './training/serving-models.js';
 import { RecommendationTrainer } from './training/trainer.js';
 
@@ -98,7 +98,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
       settings,
       logger: log,
     });
-    const schedule = new RefitSchedule(
+    const schedule = refitSchedule(
       trainer,
       platform.redis?.commands ?? null,
       settings.refitMinutes,

@@ -1,0 +1,141 @@
+import type { Queryable } from '../../../datasources/postgres.js';
+import { compileLeaf, SqlParams } from '../rule/compile-sql.js';
+import { evaluateTree, leavesOf, type Rule, type SimilarityCondition } from '../rule/rule.js';
+import type { SegmentGraph } from '../segment.graph.js';
+
+/** What one customer looks like to a set of rules. */
+export interface CustomerLeaves {
+  /** False for an id that is no customer (any more): never a member, whatever the rule says. */
+  present: boolean;
+  /** Per rule, the truth of each of its leaves (leavesOf order). */
+  leaves: boolean[][];
+}
+
+/**
+ * Works out the leaves of several rules for a set of customers, at one moment: one SQL
+ * statement for everything PostgreSQL knows, after the graph (relationships, campaign
+ * targeting) and vector look-ups have been answered for the same customers.
+ */
+export class LeafEvaluator {
+  constructor(
+    private readonly db: Queryable,
+    private readonly graph: SegmentGraph,
+    private readonly now: Date,
+  ) {}
+
+  async evaluate(
+    rules: readonly Rule[],
+    ids: readonly string[],
+  ): Promise<Map<string, CustomerLeaves>> {
+    const result = new Map<string, CustomerLeaves>();
+    if (ids.length === 0 || rules.length === 0) {
+      return result;
+    }
+    const leaves = rules.map((rule) => leavesOf(rule));
+    const external = new Map<Rule, string[]>();
+    for (const leaf of leaves.flat()) {
+      const holders = await this.externalHolders(leaf.rule, ids);
+      if (holders !== null) {
+        external.set(leaf.rule, holders);
+      }
+    }
+    const params = new SqlParams();
+    const idsParam = params.add(ids, '::uuid[]');
+    const ctx = {
+      params,
+      now: params.add(this.now, '::timestamptz'),
+      external: (rule: Rule) => external.get(rule) ?? null,
+    };
+    const columns = leaves
+      .flat()
+      .map((leaf) => `coalesce((${compileLeaf(leaf.rule, ctx)}), false)`);
+    const { rows } = await this.db.query<{ id: string; present: boolean; v: boolean[] }>(
+      // The moment is selected too: a statement must use every parameter it is given.
+      `/* segment.leaves */ SELECT c0.id::text AS id, c.id IS NOT NULL AS present, ${ctx.now} AS at,
+         ARRAY[${columns.join(', ')}]::boolean[] AS v
+       FROM unnest(${idsParam}) AS c0(id) LEFT JOIN customers c ON c.id = c0.id`,
+      params.values,
+    );
+    for (const row of rows) {
+      let offset = 0;
+      result.set(row.id, {
+        present: row.present,
+        leaves: leaves.map((ruleLeaves) => {
+          const slice = row.v.slice(offset, offset + ruleLeaves.length);
+          offset += ruleLeaves.length;
+          return slice;
+        }),
+      });
+    }
+    return result;
+  }
+
+  /** Which customers a whole rule holds for. */
+  async matching(rule: Rule, ids: readonly string[]): Promise<Set<string>> {
+    const values = await this.evaluate([rule], ids);
+    return new Set(
+      [...values]
+        .filter(([, v]) => v.present && evaluateTree(rule, v.leaves[0]!))
+        .map(([id]) => id),
+    );
+  }
+
+  /** The customers among `ids` a graph or vector leaf holds for; null for a SQL leaf. */
+  private async externalHolders(rule: Rule, ids: readonly string[]): Promise<string[] | null> {
+    if ('relationship' in rule) {
+      const { type, direction, to } = rule.relationship;
+      const relatives = await this.graph.relatives(ids, type, direction);
+      const everyRelative = [...new Set([...relatives.values()].flat())];
+      const qualified =
+        to === undefined ? new Set(everyRelative) : await this.matching(to, everyRelative);
+      return [...relatives]
+        .filter(([, theirs]) => theirs.some((relative) => qualified.has(relative)))
+        .map(([id]) => id);
+    }
+    if ('campaign' in rule && rule.campaign.relation === 'targeted') {
+      return this.graph.targeted(ids, rule.campaign.campaignId);
+    }
+    if ('similarTo' in rule) {
+      return this.similar(rule.similarTo, ids);
+    }
+    return null;
+  }
+
+  private async similar(condition: SimilarityCondition, ids: readonly string[]): Promise<string[]> {
+    const target = await this.targetVector(condition);
+    if (target === null) {
+      return [];
+    }
+    const { rows } = await this.db.query<{ id: string }>(
+      `/* segment.similar */ SELECT customer_id::text AS id FROM customer_embeddings
+       WHERE customer_id = ANY($1::uuid[]) AND model = $2
+         AND (embedding <=> $3::vector) <= $4`,
+      [ids, target.model, target.vector, condition.maxDistance],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The vector to compare with, in a model customers have preference vectors in: a product's
+   * vector only counts in a model that also embeds customers (preferences are item means).
+   */
+  private async targetVector(
+    condition: SimilarityCondition,
+  ): Promise<{ model: string; vector: string } | null> {
+    const { rows } =
+      condition.customerId !== undefined
+        ? await this.db.query<{ model: string; vector: string }>(
+            `/* segment.customerVector */ SELECT model, embedding::text AS vector FROM customer_embeddings
+             WHERE customer_id = $1 ORDER BY updated_at DESC LIMIT 1`,
+            [condition.customerId],
+          )
+        : await this.db.query<{ model: string; vector: string }>(
+            `/* segment.productVector */ SELECT ie.model, ie.embedding::text AS vector FROM item_embeddings ie
+             WHERE ie.item_kind = 'product' AND ie.item_id = $1
+               AND EXISTS (SELECT 1 FROM customer_embeddings ce WHERE ce.model = ie.model)
+             ORDER BY ie.updated_at DESC LIMIT 1`,
+            [condition.productId],
+          );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,94 @@
+import { type CustomerChange, dependenciesOf, isAffectedBy } from '../rule/dependencies.js';
+import { describe } from '../rule/describe.js';
+import type { Leaf } from '../rule/rule.js';
+
+/** What made the gateway look at a customer again. */
+export type Trigger =
+  | { kind: 'definition'; version: number }
+  | { kind: 'time' }
+  | { kind: 'change'; change: CustomerChange }
+  | { kind: 'merge'; mergedInto: string }
+  | { kind: 'erasure' };
+
+export interface ConditionChange {
+  path: string;
+  description: string;
+  was: boolean | null;
+  now: boolean;
+}
+
+/** Why a customer entered or left a segment, as stored in the change feed. */
+export interface ChangeReason {
+  summary: string;
+  trigger: string;
+  ruleVersion: number;
+  conditions: ConditionChange[];
+}
+
+export function triggerWords(trigger: Trigger): string {
+  switch (trigger.kind) {
+    case 'definition':
+      return `segment defined or changed (version ${trigger.version})`;
+    case 'time':
+      return 'time passed';
+    case 'merge':
+      return `merged into ${trigger.mergedInto}`;
+    case 'erasure':
+      return 'customer erased';
+    case 'change': {
+      const c = trigger.change;
+      if (c.kind === 'events') {
+        return `events: ${(c.eventTypes ?? []).join(', ')}`;
+      }
+      if (c.kind === 'membership') {
+        return `membership of segment ${c.segmentId ?? '?'} changed`;
+      }
+      return `${c.kind} changed`;
+    }
+  }
+}
+
+/**
+ * Which conditions flipped. Leaving: the stored values (same rule version) against the new
+ * ones, exactly. Entering: nothing was stored for a non-member, so the conditions the trigger
+ * can move are named, with their new value (all of them when the trigger is the definition).
+ */
+export function reasonFor(
+  entered: boolean,
+  leaves: readonly Leaf[],
+  now: readonly boolean[],
+  was: readonly boolean[] | null,
+  trigger: Trigger,
+  ruleVersion: number,
+): ChangeReason {
+  const changed = leaves.filter((leaf, i) =>
+    was !== null ? was[i] !== now[i] : movedBy(leaf, trigger),
+  );
+  const shown = changed.length > 0 ? changed : leaves;
+  const conditions = shown.map((leaf) => ({
+    path: leaf.path,
+    description: describe(leaf.rule),
+    was: was?.[leaf.index] ?? null,
+    now: now[leaf.index] ?? false,
+  }));
+  const lead = entered ? 'entered' : 'left';
+  const sentence = conditions
+    .map((c) => `${c.now ? '' : 'no longer: '}${c.description}`)
+    .join('; ');
+  return {
+    summary: `${lead} (${triggerWords(trigger)}): ${sentence}`,
+    trigger: triggerWords(trigger),
+    ruleVersion,
+    conditions,
+  };
+}
+
+function movedBy(leaf: Leaf, trigger: Trigger): boolean {
+  if (trigger.kind === 'change') {
+    return isAffectedBy(dependenciesOf(leaf.rule), trigger.change);
+  }
+  if (trigger.kind === 'time') {
+    return dependenciesOf(leaf.rule).timeDependent;
+  }
+  return false;
+}

@@ -1,0 +1,152 @@
+import type { Rule, Window } from './rule.js';
+
+/** What can change a customer's membership (what the relay tells the segment follower). */
+export type ChangeKind =
+  'profile' | 'events' | 'consent' | 'relationship' | 'campaign' | 'membership';
+
+/** One write's effect on one customer, as the follower sees it. */
+export interface CustomerChange {
+  kind: ChangeKind;
+  /** For `events`: the types of the events stored. */
+  eventTypes?: readonly string[];
+  /** For `membership`: the segment whose membership changed. */
+  segmentId?: string;
+}
+
+/** Everything a rule reads, so a write re-evaluates only the segments it can change. */
+export interface RuleDependencies {
+  kinds: Set<ChangeKind>;
+  /** Event types read; null: any type (a condition without a type, or vectors). */
+  eventTypes: Set<string> | null;
+  segments: Set<string>;
+  /** What the relatives' sub-rules read: a change to a customer re-evaluates their relatives. */
+  relatives: RuleDependencies | null;
+  /** The relationship types of those sub-rules. */
+  relationshipTypes: Set<string>;
+  /** A window, an age or a "since" that moves with the clock: re-checked on the time tick. */
+  timeDependent: boolean;
+}
+
+function empty(): RuleDependencies {
+  return {
+    kinds: new Set(),
+    eventTypes: new Set(),
+    segments: new Set(),
+    relatives: null,
+    relationshipTypes: new Set(),
+    timeDependent: false,
+  };
+}
+
+export function dependenciesOf(rule: Rule): RuleDependencies {
+  const deps = empty();
+  const events = (type: string | undefined | null) => {
+    deps.kinds.add('events');
+    if (type == null) {
+      deps.eventTypes = null;
+    } else {
+      deps.eventTypes?.add(type);
+    }
+  };
+  const moving = (window: Window | undefined) => {
+    if (window !== undefined && 'lastMinutes' in window) {
+      deps.timeDependent = true;
+    }
+  };
+  const visit = (node: Rule): void => {
+    if ('all' in node) {
+      return node.all.forEach(visit);
+    }
+    if ('any' in node) {
+      return node.any.forEach(visit);
+    }
+    if ('not' in node) {
+      return visit(node.not);
+    }
+    if ('trait' in node || 'identity' in node) {
+      deps.kinds.add('profile');
+    } else if ('consent' in node) {
+      deps.kinds.add('consent');
+    } else if ('event' in node) {
+      events(node.event.type);
+      moving(node.event.window);
+      if (node.event.aggregate === 'daysSinceFirst' || node.event.aggregate === 'daysSinceLast') {
+        deps.timeDependent = true;
+      }
+    } else if ('followUpMissing' in node) {
+      events(node.followUpMissing.type);
+      events(node.followUpMissing.followedBy);
+      deps.timeDependent = true;
+    } else if ('productInteraction' in node) {
+      node.productInteraction.types.forEach(events);
+      moving(node.productInteraction.window);
+      // Products arrive and come back in stock without the customer doing anything.
+      deps.timeDependent ||=
+        node.productInteraction.newArrivalDays !== undefined ||
+        node.productInteraction.restockedDays !== undefined;
+    } else if ('campaign' in node) {
+      if (node.campaign.relation === 'targeted') {
+        deps.kinds.add('campaign');
+      } else {
+        events('campaign_touch');
+      }
+      moving(node.campaign.window);
+    } else if ('similarTo' in node) {
+      // Preference vectors follow events, the profile's interests and consent.
+      events(null);
+      deps.kinds.add('profile');
+      deps.kinds.add('consent');
+    } else if ('inSegment' in node) {
+      deps.kinds.add('membership');
+      deps.segments.add(node.inSegment.segmentId);
+      deps.timeDependent ||=
+        node.inSegment.enteredMoreThanMinutes !== undefined ||
+        node.inSegment.enteredLessThanMinutes !== undefined;
+    } else if ('relationship' in node) {
+      deps.kinds.add('relationship');
+      deps.relationshipTypes.add(node.relationship.type);
+      if (node.relationship.to !== undefined) {
+        const sub = dependenciesOf(node.relationship.to);
+        deps.relatives = deps.relatives === null ? sub : merge(deps.relatives, sub);
+        deps.timeDependent ||= sub.timeDependent;
+      }
+    }
+  };
+  visit(rule);
+  return deps;
+}
+
+function merge(a: RuleDependencies, b: RuleDependencies): RuleDependencies {
+  return {
+    kinds: new Set([...a.kinds, ...b.kinds]),
+    eventTypes:
+      a.eventTypes === null || b.eventTypes === null
+        ? null
+        : new Set([...a.eventTypes, ...b.eventTypes]),
+    segments: new Set([...a.segments, ...b.segments]),
+    relatives:
+      a.relatives === null
+        ? b.relatives
+        : b.relatives === null
+          ? a.relatives
+          : merge(a.relatives, b.relatives),
+    relationshipTypes: new Set([...a.relationshipTypes, ...b.relationshipTypes]),
+    timeDependent: a.timeDependent || b.timeDependent,
+  };
+}
+
+/** Whether `change` to a customer can change what `deps` read about that customer. */
+export function isAffectedBy(deps: RuleDependencies, change: CustomerChange): boolean {
+  if (!deps.kinds.has(change.kind)) {
+    return false;
+  }
+  if (change.kind === 'events') {
+    return (
+      deps.eventTypes === null || (change.eventTypes ?? []).some((t) => deps.eventTypes!.has(t))
+    );
+  }
+  if (change.kind === 'membership') {
+    return change.segmentId !== undefined && deps.segments.has(change.segmentId);
+  }
+  return true;
+}

@@ -1,0 +1,129 @@
+import type { Queryable } from '../../datasources/postgres.js';
+
+export interface MembershipRow {
+  segmentId: string;
+  customerId: string;
+  since: Date;
+  conditions: boolean[];
+  version: number;
+}
+
+export interface Entering {
+  segmentId: string;
+  customerId: string;
+  conditions: boolean[];
+  version: number;
+}
+
+/** PostgreSQL access to segment_memberships (and the sizes kept on segments). */
+export class MembershipStore {
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Serialises evaluations of the same customers across relays and instances until the
+   * transaction ends, so two evaluations cannot both decide from a state the other changes.
+   * Taken in id order: two evaluators never wait on each other crosswise.
+   */
+  async lockCustomers(ids: readonly string[]): Promise<void> {
+    await this.db.query(
+      `/* memberships.lockCustomers */ SELECT pg_advisory_xact_lock(hashtextextended(id::text, 360))
+       FROM (SELECT DISTINCT id FROM unnest($1::uuid[]) AS t(id) ORDER BY id) ordered`,
+      [ids],
+    );
+  }
+
+  async current(
+    segmentIds: readonly string[],
+    customerIds: readonly string[],
+  ): Promise<MembershipRow[]> {
+    const { rows } = await this.db.query<MembershipRow>(
+      `/* memberships.current */ SELECT segment_id::text AS "segmentId", customer_id::text AS "customerId",
+         since, conditions, version
+       FROM segment_memberships WHERE segment_id = ANY($1::uuid[]) AND customer_id = ANY($2::uuid[])`,
+      [segmentIds, customerIds],
+    );
+    return rows;
+  }
+
+  /** Adds members; returns those actually added (a concurrent evaluation may have been first). */
+  async enter(rows: readonly Entering[], since: Date): Promise<Set<string>> {
+    if (rows.length === 0) {
+      return new Set();
+    }
+    const { rows: added } = await this.db.query<{ key: string }>(
+      `/* memberships.enter */ INSERT INTO segment_memberships (segment_id, customer_id, since, conditions, version)
+       SELECT s, c, $3, string_to_array(v, ',')::boolean[], n
+       FROM unnest($1::uuid[], $2::uuid[], $4::text[], $5::int[]) AS t(s, c, v, n)
+       ON CONFLICT DO NOTHING
+       RETURNING segment_id::text || '/' || customer_id::text AS key`,
+      [
+        rows.map((r) => r.segmentId),
+        rows.map((r) => r.customerId),
+        since,
+        rows.map((r) => r.conditions.join(',')),
+        rows.map((r) => r.version),
+      ],
+    );
+    return new Set(added.map((r) => r.key));
+  }
+
+  /** Removes members; returns those actually removed. */
+  async exit(rows: readonly { segmentId: string; customerId: string }[]): Promise<Set<string>> {
+    if (rows.length === 0) {
+      return new Set();
+    }
+    const { rows: removed } = await this.db.query<{ key: string }>(
+      `/* memberships.exit */ DELETE FROM segment_memberships m
+       USING unnest($1::uuid[], $2::uuid[]) AS t(s, c)
+       WHERE m.segment_id = t.s AND m.customer_id = t.c
+       RETURNING m.segment_id::text || '/' || m.customer_id::text AS key`,
+      [rows.map((r) => r.segmentId), rows.map((r) => r.customerId)],
+    );
+    return new Set(removed.map((r) => r.key));
+  }
+
+  /** Records members' current condition values (to say which flipped when they leave). */
+  async refresh(rows: readonly Entering[]): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    await this.db.query(
+      `/* memberships.refresh */ UPDATE segment_memberships m
+       SET conditions = string_to_array(t.v, ',')::boolean[], version = t.n
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) AS t(s, c, v, n)
+       WHERE m.segment_id = t.s AND m.customer_id = t.c`,
+      [
+        rows.map((r) => r.segmentId),
+        rows.map((r) => r.customerId),
+        rows.map((r) => r.conditions.join(',')),
+        rows.map((r) => r.version),
+      ],
+    );
+  }
+
+  /** Moves sizes by the deltas; returns each segment's size afterwards. */
+  async resize(deltas: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    if (deltas.size === 0) {
+      return new Map();
+    }
+    const { rows } = await this.db.query<{ id: string; size: number }>(
+      `/* segments.resize */ UPDATE segments s SET size = s.size + d.delta
+       FROM unnest($1::uuid[], $2::int[]) AS d(id, delta)
+       WHERE s.id = d.id
+       RETURNING s.id::text AS id, s.size`,
+      [[...deltas.keys()], [...deltas.values()]],
+    );
+    return new Map(rows.map((r) => [r.id, r.size]));
+  }
+
+  /** The segments a customer is in (for merges and erasures). */
+  async segmentsOf(customerId: string): Promise<MembershipRow[]> {
+    const { rows } = await this.db.query<MembershipRow>(
+      `/* memberships.segmentsOf */ SELECT segment_id::text AS "segmentId", customer_id::text AS "customerId",
+         since, conditions, version
+       FROM segment_memberships WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows;
+  }
+}

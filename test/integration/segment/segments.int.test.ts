@@ -1,0 +1,360 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  CustomerSegmentsDocument,
+  DefineSegmentDocument,
+  DeleteSegmentDocument,
+  EraseCustomerDocument,
+  LinkRelationshipDocument,
+  MergeCustomersDocument,
+  PreviewSegmentDocument,
+  SegmentMembershipChangedDocument,
+  SegmentStateDocument,
+  type SegmentRuleInput,
+  TrackBatchDocument,
+  UnlinkRelationshipDocument,
+  UpdateSegmentDocument,
+  UpsertCustomerDocument,
+} from '../../__generated__/graphql.js';
+import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
+import { relayed, type SeededCustomer } from '../../support/seed.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { until } from '../../support/until.js';
+
+const purchasedThisWeek: SegmentRuleInput = {
+  event: {
+    type: 'purchase',
+    aggregate: 'COUNT',
+    op: 'GREATER_OR_EQUAL',
+    value: 1,
+    window: { last: 7, unit: 'DAYS' },
+  },
+};
+
+describe('live segments', () => {
+  let gateway: TestApp;
+
+  before(async () => {
+    gateway = await createTestApp({ env: { SEGMENT_TICK_SECONDS: '1' } });
+  });
+
+  after(async () => {
+    await gateway.stop();
+  });
+
+  /** A customer events find by their e-mail identity. */
+  const seedCustomer = async (url: string, displayName: string): Promise<SeededCustomer> => {
+    const id = randomUUID();
+    const result = await execute(url, UpsertCustomerDocument, {
+      input: { id, displayName, identities: [{ type: 'EMAIL', value: `${id}@example.com` }] },
+    });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    return { id, displayName };
+  };
+
+  const track = async (customer: SeededCustomer, type: string, occurredAt = new Date()) => {
+    const result = await execute(gateway.url, TrackBatchDocument, {
+      events: [
+        {
+          messageId: randomUUID(),
+          identity: { type: 'EMAIL', value: `${customer.id}@example.com` },
+          type: type.toUpperCase() as never,
+          properties: { total: 30 },
+          occurredAt: occurredAt.toISOString(),
+        },
+      ],
+    });
+    assert.equal(result.data?.trackBatch.created, 1, JSON.stringify(result));
+  };
+
+  const define = async (rule: SegmentRuleInput, key = `s-${randomUUID().slice(0, 8)}`) => {
+    const result = await execute(gateway.url, DefineSegmentDocument, {
+      input: { key, name: `Segment ${key}`, rule },
+    });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const segment = result.data!.defineSegment;
+    await until(
+      () => state(segment.id),
+      (s) => s?.status === 'READY',
+      20_000,
+    );
+    return segment;
+  };
+
+  const state = async (id: string) => {
+    const result = await execute(gateway.url, SegmentStateDocument, { id });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    return result.data!.segment;
+  };
+
+  const memberIds = async (id: string) =>
+    new Set((await state(id))!.members.edges.map((e) => e.node.customerId));
+
+  it('evaluates a new segment over existing customers, then keeps it current as events arrive', async () => {
+    const before1 = await seedCustomer(gateway.url, 'Buyer Before');
+    const bystander = await seedCustomer(gateway.url, 'Bystander');
+    await track(before1, 'purchase');
+    await track(bystander, 'view');
+    await relayed(gateway.backends);
+
+    const segment = await define(purchasedThisWeek);
+    assert.deepEqual(await memberIds(segment.id), new Set([before1.id]));
+    const defined = await state(segment.id);
+    assert.equal(defined!.size, 1);
+    const entered = defined!.changes.edges[0]!.node;
+    assert.equal(entered.change, 'ENTERED');
+    assert.equal(entered.sizeAfter, 1);
+    assert.match(entered.reason.summary, /count of purchase events in the last 7 days ≥ 1/);
+
+    const later = await seedCustomer(gateway.url, 'Buyer Later');
+    await track(later, 'purchase');
+    await relayed(gateway.backends);
+    assert.deepEqual(await memberIds(segment.id), new Set([before1.id, later.id]));
+    const incremental = (await state(segment.id))!.changes.edges[0]!.node;
+    assert.equal(incremental.customerId, later.id);
+    assert.equal(incremental.reason.trigger, 'events: purchase');
+    assert.deepEqual(
+      incremental.reason.conditions.map((c) => [c.path, c.was, c.now]),
+      [['event', null, true]],
+    );
+
+    const theirs = await execute(gateway.url, CustomerSegmentsDocument, { id: later.id });
+    assert.deepEqual(
+      theirs.data?.customer?.segments.map((s) => s.segment.key),
+      [segment.key],
+    );
+  });
+
+  it('pushes entries to subscribers and replays what a disconnected one missed, each once', async () => {
+    const segment = await define({
+      event: { type: 'wishlist_add', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 1 },
+    });
+    const first = await seedCustomer(gateway.url, 'Wisher One');
+    const client = wsClient(gateway.url);
+    let lastCursor: string;
+    try {
+      const live = subscribe(client, SegmentMembershipChangedDocument, {
+        segmentIds: [segment.id],
+        afterCursor: '0',
+      });
+      await track(first, 'wishlist_add');
+      const heard = await live.next(20_000);
+      assert.equal(heard.errors, undefined, JSON.stringify(heard.errors));
+      assert.equal(heard.data?.segmentMembershipChanged.customerId, first.id);
+      assert.equal(heard.data?.segmentMembershipChanged.customer?.displayName, 'Wisher One');
+      lastCursor = heard.data!.segmentMembershipChanged.cursor;
+      live.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
+    // While nobody listens, a burst of customers enter.
+    const missed: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const customer = await seedCustomer(gateway.url, `Missed ${i}`);
+      await track(customer, 'wishlist_add');
+      missed.push(customer.id);
+    }
+    await relayed(gateway.backends);
+    const again = wsClient(gateway.url);
+    try {
+      const resumed = subscribe(again, SegmentMembershipChangedDocument, {
+        segmentIds: [segment.id],
+        afterCursor: lastCursor,
+      });
+      const replayed: string[] = [];
+      for (let i = 0; i < missed.length; i += 1) {
+        const event = await resumed.next(20_000);
+        assert.equal(event.errors, undefined, JSON.stringify(event.errors));
+        replayed.push(event.data!.segmentMembershipChanged.customerId);
+      }
+      assert.deepEqual(replayed.sort(), [...missed].sort());
+      const liveAfter = await seedCustomer(gateway.url, 'Live After Replay');
+      await track(liveAfter, 'wishlist_add');
+      const next = await resumed.next(20_000);
+      assert.equal(
+        next.data?.segmentMembershipChanged.customerId,
+        liveAfter.id,
+        'nothing replayed twice',
+      );
+      resumed.unsubscribe();
+    } finally {
+      await again.dispose();
+    }
+  });
+
+  it('a member leaves when their window closes', async () => {
+    const segment = await define({
+      event: {
+        type: 'cart_add',
+        aggregate: 'COUNT',
+        op: 'GREATER_OR_EQUAL',
+        value: 1,
+        window: { last: 60, unit: 'MINUTES' },
+      },
+    });
+    const customer = await seedCustomer(gateway.url, 'Cart Adder');
+    // 59 minutes and 57 seconds ago: in the window for three more seconds.
+    await track(customer, 'cart_add', new Date(Date.now() - (60 * 60 - 3) * 1_000));
+    await relayed(gateway.backends);
+    assert.ok((await memberIds(segment.id)).has(customer.id), 'in the window at first');
+    const left = await until(
+      () => memberIds(segment.id),
+      (ids) => !ids.has(customer.id),
+      20_000,
+    );
+    assert.ok(!left.has(customer.id), 'left once the window closed');
+    const exit = (await state(segment.id))!.changes.edges[0]!.node;
+    assert.equal(exit.change, 'EXITED');
+    assert.equal(exit.reason.trigger, 'time passed');
+    assert.deepEqual(
+      exit.reason.conditions.map((c) => [c.was, c.now]),
+      [[true, false]],
+    );
+  });
+
+  it('re-evaluates a graph predicate when a relationship changes, and when the relative changes', async () => {
+    const buyers = await define({
+      event: { type: 'purchase', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 2 },
+    });
+    const familyOfBuyers = await define({
+      relationship: { type: 'SPOUSE_OF', to: { inSegment: { segmentId: buyers.id } } },
+    });
+    const spouse = await seedCustomer(gateway.url, 'Spouse');
+    const partner = await seedCustomer(gateway.url, 'Partner');
+    await track(spouse, 'purchase');
+    await track(spouse, 'purchase');
+    await relayed(gateway.backends);
+    assert.ok((await memberIds(buyers.id)).has(spouse.id));
+    assert.ok(!(await memberIds(familyOfBuyers.id)).has(partner.id));
+
+    await execute(gateway.url, LinkRelationshipDocument, {
+      fromId: spouse.id,
+      toId: partner.id,
+      type: 'SPOUSE_OF',
+    });
+    await relayed(gateway.backends);
+    assert.ok((await memberIds(familyOfBuyers.id)).has(partner.id), 'linked: the partner enters');
+
+    await execute(gateway.url, UnlinkRelationshipDocument, {
+      fromId: spouse.id,
+      toId: partner.id,
+      type: 'SPOUSE_OF',
+    });
+    await relayed(gateway.backends);
+    assert.ok(
+      !(await memberIds(familyOfBuyers.id)).has(partner.id),
+      'unlinked: the partner leaves',
+    );
+
+    // Linked again, then the spouse stops being a buyer (a stricter rule): the ripple reaches the partner.
+    await execute(gateway.url, LinkRelationshipDocument, {
+      fromId: spouse.id,
+      toId: partner.id,
+      type: 'SPOUSE_OF',
+    });
+    await relayed(gateway.backends);
+    assert.ok((await memberIds(familyOfBuyers.id)).has(partner.id));
+    const stricter = await execute(gateway.url, UpdateSegmentDocument, {
+      id: buyers.id,
+      input: {
+        rule: { event: { type: 'purchase', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 3 } },
+      },
+    });
+    assert.equal(stricter.data?.updateSegment.version, 2);
+    const gone = await until(
+      () => memberIds(familyOfBuyers.id),
+      (ids) => !ids.has(partner.id),
+      20_000,
+    );
+    assert.ok(!gone.has(partner.id), 'the relative left the buyers, so the partner left too');
+  });
+
+  it('merges and erasures update memberships', async () => {
+    const segment = await define({
+      event: { type: 'view', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 2 },
+    });
+    const a = await seedCustomer(gateway.url, 'Half A');
+    const b = await seedCustomer(gateway.url, 'Half B');
+    await track(a, 'view');
+    await track(b, 'view');
+    await relayed(gateway.backends);
+    assert.equal((await memberIds(segment.id)).size, 0);
+
+    const merged = await execute(gateway.url, MergeCustomersDocument, {
+      survivorId: a.id,
+      mergedId: b.id,
+    });
+    assert.equal(merged.errors, undefined, JSON.stringify(merged.errors));
+    await relayed(gateway.backends);
+    assert.deepEqual(await memberIds(segment.id), new Set([a.id]), 'the survivor holds both views');
+
+    const erased = await execute(gateway.url, EraseCustomerDocument, { id: a.id });
+    assert.equal(erased.errors, undefined, JSON.stringify(erased.errors));
+    await relayed(gateway.backends);
+    assert.equal((await memberIds(segment.id)).size, 0);
+    const exit = (await state(segment.id))!.changes.edges[0]!.node;
+    assert.equal(exit.change, 'EXITED');
+    assert.equal(exit.reason.trigger, 'customer erased');
+  });
+
+  it('previews a rule without saving it', async () => {
+    const customer = await seedCustomer(gateway.url, 'Previewed');
+    await track(customer, 'search');
+    await relayed(gateway.backends);
+    const preview = await execute(gateway.url, PreviewSegmentDocument, {
+      rule: { event: { type: 'search', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 1 } },
+      sampleSize: 5,
+    });
+    assert.equal(preview.errors, undefined, JSON.stringify(preview.errors));
+    assert.ok(preview.data!.previewSegment.sampleIds.includes(customer.id));
+    assert.ok(preview.data!.previewSegment.size >= 1);
+  });
+
+  it('refuses bad rules with stable codes and stores nothing', async () => {
+    const buyers = await define({ trait: { key: 'tier', op: 'EQUALS', value: 'gold' } });
+    const refer = await define({ inSegment: { segmentId: buyers.id } });
+    const refused = async (rule: SegmentRuleInput) => {
+      const result = await execute(gateway.url, DefineSegmentDocument, {
+        input: { key: `bad-${randomUUID().slice(0, 8)}`, name: 'Bad', rule },
+      });
+      return result.errors?.[0]?.extensions ?? {};
+    };
+    assert.deepEqual(
+      [await refused({ trait: { key: 'x', op: 'EXISTS' }, identity: { type: 'EMAIL' } })].map(
+        (e) => [e['code'], e['reason']],
+      ),
+      [['INVALID_SEGMENT_RULE', 'ONE_FIELD_PER_NODE']],
+    );
+    const window = await refused({
+      event: { type: 'view', window: { last: 10, unit: 'DAYS', from: new Date().toISOString() } },
+    });
+    assert.equal(window['reason'], 'INVALID_VALUE');
+    const tooLong = await refused({
+      event: { type: 'view', window: { last: 3000, unit: 'DAYS' } },
+    });
+    assert.deepEqual(
+      [tooLong['code'], tooLong['reason']],
+      ['INVALID_SEGMENT_RULE', 'WINDOW_OUT_OF_RANGE'],
+    );
+    const unbounded = await refused({
+      event: { aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 1 },
+    });
+    assert.deepEqual([unbounded['reason'], unbounded['path']], ['UNBOUNDED_SCAN', 'event']);
+    const unknown = await refused({ inSegment: { segmentId: randomUUID() } });
+    assert.equal(unknown['reason'], 'UNKNOWN_SEGMENT');
+    const cycle = await execute(gateway.url, UpdateSegmentDocument, {
+      id: buyers.id,
+      input: { rule: { inSegment: { segmentId: refer.id } } },
+    });
+    assert.equal(cycle.errors?.[0]?.extensions?.['code'], 'SEGMENT_CYCLE');
+    const deleting = await execute(gateway.url, DeleteSegmentDocument, { id: buyers.id });
+    assert.equal(
+      deleting.errors?.[0]?.extensions?.['code'],
+      'CONFLICT',
+      'another segment refers to it',
+    );
+    assert.equal((await state(buyers.id))!.version, 1, 'the refused update stored nothing');
+  });
+});
