@@ -3,36 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parse } from 'graphql';
 import type { Page } from 'playwright-core';
 
-import { TrackDocument, UpsertCustomerDocument } from '../../__generated__/graphql.js';
+import {
+  DefineSegmentDocument,
+  SegmentStateDocument,
+  TrackDocument,
+  UpsertCustomerDocument,
+} from '../../__generated__/graphql.js';
 import { launchBrowser, type TestBrowser } from '../../support/browser.js';
 import { execute } from '../../support/graphql-client.js';
 import { relayed, removeFromGraph } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
-
-const DefineSegmentDocument = parse(/* GraphQL */ `
-  mutation DashboardTestDefineSegment($input: DefineSegmentInput!) {
-    defineSegment(input: $input) {
-      id
-      key
-    }
-  }
-`) as TypedDocumentNode<
-  { defineSegment: { id: string; key: string } },
-  { input: Record<string, unknown> }
->;
-
-const SegmentStatusDocument = parse(/* GraphQL */ `
-  query DashboardTestSegmentStatus($key: String!) {
-    segment(key: $key) {
-      status
-    }
-  }
-`) as TypedDocumentNode<{ segment: { status: string } | null }, { key: string }>;
 
 interface Customer {
   id: string;
@@ -93,8 +76,9 @@ describe('the segments dashboard in a browser', () => {
       },
     });
     assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+    const segmentId = defined.data!.defineSegment.id;
     const built = await until(
-      async () => (await execute(gateway.url, SegmentStatusDocument, { key: segmentKey })).data,
+      async () => (await execute(gateway.url, SegmentStateDocument, { id: segmentId })).data,
       (data) => data?.segment?.status === 'READY',
       WAIT_MS,
     );
