@@ -352,14 +352,35 @@ function redraw(current) {
   if (session !== current || current.selectedId === null) {
     return;
   }
+  const segment = current.segments.get(current.selectedId);
   drawChart({
     container: ui.chart,
     caption: ui.chartCaption,
     rows: ui.chartRows,
-    points: current.history,
+    points:
+      segment === undefined
+        ? current.history
+        : withKnownStart(current.history, segment, current.bucket),
     bucket: current.bucket,
-    name: current.segments.get(current.selectedId)?.name ?? 'this segment',
+    name: segment?.name ?? 'this segment',
   });
+}
+
+/**
+ * History lists only periods with changes. A segment starts empty, so one defined within the
+ * range starts at 0 when it was defined; with no change in the range, the size held all along
+ * at what it is now.
+ */
+function withKnownStart(history, segment, bucket) {
+  const start = Date.now() - RANGE_MS[bucket];
+  const created = Date.parse(segment.createdAt);
+  if (history.length === 0) {
+    return [{ at: new Date(Math.max(start, created)), size: segment.size }];
+  }
+  if (created >= start && history[0].at.getTime() > created) {
+    return [{ at: new Date(created), size: 0 }, ...history];
+  }
+  return history;
 }
 
 // --- the feed

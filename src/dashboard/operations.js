@@ -7,6 +7,7 @@ const SEGMENT_FIELDS = /* GraphQL */ `
   description
   status
   size
+  createdAt
   updatedAt
 `;
 
