@@ -109,6 +109,7 @@ export async function createApp({
         recommendation: config.recommendation,
         segments: config.segments,
         changeFeed: config.changeFeed,
+        webhooks: config.webhooks,
         gemini: config.gemini,
       },
       logger,

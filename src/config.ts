@@ -127,6 +127,14 @@ const Env = z.object({
   SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
   SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
+  WEBHOOK_POLL_MS: positiveInt(5_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+  WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  WEBHOOK_RETRY_BASE_MS: positiveInt(1_000),
+  WEBHOOK_RETRY_MAX_MS: positiveInt(3_600_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['on', 'off']).optional(),
+
   SUPPRESSION_PEPPER: optionalSecret,
 
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
@@ -271,6 +279,24 @@ export interface Config {
     /** Customers evaluated per statement in full evaluations. */
     readonly chunkSize: number;
   };
+  readonly webhooks: {
+    /** Each instance looks for due deliveries this often, besides the feed's announcements. */
+    readonly pollMs: number;
+    /** Deadline of one delivery request, response included. */
+    readonly timeoutMs: number;
+    /** Most changes one request carries. */
+    readonly batchSize: number;
+    /** Delay before the first retry; each later one doubles it, up to `retryMaxMs`. */
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    /** Attempts per batch, the first included; after the last the batch is dead-lettered. */
+    readonly maxAttempts: number;
+    /**
+     * Deliver to loopback, private, link-local and other non-public addresses. On by default
+     * outside production (local receivers, the tests), off by default in it (SSRF).
+     */
+    readonly allowPrivateNetworks: boolean;
+  };
   readonly recommendation: {
     /** Refit the models every this many minutes on one instance; 0: only when asked. */
     readonly refitMinutes: number;
@@ -396,6 +422,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       retentionDays: e.CHANGE_FEED_RETENTION_DAYS,
     },
     segments: { tickSeconds: e.SEGMENT_TICK_SECONDS, chunkSize: e.SEGMENT_CHUNK_SIZE },
+    webhooks: {
+      pollMs: e.WEBHOOK_POLL_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      batchSize: e.WEBHOOK_BATCH_SIZE,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      allowPrivateNetworks:
+        (e.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    },
     recommendation: {
       refitMinutes: e.RECOMMENDATION_REFIT_MINUTES,
       easeLambda: e.RECOMMENDATION_EASE_LAMBDA,

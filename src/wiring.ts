@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { Access } from './modules/access/access.js';
 import type { AccessDeps } from './modules/access/access.deps.js';
 import { accessModule } from './modules/access/access.module.js';
+import { activationModule } from './modules/activation/activation.module.js';
 import { catalogModule } from './modules/catalog/catalog.module.js';
 import { consentModule } from './modules/consent/consent.module.js';
 import { customerModule } from './modules/customer/customer.module.js';
@@ -40,6 +41,7 @@ export const MODULES: readonly AnyModule[] = [
   // follows the same topics and must see their work done.
   segmentModule,
   customerFeedModule,
+  activationModule,
   privacyModule,
   nodeModule,
 ];

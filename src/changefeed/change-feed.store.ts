@@ -94,6 +94,7 @@ export class ChangeFeedStore {
         AND ($2::text IS NULL OR stream = $2)
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
+      -- Qualified: bare, cursor names the text output column, which sorts "10" before "2".
       ORDER BY change_feed.cursor
       LIMIT $5`,
       [

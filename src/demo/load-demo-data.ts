@@ -9,6 +9,7 @@ import { ErasedCustomerStore } from '../modules/privacy/erased-customer.store.js
 import { SuppressionKeys } from '../modules/privacy/suppression-keys.js';
 import { changeRelationships } from '../modules/relationship/relationship.service.js';
 import { assertStored, loadDemoCatalog, type DemoWriteDeps } from './demo-catalog.js';
+import { loadDemoSegments } from './demo-segments.js';
 import { generateDemoData } from './demo-data.js';
 
 /**
@@ -63,6 +64,7 @@ export async function loadDemoDataIfEmpty(
     await changeRelationships(deps, demo.relationships, 'linked', logger),
   );
   await loadDemoCatalog(deps, demo.customers, logger);
+  await loadDemoSegments(backends.postgres);
   logger.info({ customers: demo.customers.length }, 'demo data loaded');
   return demo.customers.length;
 }

@@ -45,6 +45,8 @@ export interface PlatformSettings {
   /** Segment evaluation (SEGMENT_*) and the change feed's retention (CHANGE_FEED_*). */
   segments: Config['segments'];
   changeFeed: Config['changeFeed'];
+  /** Webhook delivery of segment changes (WEBHOOK_*). */
+  webhooks: Config['webhooks'];
   /** Gemini, when configured (GEMINI_*): it embeds text instead of the local text model. */
   gemini: Config['gemini'];
 }

@@ -5,6 +5,8 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
+import { describe } from './rule/describe.js';
+import { referencedSegments } from './rule/rule.js';
 import type { SegmentDeps } from './segment.deps.js';
 import { toSegment, toSegmentChange } from './segment.mapping.js';
 import {
@@ -30,6 +32,19 @@ const DEFAULT_HISTORY_MS: Record<SizeHistoryBucket, number> = {
 @Resolver(() => Segment)
 export class SegmentFieldsResolver {
   constructor(private readonly deps: SegmentDeps) {}
+
+  @FieldResolver(() => String, {
+    description: 'The rule in words, naming the segments it refers to by key.',
+  })
+  async ruleDescription(@Root() segment: Segment, @Ctx() ctx: GraphQLContext): Promise<string> {
+    const referred = await ctx.loaders.segmentById.loadMany(referencedSegments(segment.rule));
+    const keys = new Map(
+      referred.flatMap((row) =>
+        row !== null && !(row instanceof Error) ? [[row.id, row.key]] : [],
+      ),
+    );
+    return describe(segment.rule, (id) => keys.get(id) ?? id);
+  }
 
   @FieldResolver(() => SegmentMemberConnection, { description: 'Members, oldest entry first.' })
   async members(

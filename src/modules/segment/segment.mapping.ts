@@ -1,6 +1,5 @@
 import type { FeedEntry } from '../../changefeed/change-feed.store.js';
 import type { ChangeReason } from './evaluation/reasons.js';
-import { describe } from './rule/describe.js';
 import type { SegmentRow } from './segment.store.js';
 import {
   MembershipChange,
@@ -17,7 +16,6 @@ export function toSegment(row: SegmentRow): Segment {
     name: row.name,
     description: row.description,
     rule: row.rule,
-    ruleDescription: describe(row.rule),
     version: row.version,
     status: row.status === 'ready' ? SegmentStatus.READY : SegmentStatus.BUILDING,
     size: row.size,

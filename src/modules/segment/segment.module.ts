@@ -72,6 +72,11 @@ export const segmentModule = defineModule<SegmentDeps>({
       appliers: segmentAppliers(engine, db),
       start: async () => {
         schedule.start();
+        // Segments left BUILDING (by a stopped instance, or stored by the demo loader) are
+        // finished in the background; queries answer meanwhile.
+        engine.finishAbandoned(0).catch((error: unknown) => {
+          log.error({ err: error }, 'finishing unfinished segments failed; the time tick retries');
+        });
       },
       stop: () => schedule.stop(),
     };

@@ -69,9 +69,6 @@ export class Segment {
   })
   rule!: Rule;
 
-  @Field(() => String, { description: 'The rule in words.' })
-  ruleDescription!: string;
-
   @Field(() => Int, { description: 'Grows by one each time the rule changes.' })
   version!: number;
 

@@ -1,5 +1,5 @@
 import { type CustomerChange, dependenciesOf, isAffectedBy } from '../rule/dependencies.js';
-import { describe } from '../rule/describe.js';
+import { describe, type SegmentNamer } from '../rule/describe.js';
 import type { Leaf } from '../rule/rule.js';
 
 /** What made the gateway look at a customer again. */
@@ -25,7 +25,7 @@ export interface ChangeReason {
   conditions: ConditionChange[];
 }
 
-export function triggerWords(trigger: Trigger): string {
+export function triggerWords(trigger: Trigger, nameOf: SegmentNamer = (id) => id): string {
   switch (trigger.kind) {
     case 'definition':
       return `segment defined or changed (version ${trigger.version})`;
@@ -41,7 +41,7 @@ export function triggerWords(trigger: Trigger): string {
         return `events: ${(c.eventTypes ?? []).join(', ')}`;
       }
       if (c.kind === 'membership') {
-        return `membership of segment ${c.segmentId ?? '?'} changed`;
+        return `membership of segment ${c.segmentId === undefined ? '?' : nameOf(c.segmentId)} changed`;
       }
       return `${c.kind} changed`;
     }
@@ -60,14 +60,17 @@ export function reasonFor(
   was: readonly boolean[] | null,
   trigger: Trigger,
   ruleVersion: number,
+  nameOf?: SegmentNamer,
 ): ChangeReason {
+  // Entering, only conditions that now hold explain it; leaving, exactly those that flipped.
   const changed = leaves.filter((leaf, i) =>
-    was !== null ? was[i] !== now[i] : movedBy(leaf, trigger),
+    was !== null ? was[i] !== now[i] : movedBy(leaf, trigger) && now[i] === true,
   );
-  const shown = changed.length > 0 ? changed : leaves;
+  const holding = leaves.filter((leaf) => now[leaf.index] === true);
+  const shown = changed.length > 0 ? changed : entered && holding.length > 0 ? holding : leaves;
   const conditions = shown.map((leaf) => ({
     path: leaf.path,
-    description: describe(leaf.rule),
+    description: describe(leaf.rule, nameOf),
     was: was?.[leaf.index] ?? null,
     now: now[leaf.index] ?? false,
   }));
@@ -76,8 +79,8 @@ export function reasonFor(
     .map((c) => `${c.now ? '' : 'no longer: '}${c.description}`)
     .join('; ');
   return {
-    summary: `${lead} (${triggerWords(trigger)}): ${sentence}`,
-    trigger: triggerWords(trigger),
+    summary: `${lead} (${triggerWords(trigger, nameOf)}): ${sentence}`,
+    trigger: triggerWords(trigger, nameOf),
     ruleVersion,
     conditions,
   };

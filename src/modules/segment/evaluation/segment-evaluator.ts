@@ -1,5 +1,6 @@
 import { ChangeFeedStore, type NewFeedEntry } from '../../../changefeed/change-feed.store.js';
 import type { Queryable } from '../../../datasources/postgres.js';
+import type { SegmentNamer } from '../rule/describe.js';
 import { dependenciesOf, type RuleDependencies } from '../rule/dependencies.js';
 import { evaluateTree, type Leaf, leavesOf, referencedSegments, type Rule } from '../rule/rule.js';
 import type { SegmentGraph } from '../segment.graph.js';
@@ -10,6 +11,7 @@ import { reasonFor, type Trigger } from './reasons.js';
 /** A stored segment made ready to evaluate. */
 export interface SegmentPlan {
   id: string;
+  key: string;
   version: number;
   rule: Rule;
   leaves: Leaf[];
@@ -17,9 +19,15 @@ export interface SegmentPlan {
   refersTo: string[];
 }
 
-export function planOf(segment: { id: string; version: number; rule: Rule }): SegmentPlan {
+export function planOf(segment: {
+  id: string;
+  key: string;
+  version: number;
+  rule: Rule;
+}): SegmentPlan {
   return {
     id: segment.id,
+    key: segment.key,
     version: segment.version,
     rule: segment.rule,
     leaves: leavesOf(segment.rule),
@@ -47,6 +55,7 @@ export async function evaluateSegments(
   customerIds: readonly string[],
   trigger: Trigger,
   now: Date,
+  nameOf?: SegmentNamer,
 ): Promise<Transition[]> {
   const ids = [...new Set(customerIds)];
   if (plans.length === 0 || ids.length === 0) {
@@ -89,11 +98,17 @@ export async function evaluateSegments(
             conditions: leaves,
             version: plan.version,
           });
-          reasons.set(key, reasonFor(true, plan.leaves, leaves, null, trigger, plan.version));
+          reasons.set(
+            key,
+            reasonFor(true, plan.leaves, leaves, null, trigger, plan.version, nameOf),
+          );
         } else if (!member && existing !== undefined) {
           exiting.push({ segmentId: plan.id, customerId: id });
           const was = existing.version === plan.version ? existing.conditions : null;
-          reasons.set(key, reasonFor(false, plan.leaves, leaves, was, trigger, plan.version));
+          reasons.set(
+            key,
+            reasonFor(false, plan.leaves, leaves, was, trigger, plan.version, nameOf),
+          );
         } else if (
           member &&
           existing !== undefined &&

@@ -30,6 +30,7 @@ export interface Progress {
 export class SegmentEngine {
   private readonly store: SegmentStore;
   private readonly running = new Map<string, Progress>();
+  private keys = new Map<string, string>();
 
   constructor(
     private readonly db: Postgres,
@@ -42,7 +43,10 @@ export class SegmentEngine {
   }
 
   async plans(): Promise<SegmentPlan[]> {
-    return (await this.store.list()).map(planOf);
+    const plans = (await this.store.list()).map(planOf);
+    // Reasons name referred segments by key; the list read last is recent enough for words.
+    this.keys = new Map(plans.map((p) => [p.id, p.key]));
+    return plans;
   }
 
   /** Full evaluations in progress on this instance. */
@@ -118,9 +122,13 @@ export class SegmentEngine {
     }
   }
 
-  /** Builds segments whose definer stopped before finishing (their status stayed BUILDING). */
-  async finishAbandoned(): Promise<void> {
-    for (const row of await this.store.abandoned(10 * 60_000)) {
+  /**
+   * Builds segments whose definer stopped before finishing (their status stayed BUILDING) and
+   * whose rule last changed over `ageMs` ago. Evaluation is idempotent, so an instance that
+   * builds one another instance is still building only repeats work.
+   */
+  async finishAbandoned(ageMs: number): Promise<void> {
+    for (const row of await this.store.abandoned(ageMs)) {
       if (!this.running.has(row.id)) {
         await this.evaluateAll(planOf(row), { kind: 'definition', version: row.version });
       }
@@ -137,7 +145,15 @@ export class SegmentEngine {
       return [];
     }
     const transitions = await this.db.withTransaction((tx) =>
-      evaluateSegments(tx, this.graph, plans, customerIds, trigger, now),
+      evaluateSegments(
+        tx,
+        this.graph,
+        plans,
+        customerIds,
+        trigger,
+        now,
+        (id) => this.keys.get(id) ?? id,
+      ),
     );
     if (transitions.length > 0) {
       this.feed.announce();

@@ -34,7 +34,7 @@ export function timeSchedule(options: {
           await engine.evaluateAll(plan, { kind: 'time' });
         }
       }
-      await engine.finishAbandoned();
+      await engine.finishAbandoned(10 * 60_000);
       const pruned = await feed.prune(new Date(Date.now() - options.retentionDays * 86_400_000));
       if (pruned > 0) {
         logger.info({ pruned }, 'change feed pruned to its retention');

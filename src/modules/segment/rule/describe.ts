@@ -17,8 +17,17 @@ const VALUE_WORDS: Record<ValueOperator, string> = {
   notExists: 'is not set',
 };
 
+/** How a segment is named in words: its key when known, else its id. */
+export type SegmentNamer = (segmentId: string) => string;
+
 /** A leaf (or a whole rule) in one short sentence, for reasons and the dashboard. */
-export function describe(rule: Rule): string {
+export function describe(rule: Rule, nameOf: SegmentNamer = (id) => id): string {
+  const describe = (node: Rule) => describeWith(node, nameOf);
+  return describe(rule);
+}
+
+function describeWith(rule: Rule, nameOf: SegmentNamer): string {
+  const describe = (node: Rule) => describeWith(node, nameOf);
   if ('all' in rule) {
     return rule.all.map(describe).join(' and ');
   }
@@ -88,7 +97,7 @@ export function describe(rule: Rule): string {
   ]
     .filter(Boolean)
     .join(' and ');
-  return `in segment ${m.segmentId}${age ? ` ${age}` : ''}`;
+  return `in segment ${nameOf(m.segmentId)}${age ? ` ${age}` : ''}`;
 }
 
 function valueSentence(
