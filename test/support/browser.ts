@@ -1,10 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { type BrowserContext, chromium } from 'playwright-core';
 
-/** Debian's chromium package (.ci/run installs it); nothing is downloaded at test time. */
+/**
+ * Debian's chromium package (.ci/run installs it; C360_TEST_CHROMIUM names another build);
+ * nothing is downloaded at test time.
+ */
 export const CHROMIUM = process.env['C360_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export interface TestBrowser {
@@ -18,6 +21,9 @@ export interface TestBrowser {
  * requests, component updates, sync or QUIC, so the only traffic is what a test's pages make.
  */
 export async function launchBrowser(): Promise<TestBrowser> {
+  await access(CHROMIUM, constants.X_OK).catch(() => {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`);
+  });
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'c360-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(userDataDir, {
