@@ -8,6 +8,9 @@
 //                                     touched (path, size and mtime of each), and otherwise
 //                                     compiles incrementally from dist/.tsbuildinfo
 //
+// Both copy src/dashboard/ (the dashboard's static files, which tsc does not read) to
+// dist/src/dashboard/.
+//
 // Both keep their bookkeeping (the build-info file, the stamps) inside dist/, so wiping dist/
 // also forgets it and the next build is a full one: nothing can claim an output is up to date
 // after the output is gone.
@@ -15,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -33,6 +37,8 @@ const CODEGEN_STAMP = path.join(DIST, '.codegen-stamp');
 const TSC_STAMP = path.join(DIST, '.tsc-stamp');
 const CODEGEN_OUTPUT = path.join(ROOT, 'test/__generated__/graphql.ts');
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+const DASHBOARD_SOURCE = path.join(ROOT, 'src/dashboard');
+const DASHBOARD_OUTPUT = path.join(DIST, 'src/dashboard');
 
 const changedOnly = process.argv.includes('--changed');
 
@@ -90,6 +96,10 @@ if (!changedOnly) {
   rmSync(DIST, { recursive: true, force: true });
 }
 mkdirSync(DIST, { recursive: true });
+// The dashboard's static files sit beside the compiled code, which serves them from there (a
+// cheap copy, always made afresh so a file deleted from src/ is gone from dist/ too).
+rmSync(DASHBOARD_OUTPUT, { recursive: true, force: true });
+cpSync(DASHBOARD_SOURCE, DASHBOARD_OUTPUT, { recursive: true });
 const inputs = codegenInputsHash();
 if (!changedOnly || !existsSync(CODEGEN_OUTPUT) || readStamp(CODEGEN_STAMP) !== inputs) {
   run('npm', ['run', 'codegen', '--silent']);

@@ -1,10 +1,10 @@
-// The client half of scripts/prod-deps-smoke.sh: one query over HTTP, then one subscription
-// over graphql-ws that must see the change an upsertCustomer mutation makes. Runs from the
-// production install, so `ws` is the one the gateway ships with. Exits non-zero, saying why,
-// when either fails.
+// The client half of scripts/prod-deps-smoke.sh: one query over HTTP, the dashboard's files,
+// then one subscription over graphql-ws that must see the change an upsertCustomer mutation
+// makes. Runs from the production install, so `ws` is the one the gateway ships with. Exits
+// non-zero, saying why, when any fails.
 //
 //   node prod-deps-smoke.mjs <http://host:port/graphql> <api key>
-/* global process, console, fetch, AbortSignal, setTimeout, clearTimeout, setInterval, clearInterval */
+/* global process, console, fetch, URL, AbortSignal, setTimeout, clearTimeout, setInterval, clearInterval */
 import { randomUUID } from 'node:crypto';
 
 import WebSocket from 'ws';
@@ -46,6 +46,16 @@ if (!Array.isArray(listed.customers?.edges)) {
 }
 await upsert(0);
 console.log('HTTP query and mutation: ok');
+
+// The dashboard's files travel inside dist/src and its graphql-ws build comes from the
+// production node_modules: both must be there.
+for (const path of ['/dashboard/', '/dashboard/dashboard.js', '/dashboard/vendor/graphql-ws.js']) {
+  const response = await fetch(new URL(path, url), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (response.status !== 200 || !response.headers.get('content-security-policy')) {
+    throw new Error(`GET ${path}: HTTP ${response.status}, or no Content-Security-Policy`);
+  }
+}
+console.log('dashboard: ok');
 
 /** Subscribes to customerUpdated over graphql-transport-ws and resolves with its first event. */
 function firstUpdate() {

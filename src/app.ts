@@ -16,6 +16,7 @@ import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
 import { costLimitOptions } from './http/cost-limit.js';
+import { dashboard } from './http/dashboard.js';
 import { jsonErrorHandler } from './http/body-errors.js';
 import { sandboxLandingPage } from './http/landing-page.js';
 import { RateLimits } from './http/rate-limits.js';
@@ -224,6 +225,8 @@ export async function createApp({
     const readiness = await checkReadiness(backends, readinessDeadlines, shuttingDown);
     res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
+  // A static page: the viewer's API key, typed into it, fetches everything it shows.
+  expressApp.use('/dashboard', dashboard());
   if (metrics) {
     // Outside the API keys (a scraper has none); METRICS_TOKEN guards it when set.
     expressApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));

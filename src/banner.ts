@@ -17,6 +17,7 @@ export function printBanner(
       ? `  Apollo Sandbox:  open ${graphqlUrl} in a browser`
       : `  GraphQL:         ${graphqlUrl} (introspection and Sandbox off in production)`,
     `  Subscriptions:   ${graphqlUrl.replace(/^http/, 'ws')} (graphql-ws)`,
+    `  Dashboard:       ${base}/dashboard/ (segments, live; asks for an API key)`,
     `  Health:          ${base}/healthz   Readiness: ${base}/readyz`,
     ...Object.entries(stores).map(([name, backend]) => `  ${`${name}:`.padEnd(17)}${backend}`),
     ...(devKey === null
