@@ -19,7 +19,12 @@ import {
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
-import { relayed, type SeededCustomer } from '../../support/seed.js';
+import {
+  relayed,
+  type SeededCustomer,
+  seedCustomer as seedWithInterests,
+  seedVocabulary,
+} from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
 
@@ -301,6 +306,45 @@ describe('live segments', () => {
     const exit = (await state(segment.id))!.changes.edges[0]!.node;
     assert.equal(exit.change, 'EXITED');
     assert.equal(exit.reason.trigger, 'customer erased');
+  });
+
+  it('cart abandoned: in two hours after a cart_add with no purchase, out at the purchase', async () => {
+    const segment = await execute(gateway.url, DefineSegmentDocument, {
+      input: {
+        key: `abandoned-${randomUUID().slice(0, 8)}`,
+        name: 'Abandoned',
+        template: { name: 'CART_ABANDONED' },
+      },
+    });
+    assert.equal(segment.errors, undefined, JSON.stringify(segment.errors));
+    const id = segment.data!.defineSegment.id;
+    const shopper = await seedCustomer(gateway.url, 'Hesitant Shopper');
+    const buyer = await seedCustomer(gateway.url, 'Quick Buyer');
+    await track(shopper, 'cart_add', new Date(Date.now() - 3 * 3_600_000));
+    await track(buyer, 'cart_add', new Date(Date.now() - 3 * 3_600_000));
+    await track(buyer, 'purchase', new Date(Date.now() - 2.5 * 3_600_000));
+    await relayed(gateway.backends);
+    await until(
+      () => state(id),
+      (s) => s?.status === 'READY',
+      20_000,
+    );
+    assert.deepEqual(await memberIds(id), new Set([shopper.id]));
+    await track(shopper, 'purchase');
+    await relayed(gateway.backends);
+    assert.equal((await memberIds(id)).size, 0, 'the purchase ends the abandonment');
+  });
+
+  it('selects customers whose preferences are near a given customer’s', async () => {
+    await seedVocabulary(gateway, ['hiking', 'camping', 'knitting', 'baking']);
+    const hiker = await seedWithInterests(gateway.url, 'Hiker', ['hiking', 'camping']);
+    const alike = await seedWithInterests(gateway.url, 'Also A Hiker', ['camping', 'hiking']);
+    const knitter = await seedWithInterests(gateway.url, 'Knitter', ['knitting', 'baking']);
+    await relayed(gateway.backends);
+    const segment = await define({ similarTo: { customerId: hiker.id, maxDistance: 0.2 } });
+    const members = await memberIds(segment.id);
+    assert.ok(members.has(hiker.id) && members.has(alike.id), 'the same interests are near');
+    assert.ok(!members.has(knitter.id), 'other interests are far');
   });
 
   it('previews a rule without saving it', async () => {
