@@ -128,6 +128,14 @@ export class ChangeFeedStore {
     return rows.map(toEntry);
   }
 
+  /** Deletes every entry about these customers (erasure); cursors of others are untouched. */
+  async forget(customerIds: readonly string[]): Promise<void> {
+    await this.db.query(
+      `/* changeFeed.forget */ DELETE FROM change_feed WHERE customer_id = ANY($1::uuid[])`,
+      [customerIds],
+    );
+  }
+
   /** The newest committed cursor ("0" on an empty feed). */
   async head(): Promise<string> {
     const { rows } = await this.db.query<{ head: string | null }>(

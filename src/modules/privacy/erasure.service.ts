@@ -1,4 +1,5 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
+import { ChangeFeedStore } from '../../changefeed/change-feed.store.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { AuditAction } from '../access/access.kinds.js';
 import type { Actor } from '../access/api-key.service.js';
@@ -50,6 +51,9 @@ export async function eraseCustomer(
     await new SuppressionStore(tx, deps.suppressionKeys).add(identities);
     await new ErasedCustomerStore(tx).add([customerId, ...mergedIds.map((m) => m.mergedId)]);
     await customers.delete(customerId);
+    // What the feed recorded about them (segments entered, why) goes too; the relay then
+    // writes their exits from every segment and ERASED, so followers learn of it.
+    await new ChangeFeedStore(tx).forget([customerId, ...mergedIds.map((m) => m.mergedId)]);
     await new OutboxStore(tx).add([CustomerErased.message({ id: customerId })]);
     const removed = {
       customerId,
