@@ -22,7 +22,7 @@ describe(
       const { parameters, standardErrors } = fit;
       for (const name of ['r', 'alpha', 'a', 'b'] as const) {
         t.diagnostic(
-          `${name} = ${parameters[name].toFixed(4)} (se ${standardErrors?.[name].toFixed(4)}), published ${PUBLISHED[name]}`,
+          `${name} = ${parameters[name].toFixed(6)} (se ${standardErrors?.[name].toFixed(4)}), published ${PUBLISHED[name]}`,
         );
         assert.ok(
           relativeError(parameters[name], PUBLISHED[name]) < 0.01,
