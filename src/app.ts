@@ -108,6 +108,7 @@ export async function createApp({
         suppressionPepper: backends.suppressionPepper,
         recommendation: config.recommendation,
         segments: config.segments,
+        predictions: config.predictions,
         changeFeed: config.changeFeed,
         webhooks: config.webhooks,
         gemini: config.gemini,

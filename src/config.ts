@@ -124,6 +124,9 @@ const Env = z.object({
   CHANGE_FEED_POLL_MS: positiveInt(1_000),
   CHANGE_FEED_MAX_QUEUE: positiveInt(10_000),
   CHANGE_FEED_RETENTION_DAYS: positiveInt(7),
+  PREDICTION_REFIT_MINUTES: z.coerce.number().int().min(0).default(1_440),
+  PREDICTION_CLV_HORIZON_DAYS: positiveInt(365),
+  PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
   SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
   SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
@@ -273,6 +276,14 @@ export interface Config {
     /** Entries older than this are pruned; resuming from before them is CURSOR_EXPIRED. */
     readonly retentionDays: number;
   };
+  readonly predictions: {
+    /** Refit BG/NBD and Gamma-Gamma this often on one instance; 0: only when asked. */
+    readonly refitMinutes: number;
+    /** CLV's horizon. */
+    readonly clvHorizonDays: number;
+    /** CLV's yearly discount rate (0.1 = 10 %). */
+    readonly annualDiscountRate: number;
+  };
   readonly segments: {
     /** Re-check time windows and membership ages this often, on one instance; 0: never. */
     readonly tickSeconds: number;
@@ -420,6 +431,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       pollMs: e.CHANGE_FEED_POLL_MS,
       maxQueue: e.CHANGE_FEED_MAX_QUEUE,
       retentionDays: e.CHANGE_FEED_RETENTION_DAYS,
+    },
+    predictions: {
+      refitMinutes: e.PREDICTION_REFIT_MINUTES,
+      clvHorizonDays: e.PREDICTION_CLV_HORIZON_DAYS,
+      annualDiscountRate: e.PREDICTION_DISCOUNT_RATE,
     },
     segments: { tickSeconds: e.SEGMENT_TICK_SECONDS, chunkSize: e.SEGMENT_CHUNK_SIZE },
     webhooks: {

@@ -16,6 +16,7 @@ import { identityModule } from './modules/identity/identity.module.js';
 import { interactionModule } from './modules/interaction/interaction.module.js';
 import type { AnyModule, AnyResolverClass, LoaderFactory, Platform } from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';
+import { predictionModule } from './modules/prediction/prediction.module.js';
 import { privacyModule } from './modules/privacy/privacy.module.js';
 import { recommendationModule } from './modules/recommendation/recommendation.module.js';
 import { relationshipModule } from './modules/relationship/relationship.module.js';
@@ -37,6 +38,7 @@ export const MODULES: readonly AnyModule[] = [
   catalogModule,
   interactionModule,
   recommendationModule,
+  predictionModule,
   // After every module that keeps what rules read (graph edges, preference vectors): it
   // follows the same topics and must see their work done.
   segmentModule,

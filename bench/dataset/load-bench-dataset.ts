@@ -159,6 +159,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         recommendation: { ...defaults.recommendation, refitMinutes: 0 },
         // Memberships are evaluated by the segment follower as the relay drains; no schedule.
         segments: { ...defaults.segments, tickSeconds: 0 },
+        predictions: { ...defaults.predictions, refitMinutes: 0 },
         changeFeed: defaults.changeFeed,
         webhooks: defaults.webhooks,
         gemini: defaults.gemini,

@@ -44,6 +44,8 @@ export interface PlatformSettings {
   recommendation: Config['recommendation'];
   /** Segment evaluation (SEGMENT_*) and the change feed's retention (CHANGE_FEED_*). */
   segments: Config['segments'];
+  /** Predictive traits: refit period, CLV horizon and discount rate (PREDICTION_*). */
+  predictions: Config['predictions'];
   changeFeed: Config['changeFeed'];
   /** Webhook delivery of segment changes (WEBHOOK_*). */
   webhooks: Config['webhooks'];

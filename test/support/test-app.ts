@@ -65,6 +65,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Tests fit recommendation models when they need them (fitRecommendationModels), so an
     // app's start does no fitting of its own.
     RECOMMENDATION_REFIT_MINUTES: '0',
+    // Likewise predictions (fitPredictionModels).
+    PREDICTION_REFIT_MINUTES: '0',
     ...options.env,
   });
   const logger = createSilentLogger();

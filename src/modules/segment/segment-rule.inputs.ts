@@ -55,6 +55,15 @@ export enum RelationshipDirection {
   EITHER = 'either',
 }
 
+export enum PredictionMeasure {
+  CHURN_RISK = 'churnRisk',
+  P_ALIVE = 'pAlive',
+  CLV = 'clv',
+  RFM_RECENCY = 'rfmRecency',
+  RFM_FREQUENCY = 'rfmFrequency',
+  RFM_MONETARY = 'rfmMonetary',
+}
+
 export enum CampaignRelation {
   TARGETED = 'targeted',
   RESPONDED = 'responded',
@@ -78,6 +87,10 @@ registerEnumType(RelationshipDirection, {
     'For directed types (PARENT_OF, REFERRED): OUTGOING means the customer is the parent / referrer. Undirected types ignore it.',
 });
 registerEnumType(CampaignRelation, { name: 'CampaignRelation' });
+registerEnumType(PredictionMeasure, {
+  name: 'PredictionMeasure',
+  description: 'A predictive trait of `Customer.predictions` (RFM_*: the 1–5 scores).',
+});
 
 @InputType({ description: 'An amount of time.' })
 export class DurationInput {
@@ -270,6 +283,21 @@ export class InSegmentConditionInput {
 
 @InputType({
   description:
+    'A predictive trait compared with a value, e.g. churnRisk > 0.7 (customers with no prediction never match).',
+})
+export class PredictionConditionInput {
+  @Field(() => PredictionMeasure)
+  measure!: PredictionMeasure;
+
+  @Field(() => NumberOperator)
+  op!: NumberOperator;
+
+  @Field(() => Float)
+  value!: number;
+}
+
+@InputType({
+  description:
     'A segment rule: set exactly one field. `and` / `or` / `not` combine rules; the others are conditions.',
 })
 export class SegmentRuleInput {
@@ -311,4 +339,7 @@ export class SegmentRuleInput {
 
   @Field(() => InSegmentConditionInput, { nullable: true })
   inSegment?: InSegmentConditionInput | null;
+
+  @Field(() => PredictionConditionInput, { nullable: true })
+  prediction?: PredictionConditionInput | null;
 }

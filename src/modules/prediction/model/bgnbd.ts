@@ -1,4 +1,4 @@
-import gammaln from '@stdlib/math-base-special-gammaln';
+import { gammaln } from 'simple-statistics';
 
 import { hyp2f1 } from './hypergeometric.js';
 import { nelderMead } from './nelder-mead.js';

@@ -1,4 +1,4 @@
-import gammaln from '@stdlib/math-base-special-gammaln';
+import { gammaln } from 'simple-statistics';
 
 import { nelderMead } from './nelder-mead.js';
 import { standardErrors } from './standard-errors.js';

@@ -2,6 +2,7 @@ import type {
   EventCondition,
   Json,
   NumberOperator,
+  PredictionCondition,
   ProductInteractionCondition,
   PropertyFilter,
   Rule,
@@ -40,6 +41,16 @@ const NUMBER_SQL: Record<NumberOperator, string> = {
   greaterOrEqual: '>=',
   lessThan: '<',
   lessOrEqual: '<=',
+};
+
+/** Columns of customer_predictions by measure: the only names spliced into the statement. */
+const PREDICTION_COLUMNS: Record<PredictionCondition['measure'], string> = {
+  churnRisk: 'churn_risk',
+  pAlive: 'p_alive',
+  clv: 'clv',
+  rfmRecency: 'rfm_recency',
+  rfmFrequency: 'rfm_frequency',
+  rfmMonetary: 'rfm_monetary',
 };
 
 /**
@@ -86,6 +97,10 @@ export function compileLeaf(rule: Rule, ctx: CompileContext): string {
         ? ''
         : ` AND m.since > ${ctx.now} - ${params.add(m.enteredLessThanMinutes)} * interval '1 minute'`;
     return `EXISTS (SELECT 1 FROM segment_memberships m WHERE m.segment_id = ${params.add(m.segmentId, '::uuid')} AND m.customer_id = c.id${older}${newer})`;
+  }
+  if ('prediction' in rule) {
+    const column = PREDICTION_COLUMNS[rule.prediction.measure];
+    return `EXISTS (SELECT 1 FROM customer_predictions cp WHERE cp.customer_id = c.id AND cp.${column} ${NUMBER_SQL[rule.prediction.op]} ${params.add(rule.prediction.value, '::numeric')})`;
   }
   const holders = ctx.external(rule);
   if (holders === null) {

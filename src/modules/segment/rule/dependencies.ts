@@ -102,6 +102,10 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       deps.timeDependent ||=
         node.inSegment.enteredMoreThanMinutes !== undefined ||
         node.inSegment.enteredLessThanMinutes !== undefined;
+    } else if ('prediction' in node) {
+      // Rescored as purchases arrive (before segments run); refits and ageing move them too.
+      events('purchase');
+      deps.timeDependent = true;
     } else if ('relationship' in node) {
       deps.kinds.add('relationship');
       deps.relationshipTypes.add(node.relationship.type);

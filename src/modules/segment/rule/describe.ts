@@ -86,6 +86,9 @@ function describeWith(rule: Rule, nameOf: SegmentNamer): string {
     const target = s.customerId ? `customer ${s.customerId}` : `product ${s.productId}`;
     return `preferences within distance ${s.maxDistance} of ${target}`;
   }
+  if ('prediction' in rule) {
+    return `predicted ${rule.prediction.measure} ${NUMBER_WORDS[rule.prediction.op]} ${rule.prediction.value}`;
+  }
   const m = rule.inSegment;
   const age = [
     m.enteredMoreThanMinutes !== undefined

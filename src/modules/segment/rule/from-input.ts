@@ -249,6 +249,13 @@ function leaf(node: SegmentRuleInput, at: string, options: RuleInputOptions): Ru
       },
     };
   }
+  if (node.prediction) {
+    const p = node.prediction;
+    if (!Number.isFinite(p.value)) {
+      throw ruleError('INVALID_VALUE', `${at}.value`, 'value must be a finite number');
+    }
+    return { prediction: { measure: p.measure, op: p.op, value: p.value } };
+  }
   const m = node.inSegment!;
   const more = m.enteredMoreThan ? minutes(m.enteredMoreThan, `${at}.enteredMoreThan`) : undefined;
   const less = m.enteredLessThan ? minutes(m.enteredLessThan, `${at}.enteredLessThan`) : undefined;

@@ -16,7 +16,8 @@ export type Rule =
   | { relationship: RelationshipCondition }
   | { campaign: CampaignCondition }
   | { similarTo: SimilarityCondition }
-  | { inSegment: InSegmentCondition };
+  | { inSegment: InSegmentCondition }
+  | { prediction: PredictionCondition };
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -114,6 +115,13 @@ export interface InSegmentCondition {
   segmentId: string;
   enteredMoreThanMinutes?: number;
   enteredLessThanMinutes?: number;
+}
+
+/** A predictive trait (src/modules/prediction) compared with a value. */
+export interface PredictionCondition {
+  measure: 'churnRisk' | 'pAlive' | 'clv' | 'rfmRecency' | 'rfmFrequency' | 'rfmMonetary';
+  op: NumberOperator;
+  value: number;
 }
 
 /** One leaf of a rule with where it sits: conditions are numbered in this (depth-first) order. */
