@@ -99,7 +99,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
           ),
         );
         probes += 1;
-      } else if (batches < bodies.length / BACKGROUND_BATCH) {
+      } else if (batches < bodies.length) {
         const body = bodies[batches]!;
         inFlight.push(post(options.targets[batches % options.targets.length]!, body));
         sentBackground += BACKGROUND_BATCH;
