@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   await recreateDatabase(DATABASE_URL);
   const neo4j = env['NEO4J_URI'] ? null : await startNeo4j();
   const gateways: GatewayProcess[] = [];
+  let stopping = false;
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   try {
     const gatewayEnv = async () => ({
@@ -98,6 +99,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2; i += 1) {
       const gateway = spawnGateway(await gatewayEnv());
       gateways.push(gateway);
+      // A gateway that dies mid-run would otherwise show up only as a refused connection.
+      void gateway.exited.then((code) => {
+        if (!stopping) {
+          console.error(
+            `gateway ${'AB'[i]} exited with ${code}:\n${gateway.stderr().slice(-3_000)}`,
+          );
+        }
+      });
       await gateway.ready;
     }
     const [a, b] = gateways as [GatewayProcess, GatewayProcess];
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
       `    background actually sent: ${latency.backgroundSent} events in ${LATENCY_S} s; outbox backlog at the end of the phase: ${latency.backlogAtEnd}`,
     );
   } finally {
+    stopping = true;
     for (const gateway of gateways) {
       gateway.child.kill('SIGTERM');
     }
