@@ -24,11 +24,7 @@ export function segmentAppliers(engine: SegmentEngine, db: Queryable): OutboxApp
          FROM events WHERE message_id = ANY($1::text[]) GROUP BY customer_id`,
         [batches.flatMap((b) => b.messageIds)],
       );
-      const types = unique(rows.flatMap((r) => r.types));
-      await engine.onChange(
-        rows.map((r) => r.customer_id),
-        { kind: 'events', eventTypes: types },
-      );
+      await engine.onEvents(rows.map((r) => ({ customerId: r.customer_id, types: r.types })));
     }),
     applier(CustomerUpserted, (rows) =>
       engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }),

@@ -23,9 +23,15 @@ export class LeafEvaluator {
     private readonly now: Date,
   ) {}
 
+  /**
+   * `scopes[r]`, when set, limits rule r to those customers: for the others its leaves come
+   * back null and none of its SQL runs (what the caller knows cannot have changed is not
+   * worked out again).
+   */
   async evaluate(
     rules: readonly Rule[],
     ids: readonly string[],
+    scopes: readonly (ReadonlySet<string> | undefined)[] = [],
   ): Promise<Map<string, CustomerLeaves>> {
     const result = new Map<string, CustomerLeaves>();
     if (ids.length === 0 || rules.length === 0) {
@@ -33,10 +39,14 @@ export class LeafEvaluator {
     }
     const leaves = rules.map((rule) => leavesOf(rule));
     const external = new Map<Rule, string[]>();
-    for (const leaf of leaves.flat()) {
-      const holders = await this.externalHolders(leaf.rule, ids);
-      if (holders !== null) {
-        external.set(leaf.rule, holders);
+    for (const [r, ruleLeaves] of leaves.entries()) {
+      const scope = scopes[r];
+      const scopedIds = scope === undefined ? ids : ids.filter((id) => scope.has(id));
+      for (const leaf of ruleLeaves) {
+        const holders = await this.externalHolders(leaf.rule, scopedIds);
+        if (holders !== null) {
+          external.set(leaf.rule, holders);
+        }
       }
     }
     const params = new SqlParams();
@@ -46,14 +56,29 @@ export class LeafEvaluator {
       now: params.add(this.now, '::timestamptz'),
       external: (rule: Rule) => external.get(rule) ?? null,
     };
-    const columns = leaves
-      .flat()
-      .map((leaf) => `coalesce((${compileLeaf(leaf.rule, ctx)}), false)`);
+    // One boolean column per scoped rule, aligned with the ids: CASE evaluates a leaf's
+    // subqueries only on the rows where it is true.
+    const masks: string[] = [];
+    const guardOf = (scope: ReadonlySet<string>) => {
+      const mask = ids.map((id) => scope.has(id));
+      masks.push(params.add(mask, '::boolean[]'));
+      return `c0.s${masks.length - 1}`;
+    };
+    const columns = leaves.flatMap((ruleLeaves, r) => {
+      const scope = scopes[r];
+      const guard = scope === undefined ? null : guardOf(scope);
+      return ruleLeaves.map((leaf) => {
+        const value = `coalesce((${compileLeaf(leaf.rule, ctx)}), false)`;
+        return guard === null ? value : `CASE WHEN ${guard} THEN ${value} END`;
+      });
+    });
+    const source = [idsParam, ...masks].join(', ');
+    const names = ['id', ...masks.map((_, i) => `s${i}`)].join(', ');
     const { rows } = await this.db.query<{ id: string; present: boolean; v: boolean[] }>(
       // The moment is selected too: a statement must use every parameter it is given.
       `/* segment.leaves */ SELECT c0.id::text AS id, c.id IS NOT NULL AS present, ${ctx.now} AS at,
          ARRAY[${columns.join(', ')}]::boolean[] AS v
-       FROM unnest(${idsParam}) AS c0(id) LEFT JOIN customers c ON c.id = c0.id`,
+       FROM unnest(${source}) AS c0(${names}) LEFT JOIN customers c ON c.id = c0.id`,
       params.values,
     );
     for (const row of rows) {

@@ -44,6 +44,12 @@ export interface Transition {
 }
 
 /**
+ * Which customers each segment (by id) needs evaluating for; a segment absent from it, for
+ * all of them. The caller vouches that nothing the segment reads changed for the others.
+ */
+export type EvaluationScope = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
  * Evaluates segments for customers inside the caller's transaction and writes what changed:
  * memberships, sizes and the change feed, together. Segments that refer to others are
  * evaluated after them, so "in segment X" reads X's new memberships.
@@ -55,6 +61,7 @@ export async function evaluateSegments(
   customerIds: readonly string[],
   trigger: Trigger,
   now: Date,
+  scope: EvaluationScope = new Map(),
   nameOf?: SegmentNamer,
 ): Promise<Transition[]> {
   const ids = [...new Set(customerIds)];
@@ -71,6 +78,7 @@ export async function evaluateSegments(
     const values = await evaluator.evaluate(
       level.map((plan) => plan.rule),
       ids,
+      level.map((plan) => scope.get(plan.id)),
     );
     const current = new Map(
       (
@@ -85,7 +93,11 @@ export async function evaluateSegments(
     const refreshing: Entering[] = [];
     const reasons = new Map<string, unknown>();
     level.forEach((plan, r) => {
+      const only = scope.get(plan.id);
       for (const id of ids) {
+        if (only !== undefined && !only.has(id)) {
+          continue;
+        }
         const value = values.get(id);
         const leaves = value?.leaves[r] ?? plan.leaves.map(() => false);
         const member = value !== undefined && value.present && evaluateTree(plan.rule, leaves);

@@ -1,12 +1,13 @@
 import type { ChangeFeed } from '../../../changefeed/change-feed.js';
 import type { Postgres } from '../../../datasources/postgres.js';
 import type { Logger } from '../../../logger.js';
-import { type CustomerChange, isAffectedBy } from '../rule/dependencies.js';
+import { type CustomerChange, isAffectedBy, type RuleDependencies } from '../rule/dependencies.js';
 import type { SegmentGraph } from '../segment.graph.js';
 import { SegmentStore } from '../segment.store.js';
 import type { Trigger } from './reasons.js';
 import {
   evaluateSegments,
+  type EvaluationScope,
   planOf,
   type SegmentPlan,
   type Transition,
@@ -82,6 +83,47 @@ export class SegmentEngine {
     await this.ripple(await this.reachRelatives(plans, customerIds, change, trigger, now), now);
   }
 
+  /**
+   * New events: as {@link onChange} for the types of the whole batch, except that each
+   * segment is evaluated only for the customers whose own new events it reads (a purchase
+   * rule for the batch's buyers, not for everyone who viewed a page), and a relatives'
+   * sub-rule only reaches the relatives of those customers. Still one transaction for the
+   * segments the batch touches.
+   */
+  async onEvents(
+    stored: readonly { customerId: string; types: readonly string[] }[],
+  ): Promise<void> {
+    if (stored.length === 0) {
+      return;
+    }
+    const readers = (deps: RuleDependencies) =>
+      stored
+        .filter((s) => isAffectedBy(deps, { kind: 'events', eventTypes: s.types }))
+        .map((s) => s.customerId);
+    const plans = await this.plans();
+    const scope = new Map<string, ReadonlySet<string>>();
+    for (const plan of plans) {
+      const ids = readers(plan.deps);
+      if (ids.length > 0) {
+        scope.set(plan.id, new Set(ids));
+      }
+    }
+    const change: CustomerChange = {
+      kind: 'events',
+      eventTypes: [...new Set(stored.flatMap((s) => s.types))],
+    };
+    const trigger: Trigger = { kind: 'change', change };
+    const now = new Date();
+    const direct = plans.filter((p) => scope.has(p.id));
+    const ids = [...new Set([...scope.values()].flatMap((set) => [...set]))];
+    const transitions = await this.once(direct, ids, trigger, now, scope);
+    await this.ripple(transitions, now);
+    await this.ripple(
+      await this.reachRelatives(plans, (relatives) => readers(relatives), change, trigger, now),
+      now,
+    );
+  }
+
   /** Every customer against one segment, in chunks (after a definition, or as time passes). */
   async evaluateAll(plan: SegmentPlan, trigger: Trigger): Promise<number> {
     const total = await this.store.customerCount();
@@ -140,6 +182,7 @@ export class SegmentEngine {
     customerIds: readonly string[],
     trigger: Trigger,
     now: Date,
+    scope?: EvaluationScope,
   ): Promise<Transition[]> {
     if (plans.length === 0 || customerIds.length === 0) {
       return [];
@@ -149,7 +192,13 @@ export class SegmentEngine {
       const transitions: Transition[] = [];
       for (let i = 0; i < customerIds.length; i += this.chunkSize) {
         transitions.push(
-          ...(await this.once(plans, customerIds.slice(i, i + this.chunkSize), trigger, now)),
+          ...(await this.once(
+            plans,
+            customerIds.slice(i, i + this.chunkSize),
+            trigger,
+            now,
+            scope,
+          )),
         );
       }
       return transitions;
@@ -162,6 +211,7 @@ export class SegmentEngine {
         customerIds,
         trigger,
         now,
+        scope,
         (id) => this.keys.get(id) ?? id,
       ),
     );
@@ -189,10 +239,13 @@ export class SegmentEngine {
     }
   }
 
-  /** Re-evaluates, for the relatives of `customerIds`, segments whose sub-rules read `change`. */
+  /**
+   * Re-evaluates, for the relatives of `customerIds`, segments whose sub-rules read `change`.
+   * `customerIds` as a function: the customers whose change those sub-rules read.
+   */
   private async reachRelatives(
     plans: readonly SegmentPlan[],
-    customerIds: readonly string[],
+    customerIds: readonly string[] | ((relatives: RuleDependencies) => readonly string[]),
     change: CustomerChange,
     trigger: Trigger,
     now = new Date(),
@@ -206,9 +259,12 @@ export class SegmentEngine {
     );
     const transitions: Transition[] = [];
     for (const plan of reaching) {
-      const relatives = await this.graph.anyRelatives(customerIds, [
-        ...plan.deps.relationshipTypes,
-      ]);
+      const changed =
+        typeof customerIds === 'function' ? customerIds(plan.deps.relatives!) : customerIds;
+      if (changed.length === 0) {
+        continue;
+      }
+      const relatives = await this.graph.anyRelatives(changed, [...plan.deps.relationshipTypes]);
       transitions.push(...(await this.once([plan], relatives, trigger, now)));
     }
     return transitions;
