@@ -35,7 +35,8 @@ export const MAX_BATCH_BYTES = 500 * 1024;
  * Segment's HTTP Tracking API, so applications instrumented with Segment's or RudderStack's
  * libraries send to c360 unchanged (docs/ingestion.md):
  * - `POST /v1/{track,identify,page,screen,group,alias}`: one message, at most 32 KB;
- * - `POST /v1/batch`: `{ batch: [...] }`, at most 500 KB, each message at most 32 KB.
+ * - `POST /v1/batch`: `{ batch: [...] }`, at most 500 KB, each message at most 32 KB;
+ * - the same under analytics.js's short paths (`/v1/t`, `/v1/i`, ..., `/v1/b`).
  *
  * Authentication is Segment's: HTTP Basic with the write key (a c360 API key with the WRITE
  * scope) as the user name and an empty password; or, without that header, the key as the
@@ -56,52 +57,66 @@ export function segmentApi(deps: {
   const admit = writeKeyAdmission(deps.apiKeys, deps.limits);
   // Any content type: analytics.js posts JSON as text/plain to avoid a CORS preflight.
   const body = (limit: number) => express.json({ limit, type: () => true });
-  router.post('/batch', body(MAX_BATCH_BYTES), wellFormed, admit, async (req, res, next) => {
-    try {
-      const parsed = SegmentBatch.safeParse(req.body);
-      if (!parsed.success) {
-        badRequest(res, 'the body must be `{ "batch": [ ...messages ] }`');
-        return;
-      }
-      const { batch, sentAt, context } = parsed.data;
-      // The raw context, not the parsed one: zod keeps only what c360 maps, and each item's
-      // own context is merged over it before that item is parsed.
-      const envelopeContext = (req.body as { context?: unknown }).context;
-      const results = await ingestSegment(
-        deps.ingestion,
-        batch,
-        {
-          sentAt,
-          context: context !== undefined && isObject(envelopeContext) ? envelopeContext : undefined,
-        },
-        new Date(),
-        deps.logger,
-      );
-      res.json(answer(true, results));
-    } catch (error) {
-      next(error);
-    }
-  });
-  for (const type of SEGMENT_TYPES) {
-    router.post(`/${type}`, body(MAX_MESSAGE_BYTES), wellFormed, admit, async (req, res, next) => {
+  // analytics.js posts to `/v1/<first letter of the call>` (`/v1/t`, and `/v1/b` when batching).
+  router.post(
+    ['/batch', '/b'],
+    body(MAX_BATCH_BYTES),
+    wellFormed,
+    admit,
+    async (req, res, next) => {
       try {
-        if (!isObject(req.body)) {
-          badRequest(res, 'the body must be one JSON object');
+        const parsed = SegmentBatch.safeParse(req.body);
+        if (!parsed.success) {
+          badRequest(res, 'the body must be `{ "batch": [ ...messages ] }`');
           return;
         }
-        const [result] = await ingestSegment(
+        const { batch, sentAt, context } = parsed.data;
+        // The raw context, not the parsed one: zod keeps only what c360 maps, and each item's
+        // own context is merged over it before that item is parsed.
+        const envelopeContext = (req.body as { context?: unknown }).context;
+        const results = await ingestSegment(
           deps.ingestion,
-          [{ ...req.body, type: type satisfies SegmentType }],
-          { context: undefined },
+          batch,
+          {
+            sentAt,
+            context:
+              context !== undefined && isObject(envelopeContext) ? envelopeContext : undefined,
+          },
           new Date(),
           deps.logger,
         );
-        const accepted = result!.status !== ItemStatus.REJECTED;
-        res.status(accepted ? 200 : 400).json(answer(accepted, [result!]));
+        res.json(answer(true, results));
       } catch (error) {
         next(error);
       }
-    });
+    },
+  );
+  for (const type of SEGMENT_TYPES) {
+    router.post(
+      [`/${type}`, `/${type.charAt(0)}`],
+      body(MAX_MESSAGE_BYTES),
+      wellFormed,
+      admit,
+      async (req, res, next) => {
+        try {
+          if (!isObject(req.body)) {
+            badRequest(res, 'the body must be one JSON object');
+            return;
+          }
+          const [result] = await ingestSegment(
+            deps.ingestion,
+            [{ ...req.body, type: type satisfies SegmentType }],
+            { context: undefined },
+            new Date(),
+            deps.logger,
+          );
+          const accepted = result!.status !== ItemStatus.REJECTED;
+          res.status(accepted ? 200 : 400).json(answer(accepted, [result!]));
+        } catch (error) {
+          next(error);
+        }
+      },
+    );
   }
   router.use(segmentErrors(deps.logger));
   return router;
@@ -208,7 +223,8 @@ function segmentErrors(logger: Logger): ErrorRequestHandler {
     }
     const type = (error as { type?: unknown } | null)?.type;
     if (type === 'entity.too.large') {
-      const limit = req.path === '/batch' ? '500 KB' : `${MAX_MESSAGE_BYTES / 1024} KB`;
+      const limit =
+        req.path === '/batch' || req.path === '/b' ? '500 KB' : `${MAX_MESSAGE_BYTES / 1024} KB`;
       fail(res, 413, 'PAYLOAD_TOO_LARGE', `the request is larger than ${limit}`);
       return;
     }

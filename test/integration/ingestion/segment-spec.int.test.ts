@@ -477,6 +477,30 @@ describe('Segment HTTP Tracking API (/v1)', () => {
     );
   });
 
+  it("takes analytics.js's request: a short path, text/plain, the write key in the body", async () => {
+    const anonymousId = randomUUID();
+    const response = await fetch(`${gateway.baseUrl}/v1/t`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({
+        type: 'track',
+        event: 'Product Viewed',
+        anonymousId,
+        properties: { sku: 'SKU-9' },
+        context: { library: { name: 'analytics.js', version: 'next-1.81.0' } },
+        messageId: `ajs-next-${randomUUID()}`,
+        writeKey: gateway.apiKey,
+      }),
+    });
+
+    assert.equal(response.status, 200);
+    const [event] = eventsOf(await customerBy('ANONYMOUS_ID', anonymousId));
+    assert.deepEqual(
+      [event?.type, event?.channel, event?.properties],
+      ['VIEW', 'web', { sku: 'SKU-9' }],
+    );
+  });
+
   it('answers 401 without a key or with a wrong one, and 403 for a key without WRITE', async () => {
     const created = await execute(gateway.url, CreateApiKeyDocument, {
       name: 'read only',
