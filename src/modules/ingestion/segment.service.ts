@@ -266,7 +266,7 @@ async function previousIdentity(
 
 class InvalidIdentity extends Error {}
 
-/** Normalised keys, each once, in the order given. */
+/** Normalised keys, each once, in the order given; a malformed e-mail is left out. */
 function keysOrThrow(
   deps: IdentityWriteDeps,
   identities: readonly SegmentIdentity[],
@@ -275,6 +275,11 @@ function keysOrThrow(
   for (const identity of identities) {
     const key = deps.vocabulary.keyOf(identity.type, identity.value);
     if (!key.ok) {
+      // An e-mail trait is data first: one c360 cannot match on is kept as a trait, not
+      // made an identity, and the call goes on (Segment would accept it too).
+      if (identity.type === IdentityType.EMAIL) {
+        continue;
+      }
       throw new InvalidIdentity(`${identity.type}: ${key.reason}`);
     }
     keys.set(`${key.key.type}:${key.key.value}`, key.key);
