@@ -55,7 +55,9 @@ export function segmentApi(deps: {
 }): Router {
   const router = express.Router();
   const admit = writeKeyAdmission(deps.apiKeys, deps.limits);
-  // Any content type: analytics.js posts JSON as text/plain to avoid a CORS preflight.
+  // Any content type: analytics.js posts JSON as text/plain to avoid a CORS preflight. The
+  // body is read before the key is checked because analytics.js sends the key inside it; the
+  // size limits bound what a caller without a key can make c360 parse.
   const body = (limit: number) => express.json({ limit, type: () => true });
   // analytics.js posts to `/v1/<first letter of the call>` (`/v1/t`, and `/v1/b` when batching).
   router.post(
