@@ -6,7 +6,7 @@ import express, {
   type Router,
 } from 'express';
 
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, type GatewayError } from '../errors.js';
 import { countStatuses, ItemStatus } from '../graphql/bulk.kinds.js';
 import type { Logger } from '../logger.js';
 import { Scope } from '../modules/access/access.kinds.js';
@@ -14,6 +14,7 @@ import type { ApiKeyService } from '../modules/access/api-key.service.js';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.deps.js';
 import {
   ingestSegment,
+  isRetryable,
   MAX_MESSAGE_BYTES,
   type SegmentItemResult,
 } from '../modules/ingestion/segment.service.js';
@@ -87,7 +88,7 @@ export function segmentApi(deps: {
           new Date(),
           deps.logger,
         );
-        res.json(answer(true, results));
+        respond(res, results, true);
       } catch (error) {
         next(error);
       }
@@ -112,8 +113,7 @@ export function segmentApi(deps: {
             new Date(),
             deps.logger,
           );
-          const accepted = result!.status !== ItemStatus.REJECTED;
-          res.status(accepted ? 200 : 400).json(answer(accepted, [result!]));
+          respond(res, [result!], false);
         } catch (error) {
           next(error);
         }
@@ -122,6 +122,24 @@ export function segmentApi(deps: {
   }
   router.use(segmentErrors(deps.logger));
   return router;
+}
+
+/**
+ * 200 when every message was stored or refused for what it is; 503 when c360 itself could not
+ * store one (Segment's libraries retry a 5xx, and a resend is safe); a single call whose
+ * message was refused answers 400.
+ */
+function respond(res: Response, results: SegmentItemResult[], isBatch: boolean): void {
+  if (results.some((result) => isRetryable(result.error))) {
+    res.status(503).set('Retry-After', '1').json(answer(false, results));
+    return;
+  }
+  const accepted = results.every((result) => result.status !== ItemStatus.REJECTED);
+  if (isBatch || accepted) {
+    res.json(answer(true, results));
+  } else {
+    res.status(400).json(answer(false, results));
+  }
 }
 
 function answer(success: boolean, results: SegmentItemResult[]) {
@@ -237,6 +255,12 @@ function segmentErrors(logger: Logger): ErrorRequestHandler {
     const status = (error as { status?: unknown } | null)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       badRequest(res, 'the request could not be read');
+      return;
+    }
+    if (isRetryable(error)) {
+      const code = (error as GatewayError).extensions['code'] as string;
+      res.set('Retry-After', '1');
+      fail(res, 503, code, 'c360 cannot store messages now; send them again shortly');
       return;
     }
     logger.error({ err: error }, 'segment request failed');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { ErrorCode } from '../../errors.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 import { itemFailure, type ItemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { Logger } from '../../logger.js';
 import { TrackEventInput } from '../event/event.inputs.js';
@@ -72,7 +72,8 @@ interface PendingEvent {
  * attributes the track to the identified person.
  *
  * @param receivedAt when c360 received the request: the reference of the clock-skew rule.
- * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL cannot answer at all.
+ * @throws GatewayError POSTGRES_UNAVAILABLE or OVERLOADED when PostgreSQL cannot take a write
+ * now; messages before the failing one may be stored (a resend stores them no second time).
  */
 export async function ingestSegment(
   deps: IdentityWriteDeps,
@@ -133,6 +134,12 @@ export async function ingestSegment(
         customerId: linked.customerId,
       });
     } catch (error) {
+      if (isRetryable(error)) {
+        // The request fails as a whole and the library sends it again: what this message
+        // was is not its fault, and resending is safe (events are idempotent, profile
+        // writes converge).
+        throw error;
+      }
       result.error =
         error instanceof InvalidIdentity
           ? { code: ErrorCode.BAD_USER_INPUT, message: error.message }
@@ -265,6 +272,21 @@ async function previousIdentity(
 }
 
 class InvalidIdentity extends Error {}
+
+/** Codes that say c360, not the message, failed: the caller should send it again later. */
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.POSTGRES_UNAVAILABLE,
+  ErrorCode.OVERLOADED,
+]);
+
+/** Whether `error` (thrown, or an item's error) says c360 failed, not the message. */
+export function isRetryable(error: unknown): boolean {
+  const code =
+    error instanceof GatewayError
+      ? error.extensions['code']
+      : (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
 
 /** Normalised keys, each once, in the order given; a malformed e-mail is left out. */
 function keysOrThrow(
