@@ -129,7 +129,8 @@ export function segmentApi(deps: {
  * store one (Segment's libraries retry a 5xx, and a resend is safe); a single call whose
  * message was refused answers 400.
  */
-function respond(res: Response, results: SegmentItemResult[], isBatch: boolean): void {
+function respond(res: Response, allResults: SegmentItemResult[], isBatch: boolean): void {
+  const results = res.locals['canRead'] === true ? allResults : allResults.map(withoutCreation);
   if (results.some((result) => isRetryable(result.error))) {
     res.status(503).set('Retry-After', '1').json(answer(false, results));
     return;
@@ -141,6 +142,20 @@ function respond(res: Response, results: SegmentItemResult[], isBatch: boolean):
     res.status(400).json(answer(false, results));
   }
 }
+
+/**
+ * Whether a profile call created its customer tells whether its identities were known: customer
+ * data a write-only key must not learn (as the identify mutation's `created` needs READ). Such a
+ * key sees UPDATED either way; events keep CREATED (it is about the message, not the person).
+ */
+function withoutCreation(result: SegmentItemResult): SegmentItemResult {
+  const isProfileCall = result.type !== null && PROFILE_CALLS.has(result.type);
+  return isProfileCall && result.status === ItemStatus.CREATED
+    ? { ...result, status: ItemStatus.UPDATED }
+    : result;
+}
+
+const PROFILE_CALLS: ReadonlySet<string> = new Set(['identify', 'group', 'alias']);
 
 function answer(success: boolean, results: SegmentItemResult[]) {
   const counts = countStatuses(results);
@@ -199,6 +214,7 @@ function writeKeyAdmission(apiKeys: ApiKeyService, limits: RateLimits): RequestH
         return;
       }
       res.once('close', release);
+      res.locals['canRead'] = key.scopes.includes(Scope.READ);
       next();
     } catch (error) {
       next(error);

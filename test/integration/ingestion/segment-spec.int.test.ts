@@ -501,6 +501,34 @@ describe('Segment HTTP Tracking API (/v1)', () => {
     );
   });
 
+  it('does not tell a write-only key whether an identify created its customer', async () => {
+    const created = await execute(gateway.url, CreateApiKeyDocument, {
+      name: 'write only',
+      scopes: ['WRITE'],
+    });
+    const writeOnly = basic(created.data!.createApiKey.key);
+    const userId = `user-${randomUUID()}`;
+
+    const identify = await post(
+      'identify',
+      { userId, traits: { plan: 'free' } },
+      {
+        authorization: writeOnly,
+      },
+    );
+    const track = await post(
+      'track',
+      { userId, event: 'Seen', messageId: randomUUID() },
+      {
+        authorization: writeOnly,
+      },
+    );
+
+    assert.equal(identify.body.results?.[0]?.status, 'UPDATED');
+    assert.equal(track.body.results?.[0]?.status, 'CREATED');
+    assert.deepEqual((await customerBy('USER_ID', userId)).traits, { plan: 'free' });
+  });
+
   it('answers 401 without a key or with a wrong one, and 403 for a key without WRITE', async () => {
     const created = await execute(gateway.url, CreateApiKeyDocument, {
       name: 'read only',
