@@ -20,6 +20,7 @@ import { dashboard } from './http/dashboard.js';
 import { jsonErrorHandler } from './http/body-errors.js';
 import { sandboxLandingPage } from './http/landing-page.js';
 import { RateLimits } from './http/rate-limits.js';
+import { SEGMENT_API_PATH, segmentApi } from './http/segment-api.js';
 import { wellFormedBody } from './http/well-formed.js';
 import { checkReadiness } from './http/readiness.js';
 import { requestErrorStatusPlugin } from './http/request-error-status.js';
@@ -250,6 +251,13 @@ export async function createApp({
           (res.locals['access'] as Access | undefined) ?? Access.anonymous(),
         ),
     }),
+  );
+  // Segment's HTTP Tracking API (docs/ingestion.md): its own auth (write key), limits and
+  // answers, so none of /graphql's middleware above applies.
+  expressApp.use(
+    SEGMENT_API_PATH,
+    cors<cors.CorsRequest>({ origin: [...config.http.corsOrigins] }),
+    segmentApi({ apiKeys: wiring.access.apiKeys, limits, ingestion: wiring.ingestion, logger }),
   );
   expressApp.use(jsonErrorHandler(logger));
   await wiring.start();

@@ -13,6 +13,8 @@ import { customerModule } from './modules/customer/customer.module.js';
 import { customerFeedModule } from './modules/customer-feed/customer-feed.module.js';
 import { eventModule } from './modules/event/event.module.js';
 import { identityModule } from './modules/identity/identity.module.js';
+import type { IngestionDeps } from './modules/ingestion/ingestion.deps.js';
+import { ingestionModule } from './modules/ingestion/ingestion.module.js';
 import { interactionModule } from './modules/interaction/interaction.module.js';
 import type { AnyModule, AnyResolverClass, LoaderFactory, Platform } from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';
@@ -46,6 +48,7 @@ export const MODULES: readonly AnyModule[] = [
   activationModule,
   privacyModule,
   nodeModule,
+  ingestionModule,
 ];
 
 /** Every resolver class, for the schema (printing it needs no running store). */
@@ -63,6 +66,8 @@ export interface Wiring {
   createLoaders(): Loaders;
   /** What the transports need to authenticate and audit. */
   access: AccessDeps;
+  /** What the Segment-spec HTTP edge writes through (src/http/segment-api.ts). */
+  ingestion: IngestionDeps;
   /** The platform's change feed, handed to every operation's context. */
   feed: Platform['feed'];
   /** Begins every module's background work (in module order). */
@@ -77,6 +82,7 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
   const loaderFactories: LoaderFactory[] = [];
   const lifecycles: { start?(): Promise<void>; stop?(): Promise<void> }[] = [];
   let access: AccessDeps | undefined;
+  let ingestion: IngestionDeps | undefined;
   for (const module of MODULES) {
     const built = module.create(platform);
     for (const resolverClass of module.resolvers) {
@@ -89,6 +95,9 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     lifecycles.push(built);
     if (module === (accessModule as AnyModule)) {
       access = built.deps as AccessDeps;
+    }
+    if (module === (ingestionModule as AnyModule)) {
+      ingestion = built.deps as IngestionDeps;
     }
   }
   const createLoaders = () => foldLoaders(loaderFactories, tuning);
@@ -106,6 +115,7 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     appliers,
     createLoaders,
     access: access!,
+    ingestion: ingestion!,
     feed: platform.feed,
     start: async () => {
       for (const module of lifecycles) {
