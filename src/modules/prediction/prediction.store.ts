@@ -122,7 +122,13 @@ export class PredictionStore {
         frequency int, recency_days float8, age_days float8, days_since_last float8, mean_value numeric,
         total_value numeric, p_alive float8, churn_risk float8, clv numeric, rfm_recency smallint,
         rfm_frequency smallint, rfm_monetary smallint, rfm_segment text, top_factors jsonb)
-      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id)
+      -- Locked against deletion until the foreign key check: a customer erased or merged
+      -- away meanwhile is skipped, not a constraint violation.
+      JOIN (
+        SELECT id FROM customers
+        WHERE id IN (SELECT (x ->> 'customer_id')::uuid FROM jsonb_array_elements($1::jsonb) AS x)
+        FOR KEY SHARE
+      ) c ON c.id = s.customer_id
       ON CONFLICT (customer_id) DO UPDATE SET
         model_version = EXCLUDED.model_version, frequency = EXCLUDED.frequency,
         recency_days = EXCLUDED.recency_days, age_days = EXCLUDED.age_days,

@@ -150,7 +150,10 @@ export class VectorStore {
       INSERT INTO customer_embeddings (customer_id, model, embedding)
       SELECT c.id, $1, v.embedding::vector
       FROM unnest($2::uuid[], $3::text[]) AS v(customer_id, embedding)
-      JOIN customers c ON c.id = v.customer_id
+      -- Locked against deletion until the insert's foreign key check: a customer erased or
+      -- merged away while a fit ran is skipped, not a constraint violation.
+      JOIN (SELECT id FROM customers WHERE id = ANY($2::uuid[]) FOR KEY SHARE) c
+        ON c.id = v.customer_id
       WHERE NOT EXISTS (
         SELECT 1 FROM customer_consents k
         WHERE k.customer_id = c.id AND k.purpose = 'personalization' AND NOT k.granted)
