@@ -35,6 +35,7 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private stopped = true;
   private failing = false;
+  private wokenDuringPass = false;
 
   constructor(options: OutboxRelayOptions) {
     this.outbox = new OutboxStore(options.db);
@@ -52,8 +53,15 @@ export class OutboxRelay {
 
   /** Runs a pass soon, e.g. right after this instance wrote to the outbox. */
   wake(): void {
-    if (!this.stopped && this.running === undefined) {
+    if (this.stopped) {
+      return;
+    }
+    if (this.running === undefined) {
       this.schedule(0);
+    } else {
+      // The pass in progress may have claimed before this write committed: run another one
+      // right after it instead of idling, or the write waits a whole idle pause.
+      this.wokenDuringPass = true;
     }
   }
 
@@ -172,6 +180,7 @@ export class OutboxRelay {
   }
 
   private async pass(): Promise<void> {
+    this.wokenDuringPass = false;
     let applied = 0;
     try {
       applied = await this.runOnce();
@@ -180,7 +189,7 @@ export class OutboxRelay {
       this.log.warn({ err: (error as Error).message }, 'outbox relay cannot reach postgres');
     }
     if (!this.stopped) {
-      this.schedule(applied === this.batchSize ? 0 : this.idleMs);
+      this.schedule(applied === this.batchSize || this.wokenDuringPass ? 0 : this.idleMs);
     }
   }
 }
