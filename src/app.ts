@@ -10,7 +10,7 @@ import cors from 'cors';
 import express from 'express';
 
 import type { Backends } from './backends.js';
-import type { Config } from './config.js';
+import { type Config, deploymentId } from './config.js';
 import type { GraphQLContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
@@ -110,6 +110,7 @@ export async function createApp({
         recommendation: config.recommendation,
         segments: config.segments,
         predictions: config.predictions,
+        deployment: deploymentId(config),
         changeFeed: config.changeFeed,
         webhooks: config.webhooks,
         gemini: config.gemini,

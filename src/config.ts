@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { z } from 'zod';
@@ -363,6 +364,15 @@ export interface Config {
     readonly url: string | null;
     readonly commandTimeoutMs: number;
   };
+}
+
+/**
+ * Names the deployment by the database it writes to (a digest, so no credential shows):
+ * instances sharing the database are one deployment, whatever their Redis.
+ */
+export function deploymentId(config: Pick<Config, 'postgres' | 'dataDir'>): string {
+  const database = config.postgres.url ?? `embedded:${path.resolve(config.dataDir)}`;
+  return createHash('sha256').update(database).digest('hex').slice(0, 16);
 }
 
 /**

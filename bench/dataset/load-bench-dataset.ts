@@ -160,6 +160,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         // Memberships are evaluated by the segment follower as the relay drains; no schedule.
         segments: { ...defaults.segments, tickSeconds: 0 },
         predictions: { ...defaults.predictions, refitMinutes: 0 },
+        deployment: 'bench-dataset',
         changeFeed: defaults.changeFeed,
         webhooks: defaults.webhooks,
         gemini: defaults.gemini,

@@ -44,6 +44,11 @@ export interface PlatformSettings {
   recommendation: Config['recommendation'];
   /** Segment evaluation (SEGMENT_*) and the change feed's retention (CHANGE_FEED_*). */
   segments: Config['segments'];
+  /**
+   * This deployment's name (a digest of its database): keys shared across instances, such as
+   * the locks of one-instance schedules, carry it so deployments sharing a Redis stay apart.
+   */
+  deployment: string;
   /** Predictive traits: refit period, CLV horizon and discount rate (PREDICTION_*). */
   predictions: Config['predictions'];
   changeFeed: Config['changeFeed'];

@@ -5,6 +5,11 @@ import type { Logger } from '../logger.js';
 export interface OneInstanceScheduleOptions {
   /** The Redis key of the lock (prefixed `c360:lock:` by convention). */
   lockKey: string;
+  /**
+   * Which deployment the lock is for (PlatformSettings.deployment): instances of different
+   * deployments (or test apps on different databases) sharing one Redis must not take turns.
+   */
+  deployment: string;
   periodMs: number;
   /** `null` on the in-process fallback: one instance, which always runs. */
   redis: Redis | null;
@@ -50,7 +55,8 @@ export class OneInstanceSchedule {
       return;
     }
     try {
-      const { redis, lockKey, periodMs } = this.options;
+      const { redis, periodMs } = this.options;
+      const lockKey = `${this.options.lockKey}:${this.options.deployment}`;
       if (redis !== null) {
         const ttlMs = Math.max(periodMs - Math.min(5_000, periodMs / 10), 500);
         if (

@@ -28,6 +28,7 @@ export const predictionModule = defineModule<PredictionDeps>({
     const schedule = new OneInstanceSchedule(
       {
         lockKey: 'c360:lock:prediction-refit',
+        deployment: platform.settings.deployment,
         periodMs: settings.refitMinutes * 60_000,
         redis: platform.redis?.commands ?? null,
         logger: log,

@@ -103,6 +103,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
       platform.redis?.commands ?? null,
       settings.refitMinutes,
       log,
+      platform.settings.deployment,
     );
     const service = new RecommendationService({
       db,

@@ -49,6 +49,7 @@ export const segmentModule = defineModule<SegmentDeps>({
       engine,
       feed: feedStore,
       redis: platform.redis?.commands ?? null,
+      deployment: settings.deployment,
       tickSeconds: settings.segments.tickSeconds,
       retentionDays: settings.changeFeed.retentionDays,
       logger: log,

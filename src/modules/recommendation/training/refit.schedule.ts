@@ -10,10 +10,12 @@ export function refitSchedule(
   redis: Redis | null,
   minutes: number,
   logger: Logger,
+  deployment: string,
 ): OneInstanceSchedule {
   return new OneInstanceSchedule(
     {
       lockKey: 'c360:lock:recommendation-refit',
+      deployment,
       periodMs: minutes * 60_000,
       redis,
       logger,

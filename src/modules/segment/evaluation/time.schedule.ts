@@ -15,6 +15,7 @@ export function timeSchedule(options: {
   engine: SegmentEngine;
   feed: ChangeFeedStore;
   redis: Redis | null;
+  deployment: string;
   tickSeconds: number;
   retentionDays: number;
   logger: Logger;
@@ -23,6 +24,7 @@ export function timeSchedule(options: {
   return new OneInstanceSchedule(
     {
       lockKey: 'c360:lock:segment-time',
+      deployment: options.deployment,
       periodMs: options.tickSeconds * 1_000,
       redis: options.redis,
       logger,
