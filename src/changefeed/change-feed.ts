@@ -1,6 +1,7 @@
 import { Repeater } from '@graphql-yoga/subscription';
 
 import type { Postgres } from '../datasources/postgres.js';
+import { CoalescedRun } from '../lib/coalesced-run.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayPubSub } from '../subscriptions/pubsub.js';
@@ -40,8 +41,7 @@ export class ChangeFeed {
   private readonly listeners = new Set<Listener>();
   private readonly log: Logger;
   private position = '0';
-  private reading: Promise<void> | null = null;
-  private readAgain = false;
+  private readonly reads: CoalescedRun;
   private timer: NodeJS.Timeout | null = null;
   private notifications: AsyncIterator<unknown> | null = null;
   private stopped = true;
@@ -54,6 +54,14 @@ export class ChangeFeed {
   ) {
     this.store = new ChangeFeedStore(db);
     this.log = logger.child({ module: 'change-feed' });
+    this.reads = new CoalescedRun(
+      () => this.readNew(),
+      (error) =>
+        this.log.warn(
+          { err: error },
+          'reading the change feed failed; trying again at the next poll',
+        ),
+    );
   }
 
   async start(): Promise<void> {
@@ -71,7 +79,7 @@ export class ChangeFeed {
       this.timer = null;
     }
     await this.notifications?.return?.();
-    await this.reading;
+    await this.reads.settled();
   }
 
   /** Call after committing appended entries: every instance reads them at once. */
@@ -171,27 +179,9 @@ export class ChangeFeed {
   }
 
   private wake(): void {
-    if (this.stopped) {
-      return;
+    if (!this.stopped) {
+      this.reads.request();
     }
-    if (this.reading !== null) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = this.readNew()
-      .catch((error: unknown) => {
-        this.log.warn(
-          { err: error },
-          'reading the change feed failed; trying again at the next poll',
-        );
-      })
-      .finally(() => {
-        this.reading = null;
-        if (this.readAgain) {
-          this.readAgain = false;
-          this.wake();
-        }
-      });
   }
 
   private async readNew(): Promise<void> {

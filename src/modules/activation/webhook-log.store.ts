@@ -5,19 +5,8 @@ import type {
   WebhookDeliveryRecord,
 } from './webhook.kinds.js';
 
-/** What one attempt sent, and how it ended. */
-export interface AttemptRecord {
-  destinationId: string;
-  deliveryId: string;
-  firstCursor: string;
-  lastCursor: string;
-  changeCount: number;
-  attempt: number;
-  outcome: DeliveryOutcome;
-  httpStatus: number | null;
-  error: string | null;
-  durationMs: number;
-}
+/** What one attempt sent, and how it ended: a delivery record before it is logged. */
+export type AttemptRecord = Omit<WebhookDeliveryRecord, 'id' | 'at'>;
 
 interface DeliveryRow {
   id: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ChangeFeed } from '../../changefeed/change-feed.js';
+import { CoalescedRun } from '../../lib/coalesced-run.js';
 import type { Logger } from '../../logger.js';
 import type { WebhookCourier } from './webhook.courier.js';
 import type { WebhookDestinationStore } from './webhook-destination.store.js';
@@ -24,8 +25,7 @@ export class WebhookDispatcher {
   private readonly token = randomUUID();
   private readonly log: Logger;
   private stopped = true;
-  private running: Promise<void> | null = null;
-  private runAgain = false;
+  private readonly passes: CoalescedRun;
   private poll: NodeJS.Timeout | null = null;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private announcements: AsyncIterator<unknown> | null = null;
@@ -38,6 +38,14 @@ export class WebhookDispatcher {
     logger: Logger,
   ) {
     this.log = logger.child({ module: 'webhook.dispatcher' });
+    this.passes = new CoalescedRun(
+      () => this.pass(),
+      (error) =>
+        this.log.warn(
+          { err: error },
+          'webhook delivery pass failed; trying again at the next poll',
+        ),
+    );
   }
 
   start(): void {
@@ -61,32 +69,14 @@ export class WebhookDispatcher {
     this.retryTimers.clear();
     // Ends the feed listener; its loop sees `stopped` and returns without being awaited.
     await this.announcements?.return?.();
-    await this.running;
+    await this.passes.settled();
   }
 
   /** Runs a pass now, or right after the one in progress. */
   wake(): void {
-    if (this.stopped) {
-      return;
+    if (!this.stopped) {
+      this.passes.request();
     }
-    if (this.running !== null) {
-      this.runAgain = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error: unknown) => {
-        this.log.warn(
-          { err: error },
-          'webhook delivery pass failed; trying again at the next poll',
-        );
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.runAgain) {
-          this.runAgain = false;
-          this.wake();
-        }
-      });
   }
 
   private async pass(): Promise<void> {

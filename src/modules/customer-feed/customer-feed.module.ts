@@ -1,6 +1,9 @@
 import { defineModule } from '../module.js';
 import { customerFeedAppliers } from './customer-feed.follower.js';
-import { CustomerUpdatedResolver } from './customer-updated.resolver.js';
+import {
+  CustomerUpdatedCustomerResolver,
+  CustomerUpdatedResolver,
+} from './customer-updated.resolver.js';
 
 /**
  * Live customer changes: the customer stream of the change feed, written from the outbox for
@@ -8,7 +11,7 @@ import { CustomerUpdatedResolver } from './customer-updated.resolver.js';
  */
 export const customerFeedModule = defineModule<Record<string, never>>({
   name: 'customer-feed',
-  resolvers: [CustomerUpdatedResolver],
+  resolvers: [CustomerUpdatedResolver, CustomerUpdatedCustomerResolver],
   create: (platform) => ({
     deps: {},
     appliers: customerFeedAppliers(platform.db, platform.feed),

@@ -1,14 +1,4 @@
-import {
-  Args,
-  ArgsType,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  Resolver,
-  Root,
-  Subscription,
-} from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 
 import type { FeedEntry } from '../../changefeed/change-feed.store.js';
@@ -16,7 +6,7 @@ import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { assertUuid } from '../../lib/ids.js';
 import { clearLoaders } from '../../lib/loaders.js';
-import { Customer } from '../customer/customer.type.js';
+import { customerRefResolver } from '../customer/customer-ref.resolver.js';
 import { type CustomerChangeKind } from './customer-change.kinds.js';
 import { CustomerUpdated } from './customer-updated.type.js';
 
@@ -66,15 +56,12 @@ export class CustomerUpdatedResolver {
       cursor: entry.cursor,
     };
   }
-
-  @FieldResolver(() => Customer, {
-    nullable: true,
-    description: 'The profile as it is now (null once merged away or erased).',
-  })
-  customer(@Root() update: CustomerUpdated, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(update.customerId);
-  }
 }
+
+export const CustomerUpdatedCustomerResolver = customerRefResolver(
+  CustomerUpdated,
+  'The profile as it is now (null once merged away or erased).',
+);
 
 function cursorOf(value: string): string {
   if (!/^\d{1,19}$/.test(value)) {

@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../../context.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertPageSize } from '../../lib/ids.js';
+import { customerRefResolver } from '../customer/customer-ref.resolver.js';
 import { Customer } from '../customer/customer.type.js';
 import { describe } from './rule/describe.js';
 import { referencedSegments } from './rule/rule.js';
@@ -142,14 +143,6 @@ export class SegmentChangeFieldsResolver {
     const row = await ctx.loaders.segmentById.load(change.segmentId);
     return row === null ? null : toSegment(row);
   }
-
-  @FieldResolver(() => Customer, {
-    nullable: true,
-    description: 'Null once merged away or erased.',
-  })
-  customer(@Root() change: SegmentChange, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(change.customerId);
-  }
 }
 
 @Resolver(() => SegmentSizeChange)
@@ -164,13 +157,12 @@ export class SegmentSizeChangeFieldsResolver {
   }
 }
 
-@Resolver(() => SegmentMember)
-export class SegmentMemberFieldsResolver {
-  @FieldResolver(() => Customer, { nullable: true })
-  customer(@Root() member: SegmentMember, @Ctx() ctx: GraphQLContext): Promise<Customer | null> {
-    return ctx.loaders.customerById.load(member.customerId);
-  }
-}
+export const SegmentChangeCustomerResolver = customerRefResolver(
+  SegmentChange,
+  'Null once merged away or erased.',
+);
+
+export const SegmentMemberCustomerResolver = customerRefResolver(SegmentMember, 'The member.');
 
 @Resolver(() => SegmentMembership)
 export class SegmentMembershipFieldsResolver {

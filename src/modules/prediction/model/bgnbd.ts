@@ -1,8 +1,7 @@
 import { gammaln } from 'simple-statistics';
 
 import { hyp2f1 } from './hypergeometric.js';
-import { nelderMead } from './nelder-mead.js';
-import { standardErrors } from './standard-errors.js';
+import { estimatePositive } from './maximum-likelihood.js';
 
 /**
  * One customer's purchase history in the form the BG/NBD needs, all times in one unit (the
@@ -88,16 +87,14 @@ export function fitBgNbd(customers: readonly RfmSummary[]): BgNbdFit {
     }
     return -total;
   };
-  const result = nelderMead((logTheta) => negLogLikelihood(logTheta.map(Math.exp)), [0, 0, 0, 0]);
-  const theta = result.point.map(Math.exp);
-  const errors = standardErrors(negLogLikelihood, theta);
+  const estimate = estimatePositive(negLogLikelihood, 4);
   return {
-    parameters: toParameters(theta),
-    standardErrors: errors === null ? null : toParameters(errors),
-    logLikelihood: -result.value,
+    parameters: toParameters(estimate.theta),
+    standardErrors: estimate.errors === null ? null : toParameters(estimate.errors),
+    logLikelihood: estimate.logLikelihood,
     customers: customers.length,
-    evaluations: result.evaluations,
-    converged: result.converged,
+    evaluations: estimate.evaluations,
+    converged: estimate.converged,
   };
 }
 

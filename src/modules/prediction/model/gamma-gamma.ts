@@ -1,7 +1,6 @@
 import { gammaln } from 'simple-statistics';
 
-import { nelderMead } from './nelder-mead.js';
-import { standardErrors } from './standard-errors.js';
+import { estimatePositive } from './maximum-likelihood.js';
 
 /**
  * A repeat buyer as the Gamma-Gamma model sees them: `frequency` x ≥ 1 repeat purchases whose
@@ -85,16 +84,14 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaFit
     }
     return -total;
   };
-  const result = nelderMead((logTheta) => negLogLikelihood(logTheta.map(Math.exp)), [0, 0, 0]);
-  const theta = result.point.map(Math.exp);
-  const errors = standardErrors(negLogLikelihood, theta);
+  const estimate = estimatePositive(negLogLikelihood, 3);
   return {
-    parameters: toParameters(theta),
-    standardErrors: errors === null ? null : toParameters(errors),
-    logLikelihood: -result.value,
+    parameters: toParameters(estimate.theta),
+    standardErrors: estimate.errors === null ? null : toParameters(estimate.errors),
+    logLikelihood: estimate.logLikelihood,
     customers: customers.length,
-    evaluations: result.evaluations,
-    converged: result.converged,
+    evaluations: estimate.evaluations,
+    converged: estimate.converged,
   };
 }
 
