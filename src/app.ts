@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
@@ -202,6 +205,9 @@ export async function createApp({
       requestErrorStatusPlugin(),
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
+      // No field declares a cache hint, and the default plugin wraps every field resolver to
+      // look for one (about 9 % of the gateway's CPU on a 360 read).
+      ApolloServerPluginCacheControlDisabled(),
       config.http.exposeSchema
         ? sandboxLandingPage(config.http.host, devKey)
         : ApolloServerPluginLandingPageDisabled(),
