@@ -15,7 +15,7 @@
  *   npm run build && npm run bench:360 -- --scale 100000 --duration 20
  *
  * Options: --scale N (customers; products and events follow), --duration S (per run),
- * --warmup S, --connections N, --sample N (distinct customers read). DATABASE_URL defaults to
+ * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read). DATABASE_URL defaults to
  * postgres://postgres@127.0.0.1:5432/c360_bench (created when missing; loading 100k customers
  * takes minutes once, later runs reuse it); the embedded Neo4j keeps its data under
  * .bench-data/. BENCH_RESET=1 drops both first (needed to change --scale).
@@ -54,6 +54,7 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
+    'page-connections': { type: 'string', default: '8' },
     sample: { type: 'string', default: '200' },
   },
 });
@@ -61,6 +62,8 @@ const SCALE = Number(options.scale);
 const DURATION_S = Number(options.duration);
 const WARMUP_S = Number(options.warmup);
 const CONNECTIONS = Number(options.connections);
+/** The page is twenty reads in one: at 32 connections it only measures a queue. */
+const PAGE_CONNECTIONS = Number(options['page-connections']);
 const SAMPLE = Number(options.sample);
 const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
@@ -165,15 +168,19 @@ async function main(): Promise<void> {
       recorded.push(await recorder.record(() => assertAnswers(url, key, body)));
     }
     recorder.stop();
-    const statements = recorded.map((waves) => waves.flat().length);
+    const counts = recorded.map((statements) => statements.length);
+    const depths = recorded.map((statements) => Math.max(...statements.map((s) => s.depth)) + 1);
     console.log(
-      `a read sends ${Math.min(...statements)}–${Math.max(...statements)} statements in ${Math.min(...recorded.map((w) => w.length))}–${Math.max(...recorded.map((w) => w.length))} waves`,
+      `a read sends ${Math.min(...counts)}–${Math.max(...counts)} statements, ${Math.min(...depths)}–${Math.max(...depths)} round trips deep`,
     );
-    const widest = recorded.reduce((a, b) => (b.flat().length > a.flat().length ? b : a));
-    console.log('the widest read, wave by wave:');
-    widest.forEach((wave, index) =>
-      console.log(`  ${index}: ${wave.map((s) => `${s.store}:${s.name}`).join(', ')}`),
-    );
+    const widest = recorded[counts.indexOf(Math.max(...counts))]!;
+    console.log('the widest read, by depth (statement ← the one it waited for):');
+    for (let depth = 0; depth < Math.max(...depths); depth += 1) {
+      const here = widest.filter((statement) => statement.depth === depth);
+      console.log(
+        `  ${depth}: ${here.map((s) => `${s.store}:${s.name}${s.parent === -1 ? '' : ` ← ${widest[s.parent]!.name}`}`).join(', ')}`,
+      );
+    }
     await gatewayLoad(url, key, bodies, WARMUP_S);
     await floorLoad(recorded, config, backends.graph.target, Math.min(WARMUP_S, 5));
 
@@ -182,8 +189,8 @@ async function main(): Promise<void> {
     const rss = process.memoryUsage().rss;
     const floor = await floorLoad(recorded, config, backends.graph.target, DURATION_S);
     report('floor', floor);
-    const page = await gatewayLoad(url, key, [pageBody], DURATION_S);
-    report('page of 20', page);
+    const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
+    report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
     await app.stop();
 
     const ratio = single.p99 / floor.p99;
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
         load: { single: single.load, floor: floor.load, page: page.load },
         scale: SCALE,
         connections: CONNECTIONS,
+        page_connections: PAGE_CONNECTIONS,
       }),
     );
   } finally {
@@ -213,13 +221,14 @@ async function gatewayLoad(
   key: string,
   bodies: string[],
   durationS: number,
+  connections = CONNECTIONS,
 ): Promise<Figures> {
   const before = loadavg()[0]!;
   const figures = await runInChild<LoadPlan, LoadFigures>('load-generator.js', {
     url,
     key,
     bodies,
-    connections: CONNECTIONS,
+    connections,
     durationS,
   });
   if (figures.errors > 0) {
@@ -263,7 +272,7 @@ async function assertAnswers(url: string, key: string, body: string): Promise<vo
 
 function report(name: string, figures: Figures): void {
   console.log(
-    `${name.padEnd(10)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  load ${figures.load.map((l) => l.toFixed(2)).join(' → ')}`,
+    `${name.padEnd(12)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  load ${figures.load.map((l) => l.toFixed(2)).join(' → ')}`,
   );
 }
 

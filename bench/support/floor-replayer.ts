@@ -1,13 +1,14 @@
 /**
  * The floor: the gateway's own statements for each request (recorded by StatementRecorder),
- * sent straight to PostgreSQL with `pg` and to Neo4j with `neo4j-driver`, wave by wave, over
+ * sent straight to PostgreSQL with `pg` and to Neo4j with `neo4j-driver`, each as soon as
+ * the answer it waited for in the gateway has come, over
  * `connections` concurrent loops, in a process of its own. What no gateway can beat on these
  * stores: no HTTP, no GraphQL, no access checks, only the queries and their round trips.
  */
 import neo4j from 'neo4j-driver';
 import pg from 'pg';
 
-import type { RecordedRequest } from './statement-recorder.js';
+import type { RecordedRequest, RecordedStatement } from './statement-recorder.js';
 
 export interface FloorPlan {
   requests: RecordedRequest[];
@@ -30,6 +31,18 @@ async function replay(plan: FloorPlan): Promise<FloorFigures> {
   const driver = neo4j.driver(plan.neo4jUri, neo4j.auth.basic('neo4j', 'unused'), {
     disableLosslessIntegers: true,
   });
+  const send = async (statement: RecordedStatement) => {
+    if (statement.store === 'postgres') {
+      await pool.query(statement.text, statement.parameters as unknown[]);
+      return;
+    }
+    const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+    try {
+      await session.run(statement.text, statement.parameters as Record<string, unknown>);
+    } finally {
+      await session.close();
+    }
+  };
   const latencies: number[] = [];
   let next = 0;
   const deadline = performance.now() + plan.durationS * 1000;
@@ -37,22 +50,13 @@ async function replay(plan: FloorPlan): Promise<FloorFigures> {
     while (performance.now() < deadline) {
       const request = plan.requests[next++ % plan.requests.length]!;
       const started = performance.now();
-      for (const wave of request) {
-        await Promise.all(
-          wave.map(async (statement) => {
-            if (statement.store === 'postgres') {
-              await pool.query(statement.text, statement.parameters as unknown[]);
-              return;
-            }
-            const session = driver.session({ defaultAccessMode: neo4j.session.READ });
-            try {
-              await session.run(statement.text, statement.parameters as Record<string, unknown>);
-            } finally {
-              await session.close();
-            }
-          }),
-        );
+      // Each statement goes as soon as the one it waited for in the gateway has answered.
+      const done: Promise<void>[] = [];
+      for (const statement of request) {
+        const after = statement.parent === -1 ? Promise.resolve() : done[statement.parent]!;
+        done.push(after.then(() => send(statement)));
       }
+      await Promise.all(done);
       latencies.push(performance.now() - started);
     }
   };

@@ -12,16 +12,18 @@ export interface RecordedStatement {
   text: string;
   parameters: unknown;
   /**
-   * Statements of one wave were in flight together; a wave starts only after a statement of
-   * the one before it had answered (the gateway needed that answer to ask the next thing).
+   * The statement whose answer it waited for (index in the request's list; -1: none): the one
+   * that answered last before it was sent. The gateway needed that answer to ask this.
    */
-  wave: number;
+  parent: number;
+  /** Steps from the request's start: 0 for statements sent first, parent's depth + 1 otherwise. */
+  depth: number;
 }
 
-/** Every statement of one request, grouped into its waves. */
-export type RecordedRequest = RecordedStatement[][];
+/** Every statement of one request, in the order they were sent. */
+export type RecordedRequest = RecordedStatement[];
 
-interface Timed extends Omit<RecordedStatement, 'wave'> {
+interface Timed extends Omit<RecordedStatement, 'parent' | 'depth'> {
   started: number;
   ended: number;
 }
@@ -80,7 +82,7 @@ export class StatementRecorder {
     this.current = [];
     try {
       await request();
-      return toWaves(this.current);
+      return withParents(this.current);
     } finally {
       this.current = null;
     }
@@ -103,22 +105,19 @@ export class StatementRecorder {
   }
 }
 
-function toWaves(statements: Timed[]): RecordedRequest {
+function withParents(statements: Timed[]): RecordedRequest {
   const ordered = [...statements].sort((a, b) => a.started - b.started);
-  const waves: number[] = [];
-  ordered.forEach((statement, index) => {
-    let wave = 0;
+  const recorded: RecordedStatement[] = [];
+  ordered.forEach(({ store, name, text, parameters, started }, index) => {
+    let parent = -1;
     for (let before = 0; before < index; before += 1) {
-      if (ordered[before]!.ended <= statement.started) {
-        wave = Math.max(wave, waves[before]! + 1);
+      const ended = ordered[before]!.ended;
+      if (ended <= started && (parent === -1 || ended > ordered[parent]!.ended)) {
+        parent = before;
       }
     }
-    waves.push(wave);
+    const depth = parent === -1 ? 0 : recorded[parent]!.depth + 1;
+    recorded.push({ store, name, text, parameters, parent, depth });
   });
-  const grouped: RecordedRequest = [];
-  ordered.forEach(({ store, name, text, parameters }, index) => {
-    const wave = waves[index]!;
-    (grouped[wave] ??= []).push({ store, name, text, parameters, wave });
-  });
-  return grouped.filter((wave) => wave !== undefined);
+  return recorded;
 }
