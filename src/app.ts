@@ -83,6 +83,8 @@ export interface AppDeps {
    * (preset only when listening on loopback: the page itself needs no key).
    */
   withDevKey?: boolean;
+  /** This process's number among several workers on the machine (see workers.ts), or null. */
+  worker?: number | null;
 }
 
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
@@ -91,6 +93,7 @@ export async function createApp({
   logger,
   backends,
   withDevKey = false,
+  worker = null,
 }: AppDeps): Promise<App> {
   // The relay is built before the modules (they ring it after writes) and given their
   // appliers once they exist.
@@ -228,7 +231,7 @@ export async function createApp({
   };
   expressApp.disable('x-powered-by');
   expressApp.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json(worker === null ? { status: 'ok' } : { status: 'ok', worker });
   });
   expressApp.get('/readyz', async (_req, res) => {
     const readiness = await checkReadiness(backends, readinessDeadlines, shuttingDown);
