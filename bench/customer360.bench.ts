@@ -15,7 +15,9 @@
  *   npm run build && npm run bench:360 -- --scale 100000 --duration 20
  *
  * Options: --scale N (customers; products and events follow), --duration S (per run),
- * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read). DATABASE_URL defaults to
+ * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read),
+ * --workers N (measure `npm start` with WORKERS=N on the same stores; needs Redis, REDIS_URL
+ * or 127.0.0.1:6379). DATABASE_URL defaults to
  * postgres://postgres@127.0.0.1:5432/c360_bench (created when missing; loading 100k customers
  * takes minutes once, later runs reuse it); the embedded Neo4j keeps its data under
  * .bench-data/. BENCH_RESET=1 drops both first (needed to change --scale).
@@ -44,6 +46,7 @@ import {
   ensureBenchDatabase,
 } from './support/bench-database.js';
 import { runInChild } from './support/child-process.js';
+import { startGatewayProcesses } from './support/gateway-processes.js';
 import type { FloorFigures, FloorPlan } from './support/floor-replayer.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
 import { type RecordedRequest, StatementRecorder } from './support/statement-recorder.js';
@@ -55,6 +58,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '15' },
     connections: { type: 'string', default: '32' },
     'page-connections': { type: 'string', default: '8' },
+    workers: { type: 'string', default: '1' },
     sample: { type: 'string', default: '200' },
   },
 });
@@ -64,6 +68,8 @@ const WARMUP_S = Number(options.warmup);
 const CONNECTIONS = Number(options.connections);
 /** The page is twenty reads in one: at 32 connections it only measures a queue. */
 const PAGE_CONNECTIONS = Number(options['page-connections']);
+/** Above 1: the gateway measured is `npm start` with WORKERS processes, not the bench's own. */
+const WORKERS = Number(options.workers);
 const SAMPLE = Number(options.sample);
 const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
   }
   await ensureBenchDatabase();
   const logger = createSilentLogger();
-  const config = loadConfig({
+  const env = {
     ...process.env,
     NODE_ENV: 'test',
     PORT: '0',
@@ -130,7 +136,8 @@ async function main(): Promise<void> {
     KEY_MAX_CONCURRENT_OPERATIONS: String(CONNECTIONS),
     // The page of 20 full views is a legitimate back-office read above the default budget.
     GRAPHQL_MAX_COST: '200000',
-  });
+  };
+  const config = loadConfig(env);
   const backends = await startBackends(config, logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void backends.stop().finally(() => process.exit(130)));
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
       logger,
     ).create('bench', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });
     const app = await createApp({ config, logger, backends });
-    const url = await app.listen();
+    let url = await app.listen();
     const recorder = new StatementRecorder(backends.postgres, backends.graph, app.httpServer);
     const { rows } = await backends.postgres.query<{ id: string }>(
       `SELECT id FROM customers ORDER BY md5(id::text) LIMIT $1`,
@@ -175,23 +182,37 @@ async function main(): Promise<void> {
     );
     const widest = recorded[counts.indexOf(Math.max(...counts))]!;
     console.log('the widest read, by depth (statement ← the one it waited for):');
-    for (let depth = 0; depth < Math.max(...depths); depth += 1) {
+    for (let depth = 0; depth <= Math.max(...widest.map((s) => s.depth)); depth += 1) {
       const here = widest.filter((statement) => statement.depth === depth);
       console.log(
         `  ${depth}: ${here.map((s) => `${s.store}:${s.name}${s.parent === -1 ? '' : ` ← ${widest[s.parent]!.name}`}`).join(', ')}`,
       );
     }
+    // The statements are recorded in-process; several workers are separate processes.
+    const workers =
+      WORKERS > 1
+        ? await app.stop().then(() =>
+            startGatewayProcesses({
+              ...(env as Record<string, string>),
+              WORKERS: String(WORKERS),
+              PORT: '0',
+              NEO4J_URI: backends.graph.target.replace(/^[a-z+]+:/, 'bolt:'),
+              REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+            }),
+          )
+        : null;
+    url = workers?.url ?? url;
     await gatewayLoad(url, key, bodies, WARMUP_S);
     await floorLoad(recorded, config, backends.graph.target, Math.min(WARMUP_S, 5));
 
     const single = await gatewayLoad(url, key, bodies, DURATION_S);
     report('single', single);
-    const rss = process.memoryUsage().rss;
+    const rss = workers ? workers.rssMb() * 2 ** 20 : process.memoryUsage().rss;
     const floor = await floorLoad(recorded, config, backends.graph.target, DURATION_S);
     report('floor', floor);
     const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
     report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
-    await app.stop();
+    await (workers ? workers.stop() : app.stop());
 
     const ratio = single.p99 / floor.p99;
     console.log(
@@ -209,6 +230,7 @@ async function main(): Promise<void> {
         scale: SCALE,
         connections: CONNECTIONS,
         page_connections: PAGE_CONNECTIONS,
+        workers: WORKERS,
       }),
     );
   } finally {
