@@ -29,7 +29,6 @@ import 'reflect-metadata';
 
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { createApp } from '../src/app.js';
@@ -45,7 +44,9 @@ import {
   dropBenchDatabase,
   ensureBenchDatabase,
 } from './support/bench-database.js';
+import { BENCH_DATA_DIR, benchEnv } from './support/bench-env.js';
 import { runInChild } from './support/child-process.js';
+import { CUSTOMER_360_PAGE as PAGE, CUSTOMER_360 as SINGLE } from './support/customer360-query.js';
 import { startGatewayProcesses } from './support/gateway-processes.js';
 import type { FloorFigures, FloorPlan } from './support/floor-replayer.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
@@ -71,36 +72,12 @@ const PAGE_CONNECTIONS = Number(options['page-connections']);
 /** Above 1: the gateway measured is `npm start` with WORKERS processes, not the bench's own. */
 const WORKERS = Number(options.workers);
 const SAMPLE = Number(options.sample);
-const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
   ...DEFAULT_SPEC,
   customers: SCALE,
   products: Math.max(100, Math.round((DEFAULT_SPEC.products * SCALE) / DEFAULT_SPEC.customers)),
   events: Math.round((DEFAULT_SPEC.events * SCALE) / DEFAULT_SPEC.customers),
 };
-
-/** What the 360 view shows about a customer (issue 13's read). */
-const CUSTOMER_FIELDS = /* GraphQL */ `
-  id
-  displayName
-  email
-  traits
-  mergedFrom
-  identities { type value }
-  consent { purpose granted }
-  events(first: 5) { edges { node { type occurredAt } } }
-  family { relation customer { id displayName } }
-  relationships(depth: 2) { distance customer { id displayName } }
-  household { size }
-  interactions(first: 5) {
-    viewed { count lastAt product { id name } }
-    purchased { count lastAt product { id name } }
-  }
-  campaigns(first: 5) { targetedAt responses campaign { id name } }
-  similarCustomers(first: 5) { score customer { id displayName } }
-`;
-const SINGLE = `query Customer360($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} } }`;
-const PAGE = `{ customers(first: 20, filter: { traits: { plan: "gold" } }) { edges { node { ${CUSTOMER_FIELDS} } } } }`;
 
 interface Figures {
   rps: number;
@@ -113,30 +90,11 @@ interface Figures {
 async function main(): Promise<void> {
   if (process.env['BENCH_RESET'] === '1') {
     await dropBenchDatabase();
-    await rm(DATA_DIR, { recursive: true, force: true });
+    await rm(BENCH_DATA_DIR, { recursive: true, force: true });
   }
   await ensureBenchDatabase();
   const logger = createSilentLogger();
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DEMO_DATA: 'off',
-    DATABASE_URL: BENCH_DATABASE_URL,
-    C360_DATA_DIR: DATA_DIR,
-    // The one-off load runs long statements and graph transactions; requests are far below.
-    DATABASE_STATEMENT_TIMEOUT_MS: '600000',
-    NEO4J_TIMEOUT_MS: '120000',
-    // No model fits at start: they would run in the background during the measurement.
-    RECOMMENDATION_REFIT_MINUTES: '0',
-    PREDICTION_REFIT_MINUTES: '0',
-    // One key sends every request: its limits would answer most with a fast 429.
-    RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000000',
-    KEY_MAX_CONCURRENT_OPERATIONS: String(CONNECTIONS),
-    // The page of 20 full views is a legitimate back-office read above the default budget.
-    GRAPHQL_MAX_COST: '200000',
-  };
+  const env = benchEnv(CONNECTIONS);
   const config = loadConfig(env);
   const backends = await startBackends(config, logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -193,7 +151,7 @@ async function main(): Promise<void> {
       WORKERS > 1
         ? await app.stop().then(() =>
             startGatewayProcesses({
-              ...(env as Record<string, string>),
+              ...env,
               WORKERS: String(WORKERS),
               PORT: '0',
               NEO4J_URI: backends.graph.target.replace(/^[a-z+]+:/, 'bolt:'),
