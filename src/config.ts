@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 import { DEFAULT_NON_PERSONAL_KEYS } from './modules/access/access.kinds.js';
@@ -64,6 +65,16 @@ const list = z
 /**
  * Every environment variable c360 reads. `.env.example` documents each one; keep both in step.
  */
+/** Whether proxy-addr accepts every entry of a TRUST_PROXY list. */
+function isTrustList(entries: readonly string[]): boolean {
+  try {
+    proxyaddr.compile([...entries]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -71,6 +82,10 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   CORS_ORIGINS: list,
+  TRUST_PROXY: list.refine(isTrustList, {
+    message:
+      'lists proxy addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal',
+  }),
   IDENTITY_CUSTOM_TYPES: list.pipe(
     z
       .array(
@@ -209,6 +224,11 @@ export interface Config {
     readonly failedAuthPerMinute: number;
     /** Operations one key may run at once on one instance (a bulkhead for the pool). */
     readonly keyMaxConcurrent: number;
+    /**
+     * Reverse proxies (addresses, CIDR ranges, or proxy-addr's names loopback, linklocal,
+     * uniquelocal) whose X-Forwarded-For names the client for the failed-authentication limit.
+     */
+    readonly trustProxy: readonly string[];
   };
   readonly privacy: {
     /**
@@ -410,6 +430,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
       failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
       keyMaxConcurrent: e.KEY_MAX_CONCURRENT_OPERATIONS,
+      trustProxy: e.TRUST_PROXY,
     },
     privacy: { suppressionPepper: e.SUPPRESSION_PEPPER ?? null },
     gemini: {
