@@ -20,8 +20,9 @@ import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
 import { costLimitOptions } from './http/cost-limit.js';
 import { dashboard } from './http/dashboard.js';
+import { GRAPHIQL_PATH, graphiql } from './http/graphiql.js';
 import { jsonErrorHandler } from './http/body-errors.js';
-import { sandboxLandingPage } from './http/landing-page.js';
+import { devKeyToPreset, sandboxLandingPage } from './http/landing-page.js';
 import { RateLimits } from './http/rate-limits.js';
 import { SEGMENT_API_PATH, segmentApi } from './http/segment-api.js';
 import { wellFormedBody } from './http/well-formed.js';
@@ -239,6 +240,13 @@ export async function createApp({
   });
   // A static page: the viewer's API key, typed into it, fetches everything it shows.
   expressApp.use('/dashboard', dashboard());
+  if (config.http.exposeSchema) {
+    // Off in production with Sandbox and introspection: both are tools for exploring the schema.
+    expressApp.use(
+      GRAPHIQL_PATH,
+      graphiql({ presetKey: devKeyToPreset(config.http.host, devKey) }),
+    );
+  }
   if (metrics) {
     // Outside the API keys (a scraper has none); METRICS_TOKEN guards it when set.
     expressApp.get('/metrics', metricsEndpoint(metrics, config.metrics.token));

@@ -16,6 +16,9 @@ export function printBanner(
     config.http.exposeSchema
       ? `  Apollo Sandbox:  open ${graphqlUrl} in a browser`
       : `  GraphQL:         ${graphqlUrl} (introspection and Sandbox off in production)`,
+    ...(config.http.exposeSchema
+      ? [`  GraphiQL:        ${base}/graphiql/ (bundled, works offline)`]
+      : []),
     `  Subscriptions:   ${graphqlUrl.replace(/^http/, 'ws')} (graphql-ws)`,
     `  Dashboard:       ${base}/dashboard/ (segments, live; asks for an API key)`,
     `  Health:          ${base}/healthz   Readiness: ${base}/readyz`,
@@ -23,7 +26,7 @@ export function printBanner(
     ...(devKey === null
       ? []
       : [
-          `  Dev API key:     all scopes, kept in ${devKeyFile(config.dataDir)}${!config.http.exposeSchema ? '' : isLoopback(config.http.host) ? ' (preset in Sandbox)' : ' (not preset in Sandbox: HOST is not loopback)'}`,
+          `  Dev API key:     all scopes, kept in ${devKeyFile(config.dataDir)}${!config.http.exposeSchema ? '' : isLoopback(config.http.host) ? ' (preset in Sandbox and GraphiQL)' : ' (not preset in Sandbox or GraphiQL: HOST is not loopback)'}`,
           `  Authorization: Bearer ${devKey}`,
         ]),
     '',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 import { DEFAULT_NON_PERSONAL_KEYS } from './modules/access/access.kinds.js';
@@ -62,6 +63,16 @@ const list = z
       .filter((item) => item !== ''),
   );
 
+/** Whether proxy-addr accepts every entry of a TRUST_PROXY list. */
+function isTrustList(entries: readonly string[]): boolean {
+  try {
+    proxyaddr.compile([...entries]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every environment variable c360 reads. `.env.example` documents each one; keep both in step.
  */
@@ -75,6 +86,10 @@ const Env = z
       .default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     CORS_ORIGINS: list,
+    TRUST_PROXY: list.refine(isTrustList, {
+      message:
+        'lists proxy addresses or CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal',
+    }),
     IDENTITY_CUSTOM_TYPES: list.pipe(
       z
         .array(
@@ -237,6 +252,11 @@ export interface Config {
     readonly failedAuthPerMinute: number;
     /** Operations one key may run at once on one instance (a bulkhead for the pool). */
     readonly keyMaxConcurrent: number;
+    /**
+     * Reverse proxies (addresses, CIDR ranges, or proxy-addr's names loopback, linklocal,
+     * uniquelocal) whose X-Forwarded-For names the client for the failed-authentication limit.
+     */
+    readonly trustProxy: readonly string[];
   };
   readonly privacy: {
     /**
@@ -439,6 +459,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
       failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
       keyMaxConcurrent: e.KEY_MAX_CONCURRENT_OPERATIONS,
+      trustProxy: e.TRUST_PROXY,
     },
     privacy: { suppressionPepper: e.SUPPRESSION_PEPPER ?? null },
     gemini: {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 
 import pg from 'pg';
 
@@ -58,7 +59,9 @@ export class Postgres implements Queryable {
       max: options.poolMax,
       connectionTimeoutMillis: options.connectTimeoutMs,
       statement_timeout: options.statementTimeoutMs,
-      application_name: 'c360',
+      // Names the instance (host and process) in pg_stat_activity and the server's logs, so an
+      // operator of several gateways sees which one holds a lock or runs a slow statement.
+      application_name: applicationName(),
     });
     const log = options.logger.child({ module: 'postgres' });
     this.log = log;
@@ -223,4 +226,9 @@ export function statementName(text: string): string {
 export function describePostgresUrl(url: string): string {
   const parsed = new URL(url);
   return `postgresql://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+/** `c360@<host>:<pid>`, cut to the 63 characters PostgreSQL keeps of an application name (host names are ASCII). */
+export function applicationName(): string {
+  return `c360@${hostname()}:${process.pid}`.slice(0, 63);
 }

@@ -14,7 +14,7 @@ import type { RateLimits } from './rate-limits.js';
  */
 export function admission(apiKeys: ApiKeyService, limits: RateLimits): RequestHandler {
   return async (req, res, next) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = limits.addressOf(req);
     try {
       const refused = await limits.addressRefused(address);
       if (refused !== null) {

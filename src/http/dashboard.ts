@@ -64,7 +64,7 @@ function securityHeaders(): RequestHandler {
  * it loaded the page from); a host that is not plain is not echoed into a header.
  */
 export function contentSecurityPolicy(host: string | undefined): string {
-  const sockets = host !== undefined && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  const sockets = socketOrigins(host);
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -76,4 +76,9 @@ export function contentSecurityPolicy(host: string | undefined): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** ` ws://<host> wss://<host>` for a plain Host header, else nothing (never echoed unchecked). */
+export function socketOrigins(host: string | undefined): string {
+  return host !== undefined && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
 }

@@ -99,7 +99,7 @@ export function startWsServer(options: WsServerOptions) {
     {
       schema: options.schema,
       onConnect: async (ctx) => {
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        const address = options.limits.addressOf(ctx.extra.request);
         if ((await options.limits.addressRefused(address)) !== null) {
           return false;
         }

@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+
 import type { Redis } from 'ioredis';
+import proxyaddr from 'proxy-addr';
 import {
   type IRateLimiterOptions,
   RateLimiterMemory,
@@ -12,6 +15,8 @@ export interface RateLimitSettings {
   perKeyPerMinute: number;
   failedAuthPerMinute: number;
   keyMaxConcurrent: number;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY); empty: none. */
+  trustProxy: readonly string[];
 }
 
 /** Which limit refused: operations per key, failed authentications, operations at once. */
@@ -32,6 +37,7 @@ export class RateLimits {
   private readonly perKey;
   private readonly failedAuth;
   private readonly running = new Map<string, number>();
+  private readonly trusted: ((address: string, hop: number) => boolean) | null;
 
   /**
    * @param onRefused called with the limit each time one refuses (metrics); must not throw.
@@ -47,6 +53,20 @@ export class RateLimits {
       keyPrefix: 'c360:rl:auth',
       points: settings.failedAuthPerMinute,
     });
+    this.trusted =
+      settings.trustProxy.length > 0 ? proxyaddr.compile([...settings.trustProxy]) : null;
+  }
+
+  /**
+   * The client address a request's failed authentications count against: the connection's
+   * peer, or, when that peer is a trusted proxy, the nearest address in X-Forwarded-For that is
+   * not one (so a client cannot name an address of its choosing by sending the header itself).
+   * Without it, every client behind a proxy would share the proxy's budget.
+   */
+  addressOf(request: IncomingMessage): string {
+    return this.trusted === null
+      ? (request.socket.remoteAddress ?? 'unknown')
+      : proxyaddr(request, this.trusted);
   }
 
   /** Whether `address` has used up its failed authentications (checked before any lookup). */

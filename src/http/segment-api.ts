@@ -170,7 +170,7 @@ function answer(success: boolean, results: SegmentItemResult[]) {
 /** Checks the write key and the rate limits, as admission.ts does for /graphql. */
 function writeKeyAdmission(apiKeys: ApiKeyService, limits: RateLimits): RequestHandler {
   return async (req, res, next) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = limits.addressOf(req);
     try {
       const refused = await limits.addressRefused(address);
       if (refused !== null) {

@@ -55,6 +55,9 @@ describe('embedded defaults', () => {
       assert.match(firstKey, /^c360_[0-9a-f]{8}_[\w-]{43}$/, 'the banner prints a development key');
       const sandbox = await fetch(url, { headers: { accept: 'text/html' } });
       assert.ok((await sandbox.text()).includes(firstKey), 'Sandbox starts with the key preset');
+      assert.match(gateway.stdout(), /GraphiQL:\s+http:\/\/\S+\/graphiql\//);
+      const graphiql = await fetch(url.replace(/\/graphql$/, '/graphiql/'));
+      assert.ok((await graphiql.text()).includes(firstKey), 'GraphiQL starts with the key preset');
 
       const result = await execute(url, RecentCustomersDocument, { first: 100 });
       assert.equal(result.errors, undefined);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { GraphQLServerContext } from '@apollo/server';
 
-import { isLoopback, sandboxLandingPage } from '../../src/http/landing-page.js';
+import { addGraphiqlLink, isLoopback, sandboxLandingPage } from '../../src/http/landing-page.js';
 
 const KEY = 'c360_0123abcd_secret';
 
@@ -30,6 +30,19 @@ describe('the Sandbox landing page', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.20', 'gateway.example.com']) {
       assert.ok(!(await pageFor(host, KEY)).includes(KEY), host);
     }
+  });
+
+  it('links the bundled GraphiQL where it says Sandbox could not load', async () => {
+    const html = await pageFor('127.0.0.1', null);
+
+    assert.match(html, /might be offline\.<\/p>\s*<p>GraphiQL[^<]*<a href="\/graphiql\/">/);
+  });
+
+  it('still links GraphiQL from a page worded otherwise', () => {
+    assert.match(
+      addGraphiqlLink('<html><body><p>Loading</p></body></html>'),
+      /<a href="\/graphiql\/">[^<]*<\/a><\/p>\n<\/body>/,
+    );
   });
 
   it('tells loopback addresses from the others', () => {
