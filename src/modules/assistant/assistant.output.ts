@@ -21,11 +21,12 @@ const SegmentOutput = z.object({ rule: z.string().max(20_000), explanation: z.st
  */
 export function plainText(text: string, maxChars: number): string {
   const plain = text
-    .replace(/<[^>]*>/g, ' ')
+    .replace(/<\/?[a-z!?][^>]*>/gi, ' ')
     .replace(/[<>]/g, ' ')
     // eslint-disable-next-line no-control-regex -- control characters are what is removed
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/g, ' ')
     .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?])/g, '$1')
     .trim();
   return plain.length <= maxChars ? plain : `${plain.slice(0, maxChars - 1).trimEnd()}…`;
 }

@@ -66,8 +66,16 @@ function listing(heading: string, facts: readonly Fact[]): Statement {
   };
 }
 
+/** Words that say nothing about which fact is meant. */
+const STOP_WORDS = new Set(
+  'the and are was were has have had did does what which who whom how when why this that they their them with for from any all customer customers'.split(
+    ' ',
+  ),
+);
+
 function words(text: string): Set<string> {
-  return new Set((text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []).map(stem));
+  const found = text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
+  return new Set(found.filter((w) => !STOP_WORDS.has(w)).map(stem));
 }
 
 /** Crude folding of plurals and a final e, so "purchases" meets "purchase". */
