@@ -15,7 +15,13 @@ export interface GenerateRequest {
 
 /** How the emulator answers one generateContent request. */
 export type GenerateReply =
-  | { status: number; headers?: Record<string, string>; body: unknown }
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body: unknown;
+      /** Answers after this long, as a model at work would (widens concurrency windows). */
+      afterMs?: number;
+    }
   /** Never answers: the client's deadline has to end the call. */
   | { hang: true };
 
@@ -28,6 +34,8 @@ export type GenerateReply =
 export interface GeminiEmulator {
   url: string;
   generated: GenerateRequest[];
+  /** The most generateContent requests it was ever answering at once. */
+  maxInFlight: number;
   reply: (request: GenerateRequest, count: number) => GenerateReply;
   close(): Promise<void>;
 }
@@ -72,7 +80,8 @@ const textOf = (parts: { text?: string }[] | undefined) =>
 export async function startGeminiEmulator(
   reply: GeminiEmulator['reply'] = echoFacts,
 ): Promise<GeminiEmulator> {
-  const emulator: Omit<GeminiEmulator, 'url' | 'close'> = { generated: [], reply };
+  const emulator: Omit<GeminiEmulator, 'url' | 'close'> = { generated: [], reply, maxInFlight: 0 };
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -101,8 +110,13 @@ export async function startGeminiEmulator(
       if ('hang' in answer) {
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(JSON.stringify(answer.body));
+      inFlight += 1;
+      emulator.maxInFlight = Math.max(emulator.maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(JSON.stringify(answer.body));
+      }, answer.afterMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import {
   AskCustomerDocument,
   AskProductsDocument,
+  AuditLogDocument,
   AskSegmentDocument,
   CreateApiKeyDocument,
   CustomerSummaryDocument,
@@ -27,6 +28,7 @@ import { relayed, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 const GEMINI_KEY = 'test-gemini-key';
+const CONCURRENCY = 2;
 
 /**
  * With GEMINI_API_KEY, against a local server speaking Gemini's REST shapes: what is sent
@@ -50,6 +52,7 @@ describe('assistant with Gemini', () => {
         GEMINI_BASE_URL: gemini.url,
         GEMINI_TIMEOUT_MS: '2000',
         GEMINI_MAX_ATTEMPTS: '2',
+        GEMINI_TEXT_CONCURRENCY: String(CONCURRENCY),
       },
       logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
     });
@@ -147,6 +150,15 @@ describe('assistant with Gemini', () => {
     assert.ok(gemini.generated.at(-1)!.prompt.includes(ada.name));
     assert.ok(!gemini.generated.at(-1)!.raw.includes(bob.name));
 
+    const audit = await execute(gateway.url, AuditLogDocument, {
+      filter: { action: 'PII_READ' },
+      first: 100,
+    });
+    const entry = audit
+      .data!.auditLog.edges.map((e) => e.node)
+      .find((n) => n.subjectIds.includes(ada.id));
+    assert.deepEqual(entry?.details['fields'], ['Customer.summary']);
+
     // The same data read again: from the cache, no call.
     await execute(gateway.url, CustomerSummaryDocument, { id: ada.id });
     assert.equal(gemini.generated.length, before + 1);
@@ -216,6 +228,22 @@ describe('assistant with Gemini', () => {
       .find((entry) => entry.msg === 'gemini generation attempt failed, retrying');
     assert.equal(retry?.status, 429);
     assert.ok(retry.delayMs! >= 1_000, `waited ${retry.delayMs} ms`);
+  });
+
+  it(`keeps at most GEMINI_TEXT_CONCURRENCY (${CONCURRENCY}) generations in flight; the rest wait their turn`, async () => {
+    gemini.maxInFlight = 0;
+    gemini.reply = (request, count) => ({ ...echoFacts(request, count), afterMs: 200 });
+    const answers = await Promise.all(
+      Array.from({ length: CONCURRENCY * 3 }, (_, i) =>
+        execute(gateway.url, AskCustomerDocument, {
+          customerId: ada.id,
+          question: `What plan, take ${i}?`,
+        }),
+      ),
+    );
+    assert.ok(answers.every((a) => a.errors === undefined && a.data!.ask.source === 'MODEL'));
+    // At most the cap (how many overlap below it depends on the machine's load).
+    assert.ok(gemini.maxInFlight <= CONCURRENCY, `${gemini.maxInFlight} in flight`);
   });
 
   it('answers MODEL_UNAVAILABLE (TIMEOUT) when the model does not answer in time', async () => {
