@@ -32,6 +32,7 @@ import {
 import { templateAnswer, templateProducts, templateSummary } from './assistant.templates.js';
 import { customerFacts } from './customer-facts.js';
 import { loadCustomerRecord } from './customer-record.js';
+import { segmentFromPhrases } from './segment-phrases.js';
 import type { SummaryCache } from './summary.cache.js';
 
 export interface AssistantServiceDeps {
@@ -154,7 +155,8 @@ export class AssistantService {
 
   /**
    * A segment rule from a description, checked as `defineSegment` would check it and
-   * previewed, never saved. Without a model there is no rule: the answer says so.
+   * previewed, never saved. Without a model, templates read common phrasings only; for any
+   * other description there is no rule, and the answer says so.
    *
    * @param ruleType the schema's SegmentRuleInput, so the proposal is checked exactly as a
    *   client's rule would be.
@@ -162,25 +164,29 @@ export class AssistantService {
   async askSegment(question: string, ruleType: GraphQLInputType): Promise<SegmentSuggestion> {
     const asked = this.checkedQuestion(question);
     const generatedAt = new Date();
-    if (this.deps.model === null) {
+    const source = this.deps.model === null ? AnswerSource.TEMPLATE : AnswerSource.MODEL;
+    const proposal =
+      this.deps.model === null
+        ? templateSegment(asked)
+        : await this.generate(segmentRequest(asked), segmentFrom);
+    if (proposal === null) {
       return {
         rule: null,
         explanation:
-          'Turning a description into a rule needs a language model (GEMINI_API_KEY); see segmentTemplates for ready-made rules.',
+          'The templates understand only common phrasings (e.g. "bought at least 2 times in the last 30 days and consented to marketing"); any other description needs a language model (GEMINI_API_KEY). segmentTemplates lists ready-made rules.',
         preview: null,
-        model: TEMPLATE_MODEL,
-        source: AnswerSource.TEMPLATE,
+        model: this.modelName,
+        source,
         generatedAt,
       };
     }
-    const proposal = await this.generate(segmentRequest(asked), segmentFrom);
     let input: SegmentRuleInput;
     try {
       input = coerceInputValue(proposal.rule, ruleType) as SegmentRuleInput;
     } catch (error) {
       throw new GatewayError(
         ErrorCode.INVALID_SEGMENT_RULE,
-        `the model proposed a rule that is not valid: ${error instanceof Error ? error.message : 'unknown problem'}`,
+        `the proposed rule is not valid: ${error instanceof Error ? error.message : 'unknown problem'}`,
         { extensions: { reason: 'INVALID_VALUE', path: 'rule' } },
       );
     }
@@ -190,7 +196,7 @@ export class AssistantService {
       explanation: proposal.explanation,
       preview,
       model: this.modelName,
-      source: AnswerSource.MODEL,
+      source,
       generatedAt,
     };
   }
@@ -293,6 +299,12 @@ export class AssistantService {
     }
     return trimmed;
   }
+}
+
+/** A rule from common phrasings (no model), or null when the description is not understood. */
+function templateSegment(description: string): { rule: unknown; explanation: string } | null {
+  const read = segmentFromPhrases(description);
+  return read && { rule: read.rule, explanation: `Read by the templates as: ${read.reading}.` };
 }
 
 function notFound(id: string): GatewayError {

@@ -168,9 +168,25 @@ describe('assistant without a model (templates)', () => {
     assert.equal(notAnId.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
   });
 
-  it('Query.askSegment says a rule needs a model, and proposes none', async () => {
+  it('Query.askSegment reads common phrasings by template, previews the rule and saves nothing', async () => {
+    const buyer = await consentingCustomer('Phrase Phil');
+    await track(buyer, 'PURCHASE', 'checkout');
+    await track(buyer, 'PURCHASE', 'checkout');
     const answer = await execute(gateway.url, AskSegmentDocument, {
-      question: 'customers who bought twice this month',
+      question: 'Customers who bought at least 2 times in the last 30 days and consented to AI',
+    });
+    assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+    const suggestion = answer.data!.askSegment;
+    assert.equal(suggestion.source, 'TEMPLATE');
+    assert.match(suggestion.explanation, /^Read by the templates as: at least 2 purchase events/);
+    assert.deepEqual(suggestion.preview!.sampleIds, [buyer.id]);
+    const saved = await gateway.backends.postgres.query('SELECT 1 FROM segments');
+    assert.equal(saved.rowCount, 0);
+  });
+
+  it('Query.askSegment proposes no rule for a description the templates do not understand', async () => {
+    const answer = await execute(gateway.url, AskSegmentDocument, {
+      question: 'customers who love jazz',
     });
     assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
     assert.equal(answer.data!.askSegment.rule, null);
