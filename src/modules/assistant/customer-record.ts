@@ -1,15 +1,5 @@
 import type { Loaders } from '../../context.js';
 import type { CustomerRecord } from './customer-facts.js';
-// The loaders below are declared by their modules (declaration merging into Loaders).
-import type {} from '../catalog/catalog.loaders.js';
-import type {} from '../consent/consent.loaders.js';
-import type {} from '../customer/customer.loaders.js';
-import type {} from '../event/event.loaders.js';
-import type {} from '../identity/identity.loaders.js';
-import type {} from '../interaction/interaction.loaders.js';
-import type {} from '../prediction/prediction.loaders.js';
-import type {} from '../relationship/relationship.loaders.js';
-import type {} from '../segment/segment.loaders.js';
 
 /** How much of the timeline and of the catalogue history a summary looks at. */
 export const RECORD_LIMITS = { events: 20, interactions: 10 } as const;
