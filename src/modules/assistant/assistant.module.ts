@@ -2,6 +2,8 @@ import { GeminiEmbedder } from '../../datasources/gemini-embedder.js';
 import { GeminiTextModel } from '../../datasources/gemini-text-model.js';
 import { applier } from '../../outbox/outbox.topic.js';
 import { PiiMasking } from '../access/pii.masking.js';
+import { ConsentPurpose } from '../consent/consent.kinds.js';
+import { ConsentChanged } from '../consent/consent.topics.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { defineModule } from '../module.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
@@ -19,7 +21,8 @@ import { MemorySummaryCache, RedisSummaryCache } from './summary.cache.js';
 /**
  * Generative AI over customer data (docs/ai.md): `Customer.summary`, `ask`, `askProducts` and
  * `askSegment`, written by Gemini with GEMINI_API_KEY and by templates without it. Summaries
- * are cached by data version and forgotten when their customer is erased or merged away.
+ * are cached by data version and forgotten when their customer is erased, merged away or
+ * withdraws AI consent.
  */
 export const assistantModule = defineModule<AssistantDeps>({
   name: 'assistant',
@@ -62,6 +65,14 @@ export const assistantModule = defineModule<AssistantDeps>({
         applier(CustomerErased, (rows) => cache.forget(rows.map((row) => row.id))),
         // The merged-away id answers no more; its summary would only linger.
         applier(CustomerMerged, (pairs) => cache.forget(pairs.map((pair) => pair.mergedId))),
+        // Withdrawn AI consent: what a model wrote about them is not kept either.
+        applier(ConsentChanged, (rows) =>
+          cache.forget(
+            rows
+              .filter((r) => r.purpose === ConsentPurpose.AI && !r.granted)
+              .map((r) => r.customerId),
+          ),
+        ),
       ],
       start: async () => {
         await models.refresh();

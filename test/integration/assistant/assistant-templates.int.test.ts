@@ -195,6 +195,21 @@ describe('assistant without a model (templates)', () => {
     assert.match(answer.data!.askSegment.explanation, /needs a language model/);
   });
 
+  it('withdrawn AI consent forgets the customer’s cached summaries', async () => {
+    const customer = await consentingCustomer('Withdrawn Will');
+    await execute(gateway.url, CustomerSummaryDocument, { id: customer.id });
+    const redis = gateway.backends.redis!.commands;
+    assert.equal(await redis.exists(summaryKey(customer.id)), 1);
+
+    await execute(gateway.url, SetConsentDocument, {
+      customerId: customer.id,
+      purpose: 'AI',
+      granted: false,
+    });
+    await relayed(gateway.backends);
+    assert.equal(await redis.exists(summaryKey(customer.id)), 0);
+  });
+
   it('erasure forgets the customer’s cached summaries', async () => {
     const customer = await consentingCustomer('Erased Eve');
     await execute(gateway.url, CustomerSummaryDocument, { id: customer.id });
