@@ -9,6 +9,7 @@ import { assertUuid } from '../../lib/ids.js';
 import type { Logger } from '../../logger.js';
 import { Scope } from '../access/access.kinds.js';
 import type { PiiMasking } from '../access/pii.masking.js';
+import type { Product } from '../catalog/catalog.type.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
 import type { DiscoveryService } from '../recommendation/discovery/discovery.service.js';
 import type { SegmentRuleInput } from '../segment/segment-rule.inputs.js';
@@ -118,29 +119,7 @@ export class AssistantService {
     const products = await Promise.all(
       matches.map((m) => ctx.loaders.productById.load(m.productId)),
     );
-    const facts: Fact[] = products.flatMap((product) =>
-      product === null
-        ? []
-        : [
-            {
-              citation: { kind: CitationKind.PRODUCT, id: product.id },
-              text: [
-                `"${product.name}"`,
-                product.categories.length > 0
-                  ? `in ${product.categories.map((c) => c.name).join(', ')}`
-                  : '',
-                product.price === null
-                  ? ''
-                  : `at ${product.price} ${product.currency ?? ''}`.trim(),
-                product.inStock ? 'in stock' : 'out of stock',
-                product.keywords.length > 0 ? `(${product.keywords.join(', ')})` : '',
-              ]
-                .filter((part) => part !== '')
-                .join(' '),
-              personal: false,
-            },
-          ],
-    );
+    const facts = products.flatMap((product) => (product === null ? [] : [productFact(product)]));
     const answer = await this.write(
       facts,
       () => productRequest(facts, asked),
@@ -299,6 +278,22 @@ export class AssistantService {
     }
     return trimmed;
   }
+}
+
+/** A product as the model sees it: what a shopper would read on its page, nothing more. */
+function productFact(product: Product): Fact {
+  const parts = [
+    `"${product.name}"`,
+    product.categories.length > 0 ? `in ${product.categories.map((c) => c.name).join(', ')}` : '',
+    product.price === null ? '' : `at ${product.price} ${product.currency ?? ''}`.trim(),
+    product.inStock ? 'in stock' : 'out of stock',
+    product.keywords.length > 0 ? `(${product.keywords.join(', ')})` : '',
+  ];
+  return {
+    citation: { kind: CitationKind.PRODUCT, id: product.id },
+    text: parts.filter((part) => part !== '').join(' '),
+    personal: false,
+  };
 }
 
 /** A rule from common phrasings (no model), or null when the description is not understood. */
