@@ -167,6 +167,7 @@ const Env = z.object({
   GEMINI_TEXT_CONCURRENCY: positiveInt(2),
   ASSISTANT_MAX_QUESTION_LENGTH: z.coerce.number().int().min(10).max(10_000).default(500),
   ASSISTANT_SUMMARY_TTL_SECONDS: positiveInt(86_400),
+  ASSISTANT_MAX_GENERATIONS_PER_OPERATION: positiveInt(10),
   RECOMMENDATION_REFIT_MINUTES: z.coerce.number().int().min(0).default(60),
   RECOMMENDATION_EASE_LAMBDA: z.coerce.number().positive().default(200),
   RECOMMENDATION_NEIGHBOURS: positiveInt(200),
@@ -253,6 +254,11 @@ export interface Config {
     readonly maxQuestionLength: number;
     /** How long a cached summary lives when its customer's data does not change. */
     readonly summaryTtlSeconds: number;
+    /**
+     * Model calls one operation may cause (a page of customers' summaries would otherwise be
+     * a call per customer); cached summaries and templates do not count.
+     */
+    readonly maxGenerationsPerOperation: number;
   };
   readonly log: {
     readonly level: string;
@@ -444,6 +450,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     assistant: {
       maxQuestionLength: e.ASSISTANT_MAX_QUESTION_LENGTH,
       summaryTtlSeconds: e.ASSISTANT_SUMMARY_TTL_SECONDS,
+      maxGenerationsPerOperation: e.ASSISTANT_MAX_GENERATIONS_PER_OPERATION,
     },
     log: {
       level: e.LOG_LEVEL,

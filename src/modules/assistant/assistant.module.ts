@@ -57,6 +57,7 @@ export const assistantModule = defineModule<AssistantDeps>({
       discovery: new DiscoveryService({ db, models }),
       segments,
       maxQuestionLength: settings.assistant.maxQuestionLength,
+      maxGenerationsPerOperation: settings.assistant.maxGenerationsPerOperation,
       logger: log,
     });
     return {

@@ -61,9 +61,10 @@ export class AssistantResolver {
   })
   askSegment(
     @Arg('question', () => String, { description: QUESTION }) question: string,
+    @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<SegmentSuggestion> {
     const ruleType = info.schema.getType('SegmentRuleInput') as GraphQLInputType;
-    return this.deps.service.askSegment(question, ruleType);
+    return this.deps.service.askSegment(ctx, question, ruleType);
   }
 }

@@ -44,6 +44,7 @@ export interface AssistantServiceDeps {
   discovery: DiscoveryService;
   segments: SegmentService;
   maxQuestionLength: number;
+  maxGenerationsPerOperation: number;
   logger: Logger;
 }
 
@@ -76,6 +77,8 @@ export interface SegmentSuggestion {
  */
 export class AssistantService {
   private readonly log: Logger;
+  /** Model calls per operation so far (contexts are per operation, and die with it). */
+  private readonly generations = new WeakMap<GraphQLContext, number>();
 
   constructor(private readonly deps: AssistantServiceDeps) {
     this.log = deps.logger.child({ module: 'assistant.service' });
@@ -92,6 +95,7 @@ export class AssistantService {
       return cached;
     }
     const summary = await this.write(
+      ctx,
       facts,
       () => summaryRequest(facts),
       () => templateSummary(facts),
@@ -105,6 +109,7 @@ export class AssistantService {
     const asked = this.checkedQuestion(question);
     const facts = await this.consentedFacts(ctx, customerId, 'Query.ask');
     return this.write(
+      ctx,
       facts,
       () => questionRequest(facts, asked),
       () => templateAnswer(facts, asked),
@@ -121,6 +126,7 @@ export class AssistantService {
     );
     const facts = products.flatMap((product) => (product === null ? [] : [productFact(product)]));
     const answer = await this.write(
+      ctx,
       facts,
       () => productRequest(facts, asked),
       () => templateProducts(facts),
@@ -140,14 +146,18 @@ export class AssistantService {
    * @param ruleType the schema's SegmentRuleInput, so the proposal is checked exactly as a
    *   client's rule would be.
    */
-  async askSegment(question: string, ruleType: GraphQLInputType): Promise<SegmentSuggestion> {
+  async askSegment(
+    ctx: GraphQLContext,
+    question: string,
+    ruleType: GraphQLInputType,
+  ): Promise<SegmentSuggestion> {
     const asked = this.checkedQuestion(question);
     const generatedAt = new Date();
     const source = this.deps.model === null ? AnswerSource.TEMPLATE : AnswerSource.MODEL;
     const proposal =
       this.deps.model === null
         ? templateSegment(asked)
-        : await this.generate(segmentRequest(asked), segmentFrom);
+        : await this.generate(ctx, segmentRequest(asked), segmentFrom);
     if (proposal === null) {
       return {
         rule: null,
@@ -222,6 +232,7 @@ export class AssistantService {
 
   /** Model or templates, the same facts and the same shape out. */
   private async write(
+    ctx: GraphQLContext,
     facts: readonly Fact[],
     request: () => TextRequest,
     template: () => Statement[],
@@ -230,7 +241,7 @@ export class AssistantService {
     const statements =
       this.deps.model === null || facts.length === 0
         ? template()
-        : await this.generate(request(), (output) => statementsFrom(output, facts));
+        : await this.generate(ctx, request(), (output) => statementsFrom(output, facts));
     const texts = statements.length > 0 ? statements.map((s) => s.text) : [whenNothing];
     return {
       text: texts.join(' '),
@@ -243,7 +254,25 @@ export class AssistantService {
   }
 
   /** One model call and the reading of its answer; a failure of either is MODEL_UNAVAILABLE. */
-  private async generate<T>(request: TextRequest, read: (output: unknown) => T): Promise<T> {
+  private async generate<T>(
+    ctx: GraphQLContext,
+    request: TextRequest,
+    read: (output: unknown) => T,
+  ): Promise<T> {
+    const count = (this.generations.get(ctx) ?? 0) + 1;
+    if (count > this.deps.maxGenerationsPerOperation) {
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `one operation may have the language model write at most ${this.deps.maxGenerationsPerOperation} summaries or answers; ask for fewer customers at once`,
+        {
+          extensions: {
+            reason: 'TOO_MANY_GENERATIONS',
+            max: this.deps.maxGenerationsPerOperation,
+          },
+        },
+      );
+    }
+    this.generations.set(ctx, count);
     try {
       return read(await this.deps.model!.generateJson(request));
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   AuditLogDocument,
   AskSegmentDocument,
   CreateApiKeyDocument,
+  CustomerSummariesDocument,
   CustomerSummaryDocument,
   SetConsentDocument,
   TrackDocument,
@@ -23,6 +24,7 @@ import {
   modelAnswer,
   startGeminiEmulator,
 } from '../../support/gemini-emulator.js';
+import { summaryKey } from '../../../src/modules/assistant/summary.cache.js';
 import { execute } from '../../support/graphql-client.js';
 import { relayed, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
@@ -43,6 +45,7 @@ describe('assistant with Gemini', () => {
   const tag = randomUUID().slice(0, 8);
   const ada = { id: '', email: `ada-${tag}@example.com`, name: `Ada Secret ${tag}` };
   const bob = { id: '', email: `bob-${tag}@example.com`, name: `Bob Other ${tag}` };
+  const carol = { id: '', email: `carol-${tag}@example.com`, name: `Carol Third ${tag}` };
 
   before(async () => {
     gemini = await startGeminiEmulator();
@@ -53,6 +56,7 @@ describe('assistant with Gemini', () => {
         GEMINI_TIMEOUT_MS: '2000',
         GEMINI_MAX_ATTEMPTS: '2',
         GEMINI_TEXT_CONCURRENCY: String(CONCURRENCY),
+        ASSISTANT_MAX_GENERATIONS_PER_OPERATION: '1',
       },
       logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
     });
@@ -61,7 +65,7 @@ describe('assistant with Gemini', () => {
       scopes: ['READ'],
     });
     reader = created.data!.createApiKey.key;
-    for (const person of [ada, bob]) {
+    for (const person of [ada, bob, carol]) {
       const tracked = await execute(gateway.url, TrackDocument, {
         event: {
           messageId: randomUUID(),
@@ -82,11 +86,13 @@ describe('assistant with Gemini', () => {
       });
       assert.equal(upserted.errors, undefined, JSON.stringify(upserted.errors));
     }
-    await execute(gateway.url, SetConsentDocument, {
-      customerId: ada.id,
-      purpose: 'AI',
-      granted: true,
-    });
+    for (const consenting of [ada, carol]) {
+      await execute(gateway.url, SetConsentDocument, {
+        customerId: consenting.id,
+        purpose: 'AI',
+        granted: true,
+      });
+    }
     await seedFamily(gateway, [
       {
         type: 'SPOUSE_OF',
@@ -246,6 +252,20 @@ describe('assistant with Gemini', () => {
     assert.ok(gemini.maxInFlight <= CONCURRENCY, `${gemini.maxInFlight} in flight`);
   });
 
+  it('lets one operation cause at most ASSISTANT_MAX_GENERATIONS_PER_OPERATION model calls', async () => {
+    await gateway.backends.redis!.commands.del(summaryKey(ada.id), summaryKey(carol.id));
+    const before = gemini.generated.length;
+    const page = await execute(gateway.url, CustomerSummariesDocument, { first: 10 });
+    assert.equal(gemini.generated.length, before + 1);
+    const written = page.data!.customers.edges.filter((e) => e.node.summary !== null);
+    assert.equal(written.length, 1);
+    assert.ok([ada.id, carol.id].includes(written[0]!.node.id));
+    const reasons = (page.errors ?? []).map(
+      (e) => e.extensions?.['reason'] ?? e.extensions?.['code'],
+    );
+    assert.deepEqual(reasons.sort(), ['FORBIDDEN', 'TOO_MANY_GENERATIONS'], 'bob: no consent');
+  });
+
   it('answers MODEL_UNAVAILABLE (TIMEOUT) when the model does not answer in time', async () => {
     gemini.reply = () => ({ hang: true });
     const answer = await execute(gateway.url, AskCustomerDocument, {
@@ -315,8 +335,8 @@ describe('assistant with Gemini', () => {
       trait: { key: 'home', op: 'EQUALS', value: `Baker Street ${tag}` },
     });
     assert.equal(suggestion.explanation, 'Customers living at Baker Street.');
-    assert.equal(suggestion.preview!.size, 2);
-    assert.deepEqual([...suggestion.preview!.sampleIds].sort(), [ada.id, bob.id].sort());
+    assert.equal(suggestion.preview!.size, 3);
+    assert.deepEqual([...suggestion.preview!.sampleIds].sort(), [ada.id, bob.id, carol.id].sort());
 
     gemini.reply = () =>
       modelAnswer({
