@@ -30,9 +30,7 @@
  */
 import 'reflect-metadata';
 
-import { fork } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
@@ -44,6 +42,7 @@ import { createApiKeyService } from '../src/modules/access/api-key.service.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
 import { BENCH_DATABASE_URL, ensureBenchDatabase } from './support/bench-database.js';
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
+import { runInChild } from './support/child-process.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
 
 const env = process.env;
@@ -394,13 +393,7 @@ async function check(gateway: Gateway, query: string, id: string): Promise<void>
 }
 
 function load(plan: LoadPlan): Promise<LoadFigures> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/load-generator.js');
-  const child = fork(file, [], { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (figures) => resolve(figures as LoadFigures));
-    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code}`)));
-    child.send(plan);
-  });
+  return runInChild<LoadPlan, LoadFigures>('load-generator.js', plan);
 }
 
 function overlap(found: readonly string[], truth: readonly string[]): number {

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
@@ -80,6 +83,8 @@ export interface AppDeps {
    * (preset only when listening on loopback: the page itself needs no key).
    */
   withDevKey?: boolean;
+  /** This process's number among several workers on the machine (see workers.ts), or null. */
+  worker?: number | null;
 }
 
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
@@ -88,6 +93,7 @@ export async function createApp({
   logger,
   backends,
   withDevKey = false,
+  worker = null,
 }: AppDeps): Promise<App> {
   // The relay is built before the modules (they ring it after writes) and given their
   // appliers once they exist.
@@ -203,6 +209,9 @@ export async function createApp({
       requestErrorStatusPlugin(),
       overloadStatusPlugin(),
       piiAuditPlugin(wiring.access.audit, logger),
+      // No field declares a cache hint, and the default plugin wraps every field resolver to
+      // look for one (about 9 % of the gateway's CPU on a 360 read).
+      ApolloServerPluginCacheControlDisabled(),
       config.http.exposeSchema
         ? sandboxLandingPage(config.http.host, devKey)
         : ApolloServerPluginLandingPageDisabled(),
@@ -223,7 +232,7 @@ export async function createApp({
   };
   expressApp.disable('x-powered-by');
   expressApp.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json(worker === null ? { status: 'ok' } : { status: 'ok', worker });
   });
   expressApp.get('/readyz', async (_req, res) => {
     const readiness = await checkReadiness(backends, readinessDeadlines, shuttingDown);

@@ -12,7 +12,7 @@ export function printBanner(
   const base = graphqlUrl.replace(/\/graphql$/, '');
   const lines = [
     '',
-    `c360 is ready (${config.env})`,
+    `c360 is ready (${config.env}${config.workers > 1 ? `, ${config.workers} workers` : ''})`,
     config.http.exposeSchema
       ? `  Apollo Sandbox:  open ${graphqlUrl} in a browser`
       : `  GraphQL:         ${graphqlUrl} (introspection and Sandbox off in production)`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 import { z } from 'zod';
 
@@ -64,121 +65,143 @@ const list = z
 /**
  * Every environment variable c360 reads. `.env.example` documents each one; keep both in step.
  */
-const Env = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  CORS_ORIGINS: list,
-  IDENTITY_CUSTOM_TYPES: list.pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(CUSTOM_IDENTITY_TYPE_PATTERN, 'names are lower-case letters, digits and _')
-          .refine((name) => !BUILT_IN_IDENTITY_TYPES.has(name), 'names a built-in identity type'),
-      )
-      .max(20),
-  ),
-  NON_PERSONAL_KEYS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value === undefined
-        ? DEFAULT_NON_PERSONAL_KEYS
-        : value
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item !== ''),
+const Env = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    CORS_ORIGINS: list,
+    IDENTITY_CUSTOM_TYPES: list.pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(CUSTOM_IDENTITY_TYPE_PATTERN, 'names are lower-case letters, digits and _')
+            .refine((name) => !BUILT_IN_IDENTITY_TYPES.has(name), 'names a built-in identity type'),
+        )
+        .max(20),
     ),
-  C360_DATA_DIR: z.string().min(1).default('.data'),
-  DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
-  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
-  BATCH_MAX_SIZE: positiveInt(1_000),
-  GRAPHQL_MAX_DEPTH: positiveInt(10),
-  GRAPHQL_MAX_COST: positiveInt(20_000),
-  DATALOADER: z.enum(['on', 'off']).default('on'),
+    NON_PERSONAL_KEYS: z
+      .string()
+      .optional()
+      .transform((value) =>
+        value === undefined
+          ? DEFAULT_NON_PERSONAL_KEYS
+          : value
+              .split(',')
+              .map((item) => item.trim())
+              .filter((item) => item !== ''),
+      ),
+    C360_DATA_DIR: z.string().min(1).default('.data'),
+    DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+    BATCH_MAX_SIZE: positiveInt(1_000),
+    GRAPHQL_MAX_DEPTH: positiveInt(10),
+    GRAPHQL_MAX_COST: positiveInt(20_000),
+    DATALOADER: z.enum(['on', 'off']).default('on'),
 
-  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
-  DATABASE_POOL_MAX: positiveInt(10),
-  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(5_000),
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(10_000),
+    DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+    DATABASE_POOL_MAX: positiveInt(10),
+    DATABASE_CONNECT_TIMEOUT_MS: positiveInt(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(10_000),
 
-  NEO4J_URI: optionalUrl(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']),
-  NEO4J_USER: z.string().min(1).default('neo4j'),
-  NEO4J_PASSWORD: z.string().default(''),
-  NEO4J_TIMEOUT_MS: positiveInt(5_000),
-  NEO4J_EMBEDDED_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
-  NEO4J_EMBEDDED_HEAP: memorySize('768m'),
-  NEO4J_EMBEDDED_PAGECACHE: memorySize('256m'),
+    NEO4J_URI: optionalUrl(['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']),
+    NEO4J_USER: z.string().min(1).default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_TIMEOUT_MS: positiveInt(5_000),
+    NEO4J_EMBEDDED_BOLT_PORT: z.coerce.number().int().min(1).max(65535).default(7687),
+    NEO4J_EMBEDDED_HEAP: memorySize('768m'),
+    NEO4J_EMBEDDED_PAGECACHE: memorySize('256m'),
 
-  REDIS_URL: optionalUrl(['redis', 'rediss']),
-  REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
+    REDIS_URL: optionalUrl(['redis', 'rediss']),
+    REDIS_COMMAND_TIMEOUT_MS: positiveInt(2_000),
 
-  API_KEY_CACHE_TTL_MS: positiveInt(30_000),
-  RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1_200),
-  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(30),
-  KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
-  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+    API_KEY_CACHE_TTL_MS: positiveInt(30_000),
+    RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1_200),
+    RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(30),
+    KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
 
-  CHANGE_FEED_POLL_MS: positiveInt(1_000),
-  CHANGE_FEED_MAX_QUEUE: positiveInt(10_000),
-  CHANGE_FEED_RETENTION_DAYS: positiveInt(7),
-  PREDICTION_REFIT_MINUTES: z.coerce.number().int().min(0).default(1_440),
-  PREDICTION_CLV_HORIZON_DAYS: positiveInt(365),
-  PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
-  SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
-  SEGMENT_CHUNK_SIZE: positiveInt(1_000),
+    CHANGE_FEED_POLL_MS: positiveInt(1_000),
+    CHANGE_FEED_MAX_QUEUE: positiveInt(10_000),
+    CHANGE_FEED_RETENTION_DAYS: positiveInt(7),
+    PREDICTION_REFIT_MINUTES: z.coerce.number().int().min(0).default(1_440),
+    PREDICTION_CLV_HORIZON_DAYS: positiveInt(365),
+    PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
+    SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
+    SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
-  WEBHOOK_POLL_MS: positiveInt(5_000),
-  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
-  WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
-  WEBHOOK_RETRY_BASE_MS: positiveInt(1_000),
-  WEBHOOK_RETRY_MAX_MS: positiveInt(3_600_000),
-  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['on', 'off']).optional(),
+    WEBHOOK_POLL_MS: positiveInt(5_000),
+    WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+    WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+    WEBHOOK_RETRY_BASE_MS: positiveInt(1_000),
+    WEBHOOK_RETRY_MAX_MS: positiveInt(3_600_000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['on', 'off']).optional(),
 
-  SUPPRESSION_PEPPER: optionalSecret,
+    SUPPRESSION_PEPPER: optionalSecret,
 
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
-  OTEL_SERVICE_NAME: z.string().trim().min(1).default('c360'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default('c360'),
 
-  METRICS: z.enum(['on', 'off']).default('on'),
-  METRICS_TOKEN: optionalSecret,
-  METRICS_MAX_OPERATION_NAMES: positiveInt(200),
+    METRICS: z.enum(['on', 'off']).default('on'),
+    METRICS_TOKEN: optionalSecret,
+    METRICS_MAX_OPERATION_NAMES: positiveInt(200),
 
-  GEMINI_API_KEY: z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => (value === '' ? undefined : value)),
-  GEMINI_BASE_URL: optionalUrl(['http', 'https']),
-  GEMINI_EMBEDDING_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
-  // gemini-embedding-001 returns at most 3,072 dimensions; fewer are a prefix of those
-  // (Matryoshka training), so a smaller size is a coarser, cheaper embedding.
-  GEMINI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(3_072).default(256),
-  // batchEmbedContents refuses more than 100 requests in one call.
-  GEMINI_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
-  GEMINI_EMBEDDING_CONCURRENCY: positiveInt(4),
-  GEMINI_TIMEOUT_MS: positiveInt(20_000),
-  GEMINI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
-  GEMINI_TEXT_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
-  GEMINI_TEXT_CONCURRENCY: positiveInt(2),
-  ASSISTANT_MAX_QUESTION_LENGTH: z.coerce.number().int().min(10).max(10_000).default(500),
-  ASSISTANT_SUMMARY_TTL_SECONDS: positiveInt(86_400),
-  ASSISTANT_MAX_GENERATIONS_PER_OPERATION: positiveInt(10),
-  RECOMMENDATION_REFIT_MINUTES: z.coerce.number().int().min(0).default(60),
-  RECOMMENDATION_EASE_LAMBDA: z.coerce.number().positive().default(200),
-  RECOMMENDATION_NEIGHBOURS: positiveInt(200),
-  RECOMMENDATION_MAX_ITEMS: positiveInt(2_500),
-  RECOMMENDATION_TEXT_DIMENSIONS: positiveInt(64),
-  RECOMMENDATION_EXPERIMENT: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be 1 to 64 lower-case letters, digits, _ . -')
-    .default('recommendations'),
-  RECOMMENDATION_VARIANTS: RecommendationVariants,
-});
+    GEMINI_API_KEY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value === '' ? undefined : value)),
+    GEMINI_BASE_URL: optionalUrl(['http', 'https']),
+    GEMINI_EMBEDDING_MODEL: z.string().trim().min(1).default('gemini-embedding-001'),
+    // gemini-embedding-001 returns at most 3,072 dimensions; fewer are a prefix of those
+    // (Matryoshka training), so a smaller size is a coarser, cheaper embedding.
+    GEMINI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(3_072).default(256),
+    // batchEmbedContents refuses more than 100 requests in one call.
+    GEMINI_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+    GEMINI_EMBEDDING_CONCURRENCY: positiveInt(4),
+    GEMINI_TIMEOUT_MS: positiveInt(20_000),
+    GEMINI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
+    GEMINI_TEXT_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
+    GEMINI_TEXT_CONCURRENCY: positiveInt(2),
+    ASSISTANT_MAX_QUESTION_LENGTH: z.coerce.number().int().min(10).max(10_000).default(500),
+    ASSISTANT_SUMMARY_TTL_SECONDS: positiveInt(86_400),
+    ASSISTANT_MAX_GENERATIONS_PER_OPERATION: positiveInt(10),
+    RECOMMENDATION_REFIT_MINUTES: z.coerce.number().int().min(0).default(60),
+    RECOMMENDATION_EASE_LAMBDA: z.coerce.number().positive().default(200),
+    RECOMMENDATION_NEIGHBOURS: positiveInt(200),
+    RECOMMENDATION_MAX_ITEMS: positiveInt(2_500),
+    RECOMMENDATION_TEXT_DIMENSIONS: positiveInt(64),
+    RECOMMENDATION_EXPERIMENT: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be 1 to 64 lower-case letters, digits, _ . -')
+      .default('recommendations'),
+    RECOMMENDATION_VARIANTS: RecommendationVariants,
+    WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+      .default(1)
+      .transform((value) => (value === 'auto' ? availableParallelism() : value)),
+  })
+  .superRefine((e, ctx) => {
+    // The embedded stores live inside one process; workers must share configured ones.
+    const embedded = [
+      e.DATABASE_URL === undefined && 'DATABASE_URL',
+      e.NEO4J_URI === undefined && 'NEO4J_URI',
+      e.REDIS_URL === undefined && 'REDIS_URL',
+    ].filter((name) => name !== false);
+    if (e.WORKERS > 1 && embedded.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: `${e.WORKERS} workers need configured stores they can share; set ${embedded.join(', ')} (the embedded defaults run in one process)`,
+      });
+    }
+  });
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -187,6 +210,11 @@ export type LogFormat = 'json' | 'pretty' | 'auto';
 /** The parsed, frozen configuration handed to everything that needs a setting. */
 export interface Config {
   readonly env: NodeEnv;
+  /**
+   * Gateway processes on this machine (WORKERS; `auto`: one per core). With more than one, a
+   * primary process forks them and they share the port; they need configured stores.
+   */
+  readonly workers: number;
   readonly http: {
     readonly host: string;
     readonly port: number;
@@ -417,6 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     e.CORS_ORIGINS.length > 0 || e.NODE_ENV === 'production' ? e.CORS_ORIGINS : DEV_CORS_ORIGINS;
   return deepFreeze({
     env: e.NODE_ENV,
+    workers: e.WORKERS,
     http: {
       host: e.HOST,
       port: e.PORT,

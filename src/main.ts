@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 
+import cluster from 'node:cluster';
+
 import { createApp } from './app.js';
 import { BackendUnavailableError, lockEmbeddedStores, startBackends } from './backends.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -11,15 +13,23 @@ import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { startTracing } from './observability/tracing.js';
 import { onShutdownSignal } from './shutdown.js';
+import { runPrimary, workerNumber } from './workers.js';
 
 /** Process entry: configuration, stores, gateway, and a graceful stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   // A `.env` in the working directory fills in what the environment leaves unset.
   loadEnvFile(process.env);
   const config = loadConfig(process.env);
+  if (config.workers > 1 && cluster.isPrimary) {
+    const logger = createLogger(config.log.level, 1, config.log.format);
+    process.exitCode = await runPrimary(config.workers, logger);
+    return;
+  }
   // Before any store opens: a second gateway on the same folder stops here, naming the first.
   const lock = lockEmbeddedStores(config, 'a gateway');
-  const logger = createLogger(config.log.level, 1, config.log.format);
+  const worker = workerNumber();
+  const root = createLogger(config.log.level, 1, config.log.format);
+  const logger = worker === null ? root : root.child({ worker });
   // Steps are added as things start, so a signal at any moment stops exactly what runs.
   const stopSteps: (() => Promise<void>)[] = [];
   onShutdownSignal({ logger, timeoutMs: config.http.shutdownTimeoutMs + 4_000, stop: stopSteps });
@@ -36,7 +46,7 @@ async function main(): Promise<void> {
   const demoLoaded = config.demoData ? await loadDemoDataIfEmpty(backends, logger) : 0;
   // Only the embedded database gets a development key: a configured one is managed with the CLI.
   const withDevKey = config.postgres.url === null;
-  const app = await createApp({ config, logger, backends, withDevKey });
+  const app = await createApp({ config, logger, backends, withDevKey, worker });
   stopSteps.unshift(() => app.stop());
   if (demoLoaded > 0) {
     // The demo went into PostgreSQL; let the relay build its graph before the first query.
@@ -48,7 +58,11 @@ async function main(): Promise<void> {
       );
     }
   }
-  printBanner(await app.listen(), backends.describe(), config, app.devKey);
+  const url = await app.listen();
+  // With several workers the first one speaks for all of them.
+  if ((worker ?? 1) === 1) {
+    printBanner(url, backends.describe(), config, app.devKey);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -33,6 +34,22 @@ describe('loadConfig', () => {
         return true;
       },
     );
+  });
+
+  it('runs one worker by default, one per core on auto, and several only on shared stores', () => {
+    const stores = {
+      DATABASE_URL: 'postgres://db/c360',
+      NEO4J_URI: 'bolt://graph:7687',
+      REDIS_URL: 'redis://cache:6379',
+    };
+    assert.equal(loadConfig({}).workers, 1);
+    assert.equal(loadConfig({ ...stores, WORKERS: 'auto' }).workers, availableParallelism());
+    assert.equal(loadConfig({ ...stores, WORKERS: '3' }).workers, 3);
+    assert.throws(
+      () => loadConfig({ WORKERS: '2', DATABASE_URL: stores.DATABASE_URL }),
+      /WORKERS: 2 workers need configured stores they can share; set NEO4J_URI, REDIS_URL/,
+    );
+    assert.throws(() => loadConfig({ ...stores, WORKERS: '0' }), /WORKERS: /);
   });
 
   it('turns the schema off and CORS to the explicit list in production', () => {

@@ -2,7 +2,7 @@ import { defineModule } from '../module.js';
 import type { AccessDeps } from './access.deps.js';
 import { AccessResolver } from './access.resolver.js';
 import { createApiKeyService } from './api-key.service.js';
-import { AuditStore } from './audit.store.js';
+import { GroupCommittedAuditStore } from './audit.store.js';
 import { PiiMasking } from './pii.masking.js';
 import { registerKeysCommand } from './keys.command.js';
 
@@ -23,7 +23,7 @@ export const accessModule = defineModule<AccessDeps>({
         platform.settings.keyCacheTtlMs,
         platform.logger,
       ),
-      audit: new AuditStore(platform.db),
+      audit: new GroupCommittedAuditStore(platform.db),
       masking: new PiiMasking(platform.settings.nonPersonalKeys),
     },
   }),

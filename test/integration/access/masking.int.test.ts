@@ -72,7 +72,7 @@ describe('personal data', () => {
     const listener = ({ name }: { name: string }) => names.push(name);
     gateway.backends.postgres.events.on('statement', listener);
     return {
-      count: () => names.filter((name) => name === 'audit.append').length,
+      count: () => names.filter((name) => name === 'audit.appendMany').length,
       stop: () => gateway.backends.postgres.events.off('statement', listener),
     };
   };
@@ -147,6 +147,32 @@ describe('personal data', () => {
       'Identity.value',
     ]);
     assert.doesNotMatch(JSON.stringify(entries), /example\.com|Ada/, 'no personal value logged');
+  });
+
+  it('audits each of many concurrent reads with its own entry, the inserts shared between them', async () => {
+    const before = (await piiEntriesOf(piiReader.id)).length;
+    const inserts = auditInserts();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        execute(gateway.url, PersonalDataPageDocument, { first: N }, { apiKey: piiReader.key }),
+      ),
+    );
+    inserts.stop();
+
+    for (const result of results) {
+      assert.equal(result.errors, undefined);
+    }
+    const entries = (await piiEntriesOf(piiReader.id)).slice(0, 12);
+    assert.equal((await piiEntriesOf(piiReader.id)).length, before + 12);
+    assert.equal(
+      new Set(entries.map((entry) => entry.requestId)).size,
+      12,
+      'one entry per request',
+    );
+    for (const entry of entries) {
+      assert.deepEqual([...entry.subjectIds].sort(), people.map((p) => p.id).sort());
+    }
+    assert.ok(inserts.count() <= 12, `${inserts.count()} inserts for 12 reads`);
   });
 
   it('exportCustomer needs the admin scope; an export is audited', async () => {
