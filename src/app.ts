@@ -121,6 +121,7 @@ export async function createApp({
         changeFeed: config.changeFeed,
         webhooks: config.webhooks,
         gemini: config.gemini,
+        assistant: config.assistant,
       },
       logger,
     },

@@ -182,6 +182,11 @@ const Env = z
     GEMINI_EMBEDDING_CONCURRENCY: positiveInt(4),
     GEMINI_TIMEOUT_MS: positiveInt(20_000),
     GEMINI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
+    GEMINI_TEXT_MODEL: z.string().trim().min(1).default('gemini-2.5-flash'),
+    GEMINI_TEXT_CONCURRENCY: positiveInt(2),
+    ASSISTANT_MAX_QUESTION_LENGTH: z.coerce.number().int().min(10).max(10_000).default(500),
+    ASSISTANT_SUMMARY_TTL_SECONDS: positiveInt(86_400),
+    ASSISTANT_MAX_GENERATIONS_PER_OPERATION: positiveInt(10),
     RECOMMENDATION_REFIT_MINUTES: z.coerce.number().int().min(0).default(60),
     RECOMMENDATION_EASE_LAMBDA: z.coerce.number().positive().default(200),
     RECOMMENDATION_NEIGHBOURS: positiveInt(200),
@@ -285,6 +290,23 @@ export interface Config {
       /** Calls one embedder keeps in flight at once. */
       readonly concurrency: number;
     };
+    /** Generation (summaries, answers): the model and the calls in flight at once. */
+    readonly text: {
+      readonly model: string;
+      readonly concurrency: number;
+    };
+  };
+  /** Summaries and questions answered from customer data (docs/ai.md). */
+  readonly assistant: {
+    /** Longest question accepted, in characters. */
+    readonly maxQuestionLength: number;
+    /** How long a cached summary lives when its customer's data does not change. */
+    readonly summaryTtlSeconds: number;
+    /**
+     * Model calls one operation may cause (a page of customers' summaries would otherwise be
+     * a call per customer); cached summaries and templates do not count.
+     */
+    readonly maxGenerationsPerOperation: number;
   };
   readonly log: {
     readonly level: string;
@@ -473,6 +495,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         batchSize: e.GEMINI_EMBEDDING_BATCH_SIZE,
         concurrency: e.GEMINI_EMBEDDING_CONCURRENCY,
       },
+      text: { model: e.GEMINI_TEXT_MODEL, concurrency: e.GEMINI_TEXT_CONCURRENCY },
+    },
+    assistant: {
+      maxQuestionLength: e.ASSISTANT_MAX_QUESTION_LENGTH,
+      summaryTtlSeconds: e.ASSISTANT_SUMMARY_TTL_SECONDS,
+      maxGenerationsPerOperation: e.ASSISTANT_MAX_GENERATIONS_PER_OPERATION,
     },
     log: {
       level: e.LOG_LEVEL,

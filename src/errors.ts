@@ -40,6 +40,11 @@ export enum ErrorCode {
   CURSOR_EXPIRED = 'CURSOR_EXPIRED',
   /** A subscriber fell too far behind; subscribe again with the last cursor it received. */
   SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
+  /**
+   * The language model did not answer in time, kept failing or answered nonsense
+   * (`extensions.reason`: TIMEOUT, FAILED, INVALID_OUTPUT); nothing was cached.
+   */
+  MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -7,6 +7,7 @@ import { Access } from './modules/access/access.js';
 import type { AccessDeps } from './modules/access/access.deps.js';
 import { accessModule } from './modules/access/access.module.js';
 import { activationModule } from './modules/activation/activation.module.js';
+import { assistantModule } from './modules/assistant/assistant.module.js';
 import { catalogModule } from './modules/catalog/catalog.module.js';
 import { consentModule } from './modules/consent/consent.module.js';
 import { customerModule } from './modules/customer/customer.module.js';
@@ -47,6 +48,7 @@ export const MODULES: readonly AnyModule[] = [
   customerFeedModule,
   activationModule,
   privacyModule,
+  assistantModule,
   nodeModule,
   ingestionModule,
 ];

@@ -164,6 +164,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         changeFeed: defaults.changeFeed,
         webhooks: defaults.webhooks,
         gemini: defaults.gemini,
+        assistant: defaults.assistant,
       },
       logger,
     },

@@ -271,12 +271,12 @@ export class GeminiEmbedder implements EmbeddingModel {
 }
 
 /** HTTP statuses worth another attempt: throttling, timeouts and server-side failures. */
-function isRetryableStatus(status: number): boolean {
+export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
 /** A failed attempt, with a message that never quotes a request (texts, key). */
-class AttemptError extends Error {
+export class AttemptError extends Error {
   constructor(
     message: string,
     readonly status: number | null,

@@ -56,6 +56,8 @@ export interface PlatformSettings {
   webhooks: Config['webhooks'];
   /** Gemini, when configured (GEMINI_*): it embeds text instead of the local text model. */
   gemini: Config['gemini'];
+  /** Summaries and questions answered from customer data (ASSISTANT_*). */
+  assistant: Config['assistant'];
 }
 
 /** A resolver class; the wiring constructs it once, with its module's dependencies. */

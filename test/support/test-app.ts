@@ -4,7 +4,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Backends, startBackends } from '../../src/backends.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createApiKeyService } from '../../src/modules/access/api-key.service.js';
-import { createSilentLogger } from '../../src/logger.js';
+import { createSilentLogger, type Logger } from '../../src/logger.js';
 import { ALL_SCOPES } from '../../src/modules/access/access.type.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { setDefaultApiKey } from './graphql-client.js';
@@ -35,6 +35,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Share a database with another test app (two gateway instances, one system of record). */
   database?: TestDatabase;
+  /** The app's logger (default: silent), e.g. one recording lines to assert on. */
+  logger?: Logger;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PREDICTION_REFIT_MINUTES: '0',
     ...options.env,
   });
-  const logger = createSilentLogger();
+  const logger = options.logger ?? createSilentLogger();
   const backends = await startBackends(config, logger);
   const app = await createApp({ config, logger, backends });
   const url = await app.listen();
