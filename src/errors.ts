@@ -40,6 +40,13 @@ export enum ErrorCode {
   CURSOR_EXPIRED = 'CURSOR_EXPIRED',
   /** A subscriber fell too far behind; subscribe again with the last cursor it received. */
   SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
+  /**
+   * A merge cannot be undone (`extensions.reason`): ALREADY_UNDONE, ERASED (either side was
+   * erased since), CHAINED (the survivor was merged into another customer since; undo that
+   * first) or IN_FLIGHT (the stores are still following the merge; retry shortly). Nothing
+   * was written.
+   */
+  MERGE_NOT_REVERSIBLE = 'MERGE_NOT_REVERSIBLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -1,0 +1,153 @@
+import {
+  type ComparisonVector,
+  FIELD_LEVELS,
+  LINKAGE_FIELDS,
+  type LinkageField,
+} from './linkage.features.js';
+
+/**
+ * A Fellegi–Sunter record-linkage model: per field and agreement level, `m` = P(level | the
+ * pair is one person) and `u` = P(level | two people); `lambda` = P(one person) among the
+ * candidate pairs. A field missing on either side adds no evidence.
+ */
+export interface LinkageModel {
+  m: Record<LinkageField, readonly number[]>;
+  u: Record<LinkageField, readonly number[]>;
+  lambda: number;
+  /** `priors` (the documented defaults) or `em` (fitted on this population). */
+  source: 'priors' | 'em';
+}
+
+/**
+ * Used when the population is too small to fit (a test database, a young deployment). The m
+ * values say how often one person's two records agree (typos, new phones, a second address);
+ * the u values how often two people who share a block do (a postcode is shared by many, a
+ * device by a household, a full e-mail local part or phone by almost none). An entirely
+ * different name is strong evidence against: a household sharing a device and a postcode
+ * stays below one half.
+ */
+export const PRIOR_MODEL: LinkageModel = {
+  m: {
+    name: [0.75, 0.15, 0.09, 0.01],
+    emailLocal: [0.8, 0.2],
+    phone: [0.7, 0.3],
+    postcode: [0.85, 0.15],
+    device: [0.3, 0.7],
+  },
+  u: {
+    name: [0.0005, 0.002, 0.01, 0.9875],
+    emailLocal: [0.0005, 0.9995],
+    phone: [0.0005, 0.9995],
+    postcode: [0.05, 0.95],
+    device: [0.01, 0.99],
+  },
+  lambda: 0.1,
+  source: 'priors',
+};
+
+// Probabilities are kept off 0 and 1 so that no single field can decide a pair alone.
+const FLOOR = 1e-4;
+const clamp = (p: number) => Math.min(1 - FLOOR, Math.max(FLOOR, p));
+
+/** The match weight of one level: log2(m/u), the evidence it adds (negative: against). */
+export function levelWeight(model: LinkageModel, field: LinkageField, level: number): number {
+  return Math.log2(model.m[field][level]! / model.u[field][level]!);
+}
+
+export interface FieldEvidence {
+  field: LinkageField;
+  level: string;
+  weight: number;
+}
+
+export interface PairScore {
+  /** log2 of the prior odds plus every field's weight. */
+  matchWeight: number;
+  /** The posterior probability that the pair is one person. */
+  confidence: number;
+  evidence: FieldEvidence[];
+}
+
+export function scorePair(model: LinkageModel, vector: ComparisonVector): PairScore {
+  const evidence: FieldEvidence[] = [];
+  let matchWeight = Math.log2(model.lambda / (1 - model.lambda));
+  for (const field of LINKAGE_FIELDS) {
+    const level = vector[field];
+    if (level === null) {
+      continue;
+    }
+    const weight = levelWeight(model, field, level);
+    matchWeight += weight;
+    evidence.push({ field, level: FIELD_LEVELS[field][level]!, weight });
+  }
+  return { matchWeight, confidence: 1 / (1 + 2 ** -matchWeight), evidence };
+}
+
+/**
+ * u from pairs drawn at random (nearly all of them two different people), with add-one
+ * smoothing so a level never seen among random pairs still has a small probability.
+ */
+export function estimateU(vectors: readonly ComparisonVector[]): LinkageModel['u'] {
+  return Object.fromEntries(
+    LINKAGE_FIELDS.map((field) => {
+      const counts = FIELD_LEVELS[field].map(() => 1);
+      for (const vector of vectors) {
+        const level = vector[field];
+        if (level !== null) {
+          counts[level]! += 1;
+        }
+      }
+      const total = counts.reduce((a, b) => a + b, 0);
+      return [field, counts.map((c) => clamp(c / total))];
+    }),
+  ) as unknown as LinkageModel['u'];
+}
+
+/**
+ * Fits m and lambda by expectation–maximisation over the candidate pairs, u held fixed (from
+ * random pairs, see estimateU): the usual split, since candidate pairs are mostly matches and
+ * say little about non-matches. Returns null when it does not converge to something usable
+ * (the caller keeps the priors).
+ */
+export function fitEm(
+  vectors: readonly ComparisonVector[],
+  u: LinkageModel['u'],
+  start: LinkageModel = PRIOR_MODEL,
+  maxIterations = 200,
+): LinkageModel | null {
+  let model: LinkageModel = { ...start, u, source: 'em' };
+  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
+    const posteriors = vectors.map((vector) => scorePair(model, vector).confidence);
+    const lambda = clamp(posteriors.reduce((a, b) => a + b, 0) / Math.max(vectors.length, 1));
+    const m = Object.fromEntries(
+      LINKAGE_FIELDS.map((field) => {
+        const sums = FIELD_LEVELS[field].map(() => 0);
+        let total = 0;
+        vectors.forEach((vector, index) => {
+          const level = vector[field];
+          if (level !== null) {
+            sums[level]! += posteriors[index]!;
+            total += posteriors[index]!;
+          }
+        });
+        // A field nobody has keeps its starting m.
+        return [field, total === 0 ? model.m[field] : sums.map((s) => clamp(s / total))];
+      }),
+    ) as unknown as LinkageModel['m'];
+    const change =
+      Math.abs(lambda - model.lambda) +
+      LINKAGE_FIELDS.reduce(
+        (sum, field) => sum + m[field].reduce((s, p, i) => s + Math.abs(p - model.m[field][i]!), 0),
+        0,
+      );
+    model = { m, u, lambda, source: 'em' };
+    if (!Number.isFinite(change)) {
+      return null;
+    }
+    if (change < 1e-7) {
+      break;
+    }
+  }
+  // EM found nothing to tell apart (everything one class): not a usable model.
+  return model.lambda <= 2 * FLOOR || model.lambda >= 1 - 2 * FLOOR ? null : model;
+}
