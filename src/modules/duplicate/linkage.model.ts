@@ -84,60 +84,59 @@ export function scorePair(model: LinkageModel, vector: ComparisonVector): PairSc
 }
 
 /**
- * u from pairs drawn at random (nearly all of them two different people), with add-one
- * smoothing so a level never seen among random pairs still has a small probability.
+ * Level frequencies among pairs drawn at random (nearly all two different people), with
+ * add-one smoothing so a level never seen still has a small probability.
  */
 export function estimateU(vectors: readonly ComparisonVector[]): LinkageModel['u'] {
+  return levelShares(vectors, () => 1, 1) as LinkageModel['u'];
+}
+
+/** Per field, the weighted share of each level among the pairs that have the field. */
+function levelShares(
+  vectors: readonly ComparisonVector[],
+  weightOf: (index: number) => number,
+  smoothing: number,
+): Record<LinkageField, number[]> {
   return Object.fromEntries(
     LINKAGE_FIELDS.map((field) => {
-      const counts = FIELD_LEVELS[field].map(() => 1);
-      for (const vector of vectors) {
+      const sums = FIELD_LEVELS[field].map(() => smoothing);
+      vectors.forEach((vector, index) => {
         const level = vector[field];
-        if (level !== null) {
-          counts[level]! += 1;
-        }
-      }
-      const total = counts.reduce((a, b) => a + b, 0);
-      return [field, counts.map((c) => clamp(c / total))];
+        if (level !== null) {sums[level]! += weightOf(index);}
+      });
+      const total = sums.reduce((a, b) => a + b, 0);
+      return [field, sums.map((x) => clamp(x / total))];
     }),
-  ) as unknown as LinkageModel['u'];
+  ) as unknown as Record<LinkageField, number[]>;
 }
 
 /**
- * Fits m and lambda by expectation–maximisation over the candidate pairs, u held fixed (from
- * random pairs, see estimateU): the usual split, since candidate pairs are mostly matches and
- * say little about non-matches. Returns null when it does not converge to something usable
- * (the caller keeps the priors).
+ * Fits m, u and lambda by expectation–maximisation over the candidate pairs (Winkler's EM for
+ * record linkage), starting from `start`. u is fitted on the candidates too, not taken from
+ * random pairs: blocking makes non-matches among candidates agree far more often than random
+ * pairs do (a household shares a postcode and a device), and a u from random pairs would take
+ * every candidate for a match. Returns null when EM ends degenerate (one class takes every
+ * pair, or agreement stops favouring a match); the caller then keeps the priors.
  */
 export function fitEm(
   vectors: readonly ComparisonVector[],
-  u: LinkageModel['u'],
   start: LinkageModel = PRIOR_MODEL,
-  maxIterations = 200,
+  maxIterations = 500,
 ): LinkageModel | null {
-  let model: LinkageModel = { ...start, u, source: 'em' };
+  let model: LinkageModel = { ...start, source: 'em' };
   for (let iteration = 0; iteration < maxIterations; iteration += 1) {
-    const posteriors = vectors.map((vector) => scorePair(model, vector).confidence);
-    const lambda = clamp(posteriors.reduce((a, b) => a + b, 0) / Math.max(vectors.length, 1));
-    const m = Object.fromEntries(
-      LINKAGE_FIELDS.map((field) => {
-        const sums = FIELD_LEVELS[field].map(() => 0);
-        let total = 0;
-        vectors.forEach((vector, index) => {
-          const level = vector[field];
-          if (level !== null) {
-            sums[level]! += posteriors[index]!;
-            total += posteriors[index]!;
-          }
-        });
-        // A field nobody has keeps its starting m.
-        return [field, total === 0 ? model.m[field] : sums.map((s) => clamp(s / total))];
-      }),
-    ) as unknown as LinkageModel['m'];
+    const g = vectors.map((vector) => scorePair(model, vector).confidence);
+    const lambda = clamp(g.reduce((a, b) => a + b, 0) / Math.max(vectors.length, 1));
+    // A small pseudo-count of 1e-3 keeps a level nobody reached off zero.
+    const m = levelShares(vectors, (i) => g[i]!, 1e-3);
+    const u = levelShares(vectors, (i) => 1 - g[i]!, 1e-3);
     const change =
       Math.abs(lambda - model.lambda) +
       LINKAGE_FIELDS.reduce(
-        (sum, field) => sum + m[field].reduce((s, p, i) => s + Math.abs(p - model.m[field][i]!), 0),
+        (sum, field) =>
+          sum +
+          m[field].reduce((s, p, i) => s + Math.abs(p - model.m[field][i]!), 0) +
+          u[field].reduce((s, p, i) => s + Math.abs(p - model.u[field][i]!), 0),
         0,
       );
     model = { m, u, lambda, source: 'em' };
@@ -148,6 +147,11 @@ export function fitEm(
       break;
     }
   }
-  // EM found nothing to tell apart (everything one class): not a usable model.
-  return model.lambda <= 2 * FLOOR || model.lambda >= 1 - 2 * FLOOR ? null : model;
+  const degenerate = model.lambda <= 2 * FLOOR || model.lambda >= 1 - 2 * FLOOR;
+  // Agreeing on a name or an e-mail must still speak for a match, or the classes swapped. (A
+  // postcode or device may not: among candidates, households share them more than duplicates.)
+  const swapped = (['name', 'emailLocal'] as const).some(
+    (field) => model.m[field][0]! < model.u[field][0]!,
+  );
+  return degenerate || swapped ? null : model;
 }

@@ -1,4 +1,3 @@
-import { mulberry32 } from '../../lib/seeded-random.js';
 import {
   blockingKeys,
   blockingKind,
@@ -6,7 +5,7 @@ import {
   compareProfiles,
   type LinkageProfile,
 } from './linkage.features.js';
-import { estimateU, fitEm, type LinkageModel, PRIOR_MODEL, scorePair } from './linkage.model.js';
+import { fitEm, type LinkageModel, PRIOR_MODEL, scorePair } from './linkage.model.js';
 import type { PairScore } from './linkage.model.js';
 
 /** A candidate pair (ids in ascending order) with the kinds of block that brought it. */
@@ -26,16 +25,11 @@ export interface LinkageOptions {
   maxBlockSize: number;
   /** Fit by EM only with at least this many candidate pairs; fewer keep the priors. */
   minPairsForEm: number;
-  /** Random pairs drawn to estimate u. */
-  randomPairs: number;
-  seed: number;
 }
 
 export const DEFAULT_LINKAGE_OPTIONS: LinkageOptions = {
   maxBlockSize: 50,
   minPairsForEm: 200,
-  randomPairs: 20_000,
-  seed: 11,
 };
 
 /** Every pair sharing a block, once, except those `skip` says were decided already. */
@@ -80,27 +74,18 @@ export function candidatePairs(
 }
 
 /**
- * The model for this population: EM over the candidates' comparisons with u from random
- * pairs when there are enough candidates, the documented priors otherwise (or when EM fails).
+ * The model for this population: EM over the candidates' comparisons, started from the
+ * priors, when there are enough candidates; the documented priors otherwise (or when EM ends
+ * degenerate).
  */
 export function fitModel(
-  profiles: readonly LinkageProfile[],
   vectors: readonly ComparisonVector[],
   options: LinkageOptions,
 ): LinkageModel {
-  if (vectors.length < options.minPairsForEm || profiles.length < 2) {
+  if (vectors.length < options.minPairsForEm) {
     return PRIOR_MODEL;
   }
-  const random = mulberry32(options.seed);
-  const draws: ComparisonVector[] = [];
-  for (let i = 0; i < options.randomPairs; i += 1) {
-    const a = profiles[Math.floor(random() * profiles.length)]!;
-    const b = profiles[Math.floor(random() * profiles.length)]!;
-    if (a.id !== b.id) {
-      draws.push(compareProfiles(a, b));
-    }
-  }
-  return fitEm(vectors, estimateU(draws)) ?? PRIOR_MODEL;
+  return fitEm(vectors) ?? PRIOR_MODEL;
 }
 
 /** Blocks, compares, fits and scores a whole population: what a scan does, without I/O. */
@@ -112,7 +97,7 @@ export function linkPopulation(
   const byId = new Map(profiles.map((p) => [p.id, p]));
   const candidates = candidatePairs(profiles, options.maxBlockSize, skip);
   const vectors = candidates.map((pair) => compareProfiles(byId.get(pair.a)!, byId.get(pair.b)!));
-  const model = fitModel(profiles, vectors, options);
+  const model = fitModel(vectors, options);
   return {
     model,
     pairs: candidates.map((pair, index) => ({ ...pair, ...scorePair(model, vectors[index]!) })),
