@@ -44,7 +44,9 @@ interface Row {
 }
 
 function typo(word: string, random: () => number): string {
-  if (word.length < 3) {return word;}
+  if (word.length < 3) {
+    return word;
+  }
   const i = 1 + Math.floor(random() * (word.length - 2));
   const edits = [
     () => word.slice(0, i) + word.slice(i + 1), // dropped letter
@@ -77,7 +79,9 @@ function generate(): { rows: Row[]; truth: Set<string> } {
     const local = faker.internet.username({ firstName: first, lastName: last }).toLowerCase();
     const phone = `+1 ${faker.string.numeric(3)} ${faker.string.numeric(3)} ${faker.string.numeric(4)}`;
     const traits: Record<string, unknown> = { postcode };
-    if (random() < 0.6) {traits['phone'] = phone;}
+    if (random() < 0.6) {
+      traits['phone'] = phone;
+    }
     if (inHousehold) {
       traits['deviceId'] = household!.device;
       household!.left -= 1;
@@ -89,13 +93,17 @@ function generate(): { rows: Row[]; truth: Set<string> } {
       traits,
     };
     rows.push(person);
-    if (random() >= DUPLICATE_SHARE) {continue;}
+    if (random() >= DUPLICATE_SHARE) {
+      continue;
+    }
     // The same person entered again, differently.
     const r = random();
     const name =
       r < 0.4 ? `${typo(first, random)} ${last}` : r < 0.6 ? `${last} ${first}` : person.name;
     const dupTraits: Record<string, unknown> = {};
-    if (random() < 0.85) {dupTraits['postcode'] = postcode;}
+    if (random() < 0.85) {
+      dupTraits['postcode'] = postcode;
+    }
     if (traits['phone'] !== undefined && random() < 0.5) {
       dupTraits['phone'] = phone.replace('+1 ', '(').replace(' ', ') ');
     }

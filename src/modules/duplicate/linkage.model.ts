@@ -102,7 +102,9 @@ function levelShares(
       const sums = FIELD_LEVELS[field].map(() => smoothing);
       vectors.forEach((vector, index) => {
         const level = vector[field];
-        if (level !== null) {sums[level]! += weightOf(index);}
+        if (level !== null) {
+          sums[level]! += weightOf(index);
+        }
       });
       const total = sums.reduce((a, b) => a + b, 0);
       return [field, sums.map((x) => clamp(x / total))];
