@@ -11,20 +11,8 @@ import {
   type StoredEvidence,
   type Suggestion,
 } from './duplicate.store.js';
-import {
-  blockingKeys,
-  compareProfiles,
-  evidenceValue,
-  type LinkageProfile,
-} from './linkage.features.js';
-import { PRIOR_MODEL, scorePair } from './linkage.model.js';
-import {
-  DEFAULT_LINKAGE_OPTIONS,
-  type LinkageOptions,
-  linkPopulation,
-  pairsAround,
-  type ScoredPair,
-} from './linkage.scan.js';
+import { evidenceValue, type LinkageProfile } from './linkage.features.js';
+import { DEFAULT_LINKAGE_OPTIONS, type LinkageOptions, linkPopulation } from './linkage.scan.js';
 
 const PAGE = 5_000;
 
@@ -64,20 +52,28 @@ export async function scanDuplicates(
     progress('read', profiles.length, total);
     page = page.length < PAGE ? [] : await store.profilesPage(page.at(-1)!.id, PAGE);
   }
-  const decided = await store.pairsWithStatus(false);
+  const decided = await store.decidedPairs();
   const { model, pairs } = linkPopulation(profiles, options, (a, b) => decided.has(`${a} ${b}`));
   progress('score', pairs.length, pairs.length);
   const byId = new Map(profiles.map((p) => [p.id, p]));
-  const kept = pairs
+  const kept: NewSuggestion[] = pairs
     .filter((pair) => pair.confidence >= minStoredConfidence)
-    .map((pair) => asSuggestion(pair, byId));
-  const suggestions = await db.withTransaction(async (tx) => {
-    const writer = new DuplicateStore(tx);
-    // The keys and the model let the follower score changed customers until the next scan.
-    await writer.replaceKeys(null, profiles.flatMap(keysOf));
-    await writer.saveModel(model);
-    return writer.replaceOpen(kept);
-  });
+    .map((pair) => {
+      const [a, b] = [byId.get(pair.a)!, byId.get(pair.b)!];
+      return {
+        customerA: pair.a,
+        customerB: pair.b,
+        confidence: pair.confidence,
+        matchWeight: pair.matchWeight,
+        blockingKeys: pair.blockingKinds,
+        evidence: pair.evidence.map((e): StoredEvidence => ({
+          ...e,
+          left: { customerId: a.id, value: evidenceValue(a, b, e.field) },
+          right: { customerId: b.id, value: evidenceValue(b, a, e.field) },
+        })),
+      };
+    });
+  const suggestions = await db.withTransaction((tx) => new DuplicateStore(tx).replaceOpen(kept));
   progress('store', suggestions, kept.length);
   return {
     customers: profiles.length,
@@ -87,69 +83,6 @@ export async function scanDuplicates(
     lambda: model.lambda,
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-function keysOf(profile: LinkageProfile) {
-  return blockingKeys(profile).map((key) => ({ customerId: profile.id, key }));
-}
-
-function asSuggestion(pair: ScoredPair, byId: ReadonlyMap<string, LinkageProfile>): NewSuggestion {
-  const [a, b] = [byId.get(pair.a)!, byId.get(pair.b)!];
-  return {
-    customerA: pair.a,
-    customerB: pair.b,
-    confidence: pair.confidence,
-    matchWeight: pair.matchWeight,
-    blockingKeys: pair.blockingKinds,
-    evidence: pair.evidence.map((e): StoredEvidence => ({
-      ...e,
-      left: { customerId: a.id, value: evidenceValue(a, b, e.field) },
-      right: { customerId: b.id, value: evidenceValue(b, a, e.field) },
-    })),
-  };
-}
-
-/**
- * Follows changed customers between scans: their blocking keys are stored anew, and every pair
- * they now form with a member of one of their blocks is scored with the last scan's model (the
- * priors before the first scan). Pairs at or above the threshold become or stay open
- * suggestions; an open suggestion of theirs that no longer qualifies goes.
- */
-export async function refreshSuggestions(
-  db: Postgres,
-  customerIds: readonly string[],
-  minStoredConfidence: number,
-  options: LinkageOptions = DEFAULT_LINKAGE_OPTIONS,
-): Promise<void> {
-  const store = new DuplicateStore(db);
-  const touched = await store.profilesByIds(customerIds);
-  const keys = touched.flatMap(keysOf);
-  await db.withTransaction((tx) => new DuplicateStore(tx).replaceKeys(customerIds, keys));
-  const blocks = await store.blockMembers([...new Set(keys.map((k) => k.key))]);
-  const decided = await store.pairsWithStatus(false, customerIds);
-  const candidates = pairsAround(touched, blocks, options.maxBlockSize, (a, b) =>
-    decided.has(`${a} ${b}`),
-  );
-  const known = new Set(touched.map((p) => p.id));
-  const others = await store.profilesByIds([
-    ...new Set(candidates.flatMap((p) => [p.a, p.b]).filter((id) => !known.has(id))),
-  ]);
-  const byId = new Map([...touched, ...others].map((p) => [p.id, p]));
-  const model = (await store.currentModel()) ?? PRIOR_MODEL;
-  const kept = candidates
-    .filter((pair) => byId.has(pair.a) && byId.has(pair.b))
-    .map((pair) => ({
-      ...pair,
-      ...scorePair(model, compareProfiles(byId.get(pair.a)!, byId.get(pair.b)!)),
-    }))
-    .filter((pair) => pair.confidence >= minStoredConfidence)
-    .map((pair) => asSuggestion(pair, byId));
-  const keptPairs = new Set(kept.map((s) => `${s.customerA} ${s.customerB}`));
-  const open = await store.pairsWithStatus(true, customerIds);
-  const dropped = [...open]
-    .filter((pair) => !keptPairs.has(pair))
-    .map((pair) => pair.split(' ') as [string, string]);
-  await store.upsertPairs(kept, dropped);
 }
 
 /** Loads an open suggestion under lock, or says why it cannot be decided. */

@@ -6,7 +6,6 @@ import {
   phoneKey,
   postcodeKey,
 } from './linkage.features.js';
-import type { LinkageModel } from './linkage.model.js';
 
 export type SuggestionStatus = 'open' | 'accepted' | 'rejected';
 
@@ -66,32 +65,6 @@ interface ProfileRow {
   trait_devices: (string | null)[];
 }
 
-const PROFILE_SELECT = /* sql */ `
-      SELECT c.id::text, c.display_name, c.email,
-        COALESCE(c.traits->>'postcode', c.traits->>'postalCode', c.traits->>'postal_code',
-                 c.traits->>'zip') AS postcode,
-        COALESCE((SELECT array_agg(i.type || ':' || i.value) FROM identities i
-                  WHERE i.customer_id = c.id AND i.type IN ('email', 'phone', 'device_id')),
-                 '{}') AS identities,
-        c.traits->>'phone' AS trait_phone,
-        -- Devices are identities of one customer only, so a device shared by two people shows
-        -- in their traits (deviceId, devices), as a CRM or an app reports it.
-        ARRAY(SELECT jsonb_array_elements_text(CASE jsonb_typeof(c.traits->'devices')
-                WHEN 'array' THEN c.traits->'devices' ELSE '[]'::jsonb END))
-          || (c.traits->>'deviceId') AS trait_devices
-      FROM customers c`;
-
-function asRecord(s: NewSuggestion) {
-  return {
-    a: s.customerA,
-    b: s.customerB,
-    confidence: s.confidence,
-    weight: s.matchWeight,
-    evidence: s.evidence,
-    keys: s.blockingKeys,
-  };
-}
-
 const COLUMNS = `id, customer_a, customer_b, confidence, match_weight, evidence, blocking_keys,
   status, created_at, updated_at, merge_id`;
 
@@ -138,108 +111,26 @@ export class DuplicateStore {
   /** One page of customers as the model sees them, in id order (keyset after `afterId`). */
   async profilesPage(afterId: string | null, limit: number): Promise<LinkageProfile[]> {
     const { rows } = await this.db.query<ProfileRow>(
-      `/* duplicate.profilesPage */ ${PROFILE_SELECT}
+      /* sql */ `/* duplicate.profilesPage */
+      SELECT c.id::text, c.display_name, c.email,
+        COALESCE(c.traits->>'postcode', c.traits->>'postalCode', c.traits->>'postal_code',
+                 c.traits->>'zip') AS postcode,
+        COALESCE((SELECT array_agg(i.type || ':' || i.value) FROM identities i
+                  WHERE i.customer_id = c.id AND i.type IN ('email', 'phone', 'device_id')),
+                 '{}') AS identities,
+        c.traits->>'phone' AS trait_phone,
+        -- Devices are identities of one customer only, so a device shared by two people shows
+        -- in their traits (deviceId, devices), as a CRM or an app reports it.
+        ARRAY(SELECT jsonb_array_elements_text(CASE jsonb_typeof(c.traits->'devices')
+                WHEN 'array' THEN c.traits->'devices' ELSE '[]'::jsonb END))
+          || (c.traits->>'deviceId') AS trait_devices
+      FROM customers c
       WHERE $1::uuid IS NULL OR c.id > $1::uuid
       ORDER BY c.id
       LIMIT $2`,
       [afterId, limit],
     );
     return rows.map(toProfile);
-  }
-
-  async profilesByIds(ids: readonly string[]): Promise<LinkageProfile[]> {
-    const { rows } = await this.db.query<ProfileRow>(
-      `/* duplicate.profilesByIds */ ${PROFILE_SELECT} WHERE c.id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return rows.map(toProfile);
-  }
-
-  /**
-   * Replaces the blocking keys of these customers (all of them when `customerIds` is null).
-   * Run inside a transaction (the lock is the transaction's).
-   */
-  async replaceKeys(
-    customerIds: readonly string[] | null,
-    keys: readonly { customerId: string; key: string }[],
-  ): Promise<void> {
-    // A scan and the follower may rewrite overlapping keys at once: one writer at a time.
-    await this.db.query(
-      `/* duplicate.lockKeys */ SELECT pg_advisory_xact_lock(hashtext('c360.duplicate.keys'))`,
-    );
-    await this.db.query(
-      /* sql */ `/* duplicate.deleteKeys */
-      DELETE FROM duplicate_blocking_keys
-      WHERE $1::uuid[] IS NULL OR customer_id = ANY($1::uuid[])`,
-      [customerIds],
-    );
-    await this.db.query(
-      /* sql */ `/* duplicate.insertKeys */
-      INSERT INTO duplicate_blocking_keys (key, customer_id)
-      SELECT k.key, k.customer_id FROM unnest($1::text[], $2::uuid[]) AS k(key, customer_id)
-      -- A customer merged or erased since it was read has no row to key.
-      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = k.customer_id)
-      ON CONFLICT ON CONSTRAINT duplicate_blocking_keys_pkey DO NOTHING`,
-      [keys.map((k) => k.key), keys.map((k) => k.customerId)],
-    );
-  }
-
-  /** The members of these blocks (every key with its customers). */
-  async blockMembers(keys: readonly string[]): Promise<Map<string, string[]>> {
-    const { rows } = await this.db.query<{ key: string; ids: string[] }>(
-      /* sql */ `/* duplicate.blockMembers */
-      SELECT key, array_agg(customer_id::text) AS ids FROM duplicate_blocking_keys
-      WHERE key = ANY($1::text[]) GROUP BY key`,
-      [keys],
-    );
-    return new Map(rows.map((row) => [row.key, row.ids]));
-  }
-
-  async saveModel(model: LinkageModel): Promise<void> {
-    await this.db.query(
-      /* sql */ `/* duplicate.saveModel */
-      INSERT INTO duplicate_models (id, model, fitted_at) VALUES (1, $1::jsonb, now())
-      ON CONFLICT ON CONSTRAINT duplicate_models_pkey
-        DO UPDATE SET model = EXCLUDED.model, fitted_at = EXCLUDED.fitted_at`,
-      [JSON.stringify(model)],
-    );
-  }
-
-  /** The model the last scan fitted, or null before the first scan. */
-  async currentModel(): Promise<LinkageModel | null> {
-    const { rows } = await this.db.query<{ model: LinkageModel }>(
-      `/* duplicate.currentModel */ SELECT model FROM duplicate_models WHERE id = 1`,
-    );
-    return rows[0]?.model ?? null;
-  }
-
-  /**
-   * Writes the pairs a changed customer now forms: those at or above the threshold are
-   * upserted as open suggestions, the others lose an open suggestion they had; a decided pair
-   * is never touched.
-   */
-  async upsertPairs(kept: readonly NewSuggestion[], dropped: readonly [string, string][]) {
-    await this.db.query(
-      /* sql */ `/* duplicate.upsertPairs */
-      INSERT INTO duplicate_suggestions AS d
-        (customer_a, customer_b, confidence, match_weight, evidence, blocking_keys)
-      SELECT s.a, s.b, s.confidence, s.weight, s.evidence, s.keys
-      FROM jsonb_to_recordset($1::jsonb)
-        AS s(a uuid, b uuid, confidence float8, weight float8, evidence jsonb, keys text[])
-      ON CONFLICT ON CONSTRAINT duplicate_suggestions_pair_key DO UPDATE
-        SET confidence = EXCLUDED.confidence, match_weight = EXCLUDED.match_weight,
-            evidence = EXCLUDED.evidence, blocking_keys = EXCLUDED.blocking_keys,
-            updated_at = now()
-        WHERE d.status = 'open'`,
-      [JSON.stringify(kept.map(asRecord))],
-    );
-    await this.db.query(
-      /* sql */ `/* duplicate.dropPairs */
-      DELETE FROM duplicate_suggestions d
-      USING unnest($1::uuid[], $2::uuid[]) AS p(a, b)
-      WHERE d.status = 'open' AND d.customer_a = p.a AND d.customer_b = p.b`,
-      [dropped.map((p) => p[0]), dropped.map((p) => p[1])],
-    );
   }
 
   async countCustomers(): Promise<number> {
@@ -249,20 +140,10 @@ export class DuplicateStore {
     return rows[0]!.n;
   }
 
-  /**
-   * Pairs (`a b`) with the given status, of these customers or of everyone (null): decided
-   * pairs are never suggested again; open ones of changed customers are rescored.
-   */
-  async pairsWithStatus(
-    open: boolean,
-    customerIds: readonly string[] | null = null,
-  ): Promise<Set<string>> {
+  /** Pairs decided already (rejected, or accepted): a scan never suggests them again. */
+  async decidedPairs(): Promise<Set<string>> {
     const { rows } = await this.db.query<{ a: string; b: string }>(
-      /* sql */ `/* duplicate.pairsWithStatus */
-      SELECT customer_a::text AS a, customer_b::text AS b FROM duplicate_suggestions
-      WHERE (status = 'open') = $1
-        AND ($2::uuid[] IS NULL OR customer_a = ANY($2::uuid[]) OR customer_b = ANY($2::uuid[]))`,
-      [open, customerIds],
+      `/* duplicate.decidedPairs */ SELECT customer_a::text AS a, customer_b::text AS b FROM duplicate_suggestions WHERE status <> 'open'`,
     );
     return new Set(rows.map((row) => `${row.a} ${row.b}`));
   }
@@ -293,7 +174,18 @@ export class DuplicateStore {
         WHERE d.status = 'open' AND d.updated_at < scan.at AND d.id NOT IN (SELECT id FROM fresh)
       )
       SELECT count(*)::int AS n FROM fresh`,
-      [JSON.stringify(suggestions.map(asRecord))],
+      [
+        JSON.stringify(
+          suggestions.map((s) => ({
+            a: s.customerA,
+            b: s.customerB,
+            confidence: s.confidence,
+            weight: s.matchWeight,
+            evidence: s.evidence,
+            keys: s.blockingKeys,
+          })),
+        ),
+      ],
     );
     return rows[0]!.n;
   }

@@ -103,36 +103,3 @@ export function linkPopulation(
     pairs: candidates.map((pair, index) => ({ ...pair, ...scorePair(model, vectors[index]!) })),
   };
 }
-
-/**
- * The candidate pairs that include one of `touched`, from the members of their blocks (as
- * stored): what the follower rescores when customers change, without a full scan.
- */
-export function pairsAround(
-  touched: readonly LinkageProfile[],
-  blocks: ReadonlyMap<string, readonly string[]>,
-  maxBlockSize: number,
-  skip: (a: string, b: string) => boolean = () => false,
-): CandidatePair[] {
-  const pairs = new Map<string, CandidatePair>();
-  for (const profile of touched) {
-    for (const key of blockingKeys(profile)) {
-      const members = blocks.get(key) ?? [];
-      if (members.length > maxBlockSize) {
-        continue;
-      }
-      for (const other of members) {
-        const [a, b] = [profile.id, other].sort() as [string, string];
-        if (a === b || skip(a, b)) {
-          continue;
-        }
-        const pair = pairs.get(`${a} ${b}`) ?? { a, b, blockingKinds: [] };
-        if (!pair.blockingKinds.includes(blockingKind(key))) {
-          pair.blockingKinds.push(blockingKind(key));
-        }
-        pairs.set(`${a} ${b}`, pair);
-      }
-    }
-  }
-  return [...pairs.values()];
-}
