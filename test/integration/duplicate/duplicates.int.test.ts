@@ -6,9 +6,11 @@ import {
   AcceptDuplicateSuggestionDocument,
   CreateApiKeyDocument,
   CustomerIdentityViewDocument,
+  CustomerMergesDocument,
   DuplicateSuggestionsDocument,
   RejectDuplicateSuggestionDocument,
   ScanDuplicatesDocument,
+  UnmergeCustomersDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
@@ -158,6 +160,20 @@ describe('Query.duplicateSuggestions', () => {
     assert.equal((await pairs()).has(pairOf('ada', 'ada2')), false);
     const twice = await execute(gateway.url, AcceptDuplicateSuggestionDocument, { id: ada.id });
     assert.equal(twice.errors?.[0]?.extensions?.['code'], 'CONFLICT');
+  });
+
+  it('undoes an accepted suggestion: the merged customer is back, and the decided pair is not suggested again', async () => {
+    const merges = await execute(gateway.url, CustomerMergesDocument, { id: ids['ada']! });
+    const merge = merges.data!.customer!.merges.find((m) => m.mergedId === ids['ada2'])!;
+    await relayed(gateway.backends);
+
+    const undone = await execute(gateway.url, UnmergeCustomersDocument, { mergeId: merge.id });
+
+    assert.equal(undone.errors, undefined, JSON.stringify(undone.errors));
+    await scan();
+    const back = await execute(gateway.url, CustomerIdentityViewDocument, { id: ids['ada2']! });
+    assert.equal(back.data?.customer?.id, ids['ada2']);
+    assert.equal((await pairs()).has(pairOf('ada', 'ada2')), false);
   });
 
   it('answers NOT_FOUND for an unknown suggestion and BAD_USER_INPUT for a malformed id or threshold', async () => {
