@@ -83,14 +83,6 @@ export function scorePair(model: LinkageModel, vector: ComparisonVector): PairSc
   return { matchWeight, confidence: 1 / (1 + 2 ** -matchWeight), evidence };
 }
 
-/**
- * Level frequencies among pairs drawn at random (nearly all two different people), with
- * add-one smoothing so a level never seen still has a small probability.
- */
-export function estimateU(vectors: readonly ComparisonVector[]): LinkageModel['u'] {
-  return levelShares(vectors, () => 1, 1) as LinkageModel['u'];
-}
-
 /** Per field, the weighted share of each level among the pairs that have the field. */
 function levelShares(
   vectors: readonly ComparisonVector[],

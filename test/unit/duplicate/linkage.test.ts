@@ -10,7 +10,6 @@ import {
   phoneKey,
 } from '../../../src/modules/duplicate/linkage.features.js';
 import {
-  estimateU,
   fitEm,
   levelWeight,
   PRIOR_MODEL,
@@ -97,16 +96,6 @@ describe('linkage model', () => {
         ['postcode', 'different'],
       ],
     );
-  });
-
-  it('estimates u with add-one smoothing', () => {
-    const u = estimateU([
-      { name: 3, emailLocal: 1, phone: null, postcode: 0, device: null },
-      { name: 3, emailLocal: 1, phone: null, postcode: 1, device: null },
-    ]);
-    assert.deepEqual(u.name, [1 / 6, 1 / 6, 1 / 6, 3 / 6]);
-    assert.deepEqual(u.postcode, [2 / 4, 2 / 4]);
-    assert.deepEqual(u.phone, [1 / 2, 1 / 2]);
   });
 
   it('recovers lambda, m and u of a mixture it was generated from (EM, started from the priors)', () => {
