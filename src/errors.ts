@@ -45,6 +45,13 @@ export enum ErrorCode {
    * (`extensions.reason`: TIMEOUT, FAILED, INVALID_OUTPUT); nothing was cached.
    */
   MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE',
+  /**
+   * A merge cannot be undone (`extensions.reason`): ALREADY_UNDONE, ERASED (either side was
+   * erased since), CHAINED (the survivor was merged into another customer since; undo that
+   * first) or IN_FLIGHT (the stores are still following the merge; retry shortly). Nothing
+   * was written.
+   */
+  MERGE_NOT_REVERSIBLE = 'MERGE_NOT_REVERSIBLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

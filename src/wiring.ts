@@ -12,6 +12,7 @@ import { catalogModule } from './modules/catalog/catalog.module.js';
 import { consentModule } from './modules/consent/consent.module.js';
 import { customerModule } from './modules/customer/customer.module.js';
 import { customerFeedModule } from './modules/customer-feed/customer-feed.module.js';
+import { duplicateModule } from './modules/duplicate/duplicate.module.js';
 import { eventModule } from './modules/event/event.module.js';
 import { identityModule } from './modules/identity/identity.module.js';
 import type { IngestionDeps } from './modules/ingestion/ingestion.deps.js';
@@ -35,6 +36,7 @@ export const MODULES: readonly AnyModule[] = [
   accessModule,
   customerModule,
   identityModule,
+  duplicateModule,
   eventModule,
   consentModule,
   relationshipModule,

@@ -6,14 +6,19 @@ import { createIdentityLoaders } from './identity.loaders.js';
 import { IdentityVocabulary } from './identity.normalize.js';
 import { CustomerResolutionResolver, IdentityResolver } from './identity.resolver.js';
 import { IdentityStore } from './identity.store.js';
+import { mergeRecordAppliers } from './merge-record.follower.js';
+import { MergeRecordGraph } from './merge-record.graph.js';
+import { createMergeLoaders } from './merge.loaders.js';
+import { MergeResolver, UnmergeResultResolver } from './merge.resolver.js';
 
 /**
  * Identifiers and merges: lookups by identity, identify (anonymous → known) and operator
- * merges. A merge is announced on the outbox (graph.customer.merged) for every store to follow.
+ * merges. A merge is announced on the outbox (graph.customer.merged) for every store to follow,
+ * and recorded with its provenance and what undoing it needs (unmergeCustomers).
  */
 export const identityModule = defineModule<IdentityDeps>({
   name: 'identity',
-  resolvers: [IdentityResolver, CustomerResolutionResolver],
+  resolvers: [IdentityResolver, CustomerResolutionResolver, MergeResolver, UnmergeResultResolver],
   create: (platform) => {
     const identities = new IdentityStore(platform.db);
     return {
@@ -25,7 +30,11 @@ export const identityModule = defineModule<IdentityDeps>({
         identities,
         masking: new PiiMasking(platform.settings.nonPersonalKeys),
       },
-      loaders: (tuning) => createIdentityLoaders(identities, tuning),
+      loaders: (tuning) => ({
+        ...createIdentityLoaders(identities, tuning),
+        ...createMergeLoaders(platform.db, tuning),
+      }),
+      appliers: mergeRecordAppliers(platform.db, new MergeRecordGraph(platform.graph)),
     };
   },
 });

@@ -60,11 +60,13 @@ export class IdentityResolver {
   mergeCustomers(
     @Arg('survivorId', () => ID) survivorId: string,
     @Arg('mergedId', () => ID) mergedId: string,
+    @Ctx() ctx: GraphQLContext,
   ): Promise<CustomerResolution> {
     return mergeCustomers(
       this.deps,
       assertUuid(survivorId, 'survivorId'),
       assertUuid(mergedId, 'mergedId'),
+      ctx.access.viewer?.keyId ?? null,
     );
   }
 

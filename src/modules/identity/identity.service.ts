@@ -13,7 +13,7 @@ import { type IdentityKey, IdentityStore } from './identity.store.js';
 import { type CustomerResolution } from './identity.type.js';
 import { IdentityType } from './identity.kinds.js';
 import { mergeCustomerInto } from './merge.service.js';
-import { type MergeCause, MergeStore } from './merge.store.js';
+import { type MergeCause, type MergeProvenance, MergeStore } from './merge.store.js';
 
 /**
  * What identity writes need: a transaction, the vocabulary, the keys of erasure suppressions,
@@ -111,6 +111,7 @@ export async function mergeCustomers(
   deps: Pick<Platform, 'db' | 'relay'>,
   survivorId: string,
   mergedId: string,
+  apiKeyId: string | null = null,
 ): Promise<CustomerResolution> {
   if (survivorId === mergedId) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'a customer cannot be merged into itself', {
@@ -138,7 +139,7 @@ export async function mergeCustomers(
       }
     }
     const outbox: OutboxMessage[] = [];
-    await mergeInto(tx, mergedId, survivorId, 'manual', outbox);
+    await mergeInto(tx, mergedId, survivorId, { cause: 'manual', apiKeyId }, outbox);
     await new OutboxStore(tx).add(outbox);
   });
   deps.relay.wake();
@@ -149,7 +150,7 @@ async function mergeInto(
   tx: Queryable,
   mergedId: string,
   survivorId: string,
-  cause: MergeCause,
+  cause: MergeCause | MergeProvenance,
   outbox: OutboxMessage[],
 ) {
   outbox.push(...(await mergeCustomerInto(tx, mergedId, survivorId, cause)));

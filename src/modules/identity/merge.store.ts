@@ -1,6 +1,17 @@
 import type { Queryable } from '../../datasources/postgres.js';
 
-export type MergeCause = 'identify' | 'identity_conflict' | 'manual';
+export type MergeCause = 'identify' | 'identity_conflict' | 'manual' | 'suggestion';
+
+/** Why a merge happened and on whose word: kept with the merge (merge_records). */
+export interface MergeProvenance {
+  cause: MergeCause;
+  /** The duplicate suggestion accepted, for cause `suggestion`. */
+  suggestionId?: string | null;
+  /** What the rule or model saw (per-field agreement and weights), as JSON. */
+  evidence?: unknown;
+  /** The API key that asked; null for merges the gateway made on its own rules. */
+  apiKeyId?: string | null;
+}
 
 /** PostgreSQL side of merging one customer into another; run inside one transaction. */
 export class MergeStore {
@@ -10,9 +21,41 @@ export class MergeStore {
    * Moves everything `mergedId` holds to `survivorId` and deletes `mergedId`, recording the
    * merge so the old id keeps resolving. The survivor keeps its own traits and, per purpose,
    * whichever consent answer is newer. The merged customer's embedding is dropped (the
-   * survivor's stays; preference vectors are recomputed from events later).
+   * survivor's stays; preference vectors are recomputed from events later). Returns the id of
+   * the merge record, which keeps the provenance and what unmergeCustomers needs to undo it.
    */
-  async merge(mergedId: string, survivorId: string, cause: MergeCause): Promise<void> {
+  async merge(
+    mergedId: string,
+    survivorId: string,
+    provenance: MergeCause | MergeProvenance,
+  ): Promise<string> {
+    const {
+      cause,
+      suggestionId = null,
+      evidence = null,
+      apiKeyId = null,
+    } = typeof provenance === 'string' ? { cause: provenance } : provenance;
+    // Before anything moves: the merged row and consents, the survivor's profile as it was,
+    // and which identities, events and merge chains are about to move.
+    const { rows } = await this.tx.query<{ id: string }>(
+      /* sql */ `/* merge.snapshot */
+      INSERT INTO merge_records (merged_id, survivor_id, cause, suggestion_id, evidence, api_key_id,
+        merged_row, merged_consents, survivor_before, moved_identities, moved_event_ids, flattened_ids)
+      SELECT $1, $2, $3, $4, $5::jsonb, $6,
+        (SELECT to_jsonb(m) FROM customers m WHERE m.id = $1),
+        (SELECT COALESCE(jsonb_agg(to_jsonb(c)), '[]') FROM customer_consents c WHERE c.customer_id = $1),
+        (SELECT jsonb_build_object('email', s.email, 'traits', s.traits,
+            'interest_keywords', s.interest_keywords,
+            'consents', (SELECT COALESCE(jsonb_agg(to_jsonb(c)), '[]')
+                         FROM customer_consents c WHERE c.customer_id = $2))
+         FROM customers s WHERE s.id = $2),
+        (SELECT COALESCE(jsonb_agg(jsonb_build_object('type', i.type, 'value', i.value)), '[]')
+         FROM identities i WHERE i.customer_id = $1),
+        (SELECT COALESCE(array_agg(e.id ORDER BY e.id), '{}') FROM events e WHERE e.customer_id = $1),
+        (SELECT COALESCE(array_agg(cm.merged_id), '{}') FROM customer_merges cm WHERE cm.survivor_id = $1)
+      RETURNING id`,
+      [mergedId, survivorId, cause, suggestionId, JSON.stringify(evidence), apiKeyId],
+    );
     await this.tx.query(
       `/* merge.moveIdentities */ UPDATE identities SET customer_id = $2 WHERE customer_id = $1`,
       [mergedId, survivorId],
@@ -53,6 +96,7 @@ export class MergeStore {
       [mergedId, survivorId, cause],
     );
     await this.tx.query(`/* merge.deleteMerged */ DELETE FROM customers WHERE id = $1`, [mergedId]);
+    return rows[0]!.id;
   }
 
   /**

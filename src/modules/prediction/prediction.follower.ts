@@ -1,7 +1,7 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { applier, type OutboxApplier } from '../../outbox/outbox.topic.js';
 import { EventsAccepted } from '../event/event.topics.js';
-import { CustomerMerged } from '../identity/identity.topics.js';
+import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js';
 import type { PredictionService } from './prediction.service.js';
 
 /** Rescores the customers whose purchases changed, before segments read their scores. */
@@ -17,5 +17,8 @@ export function predictionAppliers(service: PredictionService, db: Queryable): O
     }),
     // The survivor holds both histories now; the merged row went with its customer.
     applier(CustomerMerged, (pairs) => service.rescore(pairs.map((p) => p.survivorId))),
+    applier(CustomerUnmerged, (rows) =>
+      service.rescore(rows.flatMap((r) => [r.restoredId, r.survivorId])),
+    ),
   ];
 }

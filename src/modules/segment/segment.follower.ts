@@ -4,7 +4,7 @@ import { CampaignTargeted } from '../catalog/catalog.topics.js';
 import { ConsentChanged } from '../consent/consent.topics.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventsAccepted } from '../event/event.topics.js';
-import { CustomerMerged } from '../identity/identity.topics.js';
+import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
 import type { SegmentEngine } from './evaluation/segment.engine.js';
@@ -49,6 +49,17 @@ export function segmentAppliers(engine: SegmentEngine, db: Queryable): OutboxApp
         for (const { mergedId, survivorId } of pairs) {
           await engine.evaluate(plans, [mergedId], { kind: 'merge', mergedInto: survivorId });
           await engine.evaluate(plans, [survivorId], { kind: 'merge', mergedInto: survivorId });
+        }
+      },
+      { order: 200 },
+    ),
+    // Both customers hold different things again (events, identities, consents, edges).
+    applier(
+      CustomerUnmerged,
+      async (rows) => {
+        const plans = await engine.plans();
+        for (const { mergeId, restoredId, survivorId } of rows) {
+          await engine.evaluate(plans, [restoredId, survivorId], { kind: 'unmerge', mergeId });
         }
       },
       { order: 200 },

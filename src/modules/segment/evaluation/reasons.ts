@@ -8,6 +8,7 @@ export type Trigger =
   | { kind: 'time' }
   | { kind: 'change'; change: CustomerChange }
   | { kind: 'merge'; mergedInto: string }
+  | { kind: 'unmerge'; mergeId: string }
   | { kind: 'erasure' };
 
 export interface ConditionChange {
@@ -33,6 +34,8 @@ export function triggerWords(trigger: Trigger, nameOf: SegmentNamer = (id) => id
       return 'time passed';
     case 'merge':
       return `merged into ${trigger.mergedInto}`;
+    case 'unmerge':
+      return `merge ${trigger.mergeId} undone`;
     case 'erasure':
       return 'customer erased';
     case 'change': {
