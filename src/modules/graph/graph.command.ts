@@ -39,8 +39,10 @@ export function registerGraphCommand(program: Command, cli: CliContext): void {
     .description(
       'Copy relationships and campaign targetings that exist only in Neo4j (written before PostgreSQL kept them) into PostgreSQL. Idempotent; run once before the first `c360 graph rebuild` of an older deployment.',
     )
-    .action(async () => {
+    .option('--force', 'copy even beside other c360 sessions')
+    .action(async (options: { force?: boolean }) => {
       await withGraphStores(cli, async (stores) => {
+        await refuseBesideOthers(stores, 'backfilled', options.force === true);
         await migrate(stores.postgres, createLogger('warn'));
         const added = await projectionOf(stores).backfill();
         process.stdout.write(`${JSON.stringify({ added })}\n`);
@@ -63,6 +65,24 @@ async function withGraphStores(
   }
 }
 
+/**
+ * Refuses while other c360 sessions use a configured database: their relays write the graph
+ * while it is being read or rebuilt (on embedded stores the data-folder lock already refused).
+ * Checked first, while this command holds a single connection: every other is someone else's.
+ */
+async function refuseBesideOthers(
+  stores: GraphStores,
+  what: 'rebuilt' | 'backfilled',
+  force: boolean,
+): Promise<void> {
+  const others = stores.embedded ? 0 : await new GraphSourceStore(stores.postgres).otherSessions();
+  if (others > 0 && !force) {
+    throw new CommandError(
+      `${others} other c360 session(s) use this database, and running gateways relay the outbox into the graph while it is ${what}. Stop them first, or pass --force (docs/graph-rebuild.md).`,
+    );
+  }
+}
+
 function projectionOf(stores: GraphStores): GraphProjection {
   return new GraphProjection({
     db: stores.postgres,
@@ -77,13 +97,7 @@ function projectionOf(stores: GraphStores): GraphProjection {
  */
 async function rebuild(stores: GraphStores, force: boolean) {
   const source = new GraphSourceStore(stores.postgres);
-  // First, while this command holds a single connection: every other one is someone else's.
-  const others = stores.embedded ? 0 : await source.otherSessions();
-  if (others > 0 && !force) {
-    throw new CommandError(
-      `${others} other c360 session(s) use this database (running gateways relay the outbox into the graph while it is rebuilt). Stop them first, or pass --force (docs/graph-rebuild.md).`,
-    );
-  }
+  await refuseBesideOthers(stores, 'rebuilt', force);
   await migrate(stores.postgres, createLogger('warn'));
   const projection = projectionOf(stores);
   const unbacked = await projection.findUnbacked();

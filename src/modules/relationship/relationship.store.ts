@@ -1,6 +1,6 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { DIRECTED_RELATIONSHIPS, type Relationship } from './relationship.kinds.js';
-import type { RelationshipPayload } from './relationship.topics.js';
+import { type RelationshipPayload, RelationshipUnlinked } from './relationship.topics.js';
 
 /** One stored relationship, as the graph holds it (see the migration for directions). */
 export type RelationshipRow = RelationshipPayload;
@@ -67,28 +67,27 @@ export class RelationshipStore {
   }
 
   /**
-   * Of the given edges, those not stored here between customers stored here (what
-   * {@link backfill} would add).
+   * Of the given edges (read from the graph), those {@link backfill} would add: not stored
+   * here, between customers stored here, and not waiting to be unlinked in the outbox.
    */
   async findMissing(edges: readonly RelationshipRow[]): Promise<RelationshipRow[]> {
     const { rows } = await this.db.query<{ type: Relationship; from_id: string; to_id: string }>(
       /* sql */ `/* relationship.findMissing */
       SELECT e.type, e.from_id, e.to_id
       FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS e(type, from_id, to_id)
-      WHERE NOT EXISTS (
+      WHERE ${BACKFILLABLE}
+        AND NOT EXISTS (
           SELECT 1 FROM customer_relationships r
-          WHERE r.type = e.type AND r.from_id = e.from_id AND r.to_id = e.to_id)
-        AND e.from_id <> e.to_id
-        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.from_id)
-        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.to_id)`,
-      columns(edges),
+          WHERE r.type = e.type AND r.from_id = e.from_id AND r.to_id = e.to_id)`,
+      backfillParameters(edges),
     );
     return rows.map((row) => ({ type: row.type, from: row.from_id, to: row.to_id }));
   }
 
   /**
-   * Stores edges found only in the graph (the one-time backfill), skipping those whose
-   * customers PostgreSQL no longer holds.
+   * Stores edges found only in the graph (the one-time backfill for deployments from before
+   * this table), skipping those of customers PostgreSQL no longer holds and those an unlink
+   * in the outbox is about to remove from the graph.
    *
    * @returns how many were added.
    */
@@ -98,14 +97,31 @@ export class RelationshipStore {
       INSERT INTO customer_relationships (type, from_id, to_id)
       SELECT e.type, e.from_id, e.to_id
       FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS e(type, from_id, to_id)
-      WHERE e.from_id <> e.to_id
-        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.from_id)
-        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.to_id)
+      WHERE ${BACKFILLABLE}
       ON CONFLICT ON CONSTRAINT customer_relationships_pkey DO NOTHING`,
-      columns(edges),
+      backfillParameters(edges),
     );
     return rowCount ?? 0;
   }
+}
+
+/*
+ * A graph edge that belongs in PostgreSQL: both customers are current, and no unlink of it
+ * waits in the outbox (its row is already gone; the graph edge goes when the relay applies
+ * it). Undirected unlinks match either direction, as they do in the graph.
+ */
+const BACKFILLABLE = `e.from_id <> e.to_id
+        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.from_id)
+        AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.to_id)
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox o
+          WHERE o.topic = $4 AND o.payload->>'type' = e.type
+            AND ((o.payload->>'from' = e.from_id::text AND o.payload->>'to' = e.to_id::text)
+              OR (NOT e.type = ANY($5::text[])
+                  AND o.payload->>'from' = e.to_id::text AND o.payload->>'to' = e.from_id::text)))`;
+
+function backfillParameters(edges: readonly RelationshipRow[]): unknown[] {
+  return [...columns(edges), RelationshipUnlinked.name, [...DIRECTED_RELATIONSHIPS]];
 }
 
 function columns(edges: readonly RelationshipRow[]): [string[], string[], string[]] {

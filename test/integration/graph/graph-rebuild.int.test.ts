@@ -328,23 +328,26 @@ describe('c360 graph rebuild', () => {
     const db = await connect();
     try {
       const lostLinks = await db.query(
-        `DELETE FROM customer_relationships WHERE type = 'REFERRED'`,
+        `DELETE FROM customer_relationships WHERE type IN ('REFERRED', 'PARENT_OF')`,
       );
       const lostTargets = await db.query(`DELETE FROM campaign_targets WHERE customer_id = $1`, [
         people['gus']!.id,
       ]);
-      assert.ok(lostLinks.rowCount! > 0 && lostTargets.rowCount! > 0);
+      assert.equal(lostLinks.rowCount, 3);
+      assert.equal(lostTargets.rowCount, 2);
 
       const refused = await c360(['graph', 'rebuild'], env);
       assert.equal(refused.code, 1, refused.stderr);
-      assert.match(refused.stderr, /PostgreSQL lacks.*c360 graph backfill/s);
+      assert.match(
+        refused.stderr,
+        /3 relationship\(s\) and 2 campaign targeting\(s\) that PostgreSQL lacks/,
+      );
+      assert.match(refused.stderr, /c360 graph backfill/);
       assert.deepEqual(await snapshot(graph), original);
 
       const backfilled = await c360(['graph', 'backfill'], env);
       assert.equal(backfilled.code, 0, backfilled.stderr);
-      assert.deepEqual(JSON.parse(backfilled.stdout), {
-        added: { relationships: lostLinks.rowCount, targets: lostTargets.rowCount },
-      });
+      assert.deepEqual(JSON.parse(backfilled.stdout), { added: { relationships: 3, targets: 2 } });
       const rebuilt = await c360(['graph', 'rebuild'], env);
       assert.equal(rebuilt.code, 0, rebuilt.stderr);
       assert.deepEqual(await snapshot(graph), original);
@@ -353,8 +356,46 @@ describe('c360 graph rebuild', () => {
     }
   });
 
+  it('backfills no edge whose unlink waits in the outbox', async () => {
+    const db = await connect();
+    const parent = { type: 'PARENT_OF', from: people['dan']!.id, to: people['fay']!.id };
+    try {
+      // The unlink committed (its row went) but no relay has applied it to the graph yet.
+      await db.query(
+        `DELETE FROM customer_relationships WHERE type = $1 AND from_id = $2 AND to_id = $3`,
+        [parent.type, parent.from, parent.to],
+      );
+      await db.query(
+        `INSERT INTO outbox (topic, payload) VALUES ('graph.relationship.unlinked', $1)`,
+        [parent],
+      );
+      const backfilled = await c360(['graph', 'backfill'], env);
+      assert.deepEqual(JSON.parse(backfilled.stdout), { added: { relationships: 0, targets: 0 } });
+      const rebuilt = await c360(['graph', 'rebuild'], env);
+      assert.equal(rebuilt.code, 0, rebuilt.stderr);
+      const edge = JSON.stringify([
+        'PARENT_OF',
+        `Customer:${parent.from}`,
+        `Customer:${parent.to}`,
+        {},
+      ]);
+      assert.deepEqual(await snapshot(graph), {
+        nodes: original.nodes,
+        edges: original.edges.filter((e) => e !== edge),
+      });
+    } finally {
+      // Put the link back as it was, for the next test.
+      await db.query(`DELETE FROM outbox WHERE topic = 'graph.relationship.unlinked'`);
+      await db.query(
+        `INSERT INTO customer_relationships (type, from_id, to_id) VALUES ($1, $2, $3)`,
+        [parent.type, parent.from, parent.to],
+      );
+      await db.end();
+    }
+  });
+
   it('re-projects chosen customers with their neighbourhood (reprojectCustomers)', async () => {
-    const chosen = [people['ann']!.id, people['gus']!.id];
+    const chosen = [people['ann']!.id, people['gus']!.id, people['dan']!.id];
     await graph.write('test.dropCustomers', (tx) =>
       tx.run('UNWIND $ids AS id MATCH (c:Customer {id: id}) DETACH DELETE c', { ids: chosen }),
     );
