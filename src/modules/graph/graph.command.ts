@@ -25,7 +25,7 @@ export function registerGraphCommand(program: Command, cli: CliContext): void {
   graph
     .command('rebuild')
     .description(
-      'Wipe Neo4j and re-project it from PostgreSQL through the outbox appliers, with progress. Refused beside a gateway on the embedded stores, while other c360 sessions use a configured database, or when the graph holds relationships or targetings PostgreSQL lacks (run `c360 graph backfill`), unless --force.',
+      'Wipe Neo4j and re-project it from PostgreSQL through the outbox appliers, with progress. Refused beside a gateway on the embedded stores; unless --force, also while other c360 sessions use a configured database or when the graph holds relationships or targetings PostgreSQL lacks (run `c360 graph backfill`).',
     )
     .option('--force', 'rebuild even beside other c360 sessions or over edges only the graph holds')
     .action(async (options: { force?: boolean }) => {
