@@ -23,6 +23,11 @@ OPTIONAL MATCH (a)-[r:${RELATIONSHIP_TYPES.join('|')}]->(b:Customer)
 RETURN a.id AS customerId, collect({type: type(r), to: b.id}) AS edges
 ORDER BY customerId`;
 
+const ANY_KEPT_EDGE = /* cypher */ `
+MATCH (:Customer)-[r:${[...RELATIONSHIP_TYPES, 'TARGETED_BY'].join('|')}]->()
+RETURN true AS found
+LIMIT 1`;
+
 const TARGETS_OF = /* cypher */ `
 UNWIND $customerIds AS customerId
 MATCH (:Customer {id: customerId})-[t:TARGETED_BY]->(k:Campaign)
@@ -67,6 +72,14 @@ export class GraphAdminGraph {
   /** Removes customers' nodes with all their edges (before they are projected again). */
   async deleteCustomers(ids: readonly string[]): Promise<void> {
     await this.graph.write('graph.deleteCustomers', (tx) => tx.run(DELETE_CUSTOMERS, { ids }));
+  }
+
+  /** Whether the graph holds any relationship or targeting edge. */
+  async hasRelationshipsOrTargets(): Promise<boolean> {
+    const result = await this.graph.read('graph.hasRelationshipsOrTargets', (tx) =>
+      tx.run(ANY_KEPT_EDGE),
+    );
+    return result.records.length > 0;
   }
 
   /** Relationship and targeting edges of up to `limit` customer nodes after `after`. */

@@ -79,6 +79,17 @@ export class GraphProjection {
   }
 
   /**
+   * True on a deployment that has not run the backfill: PostgreSQL keeps no relationship and
+   * no targeting, yet the graph holds some. Two cheap reads, for a warning at start.
+   */
+  async needsBackfill(): Promise<boolean> {
+    if ((await this.relationships.count()) > 0 || (await this.targets.count()) > 0) {
+      return false;
+    }
+    return this.admin.hasRelationshipsOrTargets();
+  }
+
+  /**
    * The one-time backfill: copies relationship and targeting edges that exist only in the graph
    * into PostgreSQL (those of customers or campaigns PostgreSQL no longer holds are skipped).
    * Idempotent.
