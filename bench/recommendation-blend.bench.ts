@@ -12,6 +12,7 @@ import 'reflect-metadata';
  * Unset DATABASE_URL uses an embedded database in a temporary folder.
  */
 import { openPostgres } from '../src/backends.js';
+import { openGraphStores } from '../src/cli/graph-stores.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { DEFAULT_WEIGHTS } from '../src/modules/recommendation/blend.js';
@@ -81,7 +82,11 @@ async function main(): Promise<void> {
 
   const config = loadConfig(process.env);
   const serving = await openGatewayServing(
-    { loadConfig: () => config, openPostgres },
+    {
+      loadConfig: () => config,
+      openPostgres,
+      openGraphStores: (c, logger) => openGraphStores(c, logger, 'recommendation bench'),
+    },
     config,
     createLogger('warn'),
   );

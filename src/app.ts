@@ -32,6 +32,7 @@ import { loaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
 import { ChangeFeed } from './changefeed/change-feed.js';
 import { Access } from './modules/access/access.js';
+import type { PlatformSettings } from './modules/module.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsEndpoint } from './observability/metrics-endpoint.js';
 import { observeStores } from './observability/observe-stores.js';
@@ -88,6 +89,25 @@ export interface AppDeps {
   worker?: number | null;
 }
 
+/** The parts of the configuration modules read (also for CLI commands that build modules). */
+export function platformSettings(config: Config, suppressionPepper: string): PlatformSettings {
+  return {
+    batchMaxSize: config.batchMaxSize,
+    customIdentityTypes: config.customIdentityTypes,
+    keyCacheTtlMs: config.access.keyCacheTtlMs,
+    nonPersonalKeys: config.nonPersonalKeys,
+    suppressionPepper,
+    recommendation: config.recommendation,
+    segments: config.segments,
+    predictions: config.predictions,
+    deployment: deploymentId(config),
+    changeFeed: config.changeFeed,
+    webhooks: config.webhooks,
+    gemini: config.gemini,
+    assistant: config.assistant,
+  };
+}
+
 /** Builds the whole gateway without listening, so tests run the real thing in-process. */
 export async function createApp({
   config,
@@ -108,21 +128,7 @@ export async function createApp({
       pubSub: backends.pubSub,
       feed,
       relay: { wake: () => doorbell.relay?.wake() },
-      settings: {
-        batchMaxSize: config.batchMaxSize,
-        customIdentityTypes: config.customIdentityTypes,
-        keyCacheTtlMs: config.access.keyCacheTtlMs,
-        nonPersonalKeys: config.nonPersonalKeys,
-        suppressionPepper: backends.suppressionPepper,
-        recommendation: config.recommendation,
-        segments: config.segments,
-        predictions: config.predictions,
-        deployment: deploymentId(config),
-        changeFeed: config.changeFeed,
-        webhooks: config.webhooks,
-        gemini: config.gemini,
-        assistant: config.assistant,
-      },
+      settings: platformSettings(config, backends.suppressionPepper),
       logger,
     },
     loaderTuning(config.dataLoader),

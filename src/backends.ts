@@ -197,6 +197,32 @@ export async function openPostgres(
   };
 }
 
+/**
+ * Connects to the configured Neo4j, or starts the embedded one under the data directory, with
+ * its constraints applied (for commands that need only the graph besides PostgreSQL).
+ * `close()` ends the driver and stops whatever was embedded.
+ */
+export async function openGraph(
+  config: Config,
+  logger: Logger,
+): Promise<{ graph: GraphDb; close(): Promise<void> }> {
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    }
+    stops.length = 0;
+  };
+  try {
+    const graph = await startGraph(config, logger, stops);
+    await reach('Neo4j', graph.target, 'NEO4J_URI', () => applyGraphSchema(graph));
+    return { graph, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 async function startGraph(
   config: Config,
   logger: Logger,

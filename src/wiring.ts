@@ -14,6 +14,7 @@ import { customerModule } from './modules/customer/customer.module.js';
 import { customerFeedModule } from './modules/customer-feed/customer-feed.module.js';
 import { duplicateModule } from './modules/duplicate/duplicate.module.js';
 import { eventModule } from './modules/event/event.module.js';
+import { graphModule } from './modules/graph/graph.module.js';
 import { identityModule } from './modules/identity/identity.module.js';
 import type { IngestionDeps } from './modules/ingestion/ingestion.deps.js';
 import { ingestionModule } from './modules/ingestion/ingestion.module.js';
@@ -53,6 +54,7 @@ export const MODULES: readonly AnyModule[] = [
   assistantModule,
   nodeModule,
   ingestionModule,
+  graphModule,
 ];
 
 /** Every resolver class, for the schema (printing it needs no running store). */

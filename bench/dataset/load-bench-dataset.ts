@@ -94,11 +94,15 @@ async function queueGraphFacts(tx: Queryable, customers: BenchCustomer[], family
   }
   for (const [type, edges] of Object.entries(family) as [keyof BenchFamily, BenchEdge[]][]) {
     for (let i = 0; i < edges.length; i += BATCH) {
-      await outbox.add(
-        edges
-          .slice(i, i + BATCH)
-          .map(({ from, to }) => RelationshipLinked.message({ type, from, to })),
+      const batch = edges.slice(i, i + BATCH);
+      // PostgreSQL keeps the edges too (the system of record `c360 graph rebuild` reads).
+      await tx.query(
+        /* sql */ `INSERT INTO customer_relationships (type, from_id, to_id)
+        SELECT $1, f, t FROM unnest($2::uuid[], $3::uuid[]) AS e(f, t)
+        ON CONFLICT ON CONSTRAINT customer_relationships_pkey DO NOTHING`,
+        [type, batch.map((e) => e.from), batch.map((e) => e.to)],
       );
+      await outbox.add(batch.map(({ from, to }) => RelationshipLinked.message({ type, from, to })));
     }
   }
   const { rows: products } = await tx.query<{
@@ -115,15 +119,17 @@ async function queueGraphFacts(tx: Queryable, customers: BenchCustomer[], family
   );
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
   for (let i = 0; i < customers.length; i += BATCH) {
-    await outbox.add(
-      customers.slice(i, i + BATCH).map((c, k) =>
-        CampaignTargeted.message({
-          campaignId: benchId('campaign', (i + k) % CAMPAIGNS),
-          customerId: c.id,
-          at,
-        }),
-      ),
+    const targets = customers.slice(i, i + BATCH).map((c, k) => ({
+      campaignId: benchId('campaign', (i + k) % CAMPAIGNS),
+      customerId: c.id,
+      at,
+    }));
+    await tx.query(
+      /* sql */ `INSERT INTO campaign_targets (customer_id, campaign_id, targeted_at)
+      SELECT c, k, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(c, k)`,
+      [targets.map((t) => t.customerId), targets.map((t) => t.campaignId), at],
     );
+    await outbox.add(targets.map((target) => CampaignTargeted.message(target)));
   }
   // As trackBatch announces its accepted events: one message per batch of message ids.
   await tx.query(

@@ -19,8 +19,9 @@ import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger, type Logger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
+import { openGraphStores } from './graph-stores.js';
 import { registerImportCommand } from './import.command.js';
-import { CommandError } from '../modules/module.js';
+import { type CliContext, CommandError } from '../modules/module.js';
 import { MODULES } from '../wiring.js';
 
 // As the gateway does: a `.env` in the working directory fills in what the environment leaves unset.
@@ -132,7 +133,11 @@ neo4j
   });
 
 registerImportCommand(program);
-const cliContext = { loadConfig: () => loadConfig(process.env), openPostgres: openPostgresLocked };
+const cliContext: CliContext = {
+  loadConfig: () => loadConfig(process.env),
+  openPostgres: openPostgresLocked,
+  openGraphStores: (config, logger) => openGraphStores(config, logger, COMMAND_LINE),
+};
 for (const module of MODULES) {
   module.commands?.forEach((register) => register(program, cliContext));
 }

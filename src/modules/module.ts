@@ -122,6 +122,22 @@ export interface CliContext {
     config: Config,
     logger: Logger,
   ): Promise<{ postgres: Postgres; close(): Promise<void> }>;
+  /**
+   * Opens PostgreSQL and Neo4j (configured, or embedded under the data-folder lock) with the
+   * outbox appliers of every module, for commands that project the graph; close() when done.
+   */
+  openGraphStores(config: Config, logger: Logger): Promise<GraphStores>;
+}
+
+/** The stores a graph command works on, and the appliers that write the graph. */
+export interface GraphStores {
+  postgres: Postgres;
+  graph: GraphDb;
+  /** Every module's outbox appliers, as the relay has them. */
+  appliers: readonly OutboxApplier[];
+  /** True when PostgreSQL is the embedded one (no other process can be using it). */
+  embedded: boolean;
+  close(): Promise<void>;
 }
 
 /** An operator mistake: said in one line on stderr, without a stack trace. */

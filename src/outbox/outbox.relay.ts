@@ -39,7 +39,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.outbox = new OutboxStore(options.db);
-    this.appliers = byTopic(options.appliers);
+    this.appliers = appliersByTopic(options.appliers);
     this.log = options.logger.child({ module: 'outbox.relay' });
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 250;
@@ -212,7 +212,7 @@ function runsOf(messages: readonly ClaimedMessage[]): ClaimedMessage[][] {
 }
 
 /** Appliers grouped by topic, each group in ascending `order` (stable: module-list order). */
-function byTopic(appliers: readonly OutboxApplier[]): Map<string, OutboxApplier[]> {
+export function appliersByTopic(appliers: readonly OutboxApplier[]): Map<string, OutboxApplier[]> {
   const map = new Map<string, OutboxApplier[]>();
   for (const applier of appliers) {
     map.set(applier.topic, [...(map.get(applier.topic) ?? []), applier]);

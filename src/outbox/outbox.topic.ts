@@ -33,6 +33,11 @@ export interface OutboxApplier {
    * merged customer's node once all its edges have moved, takes a high number.
    */
   readonly order?: number;
+  /**
+   * True when it writes the Neo4j projection: `c360 graph rebuild` re-projects the graph by
+   * feeding messages built from PostgreSQL rows to these appliers, and to no other.
+   */
+  readonly graph?: boolean;
   apply(payloads: readonly unknown[]): Promise<void>;
 }
 
@@ -40,7 +45,7 @@ export interface OutboxApplier {
 export function applier<P>(
   topic: OutboxTopic<P>,
   apply: (payloads: readonly P[]) => Promise<void>,
-  options: { order?: number } = {},
+  options: { order?: number; graph?: boolean } = {},
 ): OutboxApplier {
   return { topic: topic.name, ...options, apply: (payloads) => apply(payloads as readonly P[]) };
 }

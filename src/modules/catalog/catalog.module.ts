@@ -34,9 +34,9 @@ export const catalogModule = defineModule<CatalogDeps>({
       },
       loaders: (tuning) => createCatalogLoaders(stores, tuning),
       appliers: [
-        applier(ProductUpserted, (rows) => graph.mergeProducts(rows)),
-        applier(ContentUpserted, (rows) => graph.mergeContent(rows)),
-        applier(CampaignUpserted, (rows) => graph.mergeCampaigns(rows)),
+        applier(ProductUpserted, (rows) => graph.mergeProducts(rows), { graph: true }),
+        applier(ContentUpserted, (rows) => graph.mergeContent(rows), { graph: true }),
+        applier(CampaignUpserted, (rows) => graph.mergeCampaigns(rows), { graph: true }),
       ],
     };
   },

@@ -7,6 +7,7 @@ import { CustomerStore } from '../customer/customer.store.js';
 import type { Platform } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
+import { CampaignTargetStore } from './campaign-target.store.js';
 import { CampaignTargeted } from './catalog.topics.js';
 import { ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
@@ -51,11 +52,10 @@ export async function targetCampaign(
     const results = customerIds.map((id, index) => toResult(index, id, current, erased, withdrawn));
     const at = new Date().toISOString();
     const targeted = [...new Set(results.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
-    await new OutboxStore(tx).add(
-      targeted.map((customerId) =>
-        CampaignTargeted.message({ campaignId: campaign.id, customerId, at }),
-      ),
-    );
+    const rows = targeted.map((customerId) => ({ campaignId: campaign.id, customerId, at }));
+    // The rows and their messages together: the graph follows exactly what PostgreSQL holds.
+    await new CampaignTargetStore(tx).upsert(rows);
+    await new OutboxStore(tx).add(rows.map((row) => CampaignTargeted.message(row)));
     return results;
   });
   deps.relay.wake();

@@ -33,11 +33,16 @@ export const customerModule = defineModule<CustomerDeps>({
       loaders: (tuning) => createCustomerLoaders(customers, tuning),
       appliers: [
         // A customer renamed twice in one run ends with the second name.
-        applier(CustomerUpserted, (rows) => graph.mergeCustomers(latestById(rows))),
-        applier(CustomerErased, (rows) => graph.deleteNodes(rows.map((row) => row.id))),
+        applier(CustomerUpserted, (rows) => graph.mergeCustomers(latestById(rows)), {
+          graph: true,
+        }),
+        applier(CustomerErased, (rows) => graph.deleteNodes(rows.map((row) => row.id)), {
+          graph: true,
+        }),
         // Last among the followers of a merge: every module has moved its edges by then.
         applier(CustomerMerged, (pairs) => graph.deleteNodes(pairs.map((p) => p.mergedId)), {
           order: 100,
+          graph: true,
         }),
       ],
     };

@@ -95,6 +95,24 @@ export class MergeStore {
       `/* merge.record */ INSERT INTO customer_merges (merged_id, survivor_id, cause) VALUES ($1, $2, $3)`,
       [mergedId, survivorId, cause],
     );
+    // Graph edges kept in PostgreSQL follow to the survivor as the graph's do (those between
+    // the two go); the merged customer's own rows then cascade with it.
+    await this.tx.query(
+      /* sql */ `/* merge.moveGraphEdges */
+      WITH relationships AS (
+        INSERT INTO customer_relationships (type, from_id, to_id, created_at)
+        SELECT type, CASE WHEN from_id = $1 THEN $2::uuid ELSE from_id END,
+               CASE WHEN to_id = $1 THEN $2::uuid ELSE to_id END, created_at
+        FROM customer_relationships
+        WHERE (from_id = $1 AND to_id <> $2) OR (to_id = $1 AND from_id <> $2)
+        ON CONFLICT ON CONSTRAINT customer_relationships_pkey DO NOTHING
+      )
+      INSERT INTO campaign_targets (customer_id, campaign_id, targeted_at)
+      SELECT $2::uuid, campaign_id, targeted_at FROM campaign_targets WHERE customer_id = $1
+      ON CONFLICT ON CONSTRAINT campaign_targets_pkey DO UPDATE
+        SET targeted_at = GREATEST(campaign_targets.targeted_at, EXCLUDED.targeted_at)`,
+      [mergedId, survivorId],
+    );
     await this.tx.query(`/* merge.deleteMerged */ DELETE FROM customers WHERE id = $1`, [mergedId]);
     return rows[0]!.id;
   }

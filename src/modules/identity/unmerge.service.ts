@@ -5,6 +5,7 @@ import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventsAccepted } from '../event/event.topics.js';
 import type { Platform } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
+import { RelationshipStore } from '../relationship/relationship.store.js';
 import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
 import { CustomerUnmerged } from './identity.topics.js';
 import { type MergeRecord, MergeRecordStore, type MergeSnapshot } from './merge-record.store.js';
@@ -134,6 +135,21 @@ async function undo(
     s.flattenedIds ?? [],
   );
   const edges = edgeChanges(s.mergedId, s.survivorId, s.mergedEdges!, s.survivorEdges!);
+  // PostgreSQL holds relationships (the graph is projected from it): the same changes there.
+  const relationships = new RelationshipStore(tx);
+  for (const edge of edges.unlink) {
+    await relationships.unlink(edge);
+  }
+  // A relative erased since the merge is gone from PostgreSQL: that edge stays gone.
+  const { rows: present } = await tx.query<{ id: string }>(
+    `/* unmerge.presentCustomers */ SELECT id FROM customers WHERE id = ANY($1::uuid[])`,
+    [edges.link.flatMap((edge) => [edge.from, edge.to])],
+  );
+  const exists = new Set(present.map((row) => row.id));
+  edges.link = edges.link.filter((edge) => exists.has(edge.from) && exists.has(edge.to));
+  for (const edge of edges.link) {
+    await relationships.link(edge);
+  }
   const report: UnmergeReport = {
     identitiesRestored,
     identitiesKeptBySurvivor: await store.identitiesSince(s.survivorId, s.mergedAt),

@@ -39,9 +39,9 @@ export const interactionModule = defineModule({
       loaders: (tuning) =>
         createInteractionLoaders(graph, new CustomerKeywordStore(platform.db), tuning),
       appliers: [
-        applier(EventsAccepted, (batches) => follower.followEvents(batches)),
-        applier(CampaignTargeted, (rows) => graph.mergeTargeted(rows)),
-        applier(CustomerMerged, (pairs) => follower.followMerges(pairs)),
+        applier(EventsAccepted, (batches) => follower.followEvents(batches), { graph: true }),
+        applier(CampaignTargeted, (rows) => graph.mergeTargeted(rows), { graph: true }),
+        applier(CustomerMerged, (pairs) => follower.followMerges(pairs), { graph: true }),
       ],
     };
   },

@@ -40,11 +40,17 @@ export const relationshipModule = defineModule<RelationshipDeps>({
       },
       loaders: (tuning) => createRelationshipLoaders(new RelationshipGraph(platform.graph), tuning),
       appliers: [
-        applier(RelationshipLinked, (rows) => byType(rows, (type, e) => edges.mergeEdges(type, e))),
-        applier(RelationshipUnlinked, (rows) =>
-          byType(rows, (type, e) => edges.deleteEdges(type, e)),
+        applier(
+          RelationshipLinked,
+          (rows) => byType(rows, (type, e) => edges.mergeEdges(type, e)),
+          { graph: true },
         ),
-        applier(CustomerMerged, (pairs) => edges.repointCustomers(pairs)),
+        applier(
+          RelationshipUnlinked,
+          (rows) => byType(rows, (type, e) => edges.deleteEdges(type, e)),
+          { graph: true },
+        ),
+        applier(CustomerMerged, (pairs) => edges.repointCustomers(pairs), { graph: true }),
       ],
     };
   },

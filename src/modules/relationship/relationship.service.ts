@@ -10,6 +10,7 @@ import { CustomerStore } from '../customer/customer.store.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { Platform } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
+import { RelationshipStore } from './relationship.store.js';
 import { RelationshipLinked, RelationshipUnlinked } from './relationship.topics.js';
 import type { RelationshipChange } from './relationship.type.js';
 
@@ -149,9 +150,13 @@ async function changeOne(
     };
   }
   try {
-    await inSavepoint(tx, () =>
-      new OutboxStore(tx).add([TOPICS[action].message({ type: input.type, from, to })]),
-    );
+    const row = { type: input.type, from, to };
+    // The row and its message together: the graph follows exactly what PostgreSQL holds.
+    await inSavepoint(tx, async () => {
+      const store = new RelationshipStore(tx);
+      await (action === 'linked' ? store.link(row) : store.unlink(row));
+      await new OutboxStore(tx).add([TOPICS[action].message(row)]);
+    });
     return { status: ItemStatus.CREATED, pair: { fromId: from, toId: to } };
   } catch (error) {
     return { error: itemFailure(error, 'relationship', logger, index) };
