@@ -25,6 +25,7 @@ export interface OutboxRelayOptions {
  * a newer version) is kept and retried, never dropped.
  */
 export class OutboxRelay {
+  private readonly db: Postgres;
   private readonly outbox: OutboxStore;
   private readonly appliers: ReadonlyMap<string, readonly OutboxApplier[]>;
   private readonly log: Logger;
@@ -38,6 +39,7 @@ export class OutboxRelay {
   private wokenDuringPass = false;
 
   constructor(options: OutboxRelayOptions) {
+    this.db = options.db;
     this.outbox = new OutboxStore(options.db);
     this.appliers = appliersByTopic(options.appliers);
     this.log = options.logger.child({ module: 'outbox.relay' });
@@ -102,7 +104,9 @@ export class OutboxRelay {
    * @returns how many messages were applied (0 when none were due or the batch failed).
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.outbox.claim(this.batchSize, 30_000);
+    const claimed = await this.outbox.claim(this.db, this.batchSize, 30_000, [
+      ...this.appliers.keys(),
+    ]);
     if (claimed.length === 0) {
       return 0;
     }

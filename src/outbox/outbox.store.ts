@@ -1,4 +1,4 @@
-import type { Queryable } from '../datasources/postgres.js';
+import type { Postgres, Queryable } from '../datasources/postgres.js';
 import type { OutboxMessage } from './outbox.topic.js';
 
 export type { OutboxMessage } from './outbox.topic.js';
@@ -7,6 +7,9 @@ export interface ClaimedMessage extends OutboxMessage {
   id: string;
   attempts: number;
 }
+
+/** Serialises claims (see {@link OutboxStore.claim}); 'c360o' in ASCII. */
+const CLAIM_LOCK = 0x6333306f;
 
 /** PostgreSQL access to the outbox table. */
 export class OutboxStore {
@@ -26,29 +29,49 @@ export class OutboxStore {
   }
 
   /**
-   * Leases up to `limit` due messages for `leaseMs`, oldest first. SKIP LOCKED lets relays in
-   * several gateway instances claim disjoint rows; the lease outlives a crashed relay, after
+   * Leases up to `limit` due messages for `leaseMs`, oldest first, never past the oldest
+   * message of a followed topic that is still waiting (a failed batch backing off, or a batch
+   * another relay holds): appliers see every message after all older ones, across retries and
+   * across relays, so a later write always wins (a retried rename cannot land after a newer
+   * one). A failing message therefore holds up the ones behind it until it succeeds; the
+   * backlog metric shows it. Claims are serialised by a transaction-scoped advisory lock, so
+   * two relays never take adjacent batches at once; the lease outlives a crashed relay, after
    * which another one picks the rows up again.
+   *
+   * @param followed the topics some applier follows: unfollowed ones are set aside for much
+   *   later and must not hold anything up.
    */
-  async claim(limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      topic: string;
-      payload: unknown;
-      attempts: number;
-    }>(
-      /* sql */ `/* outbox.claim */
-      UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond'
-      WHERE id IN (
-        SELECT id FROM outbox
-        WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-        ORDER BY id
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING id, topic, payload, attempts`,
-      [limit, leaseMs],
-    );
+  async claim(
+    db: Postgres,
+    limit: number,
+    leaseMs: number,
+    followed: readonly string[],
+  ): Promise<ClaimedMessage[]> {
+    const rows = await db.withTransaction(async (tx) => {
+      await tx.query(`/* outbox.claimLock */ SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
+      const result = await tx.query<{
+        id: string;
+        topic: string;
+        payload: unknown;
+        attempts: number;
+      }>(
+        /* sql */ `/* outbox.claim */
+        UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond'
+        WHERE id IN (
+          SELECT id FROM outbox
+          WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+            AND id < coalesce((
+              SELECT min(id) FROM outbox
+              WHERE topic = ANY($3::text[])
+                AND (next_attempt_at > now() OR claimed_until >= now())), 9223372036854775807)
+          ORDER BY id
+          LIMIT $1
+        )
+        RETURNING id, topic, payload, attempts`,
+        [limit, leaseMs, followed],
+      );
+      return result.rows;
+    });
     return rows
       .map((row) => ({
         id: String(row.id),
