@@ -20,6 +20,22 @@ const event = (anonymousId: string, overrides: Record<string, unknown> = {}) => 
   ...overrides,
 });
 
+/** What trackEvents runs, in either of its paths (the relay, running beside, runs none). */
+const WRITE_PATH = new Set([
+  'identity.findOwners',
+  'identity.lockForTracking',
+  'identity.findCustomerId',
+  'identity.createCustomerWithIdentity',
+  'identity.createCustomersWithIdentities',
+  'suppression.dropSuppressed',
+  'suppression.dropIfSuppressed',
+  'consent.listWithdrawn',
+  'event.insert',
+  'event.insertMany',
+  'event.findCustomerIdByMessageId',
+  'event.findCustomerIdsByMessageIds',
+]);
+
 describe('Mutation.track', () => {
   let gateway: TestApp;
   const countEvents = async () =>
@@ -161,6 +177,76 @@ describe('Mutation.trackBatch', () => {
       timeline.data?.customerByIdentity?.events?.edges.map((e) => e.node.type).sort(),
       ['CART_ADD', 'PURCHASE', 'VIEW'],
     );
+  });
+
+  it('rejects only the event PostgreSQL refuses, storing neither it nor its new customer', async () => {
+    const visitor = randomUUID();
+    const stranger = randomUUID();
+    const good = [event(visitor), event(visitor, { type: 'PURCHASE' })];
+    // Passes the gateway's checks; PostgreSQL refuses a NUL in text, inside the set-based write.
+    const refused = event(stranger, { name: 'signup\u0000' });
+
+    const result = await execute(gateway.url, TrackBatchDocument, {
+      events: [good[0]!, refused, good[1]!, good[0]!],
+    });
+
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(
+      result.data!.trackBatch.results.map((r) => [r.index, r.status, r.error?.code ?? null]),
+      [
+        [0, 'CREATED', null],
+        [1, 'REJECTED', 'BAD_USER_INPUT'],
+        [2, 'CREATED', null],
+        [3, 'UNCHANGED', null],
+      ],
+    );
+    const stored = await gateway.backends.postgres.query<{ message_id: string }>(
+      'SELECT message_id FROM events WHERE message_id = ANY($1::text[])',
+      [[good[0]!.messageId, refused.messageId, good[1]!.messageId]],
+    );
+    assert.deepEqual(
+      stored.rows.map((r) => r.message_id).sort(),
+      good.map((e) => e.messageId).sort(),
+    );
+    const strangerFound = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: stranger,
+      first: 1,
+    });
+    assert.equal(strangerFound.data?.customerByIdentity, null);
+  });
+
+  it('writes 40 events with as many statements as 4, none of them per event', async () => {
+    const known = Array.from({ length: 4 }, () => randomUUID());
+    await execute(gateway.url, TrackBatchDocument, { events: known.map((v) => event(v)) });
+    const statementsFor = async (events: ReturnType<typeof event>[]) => {
+      const names: string[] = [];
+      const record = (s: { name: string }) => {
+        if (WRITE_PATH.has(s.name)) {
+          names.push(s.name);
+        }
+      };
+      gateway.backends.postgres.events.on('statement', record);
+      try {
+        const result = await execute(gateway.url, TrackBatchDocument, { events });
+        assert.equal(result.data?.trackBatch.created, events.length, JSON.stringify(result));
+      } finally {
+        gateway.backends.postgres.events.off('statement', record);
+      }
+      return names.sort();
+    };
+    // Half of each batch for known customers, half for new visitors: both paths are taken.
+    const batch = (size: number) =>
+      Array.from({ length: size }, (_, i) =>
+        event(i % 2 === 0 ? known[i % known.length]! : randomUUID()),
+      );
+
+    const four = await statementsFor(batch(4));
+    const forty = await statementsFor(batch(40));
+
+    assert.deepEqual(forty, four);
+    assert.ok(!forty.includes('event.insert'), forty.join(', '));
+    assert.equal(forty.filter((name) => name === 'event.insertMany').length, 1);
   });
 
   it('refuses a batch larger than BATCH_MAX_SIZE, writing nothing', async () => {
