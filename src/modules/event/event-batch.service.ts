@@ -166,6 +166,9 @@ async function insertEvents(
       customerId: owners.get(identityKeyOf(item.identity))!,
     })),
   );
+  // A message id stored by this statement belongs to the customer of its first item.
+  const ownerOfFirst = (messageId: string) =>
+    inserted.has(messageId) ? owners.get(identityKeyOf(firsts.get(messageId)!.identity))! : null;
   const repeated = pending.filter((item) => !inserted.has(item.event.messageId));
   const storedFor = await events.findCustomerIdsByMessageIds([
     ...new Set(repeated.map((item) => item.event.messageId)),
@@ -182,7 +185,7 @@ async function insertEvents(
           }
         : {
             status: ItemStatus.UNCHANGED,
-            customerId: storedFor.get(item.event.messageId) ?? null,
+            customerId: storedFor.get(item.event.messageId) ?? ownerOfFirst(item.event.messageId),
             error: null,
           },
     );

@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   CustomerTimelineDocument,
+  EraseCustomerDocument,
+  SetConsentDocument,
   type CustomerTimelineQuery,
   TrackBatchDocument,
   TrackDocument,
@@ -167,6 +169,7 @@ describe('Mutation.trackBatch', () => {
       ],
     );
     assert.deepEqual([batch.created, batch.unchanged, batch.rejected], [3, 1, 2]);
+    assert.equal(batch.results[5]!.customerId, batch.results[0]!.customerId);
     assert.match(batch.results[1]!.error!.message, /email is not an e-mail address/);
     const timeline = await execute(gateway.url, CustomerTimelineDocument, {
       type: 'ANONYMOUS_ID',
@@ -214,6 +217,53 @@ describe('Mutation.trackBatch', () => {
       first: 1,
     });
     assert.equal(strangerFound.data?.customerByIdentity, null);
+  });
+
+  it('drops events of erased identities and of withdrawn consent per event, storing the rest', async () => {
+    const [erased, withdrawn, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+    const seeded = await execute(gateway.url, TrackBatchDocument, {
+      events: [event(erased), event(withdrawn)],
+    });
+    const [erasedId, withdrawnId] = seeded.data!.trackBatch.results.map((r) => r.customerId!);
+    await execute(gateway.url, EraseCustomerDocument, { id: erasedId! });
+    await execute(gateway.url, SetConsentDocument, {
+      customerId: withdrawnId!,
+      purpose: 'ANALYTICS',
+      granted: false,
+      source: null,
+    });
+    const dropped = async () =>
+      Number(
+        (
+          await gateway.backends.postgres.query<{ n: string }>(
+            'SELECT coalesce(sum(dropped_events), 0) AS n FROM erasure_suppressions',
+          )
+        ).rows[0]!.n,
+      );
+    const droppedBefore = await dropped();
+    const sent = [event(erased), event(withdrawn), event(fresh), event(erased)];
+
+    const result = await execute(gateway.url, TrackBatchDocument, { events: sent });
+
+    assert.deepEqual(
+      result.data!.trackBatch.results.map((r) => [r.status, r.error?.code ?? null]),
+      [
+        ['REJECTED', 'SUPPRESSED'],
+        ['REJECTED', 'CONSENT_WITHDRAWN'],
+        ['CREATED', null],
+        ['REJECTED', 'SUPPRESSED'],
+      ],
+    );
+    assert.equal(result.data!.trackBatch.results[1]!.customerId, withdrawnId);
+    assert.equal(await dropped(), droppedBefore + 2);
+    const stored = await gateway.backends.postgres.query<{ message_id: string }>(
+      'SELECT message_id FROM events WHERE message_id = ANY($1::text[])',
+      [sent.map((e) => e.messageId)],
+    );
+    assert.deepEqual(
+      stored.rows.map((r) => r.message_id),
+      [sent[2]!.messageId],
+    );
   });
 
   it('writes 40 events with as many statements as 4, none of them per event', async () => {
