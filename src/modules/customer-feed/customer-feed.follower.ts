@@ -5,6 +5,7 @@ import { applier, type OutboxApplier, type OutboxTopic } from '../../outbox/outb
 import { CampaignTargeted } from '../catalog/catalog.topics.js';
 import { ConsentChanged } from '../consent/consent.topics.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
+import { acceptedCustomers } from '../event/accepted-events.js';
 import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
@@ -57,12 +58,8 @@ export function customerFeedAppliers(db: Postgres, feed: ChangeFeed): OutboxAppl
     ]),
     each(CustomerErased, (p) => [entry(p.id, CustomerChangeKind.ERASED)]),
     applier(EventsAccepted, async (batches) => {
-      const { rows } = await db.query<{ customer_id: string }>(
-        `/* customerFeed.eventCustomers */ SELECT DISTINCT customer_id::text FROM events
-         WHERE message_id = ANY($1::text[])`,
-        [batches.flatMap((b) => b.messageIds)],
-      );
-      await write(rows.map((r) => entry(r.customer_id, CustomerChangeKind.EVENTS)));
+      const customers = await acceptedCustomers(db, batches);
+      await write(customers.map((c) => entry(c.customerId, CustomerChangeKind.EVENTS)));
     }),
   ];
 }

@@ -4,35 +4,42 @@ import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
 import type { IdentityVocabulary } from '../identity/identity.normalize.js';
-import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
+import { IdentityStore } from '../identity/identity.store.js';
 import type { TrackEventInput } from './event.inputs.js';
-import { OutboxStore } from '../../outbox/outbox.store.js';
+import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
 import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
-import { EventStore, type NewEvent } from './event.store.js';
+import { EventStore } from './event.store.js';
+import {
+  identityKeyOf,
+  OwnerLost,
+  type PreparedEvent,
+  suppressedOutcome,
+  withdrawnOutcome,
+  writeBatch,
+} from './event-batch.service.js';
 import { EventsAccepted } from './event.topics.js';
 import { InteractionStore } from '../interaction/interaction.store.js';
 import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import type { TrackResult } from './event.type.js';
 
-/** An item that passed validation, ready to be written. */
-interface PreparedEvent {
-  index: number;
-  identity: IdentityKey;
-  event: Omit<NewEvent, 'customerId'>;
-}
-
 /**
  * Stores events idempotently, each attributed to the customer holding its identity (created
  * when the identity is new), and says per event what happened.
  *
- * All events of one call share one transaction, each inside its own savepoint: an event that
- * fails is rolled back alone and reported REJECTED, and no event is ever half-written. Invalid
- * events are rejected before anything is written. Identity locks are taken up front in one
- * sorted order, so concurrent calls never create two customers for one identity or deadlock.
+ * All events of one call share one transaction. They are written set-based, a fixed number of
+ * statements for the whole batch; should one of those statements fail (a value PostgreSQL
+ * refuses, a customer erased meanwhile), that work is rolled back and each event is written
+ * again inside its own savepoint, so the one that fails is reported REJECTED alone and no
+ * event is ever half-written. Invalid events are rejected before anything is written.
+ *
+ * Identity locks are taken up front in one sorted order: shared for identities that already
+ * have an owner (concurrent batches for the same customers go on side by side), exclusive for
+ * new ones (never two customers for one identity) — and identify, merges and profile writes
+ * take them exclusively, so an event never lands on a customer being merged away.
  *
  * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */
@@ -41,7 +48,6 @@ export async function trackEvents(
   inputs: readonly TrackEventInput[],
   logger: Logger,
 ): Promise<TrackResult[]> {
-  const { db, vocabulary } = deps;
   const results: TrackResult[] = inputs.map((input, index) => ({
     index,
     messageId: input.messageId,
@@ -51,7 +57,7 @@ export async function trackEvents(
   }));
   const prepared: PreparedEvent[] = [];
   inputs.forEach((input, index) => {
-    const outcome = prepare(input, index, vocabulary);
+    const outcome = prepare(input, index, deps.vocabulary);
     if ('reason' in outcome) {
       results[index]!.error = { code: ErrorCode.BAD_USER_INPUT, message: outcome.reason };
     } else {
@@ -61,36 +67,113 @@ export async function trackEvents(
   if (prepared.length === 0) {
     return results;
   }
-
-  await db.withTransaction(async (tx) => {
-    await new IdentityStore(tx).lockForResolution(prepared.map((p) => p.identity));
-    for (const item of prepared) {
-      try {
-        Object.assign(
-          results[item.index]!,
-          await inSavepoint(tx, () => writeOne(tx, item, deps.suppressionKeys)),
-        );
-      } catch (error) {
-        results[item.index]!.error = itemFailure(error, 'event', logger, item.index);
+  // Rare: an owner vanished between the first look and the lock. Then again, those identities
+  // locked exclusively; the last attempt locks every identity exclusively, so it cannot recur.
+  let exclusive: ReadonlySet<string> | 'all' = new Set();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await deps.db.withTransaction((tx) =>
+        writeEvents(tx, prepared, results, exclusive, deps.suppressionKeys, logger),
+      );
+      return results;
+    } catch (error) {
+      if (!(error instanceof OwnerLost) || exclusive === 'all') {
+        throw error;
       }
+      exclusive = attempt >= 2 ? 'all' : new Set([...exclusive, ...error.identityKeys]);
     }
-    // Followers (interactions, and later segments and vectors) learn of new events from the
-    // outbox; duplicates are not announced again.
-    const accepted = prepared.filter((p) => results[p.index]!.status === ItemStatus.CREATED);
-    if (accepted.length > 0) {
-      // The catalogue item each event names is recorded with it, so what reads the events
-      // table (recommendations, segments) sees the purchase at commit, not after the relay.
-      // The interaction follower resolves again later, for items created after their events.
-      await new InteractionStore(tx).attachCatalogRefs(accepted.map((p) => p.event.messageId));
-      await new OutboxStore(tx).add([
-        EventsAccepted.message({ messageIds: accepted.map((p) => p.event.messageId) }),
-      ]);
-    }
-  });
-  return results;
+  }
 }
 
-/** Resolves the identity, then stores the event; a known message id changes nothing. */
+/** One attempt, inside the call's transaction. */
+async function writeEvents(
+  tx: Queryable,
+  prepared: readonly PreparedEvent[],
+  results: TrackResult[],
+  exclusiveKeys: ReadonlySet<string> | 'all',
+  suppressionKeys: SuppressionKeys,
+  logger: Logger,
+): Promise<void> {
+  const exclusive = await lockIdentities(tx, prepared, exclusiveKeys);
+  const outbox: OutboxMessage[] = [];
+  try {
+    const batch = await inSavepoint(tx, () => writeBatch(tx, prepared, exclusive, suppressionKeys));
+    for (const [index, outcome] of batch.outcomes) {
+      Object.assign(results[index]!, outcome);
+    }
+    outbox.push(...batch.outbox);
+  } catch (error) {
+    if (error instanceof OwnerLost) {
+      throw error;
+    }
+    logger.warn(
+      { err: (error as Error).message, events: prepared.length },
+      'set-based event write failed; writing the batch one event at a time',
+    );
+    await writeEach(tx, prepared, results, suppressionKeys, logger);
+  }
+  // Followers (interactions, segments, the customer feed, predictions) learn of new events
+  // from the outbox; duplicates are not announced again.
+  const accepted = prepared.filter((p) => results[p.index]!.status === ItemStatus.CREATED);
+  if (accepted.length > 0) {
+    // The catalogue item each event names is recorded with it, so what reads the events
+    // table (recommendations, segments) sees the purchase at commit, not after the relay.
+    // The interaction follower resolves again later, for items created after their events.
+    await new InteractionStore(tx).attachCatalogRefs(accepted.map((p) => p.event.messageId));
+    outbox.push(EventsAccepted.message({ messageIds: accepted.map((p) => p.event.messageId) }));
+  }
+  await new OutboxStore(tx).add(outbox);
+}
+
+/**
+ * Locks every identity of the batch (see trackEvents): exclusively those nobody owned at a
+ * first, unlocked look and those `exclusiveKeys` names; shared the rest.
+ *
+ * @returns the identities locked exclusively, by `type:value`.
+ */
+async function lockIdentities(
+  tx: Queryable,
+  prepared: readonly PreparedEvent[],
+  exclusiveKeys: ReadonlySet<string> | 'all',
+): Promise<Set<string>> {
+  const identities = new IdentityStore(tx);
+  const distinct = [
+    ...new Map(prepared.map((p) => [identityKeyOf(p.identity), p.identity])).values(),
+  ];
+  const owned = exclusiveKeys === 'all' ? new Map() : await identities.findOwners(distinct);
+  const exclusive = distinct.map((identity) => {
+    const key = identityKeyOf(identity);
+    return exclusiveKeys === 'all' || exclusiveKeys.has(key) || !owned.has(key);
+  });
+  await identities.lockForTracking(distinct, exclusive);
+  return new Set(distinct.filter((_, i) => exclusive[i]).map(identityKeyOf));
+}
+
+/** The fallback: each event in its own savepoint, so a failing one is rolled back alone. */
+async function writeEach(
+  tx: Queryable,
+  prepared: readonly PreparedEvent[],
+  results: TrackResult[],
+  suppressionKeys: SuppressionKeys,
+  logger: Logger,
+): Promise<void> {
+  for (const item of prepared) {
+    try {
+      Object.assign(
+        results[item.index]!,
+        await inSavepoint(tx, () => writeOne(tx, item, suppressionKeys)),
+      );
+    } catch (error) {
+      results[item.index]!.error = itemFailure(error, 'event', logger, item.index);
+    }
+  }
+}
+
+/**
+ * Resolves the identity, then stores the event; a known message id changes nothing. What the
+ * set-based writeBatch decides for many events at once, for one (and the messages about a new
+ * customer go to the outbox here, inside the item's savepoint).
+ */
 async function writeOne(
   tx: Queryable,
   item: PreparedEvent,
@@ -99,13 +182,7 @@ async function writeOne(
   const identities = new IdentityStore(tx);
   const events = new EventStore(tx);
   if (await new SuppressionStore(tx, suppressionKeys).dropIfSuppressed(item.identity)) {
-    return {
-      status: ItemStatus.REJECTED,
-      error: {
-        code: ErrorCode.SUPPRESSED,
-        message: 'the identity belongs to an erased customer; the event was dropped',
-      },
-    };
+    return suppressedOutcome();
   }
   let customerId = await identities.findCustomerId(item.identity);
   if (customerId === null) {
@@ -125,15 +202,7 @@ async function writeOne(
   } else if (
     (await new ConsentStore(tx).listWithdrawn([customerId], ConsentPurpose.ANALYTICS)).size > 0
   ) {
-    // Withdrawn analytics consent: the event is dropped, not stored unlinked (see docs/security.md).
-    return {
-      status: ItemStatus.REJECTED,
-      customerId,
-      error: {
-        code: ErrorCode.CONSENT_WITHDRAWN,
-        message: 'the customer withdrew analytics consent; the event was not stored',
-      },
-    };
+    return withdrawnOutcome(customerId);
   }
   const eventId = await events.insert({ ...item.event, customerId });
   if (eventId !== null) {

@@ -72,6 +72,55 @@ export class EventStore {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * {@link insert} for many events in one statement, in message-id order, so two writers whose
+   * batches share message ids wait for each other in one order and never deadlock. Message ids
+   * must be distinct.
+   *
+   * @returns the message ids that were new (the others were stored before).
+   */
+  async insertMany(events: readonly NewEvent[]): Promise<Set<string>> {
+    if (events.length === 0) {
+      return new Set();
+    }
+    const column = <T>(pick: (event: NewEvent) => T) => events.map(pick);
+    const { rows } = await this.db.query<{ message_id: string }>(
+      /* sql */ `/* event.insertMany */
+      INSERT INTO events (message_id, customer_id, type, name, properties, occurred_at,
+                          session_id, channel)
+      SELECT m, c, t, n, p::jsonb, COALESCE(o, now()), s, ch
+      FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                  $6::timestamptz[], $7::text[], $8::text[]) AS e(m, c, t, n, p, o, s, ch)
+      ORDER BY m
+      ON CONFLICT ON CONSTRAINT events_message_id_key DO NOTHING
+      RETURNING message_id`,
+      [
+        column((e) => e.messageId),
+        column((e) => e.customerId),
+        column((e) => e.type),
+        column((e) => e.name),
+        column((e) => JSON.stringify(e.properties)),
+        column((e) => e.occurredAt),
+        column((e) => e.sessionId),
+        column((e) => e.channel),
+      ],
+    );
+    return new Set(rows.map((row) => row.message_id));
+  }
+
+  /** The customer each stored message id belongs to; ids never stored are left out. */
+  async findCustomerIdsByMessageIds(messageIds: readonly string[]): Promise<Map<string, string>> {
+    if (messageIds.length === 0) {
+      return new Map();
+    }
+    const { rows } = await this.db.query<{ message_id: string; customer_id: string }>(
+      /* sql */ `/* event.findCustomerIdsByMessageIds */
+      SELECT message_id, customer_id FROM events WHERE message_id = ANY($1::text[])`,
+      [messageIds],
+    );
+    return new Map(rows.map((row) => [row.message_id, row.customer_id]));
+  }
+
   /** The customer a message id was stored for, to answer a duplicate with it. */
   async findCustomerIdByMessageId(messageId: string): Promise<string | null> {
     const { rows } = await this.db.query<{ customer_id: string }>(

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Queryable } from '../../datasources/postgres.js';
 import { fromStoredType, type StoredIdentityKey } from './identity.normalize.js';
 import type { Identity } from './identity.type.js';
@@ -80,6 +82,61 @@ export class IdentityStore {
       ORDER BY k`,
       [identities.map((i) => i.type), identities.map((i) => i.value)],
     );
+  }
+
+  /**
+   * As {@link lockForResolution}, but shared for the identities the caller only reads (their
+   * owner is known): concurrent writers of events for one customer then go on side by side,
+   * while anything that moves or creates an identity (an exclusive lock) waits for them, and
+   * they for it. Exclusive for `exclusive[i]`. One statement, one sorted order over both kinds,
+   * so no two callers deadlock; an identity listed twice takes the stronger lock.
+   */
+  async lockForTracking(identities: readonly IdentityKey[], exclusive: readonly boolean[]) {
+    await this.db.query(
+      /* sql */ `/* identity.lockForTracking */
+      SELECT CASE WHEN x THEN pg_advisory_xact_lock(k) ELSE pg_advisory_xact_lock_shared(k) END
+      FROM (
+        SELECT hashtextextended(t || ':' || v, 360) AS k, bool_or(x) AS x
+        FROM unnest($1::text[], $2::text[], $3::boolean[]) AS u(t, v, x)
+        GROUP BY 1
+      ) keys
+      ORDER BY k`,
+      [identities.map((i) => i.type), identities.map((i) => i.value), exclusive],
+    );
+  }
+
+  /**
+   * Creates one customer per identity (none may have an owner), each holding that identity, in
+   * one statement. Call under exclusive {@link lockForTracking} locks on them.
+   *
+   * @returns the new customers, in the order of `identities`.
+   */
+  async createCustomersWithIdentities(
+    identities: readonly IdentityKey[],
+  ): Promise<{ customerId: string; displayName: string }[]> {
+    // Ids chosen here, so each new customer is known to belong to its identity without relying
+    // on the order RETURNING reports rows in.
+    const created = identities.map((identity) => ({
+      customerId: randomUUID(),
+      displayName: placeholderName(identity.type),
+    }));
+    await this.db.query(
+      /* sql */ `/* identity.createCustomersWithIdentities */
+      WITH k AS (
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS k(id, name, t, v)
+      ), customer AS (
+        INSERT INTO customers (id, display_name) SELECT id, name FROM k RETURNING id
+      )
+      INSERT INTO identities (type, value, customer_id)
+      SELECT k.t, k.v, customer.id FROM k JOIN customer USING (id)`,
+      [
+        created.map((c) => c.customerId),
+        created.map((c) => c.displayName),
+        identities.map((i) => i.type),
+        identities.map((i) => i.value),
+      ],
+    );
+    return created;
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { applier, type OutboxApplier } from '../../outbox/outbox.topic.js';
+import { acceptedCustomers } from '../event/accepted-events.js';
+import { EventType } from '../event/event.kinds.js';
 import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js';
 import type { PredictionService } from './prediction.service.js';
@@ -8,12 +10,10 @@ import type { PredictionService } from './prediction.service.js';
 export function predictionAppliers(service: PredictionService, db: Queryable): OutboxApplier[] {
   return [
     applier(EventsAccepted, async (batches) => {
-      const { rows } = await db.query<{ customer_id: string }>(
-        `/* prediction.buyersOf */ SELECT DISTINCT customer_id::text FROM events
-         WHERE message_id = ANY($1::text[]) AND type = 'purchase'`,
-        [batches.flatMap((b) => b.messageIds)],
+      const customers = await acceptedCustomers(db, batches);
+      await service.rescore(
+        customers.filter((c) => c.types.includes(EventType.PURCHASE)).map((c) => c.customerId),
       );
-      await service.rescore(rows.map((r) => r.customer_id));
     }),
     // The survivor holds both histories now; the merged row went with its customer.
     applier(CustomerMerged, (pairs) => service.rescore(pairs.map((p) => p.survivorId))),

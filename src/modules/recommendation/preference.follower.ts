@@ -1,4 +1,5 @@
 import type { Postgres } from '../../datasources/postgres.js';
+import { acceptedCustomers } from '../event/accepted-events.js';
 import { HistoryStore, type ItemFacts } from './history.store.js';
 import { preferenceVector, preferenceWeights } from './preference.js';
 import type { RecommendationCache } from './recommendation.cache.js';
@@ -25,12 +26,8 @@ export class PreferenceFollower {
 
   /** After `events.accepted`: the customers who sent them. */
   async followEvents(batches: readonly { messageIds: readonly string[] }[]): Promise<void> {
-    const { rows } = await this.db.query<{ customer_id: string }>(
-      `/* recommendation.customersOfEvents */
-       SELECT DISTINCT customer_id FROM events WHERE message_id = ANY($1::text[])`,
-      [batches.flatMap((b) => b.messageIds)],
-    );
-    await this.refreshCustomers(rows.map((row) => row.customer_id));
+    const customers = await acceptedCustomers(this.db, batches);
+    await this.refreshCustomers(customers.map((c) => c.customerId));
   }
 
   /** After a merge: the merged customer's answers go; the survivor's vector is recomputed. */

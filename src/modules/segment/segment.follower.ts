@@ -3,6 +3,7 @@ import { applier, type OutboxApplier } from '../../outbox/outbox.topic.js';
 import { CampaignTargeted } from '../catalog/catalog.topics.js';
 import { ConsentChanged } from '../consent/consent.topics.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
+import { acceptedCustomers } from '../event/accepted-events.js';
 import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
@@ -18,14 +19,9 @@ import type { SegmentEngine } from './evaluation/segment.engine.js';
 export function segmentAppliers(engine: SegmentEngine, db: Queryable): OutboxApplier[] {
   const unique = (ids: readonly string[]) => [...new Set(ids)];
   return [
-    applier(EventsAccepted, async (batches) => {
-      const { rows } = await db.query<{ customer_id: string; types: string[] }>(
-        `/* segments.eventsAccepted */ SELECT customer_id::text, array_agg(DISTINCT type) AS types
-         FROM events WHERE message_id = ANY($1::text[]) GROUP BY customer_id`,
-        [batches.flatMap((b) => b.messageIds)],
-      );
-      await engine.onEvents(rows.map((r) => ({ customerId: r.customer_id, types: r.types })));
-    }),
+    applier(EventsAccepted, async (batches) =>
+      engine.onEvents(await acceptedCustomers(db, batches)),
+    ),
     applier(CustomerUpserted, (rows) =>
       engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }),
     ),

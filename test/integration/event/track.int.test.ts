@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   CustomerTimelineDocument,
+  EraseCustomerDocument,
+  SetConsentDocument,
   type CustomerTimelineQuery,
   TrackBatchDocument,
   TrackDocument,
@@ -19,6 +21,22 @@ const event = (anonymousId: string, overrides: Record<string, unknown> = {}) => 
   properties: { productId: 'p-1' },
   ...overrides,
 });
+
+/** What trackEvents runs, in either of its paths (the relay, running beside, runs none). */
+const WRITE_PATH = new Set([
+  'identity.findOwners',
+  'identity.lockForTracking',
+  'identity.findCustomerId',
+  'identity.createCustomerWithIdentity',
+  'identity.createCustomersWithIdentities',
+  'suppression.dropSuppressed',
+  'suppression.dropIfSuppressed',
+  'consent.listWithdrawn',
+  'event.insert',
+  'event.insertMany',
+  'event.findCustomerIdByMessageId',
+  'event.findCustomerIdsByMessageIds',
+]);
 
 describe('Mutation.track', () => {
   let gateway: TestApp;
@@ -151,6 +169,7 @@ describe('Mutation.trackBatch', () => {
       ],
     );
     assert.deepEqual([batch.created, batch.unchanged, batch.rejected], [3, 1, 2]);
+    assert.equal(batch.results[5]!.customerId, batch.results[0]!.customerId);
     assert.match(batch.results[1]!.error!.message, /email is not an e-mail address/);
     const timeline = await execute(gateway.url, CustomerTimelineDocument, {
       type: 'ANONYMOUS_ID',
@@ -161,6 +180,123 @@ describe('Mutation.trackBatch', () => {
       timeline.data?.customerByIdentity?.events?.edges.map((e) => e.node.type).sort(),
       ['CART_ADD', 'PURCHASE', 'VIEW'],
     );
+  });
+
+  it('rejects only the event PostgreSQL refuses, storing neither it nor its new customer', async () => {
+    const visitor = randomUUID();
+    const stranger = randomUUID();
+    const good = [event(visitor), event(visitor, { type: 'PURCHASE' })];
+    // Passes the gateway's checks; PostgreSQL refuses a NUL in text, inside the set-based write.
+    const refused = event(stranger, { name: 'signup\u0000' });
+
+    const result = await execute(gateway.url, TrackBatchDocument, {
+      events: [good[0]!, refused, good[1]!, good[0]!],
+    });
+
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(
+      result.data!.trackBatch.results.map((r) => [r.index, r.status, r.error?.code ?? null]),
+      [
+        [0, 'CREATED', null],
+        [1, 'REJECTED', 'BAD_USER_INPUT'],
+        [2, 'CREATED', null],
+        [3, 'UNCHANGED', null],
+      ],
+    );
+    const stored = await gateway.backends.postgres.query<{ message_id: string }>(
+      'SELECT message_id FROM events WHERE message_id = ANY($1::text[])',
+      [[good[0]!.messageId, refused.messageId, good[1]!.messageId]],
+    );
+    assert.deepEqual(
+      stored.rows.map((r) => r.message_id).sort(),
+      good.map((e) => e.messageId).sort(),
+    );
+    const strangerFound = await execute(gateway.url, CustomerTimelineDocument, {
+      type: 'ANONYMOUS_ID',
+      value: stranger,
+      first: 1,
+    });
+    assert.equal(strangerFound.data?.customerByIdentity, null);
+  });
+
+  it('drops events of erased identities and of withdrawn consent per event, storing the rest', async () => {
+    const [erased, withdrawn, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+    const seeded = await execute(gateway.url, TrackBatchDocument, {
+      events: [event(erased), event(withdrawn)],
+    });
+    const [erasedId, withdrawnId] = seeded.data!.trackBatch.results.map((r) => r.customerId!);
+    await execute(gateway.url, EraseCustomerDocument, { id: erasedId! });
+    await execute(gateway.url, SetConsentDocument, {
+      customerId: withdrawnId!,
+      purpose: 'ANALYTICS',
+      granted: false,
+      source: null,
+    });
+    const dropped = async () =>
+      Number(
+        (
+          await gateway.backends.postgres.query<{ n: string }>(
+            'SELECT coalesce(sum(dropped_events), 0) AS n FROM erasure_suppressions',
+          )
+        ).rows[0]!.n,
+      );
+    const droppedBefore = await dropped();
+    const sent = [event(erased), event(withdrawn), event(fresh), event(erased)];
+
+    const result = await execute(gateway.url, TrackBatchDocument, { events: sent });
+
+    assert.deepEqual(
+      result.data!.trackBatch.results.map((r) => [r.status, r.error?.code ?? null]),
+      [
+        ['REJECTED', 'SUPPRESSED'],
+        ['REJECTED', 'CONSENT_WITHDRAWN'],
+        ['CREATED', null],
+        ['REJECTED', 'SUPPRESSED'],
+      ],
+    );
+    assert.equal(result.data!.trackBatch.results[1]!.customerId, withdrawnId);
+    assert.equal(await dropped(), droppedBefore + 2);
+    const stored = await gateway.backends.postgres.query<{ message_id: string }>(
+      'SELECT message_id FROM events WHERE message_id = ANY($1::text[])',
+      [sent.map((e) => e.messageId)],
+    );
+    assert.deepEqual(
+      stored.rows.map((r) => r.message_id),
+      [sent[2]!.messageId],
+    );
+  });
+
+  it('writes 40 events with as many statements as 4, none of them per event', async () => {
+    const known = Array.from({ length: 4 }, () => randomUUID());
+    await execute(gateway.url, TrackBatchDocument, { events: known.map((v) => event(v)) });
+    const statementsFor = async (events: ReturnType<typeof event>[]) => {
+      const names: string[] = [];
+      const record = (s: { name: string }) => {
+        if (WRITE_PATH.has(s.name)) {
+          names.push(s.name);
+        }
+      };
+      gateway.backends.postgres.events.on('statement', record);
+      try {
+        const result = await execute(gateway.url, TrackBatchDocument, { events });
+        assert.equal(result.data?.trackBatch.created, events.length, JSON.stringify(result));
+      } finally {
+        gateway.backends.postgres.events.off('statement', record);
+      }
+      return names.sort();
+    };
+    // Half of each batch for known customers, half for new visitors: both paths are taken.
+    const batch = (size: number) =>
+      Array.from({ length: size }, (_, i) =>
+        event(i % 2 === 0 ? known[i % known.length]! : randomUUID()),
+      );
+
+    const four = await statementsFor(batch(4));
+    const forty = await statementsFor(batch(40));
+
+    assert.deepEqual(forty, four);
+    assert.ok(!forty.includes('event.insert'), forty.join(', '));
+    assert.equal(forty.filter((name) => name === 'event.insertMany').length, 1);
   });
 
   it('refuses a batch larger than BATCH_MAX_SIZE, writing nothing', async () => {

@@ -32,6 +32,13 @@ export interface CompileContext {
   /** The parameter holding the moment of evaluation: every window is measured from it. */
   now: string;
   external: ExternalLeaf;
+  /**
+   * When given, event aggregates that need no ordering are handed here instead of becoming a
+   * subquery each: `aggregate` (over `e`, a row of the customer's events) restricted by
+   * `filter`, reading no event before `since` (null: the whole history). It returns the SQL
+   * that names the computed value, so one scan of a customer's events serves every leaf.
+   */
+  aggregate?: (aggregate: string, filter: string, since: string | null) => string;
 }
 
 const NUMBER_SQL: Record<NumberOperator, string> = {
@@ -170,7 +177,19 @@ function propertyFilters(filters: readonly PropertyFilter[], params: SqlParams):
   return filters.map((filter) => ` AND ${valueTest('e.properties', filter, params)}`).join('');
 }
 
+/** Aggregates over an unordered set of events, which one shared scan can compute. */
+const SHARED_AGGREGATES: ReadonlySet<EventCondition['aggregate']> = new Set([
+  'count',
+  'sum',
+  'average',
+  'daysSinceFirst',
+  'daysSinceLast',
+]);
+
 function eventAggregate(event: EventCondition, ctx: CompileContext): string {
+  if (ctx.aggregate !== undefined && SHARED_AGGREGATES.has(event.aggregate)) {
+    return sharedEventAggregate(event, ctx, ctx.aggregate);
+  }
   const { params } = ctx;
   const where = [
     'e.customer_id = c.id',
@@ -195,6 +214,50 @@ function eventAggregate(event: EventCondition, ctx: CompileContext): string {
     daysSinceLast: `(SELECT ${days('max')} ${scope})`,
   };
   return `coalesce(${value[event.aggregate]} ${NUMBER_SQL[event.op]} ${params.add(event.value, '::numeric')}, false)`;
+}
+
+/** {@link eventAggregate} as a FILTERed aggregate of the shared scan (same values). */
+function sharedEventAggregate(
+  event: EventCondition,
+  ctx: CompileContext,
+  aggregate: NonNullable<CompileContext['aggregate']>,
+): string {
+  const { params } = ctx;
+  const filter = [
+    'true',
+    event.type === undefined ? null : `e.type = ${params.add(event.type)}`,
+    event.name === undefined ? null : `e.name = ${params.add(event.name)}`,
+  ]
+    .filter((part) => part !== null)
+    .join(' AND ');
+  // The window's start is one parameter, used both here and to bound the shared scan.
+  const since =
+    event.window === undefined
+      ? null
+      : 'lastMinutes' in event.window
+        ? `(${ctx.now} - ${params.add(event.window.lastMinutes)} * interval '1 minute')`
+        : params.add(event.window.from, '::timestamptz');
+  const window =
+    event.window === undefined
+      ? ''
+      : 'lastMinutes' in event.window
+        ? ` AND e.occurred_at >= ${since} AND e.occurred_at <= ${ctx.now}`
+        : ` AND e.occurred_at >= ${since} AND e.occurred_at < ${params.add(event.window.to, '::timestamptz')}`;
+  const where = `${filter}${window}${propertyFilters(event.where, params)}`;
+  const number =
+    event.property === undefined
+      ? 'NULL::numeric'
+      : `CASE WHEN jsonb_typeof(e.properties -> ${params.add(event.property)}) = 'number' THEN (e.properties ->> ${params.add(event.property)})::numeric END`;
+  const days = (edge: string) => `extract(epoch FROM ${ctx.now} - ${edge})`;
+  // Thunks: only the leaf's own aggregate may be registered with the scan.
+  const value: Record<string, () => string> = {
+    count: () => aggregate('count(*)', where, since),
+    sum: () => `coalesce(${aggregate(`sum(${number})`, where, since)}, 0)`,
+    average: () => aggregate(`avg(${number})`, where, since),
+    daysSinceFirst: () => `${days(aggregate('min(e.occurred_at)', where, since))} / 86400`,
+    daysSinceLast: () => `${days(aggregate('max(e.occurred_at)', where, since))} / 86400`,
+  };
+  return `coalesce(${value[event.aggregate]!()} ${NUMBER_SQL[event.op]} ${params.add(event.value, '::numeric')}, false)`;
 }
 
 function productInteraction(p: ProductInteractionCondition, ctx: CompileContext): string {
