@@ -4,9 +4,9 @@ import pg from 'pg';
 export const BENCH_DATABASE_URL =
   process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/c360_bench';
 
-/** The bench database's name, checked before it goes into CREATE or DROP DATABASE. */
-function databaseName(): string {
-  const name = new URL(BENCH_DATABASE_URL).pathname.slice(1);
+/** A database's name, checked before it goes into CREATE or DROP DATABASE. */
+function databaseName(url: string): string {
+  const name = new URL(url).pathname.slice(1);
   if (!/^\w+$/.test(name)) {
     throw new Error(`unexpected bench database name: ${name}`);
   }
@@ -25,16 +25,19 @@ async function adminQuery(statement: string): Promise<void> {
   }
 }
 
-/** Creates the bench database unless it exists (a loaded dataset is kept between runs). */
-export async function ensureBenchDatabase(): Promise<void> {
-  await adminQuery(`CREATE DATABASE ${databaseName()}`).catch((error: { code?: string }) => {
+/**
+ * Creates the bench database (or another on the same server) unless it exists: a loaded
+ * dataset is kept between runs.
+ */
+export async function ensureBenchDatabase(url = BENCH_DATABASE_URL): Promise<void> {
+  await adminQuery(`CREATE DATABASE ${databaseName(url)}`).catch((error: { code?: string }) => {
     if (error.code !== '42P04') {
       throw error;
     }
   });
 }
 
-/** Drops the bench database (BENCH_RESET=1). */
-export async function dropBenchDatabase(): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS ${databaseName()} WITH (FORCE)`);
+/** Drops the bench database, or another on the same server (BENCH_RESET=1). */
+export async function dropBenchDatabase(url = BENCH_DATABASE_URL): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS ${databaseName(url)} WITH (FORCE)`);
 }

@@ -69,6 +69,7 @@ describe('migrate', () => {
       [
         'api_keys',
         'audit_log',
+        'campaign_targets',
         'campaigns',
         'change_feed',
         'change_feed_horizon',
@@ -77,6 +78,7 @@ describe('migrate', () => {
         'customer_embeddings',
         'customer_merges',
         'customer_predictions',
+        'customer_relationships',
         'customers',
         'duplicate_suggestions',
         'erased_customers',
