@@ -2,7 +2,11 @@
 export interface NelderMeadOptions {
   /** Size of the first simplex's steps from the start point, per coordinate. */
   initialStep?: number;
-  /** Stop when the simplex's function values differ by at most this (absolute). */
+  /**
+   * Stop when the simplex's function values differ by at most this, relative to the value's
+   * magnitude (at least 1): a log-likelihood summed over 100k customers is ~10⁶, where an
+   * absolute 1e-10 lies below the sum's rounding and the search never stops.
+   */
   functionTolerance?: number;
   /** ...and its vertices lie within this of the best one, in every coordinate. */
   pointTolerance?: number;
@@ -47,11 +51,12 @@ export function nelderMead(
     return Number.isNaN(value) ? Infinity : value;
   };
 
+  const tolerance = (value: number) => functionTolerance * Math.max(1, Math.abs(value));
   let best = { point: [...start], value: evaluate([...start]) };
   let converged = false;
   for (let restart = 0; restart < 20 && evaluations < maxEvaluations; restart++) {
     const run = simplexSearch(best.point, best.value, initialStep);
-    const improved = run.value < best.value - functionTolerance;
+    const improved = run.value < best.value - tolerance(best.value);
     best = run.value <= best.value ? run : best;
     if (run.converged && !improved && restart > 0) {
       converged = true;
@@ -74,7 +79,7 @@ export function nelderMead(
       const highest = vertices[n]!;
       const secondHighest = vertices[n - 1]!;
       if (
-        highest.value - lowest.value <= functionTolerance &&
+        highest.value - lowest.value <= tolerance(lowest.value) &&
         vertices.every((v) =>
           v.point.every((x, i) => Math.abs(x - lowest.point[i]!) <= pointTolerance),
         )
