@@ -99,6 +99,7 @@ export function platformSettings(config: Config, suppressionPepper: string): Pla
     suppressionPepper,
     recommendation: config.recommendation,
     segments: config.segments,
+    readModel: config.readModel,
     predictions: config.predictions,
     deployment: deploymentId(config),
     changeFeed: config.changeFeed,
@@ -136,6 +137,7 @@ export async function createApp({
   const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
   doorbell.relay = relay;
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
+  wiring.bindGateway(schema, logger);
   if (tracingActive()) {
     traceResolvers(schema);
   }

@@ -147,6 +147,8 @@ const Env = z
     PREDICTION_REFIT_MINUTES: z.coerce.number().int().min(0).default(1_440),
     PREDICTION_CLV_HORIZON_DAYS: positiveInt(365),
     PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
+    READ_MODEL: z.enum(['on', 'off']).default('on'),
+    READ_MODEL_POLL_MS: positiveInt(100),
     SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
     SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
@@ -355,6 +357,12 @@ export interface Config {
     /** CLV's yearly discount rate (0.1 = 10 %). */
     readonly annualDiscountRate: number;
   };
+  readonly readModel: {
+    /** Serve 360 reads from precomputed documents (READ_MODEL=on, the default). */
+    readonly enabled: boolean;
+    /** How often each instance looks for documents to rebuild when not woken. */
+    readonly pollMs: number;
+  };
   readonly segments: {
     /** Re-check time windows and membership ages this often, on one instance; 0: never. */
     readonly tickSeconds: number;
@@ -526,6 +534,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       annualDiscountRate: e.PREDICTION_DISCOUNT_RATE,
     },
     segments: { tickSeconds: e.SEGMENT_TICK_SECONDS, chunkSize: e.SEGMENT_CHUNK_SIZE },
+    readModel: { enabled: e.READ_MODEL === 'on', pollMs: e.READ_MODEL_POLL_MS },
     webhooks: {
       pollMs: e.WEBHOOK_POLL_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,

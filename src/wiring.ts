@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import type { GraphQLSchema } from 'graphql';
+
 import type { Loaders, GraphQLContext } from './context.js';
 import type { LoaderTuning } from './lib/loader-tuning.js';
 import type { Logger } from './logger.js';
@@ -19,12 +21,19 @@ import { identityModule } from './modules/identity/identity.module.js';
 import type { IngestionDeps } from './modules/ingestion/ingestion.deps.js';
 import { ingestionModule } from './modules/ingestion/ingestion.module.js';
 import { interactionModule } from './modules/interaction/interaction.module.js';
-import type { AnyModule, AnyResolverClass, LoaderFactory, Platform } from './modules/module.js';
+import type {
+  AnyModule,
+  AnyResolverClass,
+  GatewayHandle,
+  LoaderFactory,
+  Platform,
+} from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';
 import { predictionModule } from './modules/prediction/prediction.module.js';
 import { privacyModule } from './modules/privacy/privacy.module.js';
 import { recommendationModule } from './modules/recommendation/recommendation.module.js';
 import { relationshipModule } from './modules/relationship/relationship.module.js';
+import { readModelModule } from './modules/read-model/read-model.module.js';
 import { segmentModule } from './modules/segment/segment.module.js';
 import type { OutboxApplier } from './outbox/outbox.topic.js';
 
@@ -55,6 +64,7 @@ export const MODULES: readonly AnyModule[] = [
   nodeModule,
   ingestionModule,
   graphModule,
+  readModelModule,
 ];
 
 /** Every resolver class, for the schema (printing it needs no running store). */
@@ -68,8 +78,12 @@ export interface Wiring {
   container: { get(resolverClass: AnyResolverClass): object };
   /** Every module's appliers, for the outbox relay. */
   appliers: readonly OutboxApplier[];
-  /** Fresh per-request loaders of every module. */
+  /** Fresh per-request loaders of every module, behind the read model. */
   createLoaders(): Loaders;
+  /** Fresh loaders that always read the stores (the read model's own builds). */
+  createLiveLoaders(): Loaders;
+  /** Hands the built schema to the modules that run operations of their own. */
+  bindGateway(schema: GraphQLSchema, logger: Logger): void;
   /** What the transports need to authenticate and audit. */
   access: AccessDeps;
   /** What the Segment-spec HTTP edge writes through (src/http/segment-api.ts). */
@@ -87,6 +101,8 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
   const appliers: OutboxApplier[] = [];
   const loaderFactories: LoaderFactory[] = [];
   const lifecycles: { start?(): Promise<void>; stop?(): Promise<void> }[] = [];
+  const projections: ((loaders: Loaders) => Loaders)[] = [];
+  const gatewayUsers: ((gateway: GatewayHandle) => void)[] = [];
   let access: AccessDeps | undefined;
   let ingestion: IngestionDeps | undefined;
   for (const module of MODULES) {
@@ -99,6 +115,12 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
       loaderFactories.push(built.loaders);
     }
     lifecycles.push(built);
+    if (built.projectLoaders) {
+      projections.push(built.projectLoaders.bind(built));
+    }
+    if (built.bindGateway) {
+      gatewayUsers.push(built.bindGateway.bind(built));
+    }
     if (module === (accessModule as AnyModule)) {
       access = built.deps as AccessDeps;
     }
@@ -106,8 +128,10 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
       ingestion = built.deps as IngestionDeps;
     }
   }
-  const createLoaders = () => foldLoaders(loaderFactories, tuning);
-  createLoaders(); // fails at start, not on the first request, when two modules share a name
+  const createLiveLoaders = () => foldLoaders(loaderFactories, tuning);
+  createLiveLoaders(); // fails at start, not on the first request, when two modules share a name
+  const createLoaders = () =>
+    projections.reduce((loaders, project) => project(loaders), createLiveLoaders());
   return {
     container: {
       get: (resolverClass) => {
@@ -120,6 +144,20 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
     },
     appliers,
     createLoaders,
+    createLiveLoaders,
+    bindGateway: (schema, logger) => {
+      const gateway: GatewayHandle = {
+        schema,
+        internalContext: () => ({
+          access: Access.internal(),
+          requestId: randomUUID(),
+          logger,
+          loaders: createLiveLoaders(),
+          feed: platform.feed,
+        }),
+      };
+      gatewayUsers.forEach((use) => use(gateway));
+    },
     access: access!,
     ingestion: ingestion!,
     feed: platform.feed,

@@ -165,6 +165,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
         recommendation: { ...defaults.recommendation, refitMinutes: 0 },
         // Memberships are evaluated by the segment follower as the relay drains; no schedule.
         segments: { ...defaults.segments, tickSeconds: 0 },
+        readModel: defaults.readModel,
         predictions: { ...defaults.predictions, refitMinutes: 0 },
         deployment: 'bench-dataset',
         changeFeed: defaults.changeFeed,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { GraphQLSchema } from 'graphql';
 
 import type { ChangeFeed } from '../changefeed/change-feed.js';
 import type { Config } from '../config.js';
+import type { GraphQLContext, Loaders } from '../context.js';
 import type { GraphDb } from '../datasources/neo4j.js';
 import type { Postgres } from '../datasources/postgres.js';
 import type { RedisConnections } from '../datasources/redis.js';
@@ -9,6 +11,16 @@ import type { LoaderTuning } from '../lib/loader-tuning.js';
 import type { Logger } from '../logger.js';
 import type { OutboxApplier } from '../outbox/outbox.topic.js';
 import type { GatewayPubSub } from '../subscriptions/pubsub.js';
+
+/** What a module may use of the built gateway. */
+export interface GatewayHandle {
+  schema: GraphQLSchema;
+  /**
+   * A context with every scope and the live loaders (nothing projected), for operations the
+   * gateway runs itself; nothing it reads is audited, as no caller sees it.
+   */
+  internalContext(): GraphQLContext;
+}
 
 /** What every module is built on: the stores, the relay's doorbell and the settings. */
 export interface Platform {
@@ -42,6 +54,8 @@ export interface PlatformSettings {
   suppressionPepper: string;
   /** How recommendation models are fitted and refreshed (RECOMMENDATION_*). */
   recommendation: Config['recommendation'];
+  /** The 360 read model (READ_MODEL*). */
+  readModel: Config['readModel'];
   /** Segment evaluation (SEGMENT_*) and the change feed's retention (CHANGE_FEED_*). */
   segments: Config['segments'];
   /**
@@ -91,6 +105,13 @@ export interface ModuleInstance<D> {
   loaders?: LoaderFactory;
   /** How it follows outbox topics (its own or other modules'). */
   appliers?: readonly OutboxApplier[];
+  /**
+   * Puts something in front of every request's loaders (the read model answers held loaders
+   * from its documents); builds for the module's own use get the loaders without it.
+   */
+  projectLoaders?(loaders: Loaders): Loaders;
+  /** Handed the built schema, for modules that run operations of their own (the read model). */
+  bindGateway?(gateway: GatewayHandle): void;
   /** Background work of its own (loading models, schedules), begun once the gateway is built. */
   start?(): Promise<void>;
   /** Ends that work; called when the gateway stops, after the relay. */

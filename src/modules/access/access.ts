@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError, storeUnavailable } from '../../errors.js';
-import { type Scope, scopeName } from './access.kinds.js';
+import { Scope, scopeName } from './access.kinds.js';
 import type { ApiKeyService } from './api-key.service.js';
 
 /** The key behind an operation. */
@@ -33,6 +33,18 @@ export class Access {
   /** No key was offered (also the context of internal checks that need none). */
   static anonymous(): Access {
     return new Access(null, 'missing', null, null);
+  }
+
+  /**
+   * The gateway itself (the read model's builds): every scope, no key. Never given to a caller.
+   */
+  static internal(): Access {
+    return new Access(
+      { keyId: 'c360-internal', scopes: new Set(Object.values(Scope)) },
+      null,
+      null,
+      null,
+    );
   }
 
   /**

@@ -1,0 +1,165 @@
+import DataLoader from 'dataloader';
+
+import type { Loaders } from '../../context.js';
+import type { Customer360Store } from './customer-360.store.js';
+import { decodeDocument, entryKey, type HeldEntry } from './document.js';
+import { DOCUMENT_FORMAT, HELD_LOADERS, keyString } from './held-query.js';
+
+/** The part of DataLoader's interface resolvers use. */
+interface LoaderLike {
+  load(key: unknown): Promise<unknown>;
+  loadMany(keys: readonly unknown[]): Promise<unknown[]>;
+  prime(key: unknown, value: unknown): unknown;
+  clear(key: unknown): unknown;
+  clearAll(): unknown;
+}
+
+/**
+ * One request's view of the read model: the documents it has loaded (one statement for all the
+ * customers a tick of resolvers asks about) and every result they hold. Customers without a
+ * fresh document are reported to `missed`, so the projector builds theirs.
+ */
+export class DocumentPool {
+  private readonly entries = new Map<string, unknown>();
+  private documents: DataLoader<string, boolean>;
+
+  constructor(
+    private readonly store: Customer360Store,
+    private readonly missed: (customerIds: string[]) => void,
+  ) {
+    this.documents = this.createLoader();
+  }
+
+  /** Whether this customer's document was found (loading it with others asked in this tick). */
+  loadDocument(customerId: string): Promise<boolean> {
+    return this.documents.load(customerId);
+  }
+
+  find(loader: string, key: unknown): { value: unknown } | undefined {
+    const k = entryKey(loader, key);
+    return this.entries.has(k) ? { value: this.entries.get(k) } : undefined;
+  }
+
+  /** Forgets every document (subscription contexts resolve each event afresh). */
+  reset(): void {
+    this.entries.clear();
+    this.documents = this.createLoader();
+  }
+
+  private createLoader(): DataLoader<string, boolean> {
+    return new DataLoader<string, boolean>(
+      async (ids) => {
+        const found = new Map(
+          (await this.store.loadFresh(ids, DOCUMENT_FORMAT)).map((d) => [d.customerId, d.doc]),
+        );
+        const missing = ids.filter((id) => !found.has(id));
+        if (missing.length > 0) {
+          this.missed(missing);
+        }
+        for (const doc of found.values()) {
+          this.add(decodeDocument(doc));
+        }
+        return ids.map((id) => found.has(id));
+      },
+      { name: 'readModelDocuments' },
+    );
+  }
+
+  private add(entries: readonly HeldEntry[]): void {
+    for (const entry of entries) {
+      this.entries.set(`${entry.loader}\u0000${entry.key}`, entry.value);
+    }
+  }
+}
+
+/**
+ * A held loader answered from the request's documents when one holds the key, and by the live
+ * loader otherwise: resolvers, masking, scopes and audit above it run as they always do, so an
+ * answer is the same either way.
+ */
+class ProjectedLoader implements LoaderLike {
+  constructor(
+    private readonly name: string,
+    private readonly live: LoaderLike,
+    private readonly pool: DocumentPool,
+  ) {}
+
+  async load(key: unknown): Promise<unknown> {
+    const hit = this.pool.find(this.name, key);
+    if (hit) {
+      return hit.value;
+    }
+    const owner = HELD_LOADERS[this.name]!.owner(key);
+    if (owner !== null && (await this.pool.loadDocument(owner))) {
+      const held = this.pool.find(this.name, key);
+      if (held) {
+        return held.value;
+      }
+    }
+    return this.live.load(key);
+  }
+
+  loadMany(keys: readonly unknown[]): Promise<unknown[]> {
+    return Promise.all(keys.map((key) => this.load(key).catch((error: unknown) => error)));
+  }
+
+  prime(key: unknown, value: unknown): this {
+    this.live.prime(key, value);
+    return this;
+  }
+
+  clear(key: unknown): this {
+    this.live.clear(key);
+    return this;
+  }
+
+  clearAll(): this {
+    this.live.clearAll();
+    this.pool.reset();
+    return this;
+  }
+}
+
+/** Puts the read model in front of the held loaders of one request. */
+export function projectLoaders(loaders: Loaders, pool: DocumentPool): Loaders {
+  const bag = loaders as unknown as Record<string, LoaderLike>;
+  const projected: Record<string, LoaderLike> = { ...bag };
+  for (const name of Object.keys(HELD_LOADERS)) {
+    if (bag[name]) {
+      projected[name] = new ProjectedLoader(name, bag[name], pool);
+    }
+  }
+  return projected as unknown as Loaders;
+}
+
+/**
+ * Wraps the held loaders of a build's context so every result they return is kept: the
+ * document is exactly what the live path answered.
+ */
+export function recordLoaders(loaders: Loaders, entries: HeldEntry[]): Loaders {
+  const bag = loaders as unknown as Record<string, LoaderLike>;
+  const recording: Record<string, LoaderLike> = { ...bag };
+  for (const name of Object.keys(HELD_LOADERS)) {
+    const live = bag[name];
+    if (!live) {
+      continue;
+    }
+    const seen = new Set<string>();
+    recording[name] = {
+      load: async (key) => {
+        const value = await live.load(key);
+        const k = keyString(key);
+        if (!seen.has(k)) {
+          seen.add(k);
+          entries.push({ loader: name, key: k, value });
+        }
+        return value;
+      },
+      loadMany: (keys) => live.loadMany(keys),
+      prime: (key, value) => live.prime(key, value),
+      clear: (key) => live.clear(key),
+      clearAll: () => live.clearAll(),
+    };
+  }
+  return recording as unknown as Loaders;
+}

@@ -1,0 +1,212 @@
+import { execute } from 'graphql';
+import pLimit from 'p-limit';
+
+import type { Logger } from '../../logger.js';
+import type { GatewayHandle } from '../module.js';
+import type { ClaimedWork, Customer360Store } from './customer-360.store.js';
+import type { Queryable } from '../../datasources/postgres.js';
+import { encodeDocument, entriesOf, type HeldEntry, idsIn } from './document.js';
+import { DOCUMENT_FORMAT, heldDocument } from './held-query.js';
+import { recordLoaders } from './projected-loaders.js';
+
+export interface ProjectorOptions {
+  store: Customer360Store;
+  logger: Logger;
+  /**
+   * Off: documents are neither built nor served; marks of customers without one are cleared
+   * (so they do not pile up), those of customers with one kept (it stays unservable).
+   */
+  enabled: boolean;
+  /** Pause between looks at the marks when there was nothing to do. */
+  pollMs: number;
+  /** Customers per pass. */
+  batchSize?: number;
+  /** Documents built at once (each is one live 360 read). */
+  concurrency?: number;
+}
+
+// Reads asking for customers without a document: remembered up to this many, then dropped
+// (a flood of unknown ids must not grow memory; a dropped one is asked again by its next read).
+const MAX_WANTED = 10_000;
+
+// Customers whose held fields go in one operation (one statement per loader for all of them).
+const BUILD_BATCH = 50;
+
+/**
+ * Keeps documents up to date: each pass locks a batch of dirty (or wanted) customers, runs the
+ * held query for each through the live loaders, records what they returned, and stores it with
+ * what it shows. Every instance runs one; they never work on the same customer at once.
+ */
+export class Projector {
+  private readonly wanted = new Set<string>();
+  private readonly log: Logger;
+  private gateway: GatewayHandle | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private failures = 0;
+  private wokenDuringPass = false;
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.log = options.logger.child({ module: 'read-model' });
+  }
+
+  bind(gateway: GatewayHandle): void {
+    this.gateway = gateway;
+  }
+
+  /** Customers a read found without a fresh document: build theirs soon. */
+  want(customerIds: readonly string[]): void {
+    for (const id of customerIds) {
+      if (this.wanted.size < MAX_WANTED) {
+        this.wanted.add(id);
+      }
+    }
+    if (this.stopped) {
+      return;
+    }
+    if (this.running === undefined) {
+      this.schedule(0);
+    } else {
+      this.wokenDuringPass = true;
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many customers it settled (built, dropped or cleared). */
+  async runOnce(): Promise<number> {
+    const wanted = this.options.enabled ? [...this.wanted].slice(0, this.batchSize) : [];
+    const claim = await this.options.store.pass(
+      wanted,
+      this.batchSize,
+      !this.options.enabled,
+      (work, tx) => (this.options.enabled ? this.build(work, tx) : keepDocumentsMarked(work)),
+    );
+    for (const id of wanted) {
+      // A wanted customer locked but not built waits for the graph to apply a write (blocked).
+      if (claim.toBuild.includes(id)) {
+        this.wanted.delete(id);
+      }
+    }
+    return claim.customerIds.length;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 100;
+  }
+
+  /** Builds the claimed documents and stores them in the pass's transaction. */
+  private async build(claim: ClaimedWork, tx: Queryable): Promise<void> {
+    const gateway = this.gateway;
+    if (gateway === undefined) {
+      throw new Error('the read model is not bound to the gateway yet');
+    }
+    const batches = chunk(claim.toBuild, BUILD_BATCH);
+    const limit = pLimit(this.options.concurrency ?? 2);
+    const built = (
+      await Promise.all(batches.map((ids) => limit(() => buildDocuments(gateway, ids))))
+    ).flat();
+    // A store that could not answer: that customer keeps its marks (never served half-built)
+    // and is tried again on a later pass; the others are stored.
+    claim.toBuild.forEach((id, i) => built[i] === 'failed' && claim.keep.add(id));
+    if (claim.keep.size > 0) {
+      this.log.warn({ customers: claim.keep.size }, 'read model documents could not be built');
+    }
+    const documents = built.flatMap((b, i) =>
+      b === 'failed' || b === null ? [] : [{ customerId: claim.toBuild[i]!, ...b }],
+    );
+    await this.options.store.save(tx, DOCUMENT_FORMAT, documents);
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+      });
+    }, delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    this.wokenDuringPass = false;
+    let settled = 0;
+    try {
+      settled = await this.runOnce();
+      if (this.failures > 0) {
+        this.log.info('read model projector resumed');
+      }
+      this.failures = 0;
+    } catch (error) {
+      if (this.failures === 0) {
+        this.log.warn({ err: (error as Error).message }, 'read model projector paused');
+      }
+      this.failures += 1;
+    }
+    if (!this.stopped) {
+      const busy = settled >= this.batchSize || this.wokenDuringPass;
+      const backoff = Math.min(250 * 2 ** this.failures, 5_000);
+      this.schedule(this.failures > 0 ? backoff : busy ? 0 : this.options.pollMs);
+    }
+  }
+}
+
+type Built = { doc: Buffer; refs: string[] } | null | 'failed';
+
+/**
+ * Documents for a batch of customers: the held fields of all of them in one operation through
+ * the live loaders (so each loader is one statement for the batch), with what the loaders
+ * returned recorded and split per customer. Null for a customer that does not exist (erased,
+ * merged away, never was); 'failed' when a store could not answer for it (a partial document
+ * is never stored).
+ */
+async function buildDocuments(gateway: GatewayHandle, customerIds: readonly string[]) {
+  const entries: HeldEntry[] = [];
+  const context = gateway.internalContext();
+  context.loaders = recordLoaders(context.loaders, entries);
+  const result = await execute({
+    schema: gateway.schema,
+    document: heldDocument(customerIds.length),
+    variableValues: Object.fromEntries(customerIds.map((id, i) => [`i${i}`, id])),
+    contextValue: context,
+  });
+  const failed = new Set((result.errors ?? []).map((error) => error.path?.[0] ?? '*'));
+  const data = (result.data ?? {}) as Record<string, { id: string } | null>;
+  return customerIds.map((customerId, i): Built => {
+    const alias = `c${i}`;
+    if (failed.has(alias) || failed.has('*')) {
+      return 'failed';
+    }
+    const answer = data[alias];
+    if (!answer || answer.id !== customerId) {
+      return null;
+    }
+    const shown = idsIn(answer);
+    shown.delete(customerId);
+    return {
+      doc: encodeDocument(entriesOf(customerId, shown, entries)),
+      refs: [...shown],
+    };
+  });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+async function keepDocumentsMarked(claim: ClaimedWork): Promise<void> {
+  claim.withDocument.forEach((id) => claim.keep.add(id));
+}

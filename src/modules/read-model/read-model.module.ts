@@ -1,0 +1,31 @@
+import { defineModule } from '../module.js';
+import { Customer360Store } from './customer-360.store.js';
+import { DocumentPool, projectLoaders } from './projected-loaders.js';
+import { Projector } from './projector.js';
+import type { ReadModelDeps } from './read-model.deps.js';
+import { ReadModelResolver } from './read-model.resolver.js';
+
+/**
+ * The customer 360 read model: one document per customer read, holding what the held fields'
+ * loaders returned, kept fresh by the projector and served in front of those loaders. A
+ * document is served only while no write has touched what it holds (see README.md).
+ */
+export const readModelModule = defineModule<ReadModelDeps>({
+  name: 'read-model',
+  resolvers: [ReadModelResolver],
+  create: (platform) => {
+    const { enabled, pollMs } = platform.settings.readModel;
+    const store = new Customer360Store(platform.db);
+    const projector = new Projector({ store, logger: platform.logger, enabled, pollMs });
+    return {
+      deps: { store, enabled },
+      ...(enabled && {
+        projectLoaders: (loaders) =>
+          projectLoaders(loaders, new DocumentPool(store, (missed) => projector.want(missed))),
+      }),
+      bindGateway: (gateway) => projector.bind(gateway),
+      start: async () => projector.start(),
+      stop: () => projector.stop(),
+    };
+  },
+});

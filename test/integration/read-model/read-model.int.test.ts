@@ -1,0 +1,306 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { mulberry32 } from '../../../src/lib/seeded-random.js';
+import {
+  CreateApiKeyDocument,
+  EraseCustomerDocument,
+  LinkRelationshipDocument,
+  MergeCustomersDocument,
+  ReadModel360Document,
+  type ReadModel360Query,
+  ReadModelStatusDocument,
+  SetConsentDocument,
+  TargetCampaignDocument,
+  TrackDocument,
+  UnlinkRelationshipDocument,
+  UpsertCampaignDocument,
+  UpsertCustomerDocument,
+  UpsertProductDocument,
+} from '../../__generated__/graphql.js';
+import { execute } from '../../support/graphql-client.js';
+import { recordRequestStatements } from '../../support/request-statements.js';
+import { relayed } from '../../support/seed.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { until } from '../../support/until.js';
+
+type Relationship = 'SPOUSE_OF' | 'PARENT_OF' | 'SIBLING_OF' | 'HOUSEHOLD_MEMBER' | 'REFERRED';
+const RELATIONSHIPS: Relationship[] = [
+  'SPOUSE_OF',
+  'PARENT_OF',
+  'SIBLING_OF',
+  'HOUSEHOLD_MEMBER',
+  'REFERRED',
+];
+const EVENT_TYPES = ['VIEW', 'PURCHASE', 'CART_ADD', 'CAMPAIGN_TOUCH'] as const;
+const PURPOSES = ['MARKETING', 'PERSONALIZATION', 'ANALYTICS'] as const;
+/** The statements of the live loaders a 360 read would otherwise run. */
+const LIVE_READS = /^(customer|identity|consent|event|product|content|campaign|catalog)\./;
+
+/**
+ * Two gateways on one database: `projected` serves 360 reads from the read model, `live`
+ * (READ_MODEL=off) always reads the stores. After any sequence of writes, once the projector
+ * has caught up, both must answer every 360 read identically, and `projected` must answer from
+ * its documents (no per-field statements).
+ */
+describe('customer 360 read model', () => {
+  let projected: TestApp;
+  let live: TestApp;
+  let statementsOf: ReturnType<typeof recordRequestStatements>;
+  const customers: string[] = [];
+  const products: { id: string; sku: string }[] = [];
+  const campaigns: string[] = [];
+
+  before(async () => {
+    projected = await createTestApp();
+    live = await createTestApp({ database: projected.database, env: { READ_MODEL: 'off' } });
+    statementsOf = recordRequestStatements(projected.backends.postgres, projected.app.httpServer);
+    for (let i = 0; i < 6; i += 1) {
+      customers.push(await upsertCustomer(projected, randomUUID(), `Customer ${i}`));
+    }
+    for (let i = 0; i < 3; i += 1) {
+      const sku = `rm-${randomUUID()}`;
+      const result = await execute(projected.url, UpsertProductDocument, {
+        input: { sku, name: `Product ${i}`, price: 10 + i, currency: 'EUR', inStock: true },
+      });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      products.push({ id: result.data!.upsertProduct.id, sku });
+    }
+    for (let i = 0; i < 2; i += 1) {
+      const result = await execute(projected.url, UpsertCampaignDocument, {
+        input: { externalId: `rm-${randomUUID()}`, name: `Campaign ${i}`, channel: 'EMAIL' },
+      });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      campaigns.push(result.data!.upsertCampaign.id);
+    }
+  });
+
+  after(async () => {
+    await live?.stop();
+    await projected?.stop();
+  });
+
+  it('answers every 360 read as the live path does, after random write sequences, from one lookup', async () => {
+    const random = mulberry32(20261208);
+    const writes = randomWrites(random, () => ({ customers, products, campaigns }));
+    for (let round = 0; round < 4; round += 1) {
+      for (let step = 0; step < 10; step += 1) {
+        await writes.next(projected);
+      }
+      await settled(projected, writes.alive());
+      for (const id of writes.alive()) {
+        const { result: answer, statements } = await statementsOf.during(() => read(projected, id));
+        assert.deepEqual(answer, await read(live, id), `round ${round}, customer ${id}`);
+        assert.ok(statements.includes('read-model.loadFresh'));
+        assert.deepEqual(
+          statements.filter((name) => LIVE_READS.test(name)),
+          [],
+          `round ${round}: a read of ${id} answered from its document`,
+        );
+      }
+      for (const id of writes.gone()) {
+        assert.deepEqual(await read(projected, id), await read(live, id));
+      }
+    }
+  });
+
+  it('never serves a document older than the last write: a relative renamed is seen at once', async () => {
+    const [parent, child] = [
+      await upsertCustomer(projected, randomUUID(), 'Parent'),
+      await upsertCustomer(projected, randomUUID(), 'Child'),
+    ];
+    await link(projected, parent, child, 'PARENT_OF');
+    await settled(projected, [parent, child]);
+
+    await upsertCustomer(projected, child, 'Child, renamed');
+    const family = (await read(projected, parent))?.family;
+
+    assert.deepEqual(
+      family?.map((relative) => relative.customer?.displayName),
+      ['Child, renamed'],
+    );
+  });
+
+  it('masks personal values read from a document as the live path does, and erasure removes it', async () => {
+    const id = await upsertCustomer(projected, randomUUID(), 'Masked Person');
+    await settled(projected, [id]);
+    const created = await execute(projected.url, CreateApiKeyDocument, {
+      name: 'read-only',
+      scopes: ['READ'],
+    });
+    const readOnly = { apiKey: created.data!.createApiKey.key };
+
+    const fromDocument = await execute(projected.url, ReadModel360Document, { id }, readOnly);
+    const fromStores = await execute(live.url, ReadModel360Document, { id }, readOnly);
+
+    assert.deepEqual(fromDocument, fromStores);
+    assert.notEqual(fromDocument.data?.customer?.email, `${id}@example.com`);
+    assert.notEqual(fromDocument.data?.customer?.displayName, 'Masked Person');
+
+    await execute(projected.url, EraseCustomerDocument, { id });
+    const { rows } = await projected.backends.postgres.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM customer_360 WHERE customer_id = $1',
+      [id],
+    );
+    assert.equal(rows[0]!.n, 0);
+    assert.equal((await read(projected, id)) ?? null, null);
+  });
+
+  it('reports its lag to admins only', async () => {
+    const status = await execute(projected.url, ReadModelStatusDocument);
+    assert.equal(status.data?.readModelStatus.enabled, true);
+    assert.ok(status.data!.readModelStatus.documents > 0);
+
+    const created = await execute(projected.url, CreateApiKeyDocument, {
+      name: 'reader',
+      scopes: ['READ', 'READ_PII'],
+    });
+    const refused = await execute(projected.url, ReadModelStatusDocument, undefined, {
+      apiKey: created.data!.createApiKey.key,
+    });
+    assert.equal(refused.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+});
+
+type Customer360 = ReadModel360Query['customer'];
+
+async function read(app: TestApp, id: string): Promise<Customer360> {
+  const result = await execute(app.url, ReadModel360Document, { id });
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  return result.data!.customer;
+}
+
+/**
+ * Waits until every store has every write (outbox empty) and each customer has an up-to-date
+ * document: read once (a read asks the projector for a missing one), then no dirty document.
+ */
+async function settled(app: TestApp, ids: readonly string[]): Promise<void> {
+  await relayed(app.backends);
+  for (const id of ids) {
+    await read(app, id);
+  }
+  await until(
+    async () => {
+      const { rows } = await app.backends.postgres.query<{ fresh: number }>(
+        `SELECT count(*)::int AS fresh FROM customer_360 v
+          WHERE v.customer_id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
+        [ids],
+      );
+      return rows[0]!.fresh;
+    },
+    (fresh) => fresh === ids.length,
+    60_000,
+  );
+}
+
+async function upsertCustomer(app: TestApp, id: string, displayName: string): Promise<string> {
+  const result = await execute(app.url, UpsertCustomerDocument, {
+    input: {
+      id,
+      displayName,
+      email: `${id}@example.com`,
+      identities: [{ type: 'USER_ID', value: `user-${id}` }],
+      traits: { plan: 'gold' },
+    },
+  });
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  return id;
+}
+
+async function link(app: TestApp, from: string, to: string, type: Relationship): Promise<void> {
+  const result = await execute(app.url, LinkRelationshipDocument, { fromId: from, toId: to, type });
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+}
+
+interface Population {
+  customers: string[];
+  products: { id: string; sku: string }[];
+  campaigns: string[];
+}
+
+/**
+ * Every kind of write a 360 document depends on, picked at random: profile changes, events
+ * (which become interactions and campaign responses in the graph), consent, links and
+ * unlinks, campaign targeting, product renames, merges and erasures.
+ */
+function randomWrites(random: () => number, population: () => Population) {
+  const gone = new Set<string>();
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const alive = () => population().customers.filter((id) => !gone.has(id));
+  const kinds: ((app: TestApp) => Promise<unknown>)[] = [
+    (app) => upsertCustomer(app, pick(alive()), `Renamed ${random().toFixed(4)}`),
+    (app) => {
+      const id = pick(alive());
+      const event = pick(EVENT_TYPES);
+      const properties =
+        event === 'CAMPAIGN_TOUCH'
+          ? { campaignId: pick(population().campaigns) }
+          : { sku: pick(population().products).sku };
+      return execute(app.url, TrackDocument, {
+        event: {
+          messageId: randomUUID(),
+          identity: { type: 'USER_ID', value: `user-${id}` },
+          type: event,
+          properties,
+        },
+      });
+    },
+    (app) =>
+      execute(app.url, SetConsentDocument, {
+        customerId: pick(alive()),
+        purpose: pick(PURPOSES),
+        granted: random() < 0.5,
+      }),
+    (app) => {
+      const [from, to] = [pick(alive()), pick(alive())];
+      return from === to ? Promise.resolve() : link(app, from, to, pick(RELATIONSHIPS));
+    },
+    (app) =>
+      execute(app.url, UnlinkRelationshipDocument, {
+        fromId: pick(alive()),
+        toId: pick(alive()),
+        type: pick(RELATIONSHIPS),
+      }),
+    (app) =>
+      execute(app.url, TargetCampaignDocument, {
+        campaignId: pick(population().campaigns),
+        customerIds: [pick(alive())],
+      }),
+    (app) => {
+      const product = pick(population().products);
+      return execute(app.url, UpsertProductDocument, {
+        input: {
+          sku: product.sku,
+          name: `Product ${random().toFixed(4)}`,
+          inStock: random() < 0.7,
+        },
+      });
+    },
+  ];
+  const rare: ((app: TestApp) => Promise<unknown>)[] = [
+    async (app) => {
+      const [survivorId, mergedId] = [pick(alive()), pick(alive())];
+      if (survivorId !== mergedId && alive().length > 3) {
+        await execute(app.url, MergeCustomersDocument, { survivorId, mergedId });
+        gone.add(mergedId);
+      }
+    },
+    async (app) => {
+      if (alive().length > 3) {
+        const id = pick(alive());
+        await execute(app.url, EraseCustomerDocument, { id });
+        gone.add(id);
+      }
+    },
+  ];
+  return {
+    next: async (app: TestApp) => {
+      const write = random() < 0.08 ? pick(rare) : pick(kinds);
+      await write(app);
+    },
+    alive,
+    gone: () => [...gone],
+  };
+}
