@@ -40,6 +40,7 @@ import { requestMetricsPlugin } from './observability/request-metrics.plugin.js'
 import { traceRequests } from './observability/trace-requests.js';
 import { traceResolvers } from './observability/trace-resolvers.js';
 import { tracingActive } from './observability/tracing.js';
+import { OutboxDoorbell } from './outbox/outbox.doorbell.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
@@ -134,7 +135,12 @@ export async function createApp({
     },
     loaderTuning(config.dataLoader),
   );
-  const relay = new OutboxRelay({ db: backends.postgres, appliers: wiring.appliers, logger });
+  const relay = new OutboxRelay({
+    db: backends.postgres,
+    appliers: wiring.appliers,
+    logger,
+    doorbell: new OutboxDoorbell(backends.pubSub, logger),
+  });
   doorbell.relay = relay;
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
   wiring.bindGateway(schema, logger);

@@ -62,6 +62,12 @@ export class Postgres implements Queryable {
       // Names the instance (host and process) in pg_stat_activity and the server's logs, so an
       // operator of several gateways sees which one holds a lock or runs a slow statement.
       application_name: applicationName(),
+      // No JIT compilation: the gateway's statements are short and parameterised, and the
+      // planner's estimate for set-based ones (a segment's leaves over 1,000 customers, the
+      // catalogue refs of a trackBatch) passes jit_above_cost, so each execution spent
+      // 120-270 ms compiling for 20-130 ms of work (EXPLAIN ANALYZE, docs/segments.md).
+      // PGlite is built without JIT.
+      ...(options.kind === 'postgresql' ? { options: '-c jit=off' } : {}),
     });
     const log = options.logger.child({ module: 'postgres' });
     this.log = log;

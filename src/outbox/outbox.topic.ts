@@ -38,6 +38,12 @@ export interface OutboxApplier {
    * feeding messages built from PostgreSQL rows to these appliers, and to no other.
    */
   readonly graph?: boolean;
+  /**
+   * True when it may run alongside the other appliers of its topic instead of in turn: it
+   * reads nothing another of them writes, and none reads what it writes (the customer feed's
+   * entries, say). It still sees every run in outbox order: the next run waits for it.
+   */
+  readonly concurrent?: boolean;
   apply(payloads: readonly unknown[]): Promise<void>;
 }
 
@@ -45,7 +51,7 @@ export interface OutboxApplier {
 export function applier<P>(
   topic: OutboxTopic<P>,
   apply: (payloads: readonly P[]) => Promise<void>,
-  options: { order?: number; graph?: boolean } = {},
+  options: { order?: number; graph?: boolean; concurrent?: boolean } = {},
 ): OutboxApplier {
   return { topic: topic.name, ...options, apply: (payloads) => apply(payloads as readonly P[]) };
 }

@@ -19,9 +19,10 @@ export class InteractionFollower {
   ) {}
 
   /**
-   * Resolves the product, content item or campaign each event names (unknown ones are left
-   * alone: the event stays stored, without an edge), records it on the event row, and sets the
-   * figures of every (customer, item, kind) touched.
+   * Reads the product, content item or campaign each event names, as the write recorded it
+   * (resolving now, and recording, those of items created after their events; unknown ones
+   * are left alone: the event stays stored, without an edge), and sets the figures of every
+   * (customer, item, kind) touched.
    */
   async followEvents(batches: readonly { messageIds: readonly string[] }[]): Promise<void> {
     const messageIds = batches.flatMap((b) => b.messageIds);
@@ -32,7 +33,7 @@ export class InteractionFollower {
 
   private async followEventChunk(messageIds: readonly string[]): Promise<void> {
     const store = new InteractionStore(this.db);
-    const refs = await store.attachCatalogRefs(messageIds);
+    const refs = await store.catalogRefs(messageIds);
     if (refs.length === 0) {
       return;
     }

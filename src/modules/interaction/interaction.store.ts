@@ -42,57 +42,53 @@ export class InteractionStore {
    * `properties.contentId` (a c360 UUID) or `properties.contentExternalId` (or `externalId`);
    * an event naming both counts for both. campaign_touch events name a campaign by
    * `properties.campaignId` (UUID or external id). Unknown references are left null.
+   *
+   * @returns the events that resolved now.
    */
   async attachCatalogRefs(messageIds: readonly string[]): Promise<ResolvedEventRef[]> {
-    // The CASE guards the casts: a reference that is not a UUID is never cast.
-    const { rows } = await this.db.query<{
-      customer_id: string;
-      type: string;
-      product_id: string | null;
-      content_id: string | null;
-      campaign_id: string | null;
-    }>(
+    const { rows } = await this.db.query<RefRow>(
       /* sql */ `/* interaction.attachCatalogRefs */
-      WITH tracked AS (
-        SELECT id, type, type = 'campaign_touch' AS is_touch,
-               CASE WHEN properties->>'productId' ~* $2 THEN (properties->>'productId')::uuid END AS product_uuid,
-               properties->>'sku' AS sku,
-               CASE WHEN properties->>'contentId' ~* $2 THEN (properties->>'contentId')::uuid END AS content_uuid,
-               COALESCE(properties->>'contentExternalId', properties->>'externalId') AS content_ref,
-               properties->>'campaignId' AS campaign_ref,
-               CASE WHEN properties->>'campaignId' ~* $2 THEN (properties->>'campaignId')::uuid END AS campaign_uuid
-        FROM events
-        WHERE message_id = ANY($1::text[])
-          AND (type = ANY($3::text[]) OR type = 'campaign_touch')
-      ), resolved AS (
-        SELECT t.id,
-               CASE WHEN NOT t.is_touch THEN COALESCE(
-                 (SELECT p.id FROM products p WHERE p.id = t.product_uuid),
-                 (SELECT p.id FROM products p WHERE p.sku = t.sku)) END AS product_id,
-               CASE WHEN NOT t.is_touch THEN COALESCE(
-                 (SELECT c.id FROM content c WHERE c.id = t.content_uuid),
-                 (SELECT c.id FROM content c WHERE c.external_id = t.content_ref)) END AS content_id,
-               CASE WHEN t.is_touch THEN COALESCE(
-                 (SELECT k.id FROM campaigns k WHERE k.id = t.campaign_uuid),
-                 (SELECT k.id FROM campaigns k WHERE k.external_id = t.campaign_ref)) END AS campaign_id
-        FROM tracked t
-      )
+      WITH ${resolveRefs('')}
       UPDATE events e
       SET product_id = r.product_id, content_id = r.content_id, campaign_id = r.campaign_id
       FROM resolved r
       WHERE e.id = r.id
         AND (r.product_id IS NOT NULL OR r.content_id IS NOT NULL OR r.campaign_id IS NOT NULL)
       RETURNING e.customer_id, e.type, e.product_id, e.content_id, e.campaign_id`,
-      // The same pattern as the gateway's; `~*` makes it case-insensitive, as its `i` flag does.
       [messageIds, UUID_PATTERN.source, INTERACTION_EVENT_TYPES],
     );
-    return rows.map((row) => ({
-      customerId: row.customer_id,
-      type: row.type,
-      productId: row.product_id,
-      contentId: row.content_id,
-      campaignId: row.campaign_id,
-    }));
+    return rows.map(toRef);
+  }
+
+  /**
+   * The follower's side of {@link attachCatalogRefs}: the events' items as the write recorded
+   * them, plus any that resolve only now (an item created after its events), in one statement.
+   * Rows the write resolved are read, not resolved and rewritten again.
+   *
+   * @returns every event among `messageIds` that names a known item.
+   */
+  async catalogRefs(messageIds: readonly string[]): Promise<ResolvedEventRef[]> {
+    // The outer SELECT reads the snapshot from before the UPDATE: a row resolved now comes
+    // back once, from `attached`.
+    const { rows } = await this.db.query<RefRow>(
+      /* sql */ `/* interaction.catalogRefs */
+      WITH ${resolveRefs('AND product_id IS NULL AND content_id IS NULL AND campaign_id IS NULL')},
+      attached AS (
+        UPDATE events e
+        SET product_id = r.product_id, content_id = r.content_id, campaign_id = r.campaign_id
+        FROM resolved r
+        WHERE e.id = r.id
+          AND (r.product_id IS NOT NULL OR r.content_id IS NOT NULL OR r.campaign_id IS NOT NULL)
+        RETURNING e.customer_id, e.type, e.product_id, e.content_id, e.campaign_id
+      )
+      SELECT customer_id, type, product_id, content_id, campaign_id FROM events
+      WHERE message_id = ANY($1::text[])
+        AND (product_id IS NOT NULL OR content_id IS NOT NULL OR campaign_id IS NOT NULL)
+      UNION ALL
+      SELECT customer_id, type, product_id, content_id, campaign_id FROM attached`,
+      [messageIds, UUID_PATTERN.source, INTERACTION_EVENT_TYPES],
+    );
+    return rows.map(toRef);
   }
 
   /** Count, first and last time of each (customer, product, type), in one grouped statement. */
@@ -182,4 +178,55 @@ export class InteractionStore {
       lastAt: row.last_at,
     }));
   }
+}
+
+interface RefRow {
+  customer_id: string;
+  type: string;
+  product_id: string | null;
+  content_id: string | null;
+  campaign_id: string | null;
+}
+
+function toRef(row: RefRow): ResolvedEventRef {
+  return {
+    customerId: row.customer_id,
+    type: row.type,
+    productId: row.product_id,
+    contentId: row.content_id,
+    campaignId: row.campaign_id,
+  };
+}
+
+/**
+ * The `tracked` and `resolved` CTEs: the events of $1 (message ids) that may name an item,
+ * narrowed by `only`, and the item ids their references resolve to ($2: the UUID pattern, $3:
+ * the interaction event types). The CASE guards the casts: a reference that is not a UUID is
+ * never cast; `~*` makes the pattern case-insensitive, as the gateway's `i` flag does.
+ */
+function resolveRefs(only: string): string {
+  return `tracked AS (
+        SELECT id, type, type = 'campaign_touch' AS is_touch,
+               CASE WHEN properties->>'productId' ~* $2 THEN (properties->>'productId')::uuid END AS product_uuid,
+               properties->>'sku' AS sku,
+               CASE WHEN properties->>'contentId' ~* $2 THEN (properties->>'contentId')::uuid END AS content_uuid,
+               COALESCE(properties->>'contentExternalId', properties->>'externalId') AS content_ref,
+               properties->>'campaignId' AS campaign_ref,
+               CASE WHEN properties->>'campaignId' ~* $2 THEN (properties->>'campaignId')::uuid END AS campaign_uuid
+        FROM events
+        WHERE message_id = ANY($1::text[])
+          AND (type = ANY($3::text[]) OR type = 'campaign_touch') ${only}
+      ), resolved AS (
+        SELECT t.id,
+               CASE WHEN NOT t.is_touch THEN COALESCE(
+                 (SELECT p.id FROM products p WHERE p.id = t.product_uuid),
+                 (SELECT p.id FROM products p WHERE p.sku = t.sku)) END AS product_id,
+               CASE WHEN NOT t.is_touch THEN COALESCE(
+                 (SELECT c.id FROM content c WHERE c.id = t.content_uuid),
+                 (SELECT c.id FROM content c WHERE c.external_id = t.content_ref)) END AS content_id,
+               CASE WHEN t.is_touch THEN COALESCE(
+                 (SELECT k.id FROM campaigns k WHERE k.id = t.campaign_uuid),
+                 (SELECT k.id FROM campaigns k WHERE k.external_id = t.campaign_ref)) END AS campaign_id
+        FROM tracked t
+      )`;
 }

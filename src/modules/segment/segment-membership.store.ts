@@ -45,60 +45,58 @@ export class MembershipStore {
     return rows;
   }
 
-  /** Adds members; returns those actually added (a concurrent evaluation may have been first). */
-  async enter(rows: readonly Entering[], since: Date): Promise<Set<string>> {
-    if (rows.length === 0) {
-      return new Set();
+  /**
+   * Adds, removes and refreshes members in one statement, and says which were actually added
+   * and removed (a concurrent evaluation may have been first). The three sets are disjoint:
+   * `refreshing` records members' current condition values, to say which flipped when they
+   * leave.
+   */
+  async write(
+    entering: readonly Entering[],
+    exiting: readonly { segmentId: string; customerId: string }[],
+    refreshing: readonly Entering[],
+    since: Date,
+  ): Promise<{ entered: Set<string>; exited: Set<string> }> {
+    if (entering.length + exiting.length + refreshing.length === 0) {
+      return { entered: new Set(), exited: new Set() };
     }
-    const { rows: added } = await this.db.query<{ key: string }>(
-      `/* memberships.enter */ INSERT INTO segment_memberships (segment_id, customer_id, since, conditions, version)
-       SELECT s, c, $3, string_to_array(v, ',')::boolean[], n
-       FROM unnest($1::uuid[], $2::uuid[], $4::text[], $5::int[]) AS t(s, c, v, n)
-       ON CONFLICT DO NOTHING
-       RETURNING segment_id::text || '/' || customer_id::text AS key`,
+    const { rows } = await this.db.query<{ entered: boolean; key: string }>(
+      `/* memberships.write */ WITH entered AS (
+         INSERT INTO segment_memberships (segment_id, customer_id, since, conditions, version)
+         SELECT s, c, $3, string_to_array(v, ',')::boolean[], n
+         FROM unnest($1::uuid[], $2::uuid[], $4::text[], $5::int[]) AS t(s, c, v, n)
+         ON CONFLICT DO NOTHING
+         RETURNING segment_id::text || '/' || customer_id::text AS key
+       ), exited AS (
+         DELETE FROM segment_memberships m
+         USING unnest($6::uuid[], $7::uuid[]) AS t(s, c)
+         WHERE m.segment_id = t.s AND m.customer_id = t.c
+         RETURNING m.segment_id::text || '/' || m.customer_id::text AS key
+       ), refreshed AS (
+         UPDATE segment_memberships m
+         SET conditions = string_to_array(t.v, ',')::boolean[], version = t.n
+         FROM unnest($8::uuid[], $9::uuid[], $10::text[], $11::int[]) AS t(s, c, v, n)
+         WHERE m.segment_id = t.s AND m.customer_id = t.c
+       )
+       SELECT true AS entered, key FROM entered UNION ALL SELECT false, key FROM exited`,
       [
-        rows.map((r) => r.segmentId),
-        rows.map((r) => r.customerId),
+        entering.map((r) => r.segmentId),
+        entering.map((r) => r.customerId),
         since,
-        rows.map((r) => r.conditions.join(',')),
-        rows.map((r) => r.version),
+        entering.map((r) => r.conditions.join(',')),
+        entering.map((r) => r.version),
+        exiting.map((r) => r.segmentId),
+        exiting.map((r) => r.customerId),
+        refreshing.map((r) => r.segmentId),
+        refreshing.map((r) => r.customerId),
+        refreshing.map((r) => r.conditions.join(',')),
+        refreshing.map((r) => r.version),
       ],
     );
-    return new Set(added.map((r) => r.key));
-  }
-
-  /** Removes members; returns those actually removed. */
-  async exit(rows: readonly { segmentId: string; customerId: string }[]): Promise<Set<string>> {
-    if (rows.length === 0) {
-      return new Set();
-    }
-    const { rows: removed } = await this.db.query<{ key: string }>(
-      `/* memberships.exit */ DELETE FROM segment_memberships m
-       USING unnest($1::uuid[], $2::uuid[]) AS t(s, c)
-       WHERE m.segment_id = t.s AND m.customer_id = t.c
-       RETURNING m.segment_id::text || '/' || m.customer_id::text AS key`,
-      [rows.map((r) => r.segmentId), rows.map((r) => r.customerId)],
-    );
-    return new Set(removed.map((r) => r.key));
-  }
-
-  /** Records members' current condition values (to say which flipped when they leave). */
-  async refresh(rows: readonly Entering[]): Promise<void> {
-    if (rows.length === 0) {
-      return;
-    }
-    await this.db.query(
-      `/* memberships.refresh */ UPDATE segment_memberships m
-       SET conditions = string_to_array(t.v, ',')::boolean[], version = t.n
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) AS t(s, c, v, n)
-       WHERE m.segment_id = t.s AND m.customer_id = t.c`,
-      [
-        rows.map((r) => r.segmentId),
-        rows.map((r) => r.customerId),
-        rows.map((r) => r.conditions.join(',')),
-        rows.map((r) => r.version),
-      ],
-    );
+    return {
+      entered: new Set(rows.filter((r) => r.entered).map((r) => r.key)),
+      exited: new Set(rows.filter((r) => !r.entered).map((r) => r.key)),
+    };
   }
 
   /** Moves sizes by the deltas; returns each segment's size afterwards. */

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { createPubSub } from '@graphql-yoga/subscription';
+
 import { migrate } from '../../../src/datasources/migrate.js';
 import { Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
+import { OutboxDoorbell } from '../../../src/outbox/outbox.doorbell.js';
 import { OutboxRelay } from '../../../src/outbox/outbox.relay.js';
 import { OutboxStore } from '../../../src/outbox/outbox.store.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { until } from '../../support/until.js';
 
 /**
  * The relay's order guarantee on its own, with appliers that record what they see: a
@@ -100,5 +104,139 @@ describe('outbox order', () => {
       claimed.map((m) => (m.payload as { name: string }).name),
       ['x'],
     );
+  });
+
+  it('runs a concurrent applier alongside the others, and the next run after all of them', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const relay = new OutboxRelay({
+      db,
+      logger,
+      appliers: [
+        {
+          topic: 'test.side',
+          apply: async () => {
+            seen.push('slow started');
+            await held;
+            seen.push('slow done');
+          },
+        },
+        {
+          topic: 'test.side',
+          concurrent: true,
+          apply: async () => {
+            seen.push('concurrent');
+            release();
+          },
+        },
+        { topic: 'test.after', apply: async () => void seen.push('next run') },
+      ],
+    });
+    await write('test.side', ['one']);
+    await write('test.after', ['two']);
+    assert.equal(await relay.runOnce(), 2);
+    // The concurrent applier released the slow one, so it ran while the slow one waited.
+    assert.deepEqual(seen, ['slow started', 'concurrent', 'slow done', 'next run']);
+  });
+
+  it('gives the batch back when a concurrent applier fails, once the others have finished', async () => {
+    const seen: string[] = [];
+    const relay = new OutboxRelay({
+      db,
+      logger,
+      appliers: [
+        { topic: 'test.failing', apply: async () => void seen.push('in turn') },
+        {
+          topic: 'test.failing',
+          concurrent: true,
+          apply: async () => {
+            throw new Error('the feed is away');
+          },
+        },
+      ],
+    });
+    await write('test.failing', ['x']);
+    assert.equal(await relay.runOnce(), 0);
+    assert.deepEqual(seen, ['in turn']);
+    const { rows } = await db.query<{ attempts: number; last_error: string }>(
+      `SELECT attempts, last_error FROM outbox WHERE topic = 'test.failing'`,
+    );
+    assert.deepEqual(rows, [{ attempts: 1, last_error: 'the feed is away' }]);
+    await db.query(`DELETE FROM outbox WHERE topic = 'test.failing'`);
+  });
+
+  it("wakes a relay that found the head held as soon as the other relay's pass ends", async () => {
+    const pubSub = createPubSub();
+    const seen: string[] = [];
+    let entered!: () => void;
+    const holding = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = new OutboxRelay({
+      db,
+      logger,
+      batchSize: 1,
+      doorbell: new OutboxDoorbell(pubSub, logger),
+      appliers: [
+        {
+          topic: 'test.turns',
+          apply: async (payloads) => {
+            entered();
+            await held;
+            seen.push(...payloads.map((p) => (p as { name: string }).name));
+          },
+        },
+      ],
+    });
+    // Its own pool, so its claims can be counted; it polls only every ten minutes, so within
+    // this test it can apply what is behind the held head only if it is woken.
+    const secondDb = new Postgres({
+      kind: 'postgresql',
+      connection: { connectionString: database.url },
+      target: 'test',
+      poolMax: 2,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 10_000,
+      logger,
+    });
+    let claims = 0;
+    secondDb.events.on('statement', (statement) => {
+      claims += statement.name === 'outbox.claim' ? 1 : 0;
+    });
+    const second = new OutboxRelay({
+      db: secondDb,
+      logger,
+      idleMs: 600_000,
+      doorbell: new OutboxDoorbell(pubSub, logger),
+      appliers: [
+        {
+          topic: 'test.turns',
+          apply: async (payloads) =>
+            void seen.push(...payloads.map((p) => (p as { name: string }).name)),
+        },
+      ],
+    });
+    await write('test.turns', ['held', 'behind']);
+    const firstPass = first.runOnce();
+    await holding;
+    second.start();
+    // Its first pass has claimed, and found nothing it may take while the head is held.
+    await until(
+      async () => claims,
+      (n) => n >= 1,
+      10_000,
+    );
+    assert.deepEqual(seen, []);
+    release();
+    assert.equal(await firstPass, 1);
+    const outcome = await until(
+      async () => [...seen],
+      (names) => names.length === 2,
+      30_000,
+    );
+    await second.stop();
+    await secondDb.close();
+    assert.deepEqual(outcome, ['held', 'behind']);
   });
 });

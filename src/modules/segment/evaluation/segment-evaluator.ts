@@ -135,9 +135,7 @@ export async function evaluateSegments(
         }
       }
     });
-    const entered = await memberships.enter(entering, now);
-    const exited = await memberships.exit(exiting);
-    await memberships.refresh(refreshing);
+    const { entered, exited } = await memberships.write(entering, exiting, refreshing, now);
     for (const [done, change] of [
       [entered, 'ENTERED'],
       [exited, 'EXITED'],

@@ -69,26 +69,28 @@ export class SegmentEngine {
 
   /**
    * What a write to customers means for every segment: those whose rules read what changed,
-   * for those customers, and those whose relatives' sub-rules read it, for their relatives.
+   * for those customers, and those whose relatives' sub-rules read it, for their relatives;
+   * all in one evaluation (one transaction per chunk), then the ripple.
    */
   async onChange(customerIds: readonly string[], change: CustomerChange): Promise<void> {
     if (customerIds.length === 0) {
       return;
     }
     const plans = await this.plans();
-    const direct = plans.filter((p) => isAffectedBy(p.deps, change));
-    const trigger: Trigger = { kind: 'change', change };
-    await this.evaluate(direct, customerIds, trigger);
-    const now = new Date();
-    await this.ripple(await this.reachRelatives(plans, customerIds, change, trigger, now), now);
+    const scope = new Map<string, Set<string>>();
+    for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
+      widen(scope, plan.id, customerIds);
+    }
+    await this.reachRelatives(plans, scope, () => customerIds, change);
+    await this.evaluateScoped(plans, scope, { kind: 'change', change });
   }
 
   /**
    * New events: as {@link onChange} for the types of the whole batch, except that each
    * segment is evaluated only for the customers whose own new events it reads (a purchase
    * rule for the batch's buyers, not for everyone who viewed a page), and a relatives'
-   * sub-rule only reaches the relatives of those customers. Still one transaction for the
-   * segments the batch touches.
+   * sub-rule only reaches the relatives of those customers. One transaction (per chunk) for
+   * every segment the batch touches, directly or through a relative.
    */
   async onEvents(
     stored: readonly { customerId: string; types: readonly string[] }[],
@@ -101,27 +103,32 @@ export class SegmentEngine {
         .filter((s) => isAffectedBy(deps, { kind: 'events', eventTypes: s.types }))
         .map((s) => s.customerId);
     const plans = await this.plans();
-    const scope = new Map<string, ReadonlySet<string>>();
+    const scope = new Map<string, Set<string>>();
     for (const plan of plans) {
       const ids = readers(plan.deps);
       if (ids.length > 0) {
-        scope.set(plan.id, new Set(ids));
+        widen(scope, plan.id, ids);
       }
     }
     const change: CustomerChange = {
       kind: 'events',
       eventTypes: [...new Set(stored.flatMap((s) => s.types))],
     };
-    const trigger: Trigger = { kind: 'change', change };
+    await this.reachRelatives(plans, scope, readers, change);
+    await this.evaluateScoped(plans, scope, { kind: 'change', change });
+  }
+
+  /** Evaluates each plan `scope` names for its customers, in one pass, then the ripple. */
+  private async evaluateScoped(
+    plans: readonly SegmentPlan[],
+    scope: ReadonlyMap<string, ReadonlySet<string>>,
+    trigger: Trigger,
+  ): Promise<void> {
     const now = new Date();
-    const direct = plans.filter((p) => scope.has(p.id));
+    const scoped = plans.filter((p) => scope.has(p.id));
     const ids = [...new Set([...scope.values()].flatMap((set) => [...set]))];
-    const transitions = await this.once(direct, ids, trigger, now, scope);
-    await this.ripple(transitions, now);
-    await this.ripple(
-      await this.reachRelatives(plans, (relatives) => readers(relatives), change, trigger, now),
-      now,
-    );
+    const transitions = await this.once(scoped, ids, trigger, now, scope);
+    await this.ripple(transitions, now, plans);
   }
 
   /** Every customer against one segment, in chunks (after a definition, or as time passes). */
@@ -221,35 +228,51 @@ export class SegmentEngine {
     return transitions;
   }
 
-  private async ripple(transitions: readonly Transition[], now: Date): Promise<void> {
+  /**
+   * Evaluates what refers to the segments `transitions` changed, wave after wave: segments
+   * reading their memberships, for the customers who moved, and segments whose relatives'
+   * sub-rules read them, for those customers' relatives. `known`: the plans the caller just
+   * read, for the first wave (later waves read them again, as a definition may have landed).
+   */
+  private async ripple(
+    transitions: readonly Transition[],
+    now: Date,
+    known?: readonly SegmentPlan[],
+  ): Promise<void> {
     let wave = transitions;
+    let plans = known;
     for (let depth = 0; wave.length > 0 && depth < MAX_CASCADE; depth += 1) {
-      const plans = await this.plans();
+      plans ??= await this.plans();
       const next: Transition[] = [];
-      const bySegment = groupBy(wave, (t) => t.segmentId);
-      for (const [segmentId, moved] of bySegment) {
+      for (const [segmentId, moved] of groupBy(wave, (t) => t.segmentId)) {
         const change: CustomerChange = { kind: 'membership', segmentId };
-        const trigger: Trigger = { kind: 'change', change };
         const customers = moved.map((t) => t.customerId);
-        const direct = plans.filter((p) => isAffectedBy(p.deps, change));
-        next.push(...(await this.once(direct, customers, trigger, now)));
-        next.push(...(await this.reachRelatives(plans, customers, change, trigger, now)));
+        const scope = new Map<string, Set<string>>();
+        for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
+          widen(scope, plan.id, customers);
+        }
+        await this.reachRelatives(plans, scope, () => customers, change);
+        if (scope.size > 0) {
+          const scoped = plans.filter((p) => scope.has(p.id));
+          const ids = [...new Set([...scope.values()].flatMap((set) => [...set]))];
+          next.push(...(await this.once(scoped, ids, { kind: 'change', change }, now, scope)));
+        }
       }
       wave = next;
+      plans = undefined;
     }
   }
 
   /**
-   * Re-evaluates, for the relatives of `customerIds`, segments whose sub-rules read `change`.
-   * `customerIds` as a function: the customers whose change those sub-rules read.
+   * Adds to `scope`, for each plan whose relatives' sub-rules read `change`, the relatives of
+   * the customers it changed for. `changedFor`: those customers, given what the sub-rules read.
    */
   private async reachRelatives(
     plans: readonly SegmentPlan[],
-    customerIds: readonly string[] | ((relatives: RuleDependencies) => readonly string[]),
+    scope: Map<string, Set<string>>,
+    changedFor: (relatives: RuleDependencies) => readonly string[],
     change: CustomerChange,
-    trigger: Trigger,
-    now = new Date(),
-  ): Promise<Transition[]> {
+  ): Promise<void> {
     const reaching = plans.filter(
       (p) =>
         p.deps.relationshipTypes.size > 0 &&
@@ -257,18 +280,23 @@ export class SegmentEngine {
         p.deps.relatives !== null &&
         isAffectedBy(p.deps.relatives, change),
     );
-    const transitions: Transition[] = [];
     for (const plan of reaching) {
-      const changed =
-        typeof customerIds === 'function' ? customerIds(plan.deps.relatives!) : customerIds;
-      if (changed.length === 0) {
-        continue;
+      const changed = changedFor(plan.deps.relatives!);
+      if (changed.length > 0) {
+        const relatives = await this.graph.anyRelatives(changed, [...plan.deps.relationshipTypes]);
+        if (relatives.length > 0) {
+          widen(scope, plan.id, relatives);
+        }
       }
-      const relatives = await this.graph.anyRelatives(changed, [...plan.deps.relationshipTypes]);
-      transitions.push(...(await this.once([plan], relatives, trigger, now)));
     }
-    return transitions;
   }
+}
+
+/** Adds `ids` to the customers `scope` evaluates plan `planId` for. */
+function widen(scope: Map<string, Set<string>>, planId: string, ids: readonly string[]): void {
+  const set = scope.get(planId) ?? new Set<string>();
+  ids.forEach((id) => set.add(id));
+  scope.set(planId, set);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
