@@ -1,12 +1,16 @@
 /**
  * The customer-360 read on a generated population (by default 100k customers in households,
- * 10k products, 1M events; seeded, so every run sees the same data), measured three ways in
- * one run at the same concurrency:
+ * 10k products, 1M events; seeded, so every run sees the same data), measured in one run at the
+ * same concurrency:
  *
- * - single: `customer(id)` with everything the 360 view shows, through the gateway;
- * - floor: the very statements the gateway sent for each of those reads (recorded first),
- *   replayed straight to PostgreSQL and Neo4j by a script: what no gateway can beat;
- * - page: the 20-customer page of the same view, through the gateway.
+ * - live: `customer(id)` with everything the 360 view shows, through the gateway with the read
+ *   model off (every field from its loaders);
+ * - floor: the very statements the live path sent for each of those reads (recorded first),
+ *   replayed straight to PostgreSQL and Neo4j by a script: what no live path can beat;
+ * - single: the same read with the read model on (documents built first), while an event for
+ *   a sampled customer arrives every --fresh-every ms: freshness is the time from `track`'s
+ *   answer until that customer's document is rebuilt with the event (graph work included);
+ * - page: the 20-customer page of the same view, with the read model.
  *
  * The load generator and the floor run in processes of their own; the gateway is warmed (and
  * Neo4j with it) before anything is measured; the load average is recorded around each run.
@@ -22,18 +26,20 @@
  * takes minutes once, later runs reuse it); the embedded Neo4j keeps its data under
  * .bench-data/. BENCH_RESET=1 drops both first (needed to change --scale).
  *
- * The last line is one JSON object with every figure. `live` (the read with the read model
- * off) is null until the read model exists: today every read is the live path.
+ * The last line is one JSON object with every figure.
  */
 import 'reflect-metadata';
 
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
 import { createApp } from '../src/app.js';
 import { startBackends } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
+import type { Postgres } from '../src/datasources/postgres.js';
 import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { createApiKeyService } from '../src/modules/access/api-key.service.js';
@@ -61,6 +67,7 @@ const { values: options } = parseArgs({
     'page-connections': { type: 'string', default: '8' },
     workers: { type: 'string', default: '1' },
     sample: { type: 'string', default: '200' },
+    'fresh-every': { type: 'string', default: '100' },
   },
 });
 const SCALE = Number(options.scale);
@@ -72,6 +79,8 @@ const PAGE_CONNECTIONS = Number(options['page-connections']);
 /** Above 1: the gateway measured is `npm start` with WORKERS processes, not the bench's own. */
 const WORKERS = Number(options.workers);
 const SAMPLE = Number(options.sample);
+/** How often an event is sent to a sampled customer during the single run, to time freshness. */
+const FRESHNESS_EVERY_MS = Number(options['fresh-every']);
 const SPEC: DatasetSpec = {
   ...DEFAULT_SPEC,
   customers: SCALE,
@@ -109,14 +118,17 @@ async function main(): Promise<void> {
       config.access.keyCacheTtlMs,
       logger,
     ).create('bench', ALL_SCOPES, { keyId: null, requestId: null, via: 'cli' });
-    const app = await createApp({ config, logger, backends });
-    let url = await app.listen();
-    const recorder = new StatementRecorder(backends.postgres, backends.graph, app.httpServer);
+    // The live path first: every field from its loaders, as with the read model off.
+    const liveConfig = loadConfig({ ...env, READ_MODEL: 'off' });
+    const liveApp = await createApp({ config: liveConfig, logger, backends });
+    const liveUrl = await liveApp.listen();
+    const recorder = new StatementRecorder(backends.postgres, backends.graph, liveApp.httpServer);
     const { rows } = await backends.postgres.query<{ id: string }>(
       `SELECT id FROM customers ORDER BY md5(id::text) LIMIT $1`,
       [SAMPLE],
     );
-    const bodies = rows.map(({ id }) => JSON.stringify({ query: SINGLE, variables: { id } }));
+    const ids = rows.map(({ id }) => id);
+    const bodies = ids.map((id) => JSON.stringify({ query: SINGLE, variables: { id } }));
     const pageBody = JSON.stringify({ query: PAGE });
 
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
@@ -130,22 +142,32 @@ async function main(): Promise<void> {
     // Every answer checked and every statement recorded, one request at a time.
     const recorded: RecordedRequest[] = [];
     for (const body of bodies) {
-      recorded.push(await recorder.record(() => assertAnswers(url, key, body)));
+      recorded.push(await recorder.record(() => assertAnswers(liveUrl, key, body)));
     }
     recorder.stop();
-    const counts = recorded.map((statements) => statements.length);
-    const depths = recorded.map((statements) => Math.max(...statements.map((s) => s.depth)) + 1);
-    console.log(
-      `a read sends ${Math.min(...counts)}–${Math.max(...counts)} statements, ${Math.min(...depths)}–${Math.max(...depths)} round trips deep`,
-    );
-    const widest = recorded[counts.indexOf(Math.max(...counts))]!;
-    console.log('the widest read, by depth (statement ← the one it waited for):');
-    for (let depth = 0; depth <= Math.max(...widest.map((s) => s.depth)); depth += 1) {
-      const here = widest.filter((statement) => statement.depth === depth);
-      console.log(
-        `  ${depth}: ${here.map((s) => `${s.store}:${s.name}${s.parent === -1 ? '' : ` ← ${widest[s.parent]!.name}`}`).join(', ')}`,
-      );
+    describeReads('the live path', recorded);
+    await gatewayLoad(liveUrl, key, bodies, WARMUP_S);
+    await floorLoad(recorded, config, backends.graph.target, Math.min(WARMUP_S, 5));
+    const live = await gatewayLoad(liveUrl, key, bodies, DURATION_S);
+    report('live', live);
+    const floor = await floorLoad(recorded, config, backends.graph.target, DURATION_S);
+    report('floor', floor);
+    await liveApp.stop();
+
+    // The read model: every sampled customer's document built (a first read asks for it).
+    const app = await createApp({ config, logger, backends });
+    let url = await app.listen();
+    const served = new StatementRecorder(backends.postgres, backends.graph, app.httpServer);
+    for (const body of bodies) {
+      await assertAnswers(url, key, body);
     }
+    await documentsFresh(backends.postgres, ids);
+    const fromDocuments: RecordedRequest[] = [];
+    for (const body of bodies) {
+      fromDocuments.push(await served.record(() => assertAnswers(url, key, body)));
+    }
+    served.stop();
+    describeReads('from the read model', fromDocuments);
     // The statements are recorded in-process; several workers are separate processes.
     const workers =
       WORKERS > 1
@@ -161,30 +183,42 @@ async function main(): Promise<void> {
         : null;
     url = workers?.url ?? url;
     await gatewayLoad(url, key, bodies, WARMUP_S);
-    await floorLoad(recorded, config, backends.graph.target, Math.min(WARMUP_S, 5));
 
+    // Under that load, events keep arriving: how long until each shows through the read model.
+    const probe = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
     const single = await gatewayLoad(url, key, bodies, DURATION_S);
+    const freshness = await probe.stop();
     report('single', single);
+    console.log(
+      `freshness   ${freshness.count} events, one every ${FRESHNESS_EVERY_MS} ms: accepted → in the read model p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms`,
+    );
     const rss = workers ? workers.rssMb() * 2 ** 20 : process.memoryUsage().rss;
-    const floor = await floorLoad(recorded, config, backends.graph.target, DURATION_S);
-    report('floor', floor);
     const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
     report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
     await (workers ? workers.stop() : app.stop());
 
-    const ratio = single.p99 / floor.p99;
+    const liveRatio = live.p99 / floor.p99;
     console.log(
-      `\nsingle / floor: p99 ${ratio.toFixed(2)}x, throughput ${(single.rps / floor.rps).toFixed(2)}x; gateway RSS under load ${(rss / 2 ** 20).toFixed(0)} MB`,
+      `\nlive / floor: p99 ${liveRatio.toFixed(2)}x, throughput ${(live.rps / floor.rps).toFixed(2)}x`,
+    );
+    console.log(
+      `single (read model) / live: throughput ${(single.rps / live.rps).toFixed(2)}x, p99 ${(single.p99 / live.p99).toFixed(2)}x; single / floor: p99 ${(single.p99 / floor.p99).toFixed(2)}x; gateway RSS under load ${(rss / 2 ** 20).toFixed(0)} MB`,
     );
     console.log(
       JSON.stringify({
         single: pick(single),
-        live: null,
+        live: pick(live),
         floor: pick(floor),
         page: pick(page),
-        ratio_p99_vs_floor: round(ratio),
+        ratio_p99_vs_floor: round(single.p99 / floor.p99),
+        ratio_live_p99_vs_floor: round(liveRatio),
+        freshness_ms: {
+          p50: round(freshness.p50),
+          p99: round(freshness.p99),
+          max: round(freshness.max),
+        },
         rss_mb: Math.round(rss / 2 ** 20),
-        load: { single: single.load, floor: floor.load, page: page.load },
+        load: { single: single.load, live: live.load, floor: floor.load, page: page.load },
         scale: SCALE,
         connections: CONNECTIONS,
         page_connections: PAGE_CONNECTIONS,
@@ -235,6 +269,112 @@ async function floorLoad(
     neo4jUri: neo4jTarget.replace(/^[a-z+]+:/, 'bolt:'),
   });
   return { ...figures, load: [before, loadavg()[0]!] };
+}
+
+function describeReads(path: string, recorded: RecordedRequest[]): void {
+  const counts = recorded.map((statements) => statements.length);
+  const depths = recorded.map((statements) => Math.max(0, ...statements.map((s) => s.depth + 1)));
+  console.log(
+    `${path}: a read sends ${Math.min(...counts)}–${Math.max(...counts)} statements, ${Math.min(...depths)}–${Math.max(...depths)} round trips deep`,
+  );
+  const widest = recorded[counts.indexOf(Math.max(...counts))]!;
+  console.log('  the widest read, by depth (statement ← the one it waited for):');
+  for (let depth = 0; depth <= Math.max(...widest.map((s) => s.depth)); depth += 1) {
+    const here = widest.filter((statement) => statement.depth === depth);
+    console.log(
+      `    ${depth}: ${here.map((s) => `${s.store}:${s.name}${s.parent === -1 ? '' : ` ← ${widest[s.parent]!.name}`}`).join(', ')}`,
+    );
+  }
+}
+
+/** Resolves once every one of these customers has a document no write has touched since. */
+async function documentsFresh(postgres: Postgres, ids: readonly string[]): Promise<void> {
+  for (;;) {
+    const { rows } = await postgres.query<{ fresh: number }>(FRESH_COUNT, [ids]);
+    if (rows[0]!.fresh === ids.length) {
+      return;
+    }
+    await delay(50);
+  }
+}
+
+const FRESH_COUNT = `SELECT count(*)::int AS fresh FROM customer_360 v
+  WHERE v.customer_id = ANY($1::uuid[])
+    AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`;
+
+/**
+ * Sends a VIEW event for a sampled customer every `everyMs` and times each from its `track`
+ * answer to the moment that customer's document is rebuilt with no write pending: the
+ * relay's graph work (the interaction) and the projector's rebuild, under the read load.
+ */
+async function freshnessProbe(
+  url: string,
+  key: string,
+  postgres: Postgres,
+  ids: readonly string[],
+  everyMs: number,
+) {
+  const { rows: emails } = await postgres.query<{ customer_id: string; value: string }>(
+    `SELECT DISTINCT ON (customer_id) customer_id, value FROM identities
+      WHERE customer_id = ANY($1::uuid[]) AND type = 'email' ORDER BY customer_id, value`,
+    [ids],
+  );
+  const { rows: products } = await postgres.query<{ sku: string }>(
+    'SELECT sku FROM products ORDER BY sku LIMIT 100',
+  );
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let stopped = false;
+  let index = 0;
+  const one = async (customerId: string, email: string, sku: string) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        query: `mutation ($event: TrackEventInput!) { track(event: $event) { status } }`,
+        variables: {
+          event: {
+            messageId: randomUUID(),
+            type: 'VIEW',
+            identity: { type: 'EMAIL', value: email },
+            properties: { sku },
+          },
+        },
+      }),
+    });
+    const accepted = performance.now();
+    await response.json();
+    const started = new Date();
+    for (;;) {
+      const { rows } = await postgres.query<{ fresh: number }>(
+        `${FRESH_COUNT} AND v.built_at >= $2`,
+        [[customerId], started],
+      );
+      if (rows[0]!.fresh === 1) {
+        latencies.push(performance.now() - accepted);
+        return;
+      }
+      await delay(5);
+    }
+  };
+  const timer = setInterval(() => {
+    if (!stopped) {
+      const { customer_id: customerId, value } = emails[index % emails.length]!;
+      pending.push(one(customerId, value, products[index % products.length]!.sku));
+      index += 1;
+    }
+  }, everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(pending);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (q: number) =>
+        sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+      return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN };
+    },
+  };
 }
 
 /** A benchmark of errors measures nothing: check one full answer first. */
