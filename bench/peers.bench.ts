@@ -59,6 +59,8 @@ const ROUNDS = Number(options.rounds);
 const WARMUP_S = Number(options.warmup);
 const LEVELS = options.connections.split(',').map(Number);
 const SAMPLE = Number(options.sample);
+/** Both stacks are warmed (and Neo4j with them) at bench:360's concurrency. */
+const WARMUP_CONNECTIONS = 32;
 const SPEC: DatasetSpec = {
   ...DEFAULT_SPEC,
   customers: SCALE,
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   }
   await ensureBenchDatabase();
   const logger = createSilentLogger();
-  const config = loadConfig(benchEnv(Math.max(...LEVELS)));
+  const config = loadConfig(benchEnv(Math.max(WARMUP_CONNECTIONS, ...LEVELS)));
   const backends = await startBackends(config, logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void backends.stop().finally(() => process.exit(130)));
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
       await compareAnswers(targets, key);
 
       for (const stack of ['c360', 'peer'] as const) {
-        await load(targets[stack], key, 32, WARMUP_S);
+        await load(targets[stack], key, WARMUP_CONNECTIONS, WARMUP_S);
       }
       const results: Record<string, unknown> = {};
       const loads: number[] = [];

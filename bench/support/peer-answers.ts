@@ -17,7 +17,7 @@ interface C360Customer extends Named {
   traits: unknown;
   mergedFrom: string[];
   identities: { type: string; value: string }[];
-  consent: { purpose: string; granted: boolean }[];
+  consent: { purpose: string; granted: boolean | null }[];
   events: { edges: { node: { type: string; occurredAt: string } }[] };
   family: { relation: string; customer: Named }[];
   relationships: { customer: Named }[];
@@ -54,8 +54,11 @@ export function fromC360(c: C360Customer): Comparable {
     mergedFrom: sorted(c.mergedFrom),
     // c360's identity types are an enum (EMAIL), PostgreSQL's rows hold them as written.
     identities: sorted(c.identities.map((i) => `${i.type.toLowerCase()}:${i.value}`)),
-    consent: sorted(c.consent.map((k) => `${k.purpose}:${k.granted}`)),
-    events: c.events.edges.map(({ node }) => `${node.type} ${at(node.occurredAt)}`),
+    // c360 lists every purpose, null where never set; PostgreSQL holds only the set ones.
+    consent: sorted(
+      c.consent.filter((k) => k.granted !== null).map((k) => `${k.purpose.toLowerCase()}:${k.granted}`),
+    ),
+    events: c.events.edges.map(({ node }) => `${node.type.toLowerCase()} ${at(node.occurredAt)}`),
     family: sorted(c.family.map((f) => `${f.relation} ${named(f.customer)}`)),
     related: sorted(c.relationships.map((r) => named(r.customer))),
     householdSize: c.household?.size ?? 1,
