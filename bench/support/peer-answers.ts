@@ -56,7 +56,9 @@ export function fromC360(c: C360Customer): Comparable {
     identities: sorted(c.identities.map((i) => `${i.type.toLowerCase()}:${i.value}`)),
     // c360 lists every purpose, null where never set; PostgreSQL holds only the set ones.
     consent: sorted(
-      c.consent.filter((k) => k.granted !== null).map((k) => `${k.purpose.toLowerCase()}:${k.granted}`),
+      c.consent
+        .filter((k) => k.granted !== null)
+        .map((k) => `${k.purpose.toLowerCase()}:${k.granted}`),
     ),
     events: c.events.edges.map(({ node }) => `${node.type.toLowerCase()} ${at(node.occurredAt)}`),
     family: sorted(c.family.map((f) => `${f.relation} ${named(f.customer)}`)),

@@ -13,57 +13,166 @@
  * spouses/parents/children/siblings; c360's `campaigns` (one row per campaign with its response
  * count) is the peer's targetedBy and respondedTo connections.
  */
-export const C360_COMPARABLE_360 = /* GraphQL */ `query Customer360($id: ID!) {
-  customer(id: $id) {
-    id
-    displayName
-    email
-    traits
-    mergedFrom
-    identities { type value }
-    consent { purpose granted }
-    events(first: 5) { edges { node { type occurredAt } } }
-    family { relation customer { id displayName } }
-    relationships(depth: 2) { customer { id displayName } }
-    household { size }
-    interactions(first: 5) {
-      viewed { count product { id name } }
-      purchased { count product { id name } }
+export const C360_COMPARABLE_360 = /* GraphQL */ `
+  query Customer360($id: ID!) {
+    customer(id: $id) {
+      id
+      displayName
+      email
+      traits
+      mergedFrom
+      identities {
+        type
+        value
+      }
+      consent {
+        purpose
+        granted
+      }
+      events(first: 5) {
+        edges {
+          node {
+            type
+            occurredAt
+          }
+        }
+      }
+      family {
+        relation
+        customer {
+          id
+          displayName
+        }
+      }
+      relationships(depth: 2) {
+        customer {
+          id
+          displayName
+        }
+      }
+      household {
+        size
+      }
+      interactions(first: 5) {
+        viewed {
+          count
+          product {
+            id
+            name
+          }
+        }
+        purchased {
+          count
+          product {
+            id
+            name
+          }
+        }
+      }
+      campaigns(first: 5) {
+        responses
+        campaign {
+          id
+          name
+        }
+      }
     }
-    campaigns(first: 5) { responses campaign { id name } }
   }
-}`;
+`;
 
 /** The same read in the peer's stitched schema (PostGraphile naming, @neo4j/graphql naming). */
-export const PEER_360 = /* GraphQL */ `query Customer360($id: UUID!) {
-  customer: customerByRowId(rowId: $id) {
-    id: rowId
-    displayName
-    email
-    traits
-    mergedFrom: customerMergesBySurvivorId { nodes { mergedId } }
-    identities: identitiesByCustomerId { nodes { type value } }
-    consent: customerConsentsByCustomerId { nodes { purpose granted } }
-    events: eventsByCustomerId(first: 5, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC]) {
-      nodes { type occurredAt }
-    }
-    spouses { id displayName }
-    parents { id displayName }
-    children { id displayName }
-    siblings { id displayName }
-    relatedWithinTwoHops { id displayName }
-    householdSize
-    viewed: viewedConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
-      edges { properties { count } node { id name } }
-    }
-    purchased: purchasedConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
-      edges { properties { count } node { id name } }
-    }
-    targetedBy: targetedByConnection(first: 5, sort: [{ edge: { at: DESC } }]) {
-      edges { node { id name } }
-    }
-    respondedTo: respondedToConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
-      edges { properties { count } node { id name } }
+export const PEER_360 = /* GraphQL */ `
+  query Customer360($id: UUID!) {
+    customer: customerByRowId(rowId: $id) {
+      id: rowId
+      displayName
+      email
+      traits
+      mergedFrom: customerMergesBySurvivorId {
+        nodes {
+          mergedId
+        }
+      }
+      identities: identitiesByCustomerId {
+        nodes {
+          type
+          value
+        }
+      }
+      consent: customerConsentsByCustomerId {
+        nodes {
+          purpose
+          granted
+        }
+      }
+      events: eventsByCustomerId(first: 5, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC]) {
+        nodes {
+          type
+          occurredAt
+        }
+      }
+      spouses {
+        id
+        displayName
+      }
+      parents {
+        id
+        displayName
+      }
+      children {
+        id
+        displayName
+      }
+      siblings {
+        id
+        displayName
+      }
+      relatedWithinTwoHops {
+        id
+        displayName
+      }
+      householdSize
+      viewed: viewedConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
+        edges {
+          properties {
+            count
+          }
+          node {
+            id
+            name
+          }
+        }
+      }
+      purchased: purchasedConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
+        edges {
+          properties {
+            count
+          }
+          node {
+            id
+            name
+          }
+        }
+      }
+      targetedBy: targetedByConnection(first: 5, sort: [{ edge: { at: DESC } }]) {
+        edges {
+          node {
+            id
+            name
+          }
+        }
+      }
+      respondedTo: respondedToConnection(first: 5, sort: [{ edge: { lastAt: DESC } }]) {
+        edges {
+          properties {
+            count
+          }
+          node {
+            id
+            name
+          }
+        }
+      }
     }
   }
-}`;
+`;

@@ -49,7 +49,9 @@ export function startPeerStack(env: {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the peer exited with ${code}:\n${out}${errors}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the peer exited with ${code}:\n${out}${errors}`)),
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const url = /peer: (http:\/\/\S+\/graphql)/.exec(out)?.[1];
@@ -57,8 +59,9 @@ export function startPeerStack(env: {
         resolve({
           url,
           rssMb: () =>
-            Number(execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' })) /
-            1024,
+            Number(
+              execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' }),
+            ) / 1024,
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
