@@ -77,11 +77,15 @@ type Stack = 'c360' | 'peer';
 interface Target {
   url: string;
   bodies: string[];
+  /** CPU time the stack's gateway process has used so far, in milliseconds. */
+  cpuMs(): number;
 }
 interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  /** Gateway CPU per read (the stack's own Node process; the stores not counted), in ms. */
+  cpu: number;
 }
 
 async function main(): Promise<void> {
@@ -118,8 +122,16 @@ async function main(): Promise<void> {
       );
       const ids = rows.map((row) => row.id);
       const targets: Record<Stack, Target> = {
-        c360: { url: await app.listen(), bodies: bodiesFor(C360_COMPARABLE_360, ids) },
-        peer: { url: peer.url, bodies: bodiesFor(PEER_360, ids) },
+        c360: {
+          url: await app.listen(),
+          bodies: bodiesFor(C360_COMPARABLE_360, ids),
+          // The gateway runs in this process, which only waits on the load generator meanwhile.
+          cpuMs: () => {
+            const { user, system } = process.cpuUsage();
+            return (user + system) / 1000;
+          },
+        },
+        peer: { url: peer.url, bodies: bodiesFor(PEER_360, ids), cpuMs: () => peer.cpuMs() },
       };
       console.log(`stores: ${JSON.stringify(backends.describe())}`);
       console.log(
@@ -150,7 +162,7 @@ async function main(): Promise<void> {
         report(connections, 'c360', c360, runs.c360);
         report(connections, 'peer', peerFigures, runs.peer);
         console.log(
-          `${String(connections).padStart(4)} c360/peer: throughput ${ratios.rps.toFixed(2)}x, p50 ${(c360.p50 / peerFigures.p50).toFixed(2)}x, p99 ${ratios.p99.toFixed(2)}x`,
+          `${String(connections).padStart(4)} c360/peer: throughput ${ratios.rps.toFixed(2)}x, p50 ${(c360.p50 / peerFigures.p50).toFixed(2)}x, p99 ${ratios.p99.toFixed(2)}x, gateway CPU per read ${(c360.cpu / peerFigures.cpu).toFixed(2)}x`,
         );
         results[String(connections)] = {
           c360: pick(c360),
@@ -239,6 +251,7 @@ async function load(
   connections: number,
   durationS: number,
 ): Promise<Figures> {
+  const cpuBefore = target.cpuMs();
   const figures = await runInChild<LoadPlan, LoadFigures>('load-generator.js', {
     url: target.url,
     key,
@@ -252,7 +265,8 @@ async function load(
       `${figures.errors} failed requests (errors, timeouts or non-2xx) to ${target.url}; figures of failed requests measure nothing: ${figures.firstError}`,
     );
   }
-  return { rps: figures.rps, p50: figures.p50, p99: figures.p99 };
+  const cpu = (target.cpuMs() - cpuBefore) / figures.requests;
+  return { rps: figures.rps, p50: figures.p50, p99: figures.p99, cpu };
 }
 
 /** Each figure's median over the rounds (rounds are few: the middle one, or the mean of two). */
@@ -266,17 +280,18 @@ function median(runs: Figures[]): Figures {
     rps: mid(runs.map((r) => r.rps)),
     p50: mid(runs.map((r) => r.p50)),
     p99: mid(runs.map((r) => r.p99)),
+    cpu: mid(runs.map((r) => r.cpu)),
   };
 }
 
 function report(connections: number, stack: Stack, figures: Figures, runs: Figures[]): void {
   console.log(
-    `${String(connections).padStart(4)} ${stack.padEnd(5)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  (rounds: ${runs.map((r) => `${r.rps.toFixed(0)}/${r.p99.toFixed(0)}`).join(' ')} req/s / p99 ms)`,
+    `${String(connections).padStart(4)} ${stack.padEnd(5)} ${figures.rps.toFixed(1).padStart(8)} req/s  p50 ${figures.p50.toFixed(1)} ms  p99 ${figures.p99.toFixed(1)} ms  CPU ${figures.cpu.toFixed(1)} ms/read  (rounds: ${runs.map((r) => `${r.rps.toFixed(0)}/${r.p99.toFixed(0)}`).join(' ')} req/s / p99 ms)`,
   );
 }
 
-function pick({ rps, p50, p99 }: Figures) {
-  return { rps: round2(rps), p50: round2(p50), p99: round2(p99) };
+function pick({ rps, p50, p99, cpu }: Figures) {
+  return { rps: round2(rps), p50: round2(p50), p99: round2(p99), cpu_ms: round2(cpu) };
 }
 
 function round2(value: number): number {

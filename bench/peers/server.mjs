@@ -56,6 +56,7 @@ async function profileSubschema() {
     grafast: { explain: false },
   });
   const { schema, resolvedPreset } = await pgl.getSchemaResult();
+  // Unbounded: a bench sends a handful of shapes.
   const documents = new Map();
   const executor = async ({ document, variables }) => {
     const text = print(document);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** bench/peers in the source tree: its own npm package, not compiled into dist/. */
@@ -10,6 +10,8 @@ export interface PeerStack {
   url: string;
   /** Resident memory of the peer's process, in MB. */
   rssMb(): number;
+  /** CPU time the peer's process has used so far (user + system), in milliseconds. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export function startPeerStack(env: {
       if (url) {
         resolve({
           url,
+          cpuMs: () => processCpuMs(child.pid!),
           rssMb: () =>
             Number(
               execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' }),
@@ -70,4 +73,14 @@ export function startPeerStack(env: {
       }
     });
   });
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const USER_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** A process's user + system CPU time from /proc (fields 14 and 15, after the command name). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
