@@ -7,8 +7,10 @@
  *
  * At each concurrency (8, 32, 128 by default) the two alternate in the same window: c360 for
  * --duration seconds, then the peer, --rounds times, the order swapped every round, so that a
- * neighbour's load on this shared machine falls on both. Figures are the median over rounds;
- * the load generator runs in a process of its own, the peer in another.
+ * neighbour's load on this shared machine falls on both. Figures are the median over rounds:
+ * throughput, p50, p99, and the gateway's CPU time per read (c360's process, the peer's; the
+ * stores not counted), which a loaded machine disturbs least. The load generator runs in a
+ * process of its own, the peer in another.
  *
  *   npm run build && npm run bench:peers -- --scale 100000 --duration 10 --rounds 3
  *
