@@ -12,6 +12,8 @@ export interface LoadPlan {
   bodies: string[];
   connections: number;
   durationS: number;
+  /** Seconds before a request counts as timed out (autocannon's default, 10, when absent). */
+  timeoutS?: number;
 }
 
 /** What came back, in milliseconds and requests per second. */
@@ -35,6 +37,7 @@ function run(plan: LoadPlan): Promise<LoadFigures> {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${plan.key}` },
     connections: plan.connections,
     duration: plan.durationS,
+    timeout: plan.timeoutS ?? 10,
     requests: [
       {
         setupRequest: (request) => {
