@@ -16,11 +16,14 @@ interface LoaderLike {
 
 /**
  * One request's view of the read model: the documents it has loaded (one statement for all the
- * customers a tick of resolvers asks about) and every result they hold. Customers without a
- * fresh document are reported to `missed`, so the projector builds theirs.
+ * customers a tick of resolvers asks about) and every result they hold. A customer whose 360
+ * fields were asked for without a fresh document is reported to `missed`, so the projector
+ * builds one (a mere profile lookup, such as a similar customer's name, asks for none).
  */
 export class DocumentPool {
   private readonly entries = new Map<string, unknown>();
+  private readonly reported = new Set<string>();
+  private used = false;
   private documents: DataLoader<string, boolean>;
 
   constructor(
@@ -32,7 +35,21 @@ export class DocumentPool {
 
   /** Whether this customer's document was found (loading it with others asked in this tick). */
   loadDocument(customerId: string): Promise<boolean> {
+    this.used = true;
     return this.documents.load(customerId);
+  }
+
+  /** Whether this request has asked for any document yet. */
+  get inUse(): boolean {
+    return this.used;
+  }
+
+  /** A customer's 360 fields were read without a document: the projector should build one. */
+  wanted(customerId: string): void {
+    if (!this.reported.has(customerId)) {
+      this.reported.add(customerId);
+      this.missed([customerId]);
+    }
   }
 
   find(loader: string, key: unknown): { value: unknown } | undefined {
@@ -43,6 +60,8 @@ export class DocumentPool {
   /** Forgets every document (subscription contexts resolve each event afresh). */
   reset(): void {
     this.entries.clear();
+    this.reported.clear();
+    this.used = false;
     this.documents = this.createLoader();
   }
 
@@ -52,10 +71,6 @@ export class DocumentPool {
         const found = new Map(
           (await this.store.loadFresh(ids, DOCUMENT_FORMAT)).map((d) => [d.customerId, d.doc]),
         );
-        const missing = ids.filter((id) => !found.has(id));
-        if (missing.length > 0) {
-          this.missed(missing);
-        }
         for (const doc of found.values()) {
           this.add(decodeDocument(doc));
         }
@@ -89,11 +104,19 @@ class ProjectedLoader implements LoaderLike {
     if (hit) {
       return hit.value;
     }
-    const owner = HELD_LOADERS[this.name]!.owner(key);
-    if (owner !== null && (await this.pool.loadDocument(owner))) {
-      const held = this.pool.find(this.name, key);
-      if (held) {
-        return held.value;
+    const held = HELD_LOADERS[this.name]!;
+    const owner = held.owner(key);
+    // A profile no loaded document shows, asked after the first document (a similar customer's
+    // name, say): a document lookup first would only add a round trip before the live one.
+    const lookupOnly = held.shows === 'customer' && this.pool.inUse;
+    if (owner !== null && !lookupOnly) {
+      if (await this.pool.loadDocument(owner)) {
+        const found = this.pool.find(this.name, key);
+        if (found) {
+          return found.value;
+        }
+      } else if (held.shows === undefined) {
+        this.pool.wanted(owner);
       }
     }
     return this.live.load(key);
