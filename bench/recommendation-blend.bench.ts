@@ -12,6 +12,7 @@ import 'reflect-metadata';
  * Unset DATABASE_URL uses an embedded database in a temporary folder.
  */
 import { openPostgres } from '../src/backends.js';
+import { runOnPostgres } from '../src/cli/command-run.js';
 import { openGraphStores } from '../src/cli/graph-stores.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
       loadConfig: () => config,
       openPostgres,
       openGraphStores: (c, logger) => openGraphStores(c, logger, 'recommendation bench'),
+      runOnPostgres: (work) => runOnPostgres(() => config, openPostgres, work),
     },
     config,
     createLogger('warn'),

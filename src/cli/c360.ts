@@ -19,6 +19,7 @@ import { loadEnvFile } from '../lib/env-file.js';
 import { createLogger, type Logger } from '../logger.js';
 import { buildGatewaySchema, printGatewaySchema } from '../schema.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
+import { runOnPostgres } from './command-run.js';
 import { openGraphStores } from './graph-stores.js';
 import { registerImportCommand } from './import.command.js';
 import { type CliContext, CommandError } from '../modules/module.js';
@@ -137,6 +138,7 @@ const cliContext: CliContext = {
   loadConfig: () => loadConfig(process.env),
   openPostgres: openPostgresLocked,
   openGraphStores: (config, logger) => openGraphStores(config, logger, COMMAND_LINE),
+  runOnPostgres: (work) => runOnPostgres(() => loadConfig(process.env), openPostgresLocked, work),
 };
 for (const module of MODULES) {
   module.commands?.forEach((register) => register(program, cliContext));

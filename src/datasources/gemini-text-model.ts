@@ -1,12 +1,16 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
-import { type GenerateContentResponse, GoogleGenAI, type Schema } from '@google/genai';
+import type { GenerateContentResponse, GoogleGenAI, Schema } from '@google/genai';
 import pLimit, { type LimitFunction } from 'p-limit';
-import pRetry from 'p-retry';
 
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { AttemptError, parseRetryAfter } from './gemini-embedder.js';
+import {
+  AttemptError,
+  type AttemptHttpOptions,
+  callGemini,
+  GeminiCallFailed,
+  geminiClient,
+  type GeminiRetryPolicy,
+} from './gemini-call.js';
 import {
   type TextModel,
   TextModelError,
@@ -15,30 +19,20 @@ import {
 } from './text-model.js';
 
 /** What a {@link GeminiTextModel} is built with; `fromConfig` fills it from the environment. */
-export interface GeminiTextModelOptions {
+export interface GeminiTextModelOptions extends GeminiRetryPolicy {
   readonly apiKey: string;
   /** Another endpoint for the SDK (a proxy, a local emulator); unset keeps Google's. */
   readonly baseUrl?: string | null;
   readonly model: string;
   /** Generations in flight at once across this instance; the rest wait their turn. */
   readonly concurrency: number;
-  /** Deadline of one attempt, response body included. */
-  readonly timeoutMs: number;
-  /** Attempts per generation, the first included. */
-  readonly maxAttempts: number;
-  /** First backoff delay; it doubles with each retry and gets up to 100 % jitter. */
-  readonly minRetryDelayMs?: number;
-  /** Longest wait before a retry; a `Retry-After` asking for more ends the retries. */
-  readonly maxRetryDelayMs?: number;
   readonly logger: Logger;
 }
 
 /**
  * Gemini generation through `@google/genai` (`models.generateContent`, JSON mode with a
  * response schema). The same discipline as the embedder: at most `concurrency` calls in
- * flight, a deadline per attempt, and 429, 408, 5xx, timeouts and network errors retried with
- * exponential backoff and jitter, waiting at least what `Retry-After` (or the body's
- * `RetryInfo`) asks; the SDK's own retries stay off so attempts are counted here.
+ * flight, each attempted and retried as {@link callGemini} does.
  *
  * Logs carry statuses, attempts and token counts, never a prompt, an answer or the key.
  */
@@ -47,21 +41,12 @@ export class GeminiTextModel implements TextModel {
   private readonly ai: GoogleGenAI;
   private readonly limit: LimitFunction;
   private readonly log: Logger;
-  private readonly minRetryDelayMs: number;
-  private readonly maxRetryDelayMs: number;
 
   constructor(private readonly options: GeminiTextModelOptions) {
     this.model = `gemini:${options.model}`;
-    this.ai = new GoogleGenAI({
-      apiKey: options.apiKey,
-      // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend.
-      vertexai: false,
-      ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}),
-    });
+    this.ai = geminiClient(options.apiKey, options.baseUrl);
     this.limit = pLimit(options.concurrency);
     this.log = options.logger.child({ module: 'gemini-text-model', model: this.model });
-    this.minRetryDelayMs = options.minRetryDelayMs ?? 1_000;
-    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
   }
 
   /** The model the configuration asks for, or `null` without GEMINI_API_KEY. */
@@ -80,101 +65,44 @@ export class GeminiTextModel implements TextModel {
   }
 
   generateJson(request: TextRequest): Promise<unknown> {
-    return this.limit(() => this.withRetries(request));
+    return this.limit(() => this.generate(request));
   }
 
-  private async withRetries(request: TextRequest): Promise<unknown> {
-    let attempts = 0;
+  private async generate(request: TextRequest): Promise<unknown> {
     try {
-      return await pRetry(
-        async () => {
-          attempts += 1;
-          return this.attempt(request);
-        },
-        {
-          retries: this.options.maxAttempts - 1,
-          factor: 2,
-          minTimeout: this.minRetryDelayMs,
-          maxTimeout: this.maxRetryDelayMs,
-          randomize: true,
-          shouldRetry: async ({ error, retryDelay }) => {
-            if (!this.isWorthRetrying(error)) {
-              return false;
-            }
-            // p-retry then waits `retryDelay`; top it up to what the server asked for.
-            const topUp = (error.retryAfterMs ?? 0) - retryDelay;
-            if (topUp > 0) {
-              await delay(topUp);
-            }
-            return true;
-          },
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
-            if (retriesLeft > 0 && this.isWorthRetrying(error)) {
-              this.log.warn(
-                {
-                  attempt: attemptNumber,
-                  status: error.status,
-                  reason: error.message,
-                  delayMs: Math.max(retryDelay, error.retryAfterMs ?? 0),
-                },
-                'gemini generation attempt failed, retrying',
-              );
-            }
-          },
-        },
-      );
+      return await callGemini(this.options, (http) => this.attempt(request, http), {
+        logger: this.log,
+        what: 'generation',
+      });
     } catch (error) {
-      const status = error instanceof AttemptError ? error.status : null;
-      const message = error instanceof Error ? error.message : 'unknown error';
-      const reason = failureOf(error);
-      this.log.error({ attempts, status, reason: message }, 'gemini generation failed');
+      if (!(error instanceof GeminiCallFailed)) {
+        throw error;
+      }
+      const { attempts } = error;
       throw new TextModelError(
-        `Gemini generation failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${message}`,
-        reason,
-        status,
+        `Gemini generation failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`,
+        failureOf(error.lastError),
+        error.status,
         attempts,
       );
     }
   }
 
-  /** Retryable, and not asking (Retry-After) for a longer wait than we are willing to make. */
-  private isWorthRetrying(error: Error): error is AttemptError {
-    return (
-      error instanceof AttemptError &&
-      error.retryable &&
-      (error.retryAfterMs ?? 0) <= this.maxRetryDelayMs
-    );
-  }
-
-  /** One HTTP call; every failure becomes an {@link AttemptError} saying whether to retry. */
-  private async attempt(request: TextRequest): Promise<unknown> {
-    // The SDK's ApiError keeps the status but not the headers, so Retry-After is read here.
-    let retryAfterMs: number | null = null;
-    const fetchNotingRetryAfter: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (!response.ok) {
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      }
-      return response;
-    };
-    let response: GenerateContentResponse;
-    try {
-      response = await this.ai.models.generateContent({
-        model: this.options.model,
-        contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
-        config: {
-          systemInstruction: request.system,
-          responseMimeType: 'application/json',
-          responseSchema: request.schema as Schema,
-          // Facts in, facts out: no creativity wanted.
-          temperature: 0,
-          ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-          httpOptions: { timeout: this.options.timeoutMs, fetch: fetchNotingRetryAfter },
-        },
-      });
-    } catch (error) {
-      throw AttemptError.from(error, retryAfterMs, this.options.timeoutMs);
-    }
+  /** One call and its answer; an answer it cannot use throws an {@link AttemptError}. */
+  private async attempt(request: TextRequest, http: AttemptHttpOptions): Promise<unknown> {
+    const response = await this.ai.models.generateContent({
+      model: this.options.model,
+      contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+      config: {
+        systemInstruction: request.system,
+        responseMimeType: 'application/json',
+        responseSchema: request.schema as Schema,
+        // Facts in, facts out: no creativity wanted.
+        temperature: 0,
+        ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        httpOptions: http,
+      },
+    });
     this.log.debug(
       {
         promptTokens: response.usageMetadata?.promptTokenCount ?? null,

@@ -148,6 +148,22 @@ export interface CliContext {
    * outbox appliers of every module, for commands that project the graph; close() when done.
    */
   openGraphStores(config: Config, logger: Logger): Promise<GraphStores>;
+  /**
+   * Runs a command's work on the configured PostgreSQL (as {@link openPostgres}) and prints
+   * what it returns as indented JSON on stdout. Logs go to stderr, from `warn` up unless
+   * LOG_LEVEL asks for more detail than `info`, so they stay out of the way of the progress
+   * lines. PostgreSQL is closed however the work ends; a throw is the command's failure.
+   */
+  runOnPostgres(work: (run: CommandRun) => Promise<unknown>): Promise<void>;
+}
+
+/** What {@link CliContext.runOnPostgres} hands a command's work. */
+export interface CommandRun {
+  config: Config;
+  logger: Logger;
+  postgres: Postgres;
+  /** A new progress reporter on stderr: a line per stage, at most one a second within one. */
+  progressLines(): (stage: string, done: number, total: number) => void;
 }
 
 /** The stores a graph command works on, and the appliers that write the graph. */

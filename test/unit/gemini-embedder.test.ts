@@ -9,9 +9,8 @@ import {
   GeminiEmbedder,
   type GeminiEmbedderOptions,
   GeminiEmbeddingError,
-  parseRetryAfter,
-  retryDelayOf,
 } from '../../src/datasources/gemini-embedder.js';
+import { parseRetryAfter, retryDelayOf } from '../../src/datasources/gemini-call.js';
 
 const API_KEY = 'AIzaTEST-key-that-must-never-be-logged-0123456789';
 const MODEL = 'gemini-embedding-001';

@@ -39,7 +39,10 @@ import type { TrackResult } from './event.type.js';
  * Identity locks are taken up front in one sorted order: shared for identities that already
  * have an owner (concurrent batches for the same customers go on side by side), exclusive for
  * new ones (never two customers for one identity) — and identify, merges and profile writes
- * take them exclusively, so an event never lands on a customer being merged away.
+ * take them exclusively. An event for another identity of a customer being merged away is held
+ * by the row lock the merge takes on that customer (MergeStore.merge), which the events'
+ * foreign-key check (FOR KEY SHARE) waits for; once the merge commits that check fails, and
+ * the one-at-a-time fallback below resolves the identity again, to the survivor.
  *
  * @throws GatewayError POSTGRES_UNAVAILABLE when PostgreSQL itself cannot answer.
  */

@@ -29,7 +29,8 @@ export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & {
  * identity survives; a different customer holding the anonymous id is merged into them
  * (identities, events and consent move; the old id keeps resolving). With neither held, one
  * new customer gets both. Runs in one transaction under both identities' locks, so concurrent
- * calls agree on one survivor.
+ * calls agree on one survivor, and under their owners' row locks (see {@link lockOwners} and
+ * MergeStore.merge), so an event for any other identity of the merged customer is not lost.
  *
  * @throws GatewayError BAD_USER_INPUT for a malformed identity or an anonymous "known" one.
  */
@@ -65,10 +66,9 @@ export async function identify(
         'an identity belongs to an erased customer and cannot be used again',
       );
     }
-    const [anonymousOwner, knownOwner] = [
-      await identities.findCustomerId(anonymous),
-      await identities.findCustomerId(known),
-    ];
+    const owners = await lockOwners(tx, [anonymous, known]);
+    const ownerOf = (key: IdentityKey) => owners.get(`${key.type}:${key.value}`) ?? null;
+    const [anonymousOwner, knownOwner] = [ownerOf(anonymous), ownerOf(known)];
     let resolution: CustomerResolution;
     if (knownOwner !== null) {
       resolution = { customerId: knownOwner, mergedCustomerIds: [], created: false };
@@ -144,6 +144,30 @@ export async function mergeCustomers(
   });
   deps.relay.wake();
   return { customerId: survivorId, mergedCustomerIds: [mergedId], created: false };
+}
+
+/**
+ * The owners of `keys` (keyed `type:value`), locked as {@link MergeStore.lockCustomers} locks
+ * them and read again under those locks, until the two reads agree: a merge, unmerge or erasure
+ * that moved one of these identities while a lock was awaited is seen, and none can move them
+ * afterwards (each needs a lock that conflicts). So a caller merges and attaches to customers
+ * that still hold the identities. Call under the identities' {@link
+ * IdentityStore.lockForResolution} locks (nobody can give an unowned one an owner meanwhile).
+ */
+export async function lockOwners(
+  tx: Queryable,
+  keys: readonly IdentityKey[],
+): Promise<Map<string, string>> {
+  const identities = new IdentityStore(tx);
+  let owners = await identities.findOwners(keys);
+  for (;;) {
+    await new MergeStore(tx).lockCustomers([...new Set(owners.values())]);
+    const current = await identities.findOwners(keys);
+    if (current.size === owners.size && [...current].every(([k, id]) => owners.get(k) === id)) {
+      return current;
+    }
+    owners = current;
+  }
 }
 
 async function mergeInto(

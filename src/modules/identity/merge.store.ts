@@ -1,4 +1,5 @@
 import type { Queryable } from '../../datasources/postgres.js';
+import { ErrorCode, GatewayError } from '../../errors.js';
 
 export type MergeCause = 'identify' | 'identity_conflict' | 'manual' | 'suggestion';
 
@@ -35,6 +36,7 @@ export class MergeStore {
       evidence = null,
       apiKeyId = null,
     } = typeof provenance === 'string' ? { cause: provenance } : provenance;
+    await this.lockPair(mergedId, survivorId);
     // Before anything moves: the merged row and consents, the survivor's profile as it was,
     // and which identities, events and merge chains are about to move.
     const { rows } = await this.tx.query<{ id: string }>(
@@ -118,14 +120,43 @@ export class MergeStore {
   }
 
   /**
-   * Locks the given customers FOR UPDATE in id order (so two merges never deadlock) and
-   * returns the ids that exist.
+   * Locks the given customers FOR NO KEY UPDATE in id order (so two merges never deadlock) and
+   * returns the ids that exist. That serialises merges, erasures and profile writes of them;
+   * inserts that reference them (events, through their foreign key's FOR KEY SHARE lock) go on
+   * until {@link merge} claims the customer it merges away.
    */
   async lockCustomers(ids: readonly string[]): Promise<Set<string>> {
     const { rows } = await this.tx.query<{ id: string }>(
-      `/* merge.lockCustomers */ SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      /* sql */ `/* merge.lockCustomers */
+      SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
       [ids],
     );
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Before anything moves: both customers as in {@link lockCustomers}, then the merged one FOR
+   * UPDATE. That conflicts with the FOR KEY SHARE lock an insert referencing it takes through
+   * the foreign key, so no event (of an identity the merge did not lock) can reach the merged
+   * customer between the moves below and its delete, where the cascade would drop it: such an
+   * insert waits, then fails its foreign-key check and the event write resolves its identity
+   * again (to the survivor). The survivor is not locked FOR UPDATE: events for it go on, and an
+   * event batch holding it while waiting for the merged one cannot deadlock with the merge.
+   *
+   * @throws GatewayError CONFLICT when either customer no longer exists (merged or erased by a
+   * concurrent writer); nothing has moved.
+   */
+  private async lockPair(mergedId: string, survivorId: string): Promise<void> {
+    const found = await this.lockCustomers([mergedId, survivorId]);
+    await this.tx.query(`/* merge.lockMerged */ SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, [
+      mergedId,
+    ]);
+    const gone = [mergedId, survivorId].filter((id) => !found.has(id));
+    if (gone.length > 0) {
+      throw new GatewayError(
+        ErrorCode.CONFLICT,
+        `customer ${gone.join(', ')} was merged or erased meanwhile; retry`,
+      );
+    }
   }
 }

@@ -2,7 +2,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
-import type { IdentityWriteDeps } from '../identity/identity.service.js';
+import { type IdentityWriteDeps, lockOwners } from '../identity/identity.service.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import { mergeCustomerInto } from '../identity/merge.service.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
@@ -51,7 +51,7 @@ export async function linkProfile(
         'an identity belongs to an erased customer and cannot be used again',
       );
     }
-    const owners = await identities.findOwners(link.identities);
+    const owners = await lockOwners(tx, link.identities);
     const ownerOf = (key: IdentityKey) => owners.get(`${key.type}:${key.value}`);
     const held = link.identities.map(ownerOf).filter((id): id is string => id !== undefined);
     const outbox: OutboxMessage[] = [];

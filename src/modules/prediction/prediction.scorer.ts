@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 
 import {
-  type BgNbdFit,
   type BgNbdParameters,
   expectedPurchases,
   fitBgNbd,
   probabilityAlive,
 } from './model/bgnbd.js';
 import { discountedLifetimeValue } from './model/clv.js';
-import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit } from './model/gamma-gamma.js';
+import {
+  expectedAverageSpend,
+  fitGammaGamma,
+  type GammaGammaParameters,
+} from './model/gamma-gamma.js';
+import type { ModelFit } from './model/maximum-likelihood.js';
 import { rfmSegment, type RfmSegment } from './model/rfm.js';
 
 /** One customer's purchases, in days, as the models read them (see PredictionStore.histories). */
@@ -26,17 +30,20 @@ export interface PurchaseHistory {
   totalValue: number;
 }
 
+/** What a model keeps of its fit. */
+export type StoredFit<P> = Pick<
+  ModelFit<P>,
+  'parameters' | 'standardErrors' | 'logLikelihood' | 'converged'
+>;
+
 /** What a fit stores: parameters with standard errors, and what RFM scores compare against. */
 export interface PredictionModel {
   version: string;
   fittedAt: string;
   customers: number;
-  bgnbd: Pick<BgNbdFit, 'parameters' | 'standardErrors' | 'logLikelihood' | 'converged'>;
+  bgnbd: StoredFit<BgNbdParameters>;
   /** Null when too few repeat buyers with a purchase value were there to fit spend. */
-  gammaGamma: Pick<
-    GammaGammaFit,
-    'parameters' | 'standardErrors' | 'logLikelihood' | 'converged'
-  > | null;
+  gammaGamma: StoredFit<GammaGammaParameters> | null;
   /** Sorted samples of the population's RFM figures: a customer scores by where they fall. */
   reference: { recency: number[]; frequency: number[]; monetary: number[] };
   medians: { daysSinceLast: number; frequency: number; meanValue: number };
@@ -231,18 +238,11 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function pick<
-  F extends {
-    parameters: unknown;
-    standardErrors: unknown;
-    logLikelihood: number;
-    converged: boolean;
-  },
->(fit: F) {
+function pick<P>(fit: ModelFit<P>): StoredFit<P> {
   return {
     parameters: fit.parameters,
     standardErrors: fit.standardErrors,
     logLikelihood: fit.logLikelihood,
     converged: fit.converged,
-  } as Pick<F, 'parameters' | 'standardErrors' | 'logLikelihood' | 'converged'>;
+  };
 }

@@ -6,7 +6,6 @@ import type { ConsentStore } from '../consent/consent.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { IdentityStore } from '../identity/identity.store.js';
 import type { InteractionGraph } from '../interaction/interaction.graph.js';
-import type { RelationshipGraph } from '../relationship/relationship.graph.js';
 import type { ExportStore } from './export.store.js';
 
 /** Every store an export reads, and where its audit entry goes. */
@@ -15,7 +14,6 @@ export interface ExportDeps {
   identities: IdentityStore;
   consents: ConsentStore;
   exports: ExportStore;
-  relationships: RelationshipGraph;
   interactions: InteractionGraph;
   audit: AuditStore;
 }
@@ -25,9 +23,9 @@ const EXPORT_LIMIT = 1_000_000;
 
 /**
  * Everything c360 holds about one person, from every store: profile, identities, consent, all
- * events, merge history, embedding, and their relationships, product interactions and
- * campaigns in the graph. An export is complete or fails: if Neo4j cannot answer, the call
- * fails with NEO4J_UNAVAILABLE rather than hand over a partial file.
+ * events, merge history, embedding and relationships (PostgreSQL), and their product
+ * interactions and campaigns in the graph. An export is complete or fails: if Neo4j cannot
+ * answer, the call fails with NEO4J_UNAVAILABLE rather than hand over a partial file.
  *
  * @throws GatewayError NOT_FOUND when no customer has (or had) this id.
  */
@@ -51,7 +49,7 @@ export async function exportCustomer(
     deps.exports.findEmbedding(customer.id),
   ]);
   const [relationships, interactions, campaigns] = await Promise.all([
-    deps.relationships.listRelationships(customer.id),
+    deps.exports.listRelationships(customer.id),
     deps.interactions.listInteractionsByCustomerIds([customer.id], EXPORT_LIMIT),
     deps.interactions.listCampaignsByCustomerIds([customer.id], EXPORT_LIMIT),
   ]);

@@ -24,4 +24,28 @@ export class ExportStore {
     );
     return rows[0] ?? null;
   }
+
+  /**
+   * Every relationship of the customer, of any type, as seen from their side: PostgreSQL holds
+   * them (customer_relationships; the graph is projected from it). Ordered by type, then the
+   * other customer's id, by code point ("C") as Neo4j orders strings, which earlier exports
+   * were read from.
+   */
+  async listRelationships(
+    customerId: string,
+  ): Promise<{ type: string; direction: 'out' | 'in'; otherId: string }[]> {
+    const { rows } = await this.db.query<{
+      type: string;
+      direction: 'out' | 'in';
+      otherId: string;
+    }>(
+      /* sql */ `/* export.listRelationships */
+      SELECT type, CASE WHEN from_id = $1 THEN 'out' ELSE 'in' END AS direction,
+             CASE WHEN from_id = $1 THEN to_id ELSE from_id END AS "otherId"
+      FROM customer_relationships WHERE from_id = $1 OR to_id = $1
+      ORDER BY type COLLATE "C", "otherId"`,
+      [customerId],
+    );
+    return rows;
+  }
 }

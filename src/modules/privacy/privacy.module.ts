@@ -4,7 +4,6 @@ import { CustomerStore } from '../customer/customer.store.js';
 import { IdentityStore } from '../identity/identity.store.js';
 import { InteractionGraph } from '../interaction/interaction.graph.js';
 import { defineModule } from '../module.js';
-import { RelationshipGraph } from '../relationship/relationship.graph.js';
 import { ExportStore } from './export.store.js';
 import type { PrivacyDeps } from './privacy.deps.js';
 import { PrivacyResolver } from './privacy.resolver.js';
@@ -28,7 +27,6 @@ export const privacyModule = defineModule<PrivacyDeps>({
       identities: new IdentityStore(platform.db),
       consents: new ConsentStore(platform.db),
       exports: new ExportStore(platform.db),
-      relationships: new RelationshipGraph(platform.graph),
       interactions: new InteractionGraph(platform.graph),
       audit: new AuditStore(platform.db),
     },

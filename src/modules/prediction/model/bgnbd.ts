@@ -1,7 +1,7 @@
 import { gammaln } from 'simple-statistics';
 
 import { hyp2f1 } from './hypergeometric.js';
-import { estimatePositive } from './maximum-likelihood.js';
+import { fitPositive, type ModelFit } from './maximum-likelihood.js';
 
 /**
  * One customer's purchase history in the form the BG/NBD needs, all times in one unit (the
@@ -29,15 +29,7 @@ export interface BgNbdParameters {
 }
 
 /** A fitted BG/NBD model: the maximum-likelihood estimates and how the fit went. */
-export interface BgNbdFit {
-  parameters: BgNbdParameters;
-  /** Asymptotic standard errors; null when the Hessian at the optimum is not positive definite. */
-  standardErrors: BgNbdParameters | null;
-  logLikelihood: number;
-  customers: number;
-  evaluations: number;
-  converged: boolean;
-}
+export type BgNbdFit = ModelFit<BgNbdParameters>;
 
 /**
  * The BG/NBD log-likelihood of one customer, FHL 2005 eq. 6, in logs throughout:
@@ -79,23 +71,13 @@ export function fitBgNbd(customers: readonly RfmSummary[]): BgNbdFit {
   }
   customers.forEach(assertRfmSummary);
   const groups = groupIdentical(customers);
-  const negLogLikelihood = (theta: readonly number[]) => {
-    const parameters = { r: theta[0]!, alpha: theta[1]!, a: theta[2]!, b: theta[3]! };
+  return fitPositive<BgNbdParameters>(['r', 'alpha', 'a', 'b'], customers.length, (parameters) => {
     let total = 0;
     for (const { customer, count } of groups) {
       total += count * bgNbdLogLikelihood(parameters, customer);
     }
-    return -total;
-  };
-  const estimate = estimatePositive(negLogLikelihood, 4);
-  return {
-    parameters: toParameters(estimate.theta),
-    standardErrors: estimate.errors === null ? null : toParameters(estimate.errors),
-    logLikelihood: estimate.logLikelihood,
-    customers: customers.length,
-    evaluations: estimate.evaluations,
-    converged: estimate.converged,
-  };
+    return total;
+  });
 }
 
 /**
@@ -174,10 +156,6 @@ export function assertRfmSummary(customer: RfmSummary): void {
   if (!valid) {
     throw new RangeError(`not a valid (frequency, recency, age): (${x}, ${tx}, ${T})`);
   }
-}
-
-function toParameters(values: readonly number[]): BgNbdParameters {
-  return { r: values[0]!, alpha: values[1]!, a: values[2]!, b: values[3]! };
 }
 
 function logAddExp(left: number, right: number): number {

@@ -1,6 +1,6 @@
 import { gammaln } from 'simple-statistics';
 
-import { estimatePositive } from './maximum-likelihood.js';
+import { fitPositive, type ModelFit } from './maximum-likelihood.js';
 
 /**
  * A repeat buyer as the Gamma-Gamma model sees them: `frequency` x ≥ 1 repeat purchases whose
@@ -23,15 +23,7 @@ export interface GammaGammaParameters {
 }
 
 /** A fitted Gamma-Gamma model: the maximum-likelihood estimates and how the fit went. */
-export interface GammaGammaFit {
-  parameters: GammaGammaParameters;
-  /** Asymptotic standard errors; null when the Hessian at the optimum is not positive definite. */
-  standardErrors: GammaGammaParameters | null;
-  logLikelihood: number;
-  customers: number;
-  evaluations: number;
-  converged: boolean;
-}
+export type GammaGammaFit = ModelFit<GammaGammaParameters>;
 
 /**
  * Log-likelihood of one repeat buyer's mean spend (FHL "RFM and CLV", eq. 4, the density of
@@ -76,23 +68,13 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaFit
       );
     }
   }
-  const negLogLikelihood = (theta: readonly number[]) => {
-    const parameters = { p: theta[0]!, q: theta[1]!, v: theta[2]! };
+  return fitPositive<GammaGammaParameters>(['p', 'q', 'v'], customers.length, (parameters) => {
     let total = 0;
     for (const customer of customers) {
       total += gammaGammaLogLikelihood(parameters, customer);
     }
-    return -total;
-  };
-  const estimate = estimatePositive(negLogLikelihood, 3);
-  return {
-    parameters: toParameters(estimate.theta),
-    standardErrors: estimate.errors === null ? null : toParameters(estimate.errors),
-    logLikelihood: estimate.logLikelihood,
-    customers: customers.length,
-    evaluations: estimate.evaluations,
-    converged: estimate.converged,
-  };
+    return total;
+  });
 }
 
 /**
@@ -115,8 +97,4 @@ export function expectedAverageSpend(
   }
   const { frequency: x, meanValue: m } = customer;
   return x === 0 ? (p * v) / (q - 1) : (p * (v + x * m)) / (p * x + q - 1);
-}
-
-function toParameters(values: readonly number[]): GammaGammaParameters {
-  return { p: values[0]!, q: values[1]!, v: values[2]! };
 }

@@ -33,3 +33,37 @@ export function estimatePositive(
     converged: result.converged,
   };
 }
+
+/** A fitted model: the maximum-likelihood estimates of its named parameters and how it went. */
+export interface ModelFit<P> {
+  parameters: P;
+  /** Asymptotic standard errors; null when the Hessian at the optimum is not positive definite. */
+  standardErrors: P | null;
+  logLikelihood: number;
+  customers: number;
+  evaluations: number;
+  converged: boolean;
+}
+
+/**
+ * Fits a model of named positive parameters to `customers` customers by maximum likelihood, as
+ * {@link estimatePositive} does; `names` orders the parameters in the search (each starts at 1).
+ * `logLikelihood` is the population's total for the given parameters.
+ */
+export function fitPositive<P extends { [K in keyof P]: number }>(
+  names: readonly (keyof P)[],
+  customers: number,
+  logLikelihood: (parameters: P) => number,
+): ModelFit<P> {
+  const named = (values: readonly number[]) =>
+    Object.fromEntries(names.map((name, i) => [name, values[i]!])) as P;
+  const estimate = estimatePositive((theta) => -logLikelihood(named(theta)), names.length);
+  return {
+    parameters: named(estimate.theta),
+    standardErrors: estimate.errors === null ? null : named(estimate.errors),
+    logLikelihood: estimate.logLikelihood,
+    customers,
+    evaluations: estimate.evaluations,
+    converged: estimate.converged,
+  };
+}
