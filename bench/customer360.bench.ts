@@ -185,7 +185,12 @@ async function main(): Promise<void> {
     url = workers?.url ?? url;
     await gatewayLoad(url, key, bodies, WARMUP_S);
 
-    // Under that load, events keep arriving: how long until each shows through the read model.
+    // Events alone first (the baseline), then under the read load: how long until each shows
+    // through the read model.
+    const quiet = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
+    await delay(DURATION_S * 1000);
+    const idleFreshness = await quiet.stop();
+    reportFreshness('freshness, no read load', idleFreshness);
     const probe = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
     const single = await gatewayLoad(url, key, bodies, DURATION_S).catch(async (error) => {
       await probe.stop();
@@ -193,9 +198,7 @@ async function main(): Promise<void> {
     });
     const freshness = await probe.stop();
     report('single', single);
-    console.log(
-      `freshness   ${freshness.count} events (${freshness.never} not in after ${FRESHNESS_DEADLINE_MS / 1000} s), one every ${FRESHNESS_EVERY_MS} ms: accepted → in the read model p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms`,
-    );
+    reportFreshness('freshness under the read load', freshness);
     const rss = workers ? workers.rssMb() * 2 ** 20 : process.memoryUsage().rss;
     const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
     report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
@@ -216,6 +219,11 @@ async function main(): Promise<void> {
         page: pick(page),
         ratio_p99_vs_floor: round(single.p99 / floor.p99),
         ratio_live_p99_vs_floor: round(liveRatio),
+        freshness_idle_ms: {
+          p50: round(idleFreshness.p50),
+          p99: round(idleFreshness.p99),
+          max: round(idleFreshness.max),
+        },
         freshness_ms: {
           p50: round(freshness.p50),
           p99: round(freshness.p99),
@@ -273,6 +281,15 @@ async function floorLoad(
     neo4jUri: neo4jTarget.replace(/^[a-z+]+:/, 'bolt:'),
   });
   return { ...figures, load: [before, loadavg()[0]!] };
+}
+
+function reportFreshness(
+  name: string,
+  f: { count: number; never: number; p50: number; p99: number; max: number },
+): void {
+  console.log(
+    `${name}: ${f.count} events (${f.never} not in after ${FRESHNESS_DEADLINE_MS / 1000} s), one every ${FRESHNESS_EVERY_MS} ms: accepted → in the read model p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, max ${f.max.toFixed(0)} ms`,
+  );
 }
 
 function describeReads(path: string, recorded: RecordedRequest[]): void {

@@ -24,7 +24,9 @@ describe('Query.customers (the 360 page)', () => {
   const catalogIds: string[] = [];
 
   before(async () => {
-    gateway = await createTestApp();
+    // The live path's batching is under test: no document may answer, and no projector build
+    // may add its statements to the count.
+    gateway = await createTestApp({ env: { READ_MODEL: 'off' } });
     const sku = `SKU-${randomUUID()}`;
     const product = await execute(gateway.url, UpsertProductDocument, {
       input: { sku, name: 'Kettle' },
@@ -128,7 +130,7 @@ describe('Query.customers (the 360 page)', () => {
 
   it('costs round trips per customer with DATALOADER=off (the baseline the loaders beat)', async () => {
     const unbatched = await createTestApp({
-      env: { DATALOADER: 'off' },
+      env: { DATALOADER: 'off', READ_MODEL: 'off' },
       database: gateway.database,
     });
     try {
