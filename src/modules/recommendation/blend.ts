@@ -31,7 +31,7 @@ export const DEFAULT_WEIGHTS: BlendWeights = {
   [CandidateSource.FAMILY]: 0.35,
   [CandidateSource.CAMPAIGN]: 0.25,
   [CandidateSource.MOMENT]: 0.3,
-  [CandidateSource.VECTOR]: 0.1,
+  [CandidateSource.VECTOR]: 0.2,
   [CandidateSource.POPULARITY]: 0.1,
   [CandidateSource.KEYWORD]: 0,
 };
