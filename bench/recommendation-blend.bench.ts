@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 
 /**
- * The served recommender's blend on MovieLens latest-small (ML-LS protocol, seed 42), against
- * exact EASE measured in the same run: the data is loaded once through the gateway's write
- * path (an isolated database, as `c360 eval` does), then each tuning of the ranking is asked
- * for every test user's top 10. Prints NDCG@10 and Recall@10 per tuning, and the ratio to
- * EASE; this is how DEFAULT_TUNING was chosen.
+ * The served recommender's blend on MovieLens latest-small, tuned on a validation split of the
+ * ML-LS training positives (seed 42, then seed 43 within the training part, as EASE's λ is
+ * chosen), never on the test split: the validation training part is loaded once through the
+ * gateway's write path (an isolated database, as `c360 eval` does), then each tuning of the
+ * ranking is asked for every validation user's top 10, against exact EASE fitted on the same
+ * part. Prints NDCG@10 and Recall@10 per tuning, and the ratio to EASE; this is how
+ * DEFAULT_TUNING was chosen.
  *
  *   npm run build && node dist/bench/recommendation-blend.bench.js [MOVIELENS_DIR]
  *
@@ -26,7 +28,7 @@ import { readMovieLens } from '../src/modules/recommendation/evaluation/datasets
 import { openGatewayServing } from '../src/modules/recommendation/evaluation/gateway-serving.js';
 import { ndcgAt, recallAt } from '../src/modules/recommendation/evaluation/metrics.js';
 import { SILENT_PROGRESS } from '../src/modules/recommendation/evaluation/serving.js';
-import { splitPositives } from '../src/modules/recommendation/evaluation/split.js';
+import { splitPositives, validationSplit } from '../src/modules/recommendation/evaluation/split.js';
 import { fitEaseExact } from '../src/modules/recommendation/model/ease.js';
 import { buildInteractionMatrix } from '../src/modules/recommendation/model/interactions.js';
 import { PopularityModel } from '../src/modules/recommendation/model/popularity.js';
@@ -40,10 +42,13 @@ const SEED = 42;
 const TUNINGS: Record<string, Partial<RankingTuning>> = {
   default: {},
   'no diversity': { diversityPenalty: 1 },
-  'diversity 0.85': { diversityPenalty: 0.85 },
-  'diversity 0.7': { diversityPenalty: 0.7 },
+  'near ties 0.05': { diversityTolerance: 0.05 },
+  'near ties 0.1': { diversityTolerance: 0.1 },
+  'near ties 0.02, discount 0.85': { diversityPenalty: 0.85 },
+  'discount 0.95 over the whole list': { diversityTolerance: 1 },
   'no vectors': { weights: { ...DEFAULT_WEIGHTS, [CandidateSource.VECTOR]: 0 } },
-  'vectors 0.05': { weights: { ...DEFAULT_WEIGHTS, [CandidateSource.VECTOR]: 0.05 } },
+  'vectors 0.1': { weights: { ...DEFAULT_WEIGHTS, [CandidateSource.VECTOR]: 0.1 } },
+  'vectors 0.4': { weights: { ...DEFAULT_WEIGHTS, [CandidateSource.VECTOR]: 0.4 } },
   'no popularity': { weights: { ...DEFAULT_WEIGHTS, [CandidateSource.POPULARITY]: 0 } },
   'collaborative only, no diversity': {
     diversityPenalty: 1,
@@ -57,8 +62,8 @@ async function main(): Promise<void> {
     throw new Error('MovieLens latest-small was not found: pass its folder as the argument');
   }
   const dataset = await readMovieLens(dir);
-  const split = splitPositives(dataset.ratings, SEED);
-  const lambda = (await chooseEaseLambda(split.train, { seed: SEED, k: K })).lambda;
+  const split = validationSplit(splitPositives(dataset.ratings, SEED).train, SEED + 1);
+  const lambda = chooseEaseLambda(split.train, { seed: SEED + 1, k: K }).lambda;
   const ease = easeRecommender(
     'EASE',
     fitEaseExact(buildInteractionMatrix(split.train), { lambda }),

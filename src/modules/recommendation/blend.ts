@@ -70,23 +70,36 @@ export function blend(candidates: ReadonlyMap<string, Candidate>, weights: Blend
 }
 
 /**
- * Picks `first` items greedily, each item's score discounted by `penalty` for every item
- * already picked from its main category, so one category cannot fill the whole list while
- * a strong item still wins over a weak one from a fresh category.
+ * How far below the best remaining score an item may be and still be picked before it for
+ * diversity: 2 %. A wider margin trades accuracy for variety; with the discount applied to the
+ * whole list (no margin), 0.95 per repeat cost 1 % NDCG@10 on MovieLens.
+ */
+export const NEAR_TIE = 0.02;
+
+/**
+ * Picks `first` items greedily. Among the items scoring within `tolerance` of the best one
+ * left (near ties, which the scores cannot tell apart), each is discounted by `penalty` for
+ * every item already picked from its main category, and the best after discount is taken; an
+ * item clearly ahead always keeps its place. So one category fills the list only when it is
+ * clearly best, and diversity costs next to no accuracy.
  */
 export function diversify(
   ranked: readonly Ranked[],
   categoryOf: (itemId: string) => string | null,
   first: number,
   penalty = 0.85,
+  tolerance = NEAR_TIE,
 ): Ranked[] {
   const picked: Ranked[] = [];
   const perCategory = new Map<string, number>();
+  // `ranked` is best first, so the near ties of the best left are a prefix of the pool.
   const pool = ranked.slice(0, Math.max(first * 5, 50));
   while (picked.length < first && pool.length > 0) {
+    const floor = pool[0]!.score * (1 - tolerance);
     let bestIndex = 0;
     let bestScore = -Infinity;
-    pool.forEach((item, index) => {
+    for (let index = 0; index < pool.length && pool[index]!.score >= floor; index++) {
+      const item = pool[index]!;
       const category = categoryOf(item.itemId);
       const seen = category === null ? 0 : (perCategory.get(category) ?? 0);
       const adjusted = item.score * penalty ** seen;
@@ -94,7 +107,7 @@ export function diversify(
         bestScore = adjusted;
         bestIndex = index;
       }
-    });
+    }
     const [chosen] = pool.splice(bestIndex, 1);
     const category = categoryOf(chosen!.itemId);
     if (category !== null) {

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Postgres } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { type BlendWeights, blend, type Candidate, DEFAULT_WEIGHTS, diversify } from './blend.js';
+import {
+  type BlendWeights,
+  blend,
+  type Candidate,
+  DEFAULT_WEIGHTS,
+  diversify,
+  NEAR_TIE,
+} from './blend.js';
 import { CandidateSources, type Subject } from './candidate-sources.js';
 import { Experiment } from './analytics/experiments.js';
 import { type HistoryEntry, HistoryStore, type ItemFacts } from './history.store.js';
@@ -137,6 +144,7 @@ export class RecommendationService {
       (id) => facts.get(id)?.categories[0] ?? null,
       request.first,
       this.tuning.diversityPenalty,
+      this.tuning.diversityTolerance,
     );
     const requestId = randomUUID();
     const computedAt = new Date();
@@ -165,9 +173,15 @@ export interface RankingTuning {
   weights: BlendWeights;
   /** Score factor per item already picked from the same main category (1: no diversity). */
   diversityPenalty: number;
+  /** Only items within this share of the best one left are reordered for diversity. */
+  diversityTolerance: number;
 }
 
-export const DEFAULT_TUNING: RankingTuning = { weights: DEFAULT_WEIGHTS, diversityPenalty: 0.95 };
+export const DEFAULT_TUNING: RankingTuning = {
+  weights: DEFAULT_WEIGHTS,
+  diversityPenalty: 0.95,
+  diversityTolerance: NEAR_TIE,
+};
 
 /**
  * Popularity is the cold-start source: at full weight for a customer with no positive

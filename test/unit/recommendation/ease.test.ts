@@ -23,13 +23,16 @@ function randomInteractions(users: number, items: number, density: number): Inte
   return rows;
 }
 
-/** Steck's formula computed the slow, obvious way: Gauss–Jordan on XᵀX + λI. */
-function referenceB(dense: number[][], lambda: number): number[][] {
+/**
+ * Steck's formula computed the slow, obvious way: Gauss–Jordan on XᵀX + Λ, Λ = λI for EASE and
+ * diag(λ + p/(1 − p)·G_jj) for EDLAE (dropout p).
+ */
+function referenceB(dense: number[][], lambda: number, dropout = 0): number[][] {
   const n = dense[0]!.length;
   const a = Array.from({ length: n }, (_, i) =>
     Array.from({ length: n }, (_, j) => {
       const gram = dense.reduce((sum, row) => sum + row[i]! * row[j]!, 0);
-      return gram + (i === j ? lambda : 0);
+      return gram + (i === j ? lambda + (dropout / (1 - dropout)) * gram : 0);
     }),
   );
   const p = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => +(i === j)));
@@ -109,6 +112,66 @@ describe('fitEaseExact', () => {
     assert.equal(scorer.method, 'gram');
     assert.equal(scorer.items.length, 6);
     assert.ok(!scorer.items.includes('z'));
+  });
+
+  for (const method of ['woodbury', 'gram'] as const) {
+    it(`fits EDLAE, each item regularised by λ + p/(1 − p)·G_jj (${method})`, () => {
+      const { matrix, dense } = denseOf(randomInteractions(7, 9, 0.4));
+      const expected = referenceB(dense, 2, 0.25);
+      const scorer = fitEaseExact(matrix, { lambda: 2, dropout: 0.25, method });
+      assert.equal(scorer.dropout, 0.25);
+      const at = (item: number) => matrix.itemIndex.get(scorer.items[item]!)!;
+      const row = new Float64Array(scorer.items.length);
+      scorer.items.forEach((_, i) => {
+        scorer.row(i, row);
+        row.forEach((value, j) =>
+          assert.ok(Math.abs(value - expected[at(i)]![at(j)]!) < 1e-9, `B[${i},${j}]`),
+        );
+      });
+      const history = new Map([
+        [matrix.items[1]!, 1],
+        [matrix.items[4]!, 3],
+      ]);
+      const scores = scorer.scoreUser(history);
+      scorer.items.forEach((_, j) => {
+        const want = expected[1]![at(j)]! + 3 * expected[4]![at(j)]!;
+        assert.ok(Math.abs(scores[j]! - want) < 1e-9, `score of item ${j}`);
+      });
+    });
+  }
+
+  it('holds back what a popular item predicts harder under EDLAE than under EASE', () => {
+    // Two users bought a and b together, eight bought only a: a is the popular one. With the
+    // same λ, dropout regularises a harder, so what a predicts (B[a, b]) shrinks relative to
+    // what predicts a (B[b, a]).
+    const interactions: Interaction[] = [];
+    for (let u = 0; u < 10; u++) {
+      interactions.push({ userId: `u${u}`, itemId: 'a', weight: 1 });
+      if (u < 2) {
+        interactions.push({ userId: `u${u}`, itemId: 'b', weight: 1 });
+      }
+    }
+    const matrix = buildInteractionMatrix(interactions);
+    const ratio = (dropout: number) => {
+      const scorer = fitEaseExact(matrix, { lambda: 1, dropout });
+      const a = scorer.items.indexOf('a');
+      const b = scorer.items.indexOf('b');
+      const row = new Float64Array(2);
+      scorer.row(b, row);
+      const bToA = row[a]!;
+      scorer.row(a, row);
+      return bToA / row[b]!;
+    };
+    // Hand-computed: G = [[10, 2], [2, 2]]; EASE λ = 1: P ∝ [[3, −2], [−2, 11]], so
+    // B[b, a] = 2/3 and B[a, b] = 2/11, a ratio of 11/3. At p = 0.5, Λ = diag(11, 3):
+    // P ∝ [[5, −2], [−2, 21]], B[b, a] = 2/5, B[a, b] = 2/21, a ratio of 21/5.
+    assert.ok(Math.abs(ratio(0) - 11 / 3) < 1e-9, String(ratio(0)));
+    assert.ok(Math.abs(ratio(0.5) - 21 / 5) < 1e-9, String(ratio(0.5)));
+  });
+
+  it('refuses a dropout outside [0, 1)', () => {
+    const { matrix } = denseOf(randomInteractions(3, 3, 0.5));
+    assert.throws(() => fitEaseExact(matrix, { lambda: 1, dropout: 1 }), /dropout must be/);
   });
 
   it('refuses a λ that is not positive', () => {

@@ -13,11 +13,20 @@ export interface EaseOptions {
   maxItems?: number;
   /** `woodbury` inverts the users' m × m matrix, `gram` the items' n × n; `auto` picks the smaller. */
   method?: 'auto' | 'woodbury' | 'gram';
+  /**
+   * EDLAE's dropout probability p in [0, 1) (Steck 2020, "Autoencoders that don't overfit
+   * towards the identity"): item j is regularised by λ + p/(1 − p)·G_jj instead of λ, G = XᵀX,
+   * so popular items, whose weights the data would otherwise trust most, are held back more.
+   * 0 (the default) is plain EASE.
+   */
+  dropout?: number;
 }
 
 /** Exact (dense, unsparsified) EASE: the baseline, and the source of the sparse serving model. */
 export interface EaseScorer {
   readonly lambda: number;
+  /** EDLAE's dropout probability; 0 for plain EASE. */
+  readonly dropout: number;
   readonly method: 'woodbury' | 'gram';
   /** The modelled items; `scoreUser` returns one score per entry, in this order. */
   readonly items: readonly string[];
@@ -52,14 +61,57 @@ export function fitEase(
  * `maxItems` most popular items; the rest get no collaborative score.
  */
 export function fitEaseExact(matrix: InteractionMatrix, options: EaseOptions): EaseScorer {
-  const { lambda, maxItems = DEFAULT_MAX_ITEMS, method = 'auto' } = options;
+  const { lambda, maxItems = DEFAULT_MAX_ITEMS, method = 'auto', dropout = 0 } = options;
   if (!(lambda > 0)) {
     throw new Error(`fitEase: lambda must be positive, got ${lambda}`);
+  }
+  if (!(dropout >= 0 && dropout < 1)) {
+    throw new Error(`fitEase: dropout must be in [0, 1), got ${dropout}`);
   }
   const m = matrix.users.length;
   const n = matrix.items.length;
   const woodbury = method === 'woodbury' || (method === 'auto' && m <= n && m <= maxItems);
-  return woodbury ? fitWoodbury(matrix, lambda) : fitGram(matrix, lambda, maxItems);
+  const fit = (x: InteractionMatrix, l: number) =>
+    woodbury ? fitWoodbury(x, l) : fitGram(x, l, maxItems);
+  return dropout === 0 ? fit(matrix, lambda) : fitEdlae(matrix, lambda, dropout, fit);
+}
+
+/**
+ * EDLAE by rescaling: with D = diag(λ + p/(1 − p)·G_jj) and X̃ = X·D^(−1/2), EASE at λ = 1 on X̃
+ * inverts X̃ᵀX̃ + I = D^(−1/2)(XᵀX + D)D^(−1/2), so its weights are B̃[i, j] = B[i, j]·√(d_i/d_j).
+ * Both inversion methods then serve unchanged, each weight scaled back on the way out.
+ */
+function fitEdlae(
+  matrix: InteractionMatrix,
+  lambda: number,
+  dropout: number,
+  fit: (x: InteractionMatrix, lambda: number) => EaseScorer,
+): EaseScorer {
+  const scale = new Float64Array(matrix.items.length);
+  matrix.columns.forEach((j, p) => (scale[j]! += matrix.values[p]! ** 2));
+  scale.forEach((gram, j) => (scale[j] = Math.sqrt(lambda + (dropout / (1 - dropout)) * gram)));
+  const values = matrix.values.map((v, p) => v / scale[matrix.columns[p]!]!);
+  const scaled = fit({ ...matrix, values }, 1);
+  // The scorer's own item order (popularity for `gram`) → the matrix's.
+  const root = Float64Array.from(scaled.items, (item) => scale[matrix.itemIndex.get(item)!]!);
+
+  const row = (i: number, out: Float64Array) => {
+    scaled.row(i, out);
+    out.forEach((w, j) => (out[j] = (w * root[j]!) / root[i]!));
+  };
+  const scoreUser = (history: ReadonlyMap<string, number>) => {
+    const scaledHistory = new Map<string, number>();
+    for (const [itemId, weight] of history) {
+      const j = matrix.itemIndex.get(itemId);
+      if (j !== undefined) {
+        scaledHistory.set(itemId, weight / scale[j]!);
+      }
+    }
+    const scores = scaled.scoreUser(scaledHistory);
+    scores.forEach((s, j) => (scores[j] = s * root[j]!));
+    return scores;
+  };
+  return scorer(lambda, dropout, scaled.method, scaled.items, row, scoreUser);
 }
 
 function fitWoodbury(matrix: InteractionMatrix, lambda: number): EaseScorer {
@@ -152,7 +204,7 @@ function fitWoodbury(matrix: InteractionMatrix, lambda: number): EaseScorer {
     return scores;
   };
 
-  return scorer(lambda, 'woodbury', matrix.items, row, scoreUser);
+  return scorer(lambda, 0, 'woodbury', matrix.items, row, scoreUser);
 }
 
 function fitGram(matrix: InteractionMatrix, lambda: number, maxItems: number): EaseScorer {
@@ -210,11 +262,12 @@ function fitGram(matrix: InteractionMatrix, lambda: number, maxItems: number): E
     }
     return scores;
   };
-  return scorer(lambda, 'gram', items, row, scoreUser);
+  return scorer(lambda, 0, 'gram', items, row, scoreUser);
 }
 
 function scorer(
   lambda: number,
+  dropout: number,
   method: 'woodbury' | 'gram',
   items: readonly string[],
   row: (item: number, out: Float64Array) => void,
@@ -222,6 +275,7 @@ function scorer(
 ): EaseScorer {
   return {
     lambda,
+    dropout,
     method,
     items,
     row,

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import type { EmbeddingModel } from '../../../datasources/embedding-model.js';
 import type { Postgres } from '../../../datasources/postgres.js';
 import type { Logger } from '../../../logger.js';
-import { fitEase } from '../model/ease.js';
-import { buildInteractionMatrix } from '../model/interactions.js';
 import { fitTextVectors } from '../model/text-vectors.js';
 import { ModelStore } from './model.store.js';
+import { chooseCollaborative, fitCollaborativeExact } from './model-selection.js';
 import { HistoryStore } from '../history.store.js';
 import { itemText, type PreferenceFollower } from '../preference.follower.js';
 import type { ItemKind } from '../recommendation.kinds.js';
@@ -15,7 +14,7 @@ import { VectorStore } from '../vector.store.js';
 
 /** How models are fitted (RECOMMENDATION_* settings). */
 export interface TrainingSettings {
-  /** EASE's L2 regularisation. */
+  /** EASE's L2 regularisation where the positives are too few to choose it on a validation split. */
   easeLambda: number;
   /** Neighbours kept per item in the served item-item model. */
   neighbours: number;
@@ -38,6 +37,15 @@ export interface FitReport {
 export type FitProgress = (stage: string, done: number, total: number) => void;
 
 const ITEMS_PER_STEP = 1_000;
+
+/**
+ * The collaborative model's settings are chosen on a validation split of the positives
+ * (training/model-selection.ts): its seed, the list length it is judged at, and how many
+ * customers it scores at most (enough to tell settings apart, few enough for a big shop).
+ */
+const VALIDATION_SEED = 43;
+const VALIDATION_K = 10;
+const VALIDATION_USERS = 2_000;
 
 /**
  * Fits the models recommendations are served from, from what PostgreSQL holds: the text
@@ -83,19 +91,26 @@ export class RecommendationTrainer {
     let itemItemVersion: string | null = null;
     if (positives.length > 0) {
       progress('collaborative model', 0, 1);
-      const matrix = buildInteractionMatrix(positives.map((p) => ({ ...p, weight: 1 })));
-      const model = fitEase(matrix, {
-        lambda: this.deps.settings.easeLambda,
-        maxItems: this.deps.settings.maxItems,
-        neighbours: this.deps.settings.neighbours,
+      const binary = positives.map((p) => ({ ...p, weight: 1 }));
+      const { settings: fitting } = this.deps;
+      const choice = chooseCollaborative(binary, catalogue, {
+        fallback: { lambda: fitting.easeLambda, featureWeight: 0, dropout: 0 },
+        maxItems: fitting.maxItems,
+        seed: VALIDATION_SEED,
+        k: VALIDATION_K,
+        maxUsers: VALIDATION_USERS,
       });
+      const { tried, ...chosen } = choice;
+      const model = fitCollaborativeExact(binary, catalogue, chosen, fitting.maxItems).sparsify(
+        fitting.neighbours,
+      );
       const payload = model.serialize();
       itemItemVersion = `ease-${createHash('sha256').update(payload).digest('hex').slice(0, 12)}`;
       await models.save({
         kind: 'item-item',
         version: itemItemVersion,
         payload,
-        meta: { lambda: this.deps.settings.easeLambda, positives: positives.length },
+        meta: { ...chosen, validation: tried, positives: positives.length },
       });
       progress('collaborative model', 1, 1);
     }
