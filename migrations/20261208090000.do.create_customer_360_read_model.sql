@@ -34,10 +34,12 @@ CREATE INDEX customer_360_refs_customer_id_idx ON customer_360_refs (customer_id
 -- customer's events marks a customer that is itself going away (the projector drops it).
 -- marked_at is the write transaction's start, as the outbox's created_at is: the projector
 -- rebuilds only once the outbox holds nothing older, so the graph has the write too.
+-- leased_until: an instance is rebuilding from this mark (others leave it alone meanwhile).
 CREATE TABLE customer_360_dirty (
   id bigint GENERATED ALWAYS AS IDENTITY,
   customer_id uuid NOT NULL,
   marked_at timestamptz NOT NULL DEFAULT now(),
+  leased_until timestamptz,
   CONSTRAINT customer_360_dirty_pkey PRIMARY KEY (id)
 );
 

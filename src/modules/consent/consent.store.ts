@@ -62,8 +62,10 @@ export class ConsentStore {
     const { rows } = await this.db.query<ConsentRow>(
       /* sql */ `/* consent.set */
       WITH saved AS (
+        -- Locked as it is read: a customer erased meanwhile is no row (null), not a foreign
+        -- key violation at commit.
         INSERT INTO customer_consents (customer_id, purpose, granted, source)
-        SELECT id, $2, $3, $4 FROM customers WHERE id = $1
+        SELECT id, $2, $3, $4 FROM customers WHERE id = $1 FOR KEY SHARE
         ON CONFLICT ON CONSTRAINT customer_consents_pkey DO UPDATE
           SET granted = EXCLUDED.granted, source = EXCLUDED.source, updated_at = now()
         RETURNING customer_id, purpose, granted, source, updated_at

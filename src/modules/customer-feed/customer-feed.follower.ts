@@ -17,9 +17,9 @@ import { CustomerChangeKind } from './customer-change.kinds.js';
  * kind of change in each run of messages, so `customerUpdated` hears of every write (profile,
  * events, consent, relationships, campaigns, merges, erasures) and can replay what a
  * subscriber missed. A message applied twice writes its entries twice: subscribers get
- * changes at least once, as documented. Every applier is `concurrent`: no other follower reads
- * the customer stream, and it reads only what the write itself committed, so it runs alongside
- * the others of its topic instead of after them.
+ * changes at least once, as documented. They run after the other followers of their topic (not
+ * `concurrent`): a follower failing (Redis down for the recommendation cache, say) gives the
+ * batch back before any entry is written, so a retry does not announce the same change twice.
  */
 export function customerFeedAppliers(db: Postgres, feed: ChangeFeed): OutboxApplier[] {
   const write = async (entries: NewFeedEntry[]) => {
@@ -41,7 +41,7 @@ export function customerFeedAppliers(db: Postgres, feed: ChangeFeed): OutboxAppl
     ...(reason !== undefined ? { reason } : {}),
   });
   const each = <P>(topic: OutboxTopic<P>, toEntries: (payload: P) => NewFeedEntry[]) =>
-    applier(topic, (payloads) => write(payloads.flatMap(toEntries)), { concurrent: true });
+    applier(topic, (payloads) => write(payloads.flatMap(toEntries)));
   return [
     each(CustomerUpserted, (p) => [entry(p.id, CustomerChangeKind.PROFILE)]),
     each(ConsentChanged, (p) => [entry(p.customerId, CustomerChangeKind.CONSENT)]),
@@ -59,13 +59,9 @@ export function customerFeedAppliers(db: Postgres, feed: ChangeFeed): OutboxAppl
       entry(p.survivorId, CustomerChangeKind.MERGED),
     ]),
     each(CustomerErased, (p) => [entry(p.id, CustomerChangeKind.ERASED)]),
-    applier(
-      EventsAccepted,
-      async (batches) => {
-        const customers = await acceptedCustomers(db, batches);
-        await write(customers.map((c) => entry(c.customerId, CustomerChangeKind.EVENTS)));
-      },
-      { concurrent: true },
-    ),
+    applier(EventsAccepted, async (batches) => {
+      const customers = await acceptedCustomers(db, batches);
+      await write(customers.map((c) => entry(c.customerId, CustomerChangeKind.EVENTS)));
+    }),
   ];
 }

@@ -6,18 +6,22 @@ export interface StoredDocument {
   doc: Buffer;
 }
 
-/** The dirty marks one projector pass took, per customer, under that customer's lock. */
+/** What one projector pass took on: customers, and the marks it leased for each. */
 export interface ClaimedWork {
-  /** Customers locked for this pass: their marks below are theirs to clear. */
+  /** Customers whose marks this pass leased (or that reads asked for). */
   customerIds: string[];
   /** Of those, the ones with a document (kept up to date) or asked for by a read. */
   toBuild: string[];
-  /** Of those, the ones that have a document now. */
+  /** Of those, the ones that had a document when claimed. */
   withDocument: Set<string>;
-  /** Marks seen after locking, per customer; cleared with the pass unless `keep` names them. */
+  /** The marks leased, per customer: cleared when the pass commits its work for them. */
   marks: Map<string, string[]>;
-  /** Customers whose marks stay (their document could not be built this time). */
-  keep: Set<string>;
+}
+
+/** A document built by a pass, or null: the customer has none to have (erased, merged). */
+export interface BuiltDocument {
+  customerId: string;
+  built: { doc: Buffer; refs: readonly string[] } | null;
 }
 
 /** How far behind the read model is: what waits, and for how long. */
@@ -27,8 +31,8 @@ export interface ReadModelLag {
   oldestDirtyAgeMs: number;
 }
 
-// Both halves of the advisory-lock key: 'c360' and the customer id's hash.
-const LOCK_SPACE = 0x63333630;
+// How long an instance may take to rebuild from the marks it leased before others may.
+const LEASE = '30 seconds';
 
 /**
  * PostgreSQL access for the 360 read model. The tables and the triggers that mark documents
@@ -51,103 +55,147 @@ export class Customer360Store {
   }
 
   /**
-   * Runs one projector pass in a transaction: locks up to `limit` customers that are marked
-   * dirty (or `wanted` by reads), hands `work` what to rebuild, and clears the marks seen. A
-   * mark is only taken once the outbox holds nothing older, so the graph has applied the write
-   * behind it; a customer with a younger mark is left for a later pass. Two instances never
-   * work on one customer at once (transaction-scoped advisory locks).
+   * Takes on up to `limit` customers with dirty marks (and the `wanted` ones reads asked for),
+   * leasing their marks so other instances leave them alone meanwhile; holds no transaction
+   * while the documents are built. A mark is only taken once the outbox holds nothing older,
+   * so the graph has applied the write behind it; a customer with a younger mark waits.
    */
-  async pass(
+  async claim(
     wanted: readonly string[],
     limit: number,
     /** Leave customers with a document alone (the read model is off on this instance). */
     withoutDocuments: boolean,
-    work: (claim: ClaimedWork, tx: Queryable) => Promise<void>,
   ): Promise<ClaimedWork> {
     return this.db.withTransaction(async (tx) => {
       const horizon = await outboxHorizon(tx);
-      const { rows: candidates } = await tx.query<{ customer_id: string }>(
-        /* sql */ `/* read-model.candidates */
-        SELECT customer_id FROM (
-          SELECT d.customer_id, min(d.id) AS first_mark FROM customer_360_dirty d
-           WHERE d.marked_at < $1
-             AND NOT ($4 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
-           GROUP BY d.customer_id ORDER BY first_mark LIMIT $2
-        ) dirty
-        UNION
-        SELECT unnest($3::uuid[])`,
-        [horizon, limit, wanted, withoutDocuments],
+      const { rows: leased } = await tx.query<{ customer_id: string; ids: string[] }>(
+        /* sql */ `/* read-model.lease */
+        WITH candidates AS (
+          SELECT d.customer_id FROM customer_360_dirty d
+           WHERE d.marked_at < $1 AND (d.leased_until IS NULL OR d.leased_until < now())
+             AND NOT ($3 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
+           GROUP BY d.customer_id ORDER BY min(d.id) LIMIT $2
+        ), leased AS (
+          UPDATE customer_360_dirty d SET leased_until = now() + interval '${LEASE}'
+           WHERE d.customer_id IN (SELECT customer_id FROM candidates)
+             AND d.marked_at < $1 AND (d.leased_until IS NULL OR d.leased_until < now())
+          RETURNING d.id, d.customer_id
+        )
+        SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id`,
+        [horizon, limit, withoutDocuments],
       );
-      const ids = candidates.map((row) => row.customer_id);
-      const { rows: locked } = await tx.query<{
+      const ids = [...new Set([...leased.map((row) => row.customer_id), ...wanted])];
+      const { rows: state } = await tx.query<{
         customer_id: string;
         blocked: boolean;
         has_doc: boolean;
-        mark_ids: string[] | null;
       }>(
-        /* sql */ `/* read-model.lock */
+        /* sql */ `/* read-model.state */
         SELECT c.customer_id,
                EXISTS (SELECT 1 FROM customer_360_dirty d
                         WHERE d.customer_id = c.customer_id AND d.marked_at >= $2) AS blocked,
-               EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = c.customer_id) AS has_doc,
-               (SELECT array_agg(d.id) FROM customer_360_dirty d
-                 WHERE d.customer_id = c.customer_id AND d.marked_at < $2) AS mark_ids
-          FROM unnest($1::uuid[]) AS c(customer_id)
-         WHERE pg_try_advisory_xact_lock(${LOCK_SPACE}, hashtext(c.customer_id::text))`,
+               EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = c.customer_id) AS has_doc
+          FROM unnest($1::uuid[]) AS c(customer_id)`,
         [ids, horizon],
       );
       const wantedSet = new Set(wanted);
-      const claim: ClaimedWork = {
-        customerIds: locked.map((row) => row.customer_id),
+      return {
+        customerIds: ids,
         // A write the graph has not applied yet would make the new document dirty at once.
-        toBuild: locked
+        toBuild: state
           .filter((row) => !row.blocked && (row.has_doc || wantedSet.has(row.customer_id)))
           .map((row) => row.customer_id),
-        withDocument: new Set(locked.filter((row) => row.has_doc).map((row) => row.customer_id)),
-        marks: new Map(locked.map((row) => [row.customer_id, row.mark_ids ?? []])),
-        keep: new Set(),
+        withDocument: new Set(state.filter((row) => row.has_doc).map((row) => row.customer_id)),
+        marks: new Map(leased.map((row) => [row.customer_id, row.ids])),
       };
-      await work(claim, tx);
-      const cleared = [...claim.marks].flatMap(([id, marks]) => (claim.keep.has(id) ? [] : marks));
-      if (cleared.length > 0) {
-        await tx.query(
-          /* sql */ `/* read-model.clearMarks */
-          DELETE FROM customer_360_dirty WHERE id = ANY($1::bigint[])`,
-          [cleared],
-        );
-      }
-      return claim;
     });
   }
 
-  /** Replaces documents and what they show, inside the pass's transaction. */
-  async save(
+  /**
+   * Stores what a pass built and clears the marks it leased, in one transaction. A customer's
+   * document is stored only if every mark the pass leased for it is still there (locked
+   * first): if another instance cleared one meanwhile, its document is as new as this one or
+   * newer. A first document (no marks) never replaces one stored meanwhile, except one of
+   * another format. Marks of customers not stored are released for a later pass.
+   */
+  async commit(
+    format: string,
+    claim: ClaimedWork,
+    documents: readonly BuiltDocument[],
+    failed: ReadonlySet<string>,
+  ): Promise<void> {
+    await this.db.withTransaction(async (tx) => {
+      const leased = [...claim.marks.values()].flat();
+      const { rows } = await tx.query<{ id: string }>(
+        /* sql */ `/* read-model.lockMarks */
+        SELECT id FROM customer_360_dirty WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+        [leased],
+      );
+      const present = new Set(rows.map((row) => row.id));
+      const intact = (id: string) =>
+        !failed.has(id) && (claim.marks.get(id) ?? []).every((mark) => present.has(mark));
+      const settled = claim.customerIds.filter(intact);
+      const stored = documents.filter((d) => d.built !== null && intact(d.customerId));
+      await this.save(
+        tx,
+        format,
+        stored.filter((d) => claim.marks.has(d.customerId)),
+        'replace',
+      );
+      await this.save(
+        tx,
+        format,
+        stored.filter((d) => !claim.marks.has(d.customerId)),
+        'first',
+      );
+      const cleared = settled.flatMap((id) => claim.marks.get(id) ?? []);
+      const released = leased.filter((mark) => present.has(mark) && !cleared.includes(mark));
+      await tx.query(
+        /* sql */ `/* read-model.clearMarks */
+        DELETE FROM customer_360_dirty WHERE id = ANY($1::bigint[])`,
+        [cleared],
+      );
+      await tx.query(
+        /* sql */ `/* read-model.releaseMarks */
+        UPDATE customer_360_dirty SET leased_until = NULL WHERE id = ANY($1::bigint[])`,
+        [released],
+      );
+    });
+  }
+
+  /** Stores documents and what they show: replacing, or only where none of this format is. */
+  private async save(
     tx: Queryable,
     format: string,
-    documents: readonly { customerId: string; doc: Buffer; refs: readonly string[] }[],
+    built: readonly BuiltDocument[],
+    mode: 'replace' | 'first',
   ): Promise<void> {
+    const documents = built.map((d) => ({ customerId: d.customerId, ...d.built! }));
     if (documents.length === 0) {
       return;
     }
-    const ids = documents.map((d) => d.customerId);
     // A customer erased or merged away since it was marked has no row to hang a document on.
-    await tx.query(
+    const { rows } = await tx.query<{ customer_id: string }>(
       /* sql */ `/* read-model.save */
       INSERT INTO customer_360 (customer_id, format, doc, built_at)
       SELECT d.customer_id, $2, d.doc, now()
         FROM unnest($1::uuid[], $3::bytea[]) AS d(customer_id, doc)
        WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)
       ON CONFLICT (customer_id) DO UPDATE
-        SET format = EXCLUDED.format, doc = EXCLUDED.doc, built_at = EXCLUDED.built_at`,
-      [ids, format, documents.map((d) => d.doc)],
+        SET format = EXCLUDED.format, doc = EXCLUDED.doc, built_at = EXCLUDED.built_at
+        WHERE $4 OR customer_360.format <> EXCLUDED.format
+      RETURNING customer_id`,
+      [documents.map((d) => d.customerId), format, documents.map((d) => d.doc), mode === 'replace'],
     );
+    const ids = rows.map((row) => row.customer_id);
     await tx.query(
       /* sql */ `/* read-model.clearRefs */
       DELETE FROM customer_360_refs WHERE customer_id = ANY($1::uuid[])`,
       [ids],
     );
-    const owners = documents.flatMap((d) => d.refs.map(() => d.customerId));
-    const refs = documents.flatMap((d) => d.refs);
+    const saved = documents.filter((d) => ids.includes(d.customerId));
+    const owners = saved.flatMap((d) => d.refs.map(() => d.customerId));
+    const refs = saved.flatMap((d) => d.refs);
     await tx.query(
       /* sql */ `/* read-model.saveRefs */
       INSERT INTO customer_360_refs (ref_id, customer_id)

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 
 import type { Loaders } from '../../context.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
 import type { Customer360Store } from './customer-360.store.js';
 import { decodeDocument, entryKey, type HeldEntry } from './document.js';
 import { DOCUMENT_FORMAT, HELD_LOADERS, keyString } from './held-query.js';
@@ -68,8 +69,15 @@ export class DocumentPool {
   private createLoader(): DataLoader<string, boolean> {
     return new DataLoader<string, boolean>(
       async (ids) => {
+        // Anything but a UUID has no document; the live loader says what is wrong with it.
+        const uuids = ids.filter((id) => UUID_PATTERN.test(id));
         const found = new Map(
-          (await this.store.loadFresh(ids, DOCUMENT_FORMAT)).map((d) => [d.customerId, d.doc]),
+          uuids.length === 0
+            ? []
+            : (await this.store.loadFresh(uuids, DOCUMENT_FORMAT)).map((d) => [
+                d.customerId,
+                d.doc,
+              ]),
         );
         for (const doc of found.values()) {
           this.add(decodeDocument(doc));

@@ -3,8 +3,7 @@ import pLimit from 'p-limit';
 
 import type { Logger } from '../../logger.js';
 import type { GatewayHandle } from '../module.js';
-import type { ClaimedWork, Customer360Store } from './customer-360.store.js';
-import type { Queryable } from '../../datasources/postgres.js';
+import type { BuiltDocument, Customer360Store } from './customer-360.store.js';
 import { encodeDocument, entriesOf, type HeldEntry, idsIn } from './document.js';
 import { DOCUMENT_FORMAT, heldDocument } from './held-query.js';
 import { recordLoaders } from './projected-loaders.js';
@@ -33,7 +32,8 @@ const MAX_WANTED = 10_000;
 const BUILD_BATCH = 50;
 
 /**
- * Keeps documents up to date: each pass locks a batch of dirty (or wanted) customers, runs the
+ * Keeps documents up to date: each pass leases the marks of a batch of dirty (or wanted)
+ * customers, runs the
  * held query for each through the live loaders, records what they returned, and stores it with
  * what it shows. Every instance runs one; they never work on the same customer at once.
  */
@@ -83,17 +83,21 @@ export class Projector {
     await this.running;
   }
 
-  /** One pass; returns how many customers it settled (built, dropped or cleared). */
+  /** One pass; returns how many customers it took on (built, cleared or left for later). */
   async runOnce(): Promise<number> {
-    const wanted = this.options.enabled ? [...this.wanted].slice(0, this.batchSize) : [];
-    const claim = await this.options.store.pass(
-      wanted,
-      this.batchSize,
-      !this.options.enabled,
-      (work, tx) => (this.options.enabled ? this.build(work, tx) : keepDocumentsMarked(work)),
-    );
+    const { store, enabled } = this.options;
+    const wanted = enabled ? [...this.wanted].slice(0, this.batchSize) : [];
+    const claim = await store.claim(wanted, this.batchSize, !enabled);
+    if (claim.customerIds.length === 0) {
+      return 0;
+    }
+    // Off: nothing is built; marks of customers with a document stay (it stays unservable).
+    const { documents, failed } = enabled
+      ? await this.build(claim.toBuild)
+      : { documents: [], failed: claim.withDocument };
+    await store.commit(DOCUMENT_FORMAT, claim, documents, failed);
     for (const id of wanted) {
-      // A wanted customer locked but not built waits for the graph to apply a write (blocked).
+      // A wanted customer not built waits for the graph to apply a write (blocked).
       if (claim.toBuild.includes(id)) {
         this.wanted.delete(id);
       }
@@ -105,27 +109,32 @@ export class Projector {
     return this.options.batchSize ?? 100;
   }
 
-  /** Builds the claimed documents and stores them in the pass's transaction. */
-  private async build(claim: ClaimedWork, tx: Queryable): Promise<void> {
+  /**
+   * Builds documents, 50 customers per operation. One a store could not answer for is left
+   * out (never stored half-built): its marks stay for a later pass.
+   */
+  private async build(
+    customerIds: readonly string[],
+  ): Promise<{ documents: BuiltDocument[]; failed: Set<string> }> {
     const gateway = this.gateway;
     if (gateway === undefined) {
       throw new Error('the read model is not bound to the gateway yet');
     }
-    const batches = chunk(claim.toBuild, BUILD_BATCH);
     const limit = pLimit(this.options.concurrency ?? 2);
     const built = (
-      await Promise.all(batches.map((ids) => limit(() => buildDocuments(gateway, ids))))
+      await Promise.all(
+        chunk(customerIds, BUILD_BATCH).map((ids) => limit(() => buildDocuments(gateway, ids))),
+      )
     ).flat();
-    // A store that could not answer: that customer keeps its marks (never served half-built)
-    // and is tried again on a later pass; the others are stored.
-    claim.toBuild.forEach((id, i) => built[i] === 'failed' && claim.keep.add(id));
-    if (claim.keep.size > 0) {
-      this.log.warn({ customers: claim.keep.size }, 'read model documents could not be built');
+    const failed = new Set(customerIds.filter((_, i) => built[i] === 'failed'));
+    if (failed.size > 0) {
+      this.log.warn({ customers: failed.size }, 'read model documents could not be built');
     }
-    const documents = built.flatMap((b, i) =>
-      b === 'failed' || b === null ? [] : [{ customerId: claim.toBuild[i]!, ...b }],
-    );
-    await this.options.store.save(tx, DOCUMENT_FORMAT, documents);
+    const documents = customerIds.flatMap((customerId, i): BuiltDocument[] => {
+      const b = built[i]!;
+      return b === 'failed' ? [] : [{ customerId, built: b }];
+    });
+    return { documents, failed };
   }
 
   private schedule(delayMs: number): void {
@@ -205,8 +214,4 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
     chunks.push(items.slice(i, i + size));
   }
   return chunks;
-}
-
-async function keepDocumentsMarked(claim: ClaimedWork): Promise<void> {
-  claim.withDocument.forEach((id) => claim.keep.add(id));
 }
