@@ -147,7 +147,7 @@ const Env = z
     PREDICTION_REFIT_MINUTES: z.coerce.number().int().min(0).default(1_440),
     PREDICTION_CLV_HORIZON_DAYS: positiveInt(365),
     PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
-    READ_MODEL: z.enum(['on', 'off']).default('on'),
+    READ_MODEL: z.enum(['auto', 'on', 'off']).default('auto'),
     READ_MODEL_POLL_MS: positiveInt(100),
     SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
     SEGMENT_CHUNK_SIZE: positiveInt(1_000),
@@ -358,7 +358,10 @@ export interface Config {
     readonly annualDiscountRate: number;
   };
   readonly readModel: {
-    /** Serve 360 reads from precomputed documents (READ_MODEL=on, the default). */
+    /**
+     * Serve 360 reads from precomputed documents (READ_MODEL: on, off, or auto, the default:
+     * on with DATABASE_URL, off on the embedded PGlite).
+     */
     readonly enabled: boolean;
     /** How often each instance looks for documents to rebuild when not woken. */
     readonly pollMs: number;
@@ -534,7 +537,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       annualDiscountRate: e.PREDICTION_DISCOUNT_RATE,
     },
     segments: { tickSeconds: e.SEGMENT_TICK_SECONDS, chunkSize: e.SEGMENT_CHUNK_SIZE },
-    readModel: { enabled: e.READ_MODEL === 'on', pollMs: e.READ_MODEL_POLL_MS },
+    // auto: on with a PostgreSQL server; off on the embedded PGlite, whose one connection would
+    // queue the projector's builds in front of every request (and the answers are the same).
+    readModel: {
+      enabled: e.READ_MODEL === 'on' || (e.READ_MODEL === 'auto' && e.DATABASE_URL !== undefined),
+      pollMs: e.READ_MODEL_POLL_MS,
+    },
     webhooks: {
       pollMs: e.WEBHOOK_POLL_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,

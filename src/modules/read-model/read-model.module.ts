@@ -16,7 +16,13 @@ export const readModelModule = defineModule<ReadModelDeps>({
   create: (platform) => {
     const { enabled, pollMs } = platform.settings.readModel;
     const store = new Customer360Store(platform.db);
-    const projector = new Projector({ store, logger: platform.logger, enabled, pollMs });
+    // Off, the projector only clears marks nobody will read: no hurry.
+    const projector = new Projector({
+      store,
+      logger: platform.logger,
+      enabled,
+      pollMs: enabled ? pollMs : Math.max(pollMs, 1_000),
+    });
     return {
       deps: { store, enabled },
       ...(enabled && {
