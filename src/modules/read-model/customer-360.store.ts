@@ -99,12 +99,24 @@ export class Customer360Store {
         [ids, horizon],
       );
       const wantedSet = new Set(wanted);
+      // A write the graph has not applied yet would make the new document dirty at once.
+      const toBuild = state
+        .filter((row) => !row.blocked && (row.has_doc || wantedSet.has(row.customer_id)))
+        .map((row) => row.customer_id);
+      const first = toBuild.filter((id) => !state.find((row) => row.customer_id === id)!.has_doc);
+      // A placeholder (never served: not of any document format) for a first document: from
+      // now on a pass elsewhere that would clear this customer's marks without building sees a
+      // document and leaves them, so a write landing during this build is never lost.
+      await tx.query(
+        /* sql */ `/* read-model.placeholder */
+        INSERT INTO customer_360 (customer_id, format, doc)
+        SELECT id, 'building', '\\x'::bytea FROM customers WHERE id = ANY($1::uuid[])
+        ON CONFLICT (customer_id) DO NOTHING`,
+        [first],
+      );
       return {
         customerIds: ids,
-        // A write the graph has not applied yet would make the new document dirty at once.
-        toBuild: state
-          .filter((row) => !row.blocked && (row.has_doc || wantedSet.has(row.customer_id)))
-          .map((row) => row.customer_id),
+        toBuild,
         withDocument: new Set(state.filter((row) => row.has_doc).map((row) => row.customer_id)),
         marks: new Map(leased.map((row) => [row.customer_id, row.ids])),
       };
@@ -132,8 +144,17 @@ export class Customer360Store {
         [leased],
       );
       const present = new Set(rows.map((row) => row.id));
+      const built = new Set(documents.filter((d) => d.built !== null).map((d) => d.customerId));
+      // Marks of a customer this pass does not store a document for are cleared only if the
+      // customer has no document now (a placeholder counts: a build elsewhere is under way).
+      const { rows: documented } = await tx.query<{ customer_id: string }>(
+        /* sql */ `/* read-model.documented */
+        SELECT customer_id FROM customer_360 WHERE customer_id = ANY($1::uuid[])`,
+        [claim.customerIds.filter((id) => !built.has(id))],
+      );
+      const keep = new Set([...failed, ...documented.map((row) => row.customer_id)]);
       const intact = (id: string) =>
-        !failed.has(id) && (claim.marks.get(id) ?? []).every((mark) => present.has(mark));
+        !keep.has(id) && (claim.marks.get(id) ?? []).every((mark) => present.has(mark));
       const settled = claim.customerIds.filter(intact);
       const stored = documents.filter((d) => d.built !== null && intact(d.customerId));
       await this.save(
