@@ -36,7 +36,8 @@ describe('OpenTelemetry traces', () => {
   before(async () => {
     // Registered before the app is built, as main.ts does when an OTLP endpoint is configured.
     tracing = startTracing({ tracing: { endpoint: null, serviceName: 'c360-test' } }, exporter)!;
-    gateway = await createTestApp();
+    // The live path, which reaches every store; the read model's own trace is not under test.
+    gateway = await createTestApp({ env: { READ_MODEL: 'off' } });
   });
 
   after(async () => {
