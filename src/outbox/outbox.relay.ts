@@ -1,4 +1,5 @@
 import type { Postgres } from '../datasources/postgres.js';
+import { PassLoop } from '../lib/pass-loop.js';
 import type { Logger } from '../logger.js';
 import type { OutboxDoorbell } from './outbox.doorbell.js';
 import { type ClaimedMessage, OutboxStore } from './outbox.store.js';
@@ -40,11 +41,8 @@ export class OutboxRelay {
   private readonly idleMs: number;
   private readonly maxBackoffMs: number;
   private readonly doorbell: OutboxDoorbell | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop = new PassLoop(() => this.pass());
   private failing = false;
-  private wokenDuringPass = false;
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
@@ -58,31 +56,22 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.stopped = false;
     this.doorbell?.follow(() => this.wake());
-    this.schedule(0);
+    this.loop.start();
   }
 
-  /** Runs a pass soon, e.g. right after this instance wrote to the outbox. */
+  /**
+   * Runs a pass soon, e.g. right after this instance wrote to the outbox (right after the
+   * pass in progress, which may have claimed before this write committed).
+   */
   wake(): void {
-    if (this.stopped) {
-      return;
-    }
-    if (this.running === undefined) {
-      this.schedule(0);
-    } else {
-      // The pass in progress may have claimed before this write committed: run another one
-      // right after it instead of idling, or the write waits a whole idle pause.
-      this.wokenDuringPass = true;
-    }
+    this.loop.wake();
   }
 
   /** Stops polling and waits for the pass in progress; leased rows go back after their lease. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
     await this.doorbell?.stop();
-    await this.running;
+    await this.loop.stop();
   }
 
   /**
@@ -200,17 +189,8 @@ export class OutboxRelay {
     }
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-      });
-    }, delayMs);
-  }
-
-  private async pass(): Promise<void> {
-    this.wokenDuringPass = false;
+  /** One background pass; returns the pause before the next. */
+  private async pass(): Promise<number> {
     let applied = 0;
     try {
       applied = await this.runOnce();
@@ -218,9 +198,7 @@ export class OutboxRelay {
       // PostgreSQL itself is unreachable: nothing can be claimed; try again after a pause.
       this.log.warn({ err: (error as Error).message }, 'outbox relay cannot reach postgres');
     }
-    if (!this.stopped) {
-      this.schedule(applied === this.batchSize || this.wokenDuringPass ? 0 : this.idleMs);
-    }
+    return applied === this.batchSize ? 0 : this.idleMs;
   }
 }
 

@@ -170,7 +170,8 @@ export class Customer360Store {
         'first',
       );
       const cleared = settled.flatMap((id) => claim.marks.get(id) ?? []);
-      const released = leased.filter((mark) => present.has(mark) && !cleared.includes(mark));
+      const clearedSet = new Set(cleared);
+      const released = leased.filter((mark) => present.has(mark) && !clearedSet.has(mark));
       await tx.query(
         /* sql */ `/* read-model.clearMarks */
         DELETE FROM customer_360_dirty WHERE id = ANY($1::bigint[])`,

@@ -7,6 +7,8 @@ export interface HeldEntry {
   loader: string;
   key: string;
   value: unknown;
+  /** Whose data it is (see HELD_LOADERS), noted while building; not stored. */
+  owner?: string | null;
 }
 
 /**
@@ -32,11 +34,11 @@ export function entriesOf(
   shown: ReadonlySet<string>,
   entries: readonly HeldEntry[],
 ): HeldEntry[] {
-  return entries.filter((entry) => {
-    const held = HELD_LOADERS[entry.loader]!;
-    const key: unknown = entry.key.startsWith('{') ? JSON.parse(entry.key) : entry.key;
-    return held.owner(key) === customerId || (held.shows !== undefined && shown.has(entry.key));
-  });
+  return entries.filter(
+    (entry) =>
+      entry.owner === customerId ||
+      (HELD_LOADERS[entry.loader]!.shows !== undefined && shown.has(entry.key)),
+  );
 }
 
 /** Every `id` in an answer: the customers, products, content and campaigns it shows. */

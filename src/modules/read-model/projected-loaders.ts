@@ -182,7 +182,7 @@ export function recordLoaders(loaders: Loaders, entries: HeldEntry[]): Loaders {
         const k = keyString(key);
         if (!seen.has(k)) {
           seen.add(k);
-          entries.push({ loader: name, key: k, value });
+          entries.push({ loader: name, key: k, value, owner: HELD_LOADERS[name]!.owner(key) });
         }
         return value;
       },

@@ -1,6 +1,7 @@
 import { execute } from 'graphql';
 import pLimit from 'p-limit';
 
+import { PassLoop } from '../../lib/pass-loop.js';
 import type { Logger } from '../../logger.js';
 import type { GatewayHandle } from '../module.js';
 import type { BuiltDocument, Customer360Store } from './customer-360.store.js';
@@ -41,11 +42,8 @@ export class Projector {
   private readonly wanted = new Set<string>();
   private readonly log: Logger;
   private gateway: GatewayHandle | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop = new PassLoop(() => this.pass());
   private failures = 0;
-  private wokenDuringPass = false;
 
   constructor(private readonly options: ProjectorOptions) {
     this.log = options.logger.child({ module: 'read-model' });
@@ -62,25 +60,15 @@ export class Projector {
         this.wanted.add(id);
       }
     }
-    if (this.stopped) {
-      return;
-    }
-    if (this.running === undefined) {
-      this.schedule(0);
-    } else {
-      this.wokenDuringPass = true;
-    }
+    this.loop.wake();
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; returns how many customers it took on (built, cleared or left for later). */
@@ -137,17 +125,8 @@ export class Projector {
     return { documents, failed };
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-      });
-    }, delayMs);
-  }
-
-  private async pass(): Promise<void> {
-    this.wokenDuringPass = false;
+  /** One background pass; returns the pause before the next. */
+  private async pass(): Promise<number> {
     let settled = 0;
     try {
       settled = await this.runOnce();
@@ -161,11 +140,10 @@ export class Projector {
       }
       this.failures += 1;
     }
-    if (!this.stopped) {
-      const busy = settled >= this.batchSize || this.wokenDuringPass;
-      const backoff = Math.min(250 * 2 ** this.failures, 5_000);
-      this.schedule(this.failures > 0 ? backoff : busy ? 0 : this.options.pollMs);
+    if (this.failures > 0) {
+      return Math.min(250 * 2 ** this.failures, 5_000);
     }
+    return settled >= this.batchSize ? 0 : this.options.pollMs;
   }
 }
 
