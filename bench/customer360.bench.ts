@@ -43,6 +43,8 @@ import type { Postgres } from '../src/datasources/postgres.js';
 import { createSilentLogger } from '../src/logger.js';
 import { ALL_SCOPES } from '../src/modules/access/access.type.js';
 import { createApiKeyService } from '../src/modules/access/api-key.service.js';
+import { Customer360Store } from '../src/modules/read-model/customer-360.store.js';
+import { DOCUMENT_FORMAT } from '../src/modules/read-model/held-query.js';
 import { DEFAULT_SPEC, type DatasetSpec } from './dataset/bench-dataset.js';
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
 import {
@@ -310,20 +312,13 @@ function describeReads(path: string, recorded: RecordedRequest[]): void {
 
 /** Resolves once every one of these customers has a document no write has touched since. */
 async function documentsFresh(postgres: Postgres, ids: readonly string[]): Promise<void> {
-  for (;;) {
-    const { rows } = await postgres.query<{ fresh: number }>(FRESH_COUNT, [ids]);
-    if (rows[0]!.fresh === ids.length) {
-      return;
-    }
+  const store = new Customer360Store(postgres);
+  while ((await store.builtAt(ids, DOCUMENT_FORMAT)).size < ids.length) {
     await delay(50);
   }
 }
 
 const FRESHNESS_DEADLINE_MS = 30_000;
-
-const FRESH_COUNT = `SELECT count(*)::int AS fresh FROM customer_360 v
-  WHERE v.customer_id = ANY($1::uuid[])
-    AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`;
 
 /**
  * Sends a VIEW event for a sampled customer every `everyMs` and times each from its `track`
@@ -346,6 +341,7 @@ async function freshnessProbe(
   const { rows: products } = await postgres.query<{ sku: string }>(
     'SELECT sku FROM products ORDER BY sku LIMIT 100',
   );
+  const store = new Customer360Store(postgres);
   const latencies: number[] = [];
   /** Events answered, not yet in their customer's document: by customer, when answered. */
   const waiting = new Map<string, { accepted: number; since: Date }[]>();
@@ -374,14 +370,9 @@ async function freshnessProbe(
     answered += 1;
   };
   const settle = async () => {
-    const { rows } = await postgres.query<{ customer_id: string; built_at: Date }>(
-      `SELECT v.customer_id, v.built_at FROM customer_360 v
-        WHERE v.customer_id = ANY($1::uuid[])
-          AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
-      [[...waiting.keys()]],
-    );
+    const built = await store.builtAt([...waiting.keys()], DOCUMENT_FORMAT);
     const now = performance.now();
-    for (const { customer_id: customerId, built_at: builtAt } of rows) {
+    for (const [customerId, builtAt] of built) {
       const entries = waiting.get(customerId) ?? [];
       const done = entries.filter((e) => builtAt >= e.since);
       done.forEach((e) => latencies.push(now - e.accepted));

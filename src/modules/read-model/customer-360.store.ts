@@ -34,6 +34,9 @@ export interface ReadModelLag {
 // How long an instance may take to rebuild from the marks it leased before others may.
 const LEASE = '30 seconds';
 
+// The format of the row a first build holds while it builds: never served, never counted.
+const PLACEHOLDER = 'building';
+
 /**
  * PostgreSQL access for the 360 read model. The tables and the triggers that mark documents
  * dirty are in migrations/20261208090000.do.create_customer_360_read_model.sql.
@@ -52,6 +55,19 @@ export class Customer360Store {
       [customerIds, format],
     );
     return rows.map((row) => ({ customerId: row.customer_id, doc: row.doc }));
+  }
+
+  /** When the servable document of each of these customers was built (those without one are left out). */
+  async builtAt(customerIds: readonly string[], format: string): Promise<Map<string, Date>> {
+    const { rows } = await this.db.query<{ customer_id: string; built_at: Date }>(
+      /* sql */ `/* read-model.builtAt */
+      SELECT v.customer_id, v.built_at
+        FROM customer_360 v
+       WHERE v.customer_id = ANY($1::uuid[]) AND v.format = $2
+         AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
+      [customerIds, format],
+    );
+    return new Map(rows.map((row) => [row.customer_id, row.built_at]));
   }
 
   /**
@@ -110,9 +126,9 @@ export class Customer360Store {
       await tx.query(
         /* sql */ `/* read-model.placeholder */
         INSERT INTO customer_360 (customer_id, format, doc)
-        SELECT id, 'building', '\\x'::bytea FROM customers WHERE id = ANY($1::uuid[])
+        SELECT id, $2, '\\x'::bytea FROM customers WHERE id = ANY($1::uuid[])
         ON CONFLICT (customer_id) DO NOTHING`,
-        [first],
+        [first, PLACEHOLDER],
       );
       return {
         customerIds: ids,
@@ -233,12 +249,15 @@ export class Customer360Store {
       documents: string;
       dirty: string;
       oldest: Date | null;
-    }>(/* sql */ `/* read-model.lag */
-      SELECT (SELECT count(*) FROM customer_360) AS documents,
+    }>(
+      /* sql */ `/* read-model.lag */
+      SELECT (SELECT count(*) FROM customer_360 WHERE format <> $1) AS documents,
              (SELECT count(DISTINCT d.customer_id) FROM customer_360_dirty d
                WHERE EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id)) AS dirty,
              (SELECT min(d.marked_at) FROM customer_360_dirty d
-               WHERE EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id)) AS oldest`);
+               WHERE EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id)) AS oldest`,
+      [PLACEHOLDER],
+    );
     const row = rows[0]!;
     return {
       documents: Number(row.documents),

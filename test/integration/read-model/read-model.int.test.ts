@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { mulberry32 } from '../../../src/lib/seeded-random.js';
+import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
+import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import {
   CreateApiKeyDocument,
   EraseCustomerDocument,
@@ -173,23 +175,17 @@ async function read(app: TestApp, id: string): Promise<Customer360> {
 
 /**
  * Waits until every store has every write (outbox empty) and each customer has an up-to-date
- * document: read once (a read asks the projector for a missing one), then no dirty document.
+ * document: read once (a read asks the projector for a missing one), then a servable document
+ * (not the placeholder a first build holds while it runs) with no dirty mark.
  */
 async function settled(app: TestApp, ids: readonly string[]): Promise<void> {
   await relayed(app.backends);
   for (const id of ids) {
     await read(app, id);
   }
+  const store = new Customer360Store(app.backends.postgres);
   await until(
-    async () => {
-      const { rows } = await app.backends.postgres.query<{ fresh: number }>(
-        `SELECT count(*)::int AS fresh FROM customer_360 v
-          WHERE v.customer_id = ANY($1::uuid[])
-            AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
-        [ids],
-      );
-      return rows[0]!.fresh;
-    },
+    async () => (await store.builtAt(ids, DOCUMENT_FORMAT)).size,
     (fresh) => fresh === ids.length,
     60_000,
   );
