@@ -19,7 +19,7 @@ const RELATIVES_BY_CUSTOMER_IDS = /* cypher */ `
 UNWIND $customerIds AS customerId
 MATCH (c:Customer {id: customerId})-[r:SPOUSE_OF|PARENT_OF|SIBLING_OF]-(other:Customer)
 RETURN customerId, other.id AS relativeId, type(r) AS type, startNode(r) = c AS outgoing
-ORDER BY customerId, type, relativeId`;
+ORDER BY customerId, type, relativeId, outgoing`;
 
 /** The deepest `relationships(depth)` walk; deeper walks reach most of a dense graph. */
 export const MAX_RELATIONSHIP_DEPTH = 3;
@@ -46,8 +46,9 @@ const HOUSEHOLD_TYPES: readonly RelationshipType[] = ['HOUSEHOLD_MEMBER', 'SPOUS
 /*
  * Relationship types and depth cannot be Cypher parameters; both come from checked values only:
  * types from RELATIONSHIP_TYPES (sorted, so equal sets share a statement), depth an integer in
- * 1..MAX_RELATIONSHIP_DEPTH. The shortest path to each related customer is kept (ties: by
- * relationship type names, so answers are stable).
+ * 1..MAX_RELATIONSHIP_DEPTH. The shortest path to each related customer is kept; ties are
+ * broken by relationship type names, then directions, then the ids of the customers passed, a
+ * total order (two paths never share all three), so every read picks the same path.
  */
 function relatedStatement(types: readonly RelationshipType[], depth: number): string {
   const pattern = types.filter((t) => RELATIONSHIP_TYPES.includes(t)).join('|');
@@ -57,7 +58,9 @@ function relatedStatement(types: readonly RelationshipType[], depth: number): st
   return `UNWIND $customerIds AS customerId
 MATCH p = (c:Customer {id: customerId})-[:${pattern}*1..${depth}]-(o:Customer)
 WHERE o <> c
-WITH customerId, o, p ORDER BY length(p), [r IN relationships(p) | type(r)]
+WITH customerId, o, p ORDER BY length(p), [r IN relationships(p) | type(r)],
+  [i IN range(0, length(p) - 1) | startNode(relationships(p)[i]) = nodes(p)[i]],
+  [n IN nodes(p) | n.id]
 WITH customerId, o, head(collect(p)) AS p
 ORDER BY customerId, length(p), o.id
 WITH customerId, collect({id: o.id, p: p})[..${MAX_RELATED_PER_CUSTOMER}] AS related

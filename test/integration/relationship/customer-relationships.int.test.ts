@@ -15,7 +15,8 @@ import { until } from '../../support/until.js';
 
 /*
  * Grandpa -PARENT_OF-> Ann -SPOUSE_OF- Bob; Ann -PARENT_OF-> Cat; Ann -HOUSEHOLD_MEMBER- Cat;
- * Cat -REFERRED-> Dan. Grandpa lives elsewhere; Dan is a friend.
+ * Cat -REFERRED-> Dan. Grandpa lives elsewhere; Dan is a friend. Eve and Fay were each recorded
+ * as the other's parent (a data-entry mistake a walk must still answer the same way every time).
  */
 describe('Customer.relationships and Customer.household', () => {
   let gateway: TestApp;
@@ -23,7 +24,7 @@ describe('Customer.relationships and Customer.household', () => {
 
   before(async () => {
     gateway = await createTestApp();
-    for (const name of ['Grandpa', 'Ann', 'Bob', 'Cat', 'Dan']) {
+    for (const name of ['Grandpa', 'Ann', 'Bob', 'Cat', 'Dan', 'Eve', 'Fay']) {
       people[name] = await seedCustomer(gateway.url, name, []);
     }
     const links = [
@@ -31,6 +32,8 @@ describe('Customer.relationships and Customer.household', () => {
       ['Ann', 'Bob', 'SPOUSE_OF'],
       ['Ann', 'Cat', 'PARENT_OF'],
       ['Ann', 'Cat', 'HOUSEHOLD_MEMBER'],
+      ['Eve', 'Fay', 'PARENT_OF'],
+      ['Fay', 'Eve', 'PARENT_OF'],
       ['Cat', 'Dan', 'REFERRED'],
     ] as const;
     for (const [from, to, type] of links) {
@@ -89,6 +92,18 @@ describe('Customer.relationships and Customer.household', () => {
       threeHops.includes('Dan@3:SPOUSE_OF/INCOMING>HOUSEHOLD_MEMBER/OUTGOING>REFERRED/OUTGOING'),
     );
     assert.ok(!(await walk('Bob', { depth: 2 })).some((r) => r.startsWith('Dan@')));
+  });
+
+  it('breaks ties between equal paths the same way on every read: by type, then incoming first', async () => {
+    for (let read = 0; read < 5; read += 1) {
+      const ann = await walk('Ann', { depth: 1, types: ['PARENT_OF', 'HOUSEHOLD_MEMBER'] });
+      assert.deepEqual(ann.sort(), [
+        'Cat@1:HOUSEHOLD_MEMBER/OUTGOING',
+        'Grandpa@1:PARENT_OF/INCOMING',
+      ]);
+      assert.deepEqual(await walk('Eve', { depth: 1 }), ['Fay@1:PARENT_OF/INCOMING']);
+      assert.deepEqual(await walk('Fay', { depth: 1 }), ['Eve@1:PARENT_OF/INCOMING']);
+    }
   });
 
   it('refuses a depth outside 1..3 with BAD_USER_INPUT', async () => {
