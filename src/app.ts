@@ -121,6 +121,7 @@ export async function createApp({
   // The relay is built before the modules (they ring it after writes) and given their
   // appliers once they exist.
   const doorbell: { relay?: OutboxRelay } = {};
+  const advanceListeners: (() => void)[] = [];
   const feed = new ChangeFeed(backends.postgres, backends.pubSub, logger, config.changeFeed);
   const wiring = wireModules(
     {
@@ -129,7 +130,10 @@ export async function createApp({
       redis: backends.redis,
       pubSub: backends.pubSub,
       feed,
-      relay: { wake: () => doorbell.relay?.wake() },
+      relay: {
+        wake: () => doorbell.relay?.wake(),
+        onAdvance: (listener) => advanceListeners.push(listener),
+      },
       settings: platformSettings(config, backends.suppressionPepper),
       logger,
     },
@@ -142,6 +146,7 @@ export async function createApp({
     doorbell: new OutboxDoorbell(backends.pubSub, logger),
   });
   doorbell.relay = relay;
+  advanceListeners.forEach((listener) => relay.onAdvance(listener));
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);
   wiring.bindGateway(schema, logger);
   if (tracingActive()) {

@@ -154,7 +154,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
       redis: backends.redis,
       pubSub: backends.pubSub,
       feed: new ChangeFeed(backends.postgres, backends.pubSub, logger, defaults.changeFeed),
-      relay: { wake: () => undefined },
+      relay: { wake: () => undefined, onAdvance: () => undefined },
       settings: {
         batchMaxSize: 1_000,
         customIdentityTypes: [],

@@ -68,7 +68,7 @@ export async function gatewayAppliers(
       redis: null,
       pubSub,
       feed: new ChangeFeed(postgres, pubSub, logger, config.changeFeed),
-      relay: { wake: () => undefined },
+      relay: { wake: () => undefined, onAdvance: () => undefined },
       settings: platformSettings(config, await resolveSuppressionPepper(config, logger)),
       logger,
     },

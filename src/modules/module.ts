@@ -22,6 +22,23 @@ export interface GatewayHandle {
   internalContext(): GraphQLContext;
 }
 
+/** The outbox relay as modules see it. */
+export interface RelayHandle {
+  /** Call after a commit that queued outbox messages, so this instance relays them at once. */
+  wake(): void;
+  /**
+   * Calls `listener` whenever messages leave the outbox (this instance's relay applied some,
+   * or another instance's did): work waiting for the stores to catch up may go on.
+   */
+  onAdvance(listener: () => void): void;
+}
+
+/** What a service that writes needs: PostgreSQL, and the relay to wake after its commit. */
+export interface WriteDeps {
+  db: Postgres;
+  relay: Pick<RelayHandle, 'wake'>;
+}
+
 /** What every module is built on: the stores, the relay's doorbell and the settings. */
 export interface Platform {
   db: Postgres;
@@ -34,8 +51,7 @@ export interface Platform {
    * `announce()` after commit; subscriptions `listen()` to it with a resume cursor.
    */
   feed: ChangeFeed;
-  /** Call after a commit that queued outbox messages, so this instance relays them at once. */
-  relay: { wake(): void };
+  relay: RelayHandle;
   settings: PlatformSettings;
   logger: Logger;
 }

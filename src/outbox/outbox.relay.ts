@@ -42,6 +42,7 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private readonly doorbell: OutboxDoorbell | undefined;
   private readonly loop = new PassLoop(() => this.pass());
+  private readonly advanceListeners: (() => void)[] = [];
   private failing = false;
 
   constructor(options: OutboxRelayOptions) {
@@ -56,8 +57,16 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.doorbell?.follow(() => this.wake());
+    this.doorbell?.follow(() => {
+      this.wake();
+      this.advanced();
+    });
     this.loop.start();
+  }
+
+  /** Calls `listener` after each pass (here or on another instance) that applied messages. */
+  onAdvance(listener: () => void): void {
+    this.advanceListeners.push(listener);
   }
 
   /**
@@ -132,6 +141,7 @@ export class OutboxRelay {
     }
     await this.outbox.deleteByIds(messages.map((m) => m.id));
     this.doorbell?.ring();
+    this.advanced();
     if (this.failing) {
       this.log.info('outbox relay resumed');
     }
@@ -186,6 +196,12 @@ export class OutboxRelay {
       if (failed !== undefined) {
         throw failed.reason;
       }
+    }
+  }
+
+  private advanced(): void {
+    for (const listener of this.advanceListeners) {
+      listener();
     }
   }
 

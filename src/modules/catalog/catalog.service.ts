@@ -4,7 +4,7 @@ import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
 import { validationFailure } from '../../lib/validation.js';
 import type { Logger } from '../../logger.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { type UpsertItemResult } from '../../graphql/bulk.type.js';
 import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
@@ -21,7 +21,7 @@ import { ContentStore } from './content.store.js';
 import { ProductStore } from './product.store.js';
 
 /** What catalog writes need: a transaction, and the relay's doorbell after commit. */
-export type CatalogWriteDeps = Pick<Platform, 'db' | 'relay'>;
+export type CatalogWriteDeps = WriteDeps;
 
 /** How one kind of catalog item is checked and written (with its outbox message). */
 export interface ItemWriter<I, T extends { id: string }> {

@@ -4,7 +4,7 @@ import { OutboxStore } from '../../outbox/outbox.store.js';
 import { ConsentPurpose } from '../consent/consent.kinds.js';
 import { ConsentStore } from '../consent/consent.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { CampaignStore } from './campaign.store.js';
 import { CampaignTargetStore } from './campaign-target.store.js';
@@ -27,7 +27,7 @@ import type { TargetCampaignResult, TargetItemResult } from './catalog.type.js';
  * @throws GatewayError NOT_FOUND for an unknown campaign (nothing is written).
  */
 export async function targetCampaign(
-  deps: Pick<Platform, 'db' | 'relay'> & { campaigns: CampaignStore },
+  deps: WriteDeps & { campaigns: CampaignStore },
   campaignId: string,
   customerIds: readonly string[],
 ): Promise<TargetCampaignResult> {

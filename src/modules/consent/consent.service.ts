@@ -1,18 +1,16 @@
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { ConsentPurpose } from './consent.kinds.js';
-import type { Postgres } from '../../datasources/postgres.js';
+import type { WriteDeps } from '../module.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { ConsentStore } from './consent.store.js';
 import { ConsentChanged } from './consent.topics.js';
 import type { Consent } from './consent.type.js';
 
 /** What recording consent needs: the stores, and the relay's doorbell for the announcement. */
-export interface ConsentWriteDeps {
-  db: Postgres;
+export interface ConsentWriteDeps extends WriteDeps {
   consents: ConsentStore;
   erasedCustomers: ErasedCustomerStore;
-  relay: { wake(): void };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../datasources/postgres.js';
 import { ErrorCode, GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { CustomerUpserted } from './customer.topics.js';
 import { normalizeKeywords } from '../../lib/keywords.js';
 import { inSavepoint } from '../../lib/savepoint.js';
@@ -24,7 +24,7 @@ import type { Customer } from './customer.type.js';
  * What customer writes need: a transaction, the identity vocabulary, the keys of erasure
  * suppressions, the doorbells.
  */
-export type CustomerWriteDeps = Pick<Platform, 'db' | 'relay'> & {
+export type CustomerWriteDeps = WriteDeps & {
   vocabulary: IdentityVocabulary;
   suppressionKeys: SuppressionKeys;
 };

@@ -1,4 +1,4 @@
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 
 /** What the duplicate module's resolvers are built with (see duplicate.module.ts). */
-export type DuplicateDeps = Pick<Platform, 'db' | 'relay'>;
+export type DuplicateDeps = WriteDeps;

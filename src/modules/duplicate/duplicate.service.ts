@@ -3,7 +3,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { OutboxStore } from '../../outbox/outbox.store.js';
 import { MergeStore } from '../identity/merge.store.js';
 import { recordedMerge } from '../identity/merge.service.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import {
   DuplicateStore,
@@ -122,7 +122,7 @@ export async function rejectSuggestion(
  * (decided already), SUPPRESSED (a customer erased since).
  */
 export async function acceptSuggestion(
-  deps: Pick<Platform, 'db' | 'relay'>,
+  deps: WriteDeps,
   id: string,
   keyId: string | null,
 ): Promise<{ suggestion: Suggestion; mergeId: string }> {

@@ -3,7 +3,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import type { SuppressionKeys } from '../privacy/suppression-keys.js';
 import { SuppressionStore } from '../privacy/suppression.store.js';
@@ -19,7 +19,7 @@ import { type MergeCause, type MergeProvenance, MergeStore } from './merge.store
  * What identity writes need: a transaction, the vocabulary, the keys of erasure suppressions,
  * the relay's doorbell.
  */
-export type IdentityWriteDeps = Pick<Platform, 'db' | 'relay'> & {
+export type IdentityWriteDeps = WriteDeps & {
   vocabulary: IdentityVocabulary;
   suppressionKeys: SuppressionKeys;
 };
@@ -108,7 +108,7 @@ export async function identify(
  * unknown (or already merged) id.
  */
 export async function mergeCustomers(
-  deps: Pick<Platform, 'db' | 'relay'>,
+  deps: WriteDeps,
   survivorId: string,
   mergedId: string,
   apiKeyId: string | null = null,

@@ -3,7 +3,7 @@ import { ErrorCode, GatewayError } from '../../errors.js';
 import { type OutboxMessage, OutboxStore } from '../../outbox/outbox.store.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventsAccepted } from '../event/event.topics.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
 import { RelationshipStore } from '../relationship/relationship.store.js';
 import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
@@ -51,7 +51,7 @@ const notReversible = (reason: string, message: string, extra: Record<string, un
  * or the stores have not yet followed the merge.
  */
 export async function unmergeCustomers(
-  deps: Pick<Platform, 'db' | 'relay'>,
+  deps: WriteDeps,
   mergeId: string,
   keyId: string | null,
 ): Promise<{ record: MergeRecord; report: UnmergeReport }> {

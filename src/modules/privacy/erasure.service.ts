@@ -7,7 +7,7 @@ import { AuditStore } from '../access/audit.store.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { EventStore } from '../event/event.store.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import { CustomerErased } from './privacy.topics.js';
 import type { Erasure } from './erasure.type.js';
 import { ErasedCustomerStore } from './erased-customer.store.js';
@@ -15,7 +15,7 @@ import { contactEmailKey, type SuppressionKeys } from './suppression-keys.js';
 import { SuppressionStore } from './suppression.store.js';
 
 /** What an erasure needs: a transaction, the keys of suppressions, the relay's doorbell. */
-export type ErasureDeps = Pick<Platform, 'db' | 'relay'> & { suppressionKeys: SuppressionKeys };
+export type ErasureDeps = WriteDeps & { suppressionKeys: SuppressionKeys };
 
 /**
  * Erases a customer from PostgreSQL in one transaction — profile, identities, events, consent,

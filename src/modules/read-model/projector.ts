@@ -63,6 +63,11 @@ export class Projector {
     this.loop.wake();
   }
 
+  /** Looks at the marks now (the outbox advanced: marks waiting for it may be taken). */
+  wake(): void {
+    this.loop.wake();
+  }
+
   start(): void {
     this.loop.start();
   }

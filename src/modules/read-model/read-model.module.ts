@@ -23,6 +23,9 @@ export const readModelModule = defineModule<ReadModelDeps>({
       enabled,
       pollMs: enabled ? pollMs : Math.max(pollMs, 1_000),
     });
+    // A mark waits until the outbox holds nothing older (the graph has its write): look again
+    // as soon as the outbox moves instead of at the next poll.
+    platform.relay.onAdvance(() => projector.wake());
     return {
       deps: { store, enabled },
       ...(enabled && {

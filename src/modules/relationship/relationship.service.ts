@@ -8,14 +8,14 @@ import { type UpsertItemResult } from '../../graphql/bulk.type.js';
 import { itemFailure, ItemStatus } from '../../graphql/bulk.kinds.js';
 import { CustomerStore } from '../customer/customer.store.js';
 import { ErasedCustomerStore } from '../privacy/erased-customer.store.js';
-import type { Platform } from '../module.js';
+import type { WriteDeps } from '../module.js';
 import type { Relationship } from './relationship.kinds.js';
 import { RelationshipStore } from './relationship.store.js';
 import { RelationshipLinked, RelationshipUnlinked } from './relationship.topics.js';
 import type { RelationshipChange } from './relationship.type.js';
 
 /** What relationship writes need: a transaction and the relay's doorbell. */
-export type RelationshipWriteDeps = Pick<Platform, 'db' | 'relay'>;
+export type RelationshipWriteDeps = WriteDeps;
 
 export type RelationshipAction = 'linked' | 'unlinked';
 

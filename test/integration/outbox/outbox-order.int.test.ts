@@ -166,6 +166,22 @@ describe('outbox order', () => {
     await db.query(`DELETE FROM outbox WHERE topic = 'test.failing'`);
   });
 
+  it('tells advance listeners after a pass that applied messages, and only then', async () => {
+    const relay = new OutboxRelay({
+      db,
+      logger,
+      appliers: [{ topic: 'test.advance', apply: async () => undefined }],
+    });
+    let advances = 0;
+    relay.onAdvance(() => (advances += 1));
+    await write('test.advance', ['one', 'two']);
+
+    assert.equal(await relay.runOnce(), 2);
+    assert.equal(advances, 1);
+    assert.equal(await relay.runOnce(), 0);
+    assert.equal(advances, 1);
+  });
+
   it("wakes a relay that found the head held as soon as the other relay's pass ends", async () => {
     const pubSub = createPubSub();
     const seen: string[] = [];
