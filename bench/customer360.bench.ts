@@ -7,9 +7,11 @@
  *   model off (every field from its loaders);
  * - floor: the very statements the live path sent for each of those reads (recorded first),
  *   replayed straight to PostgreSQL and Neo4j by a script: what no live path can beat;
- * - single: the same read with the read model on (documents built first), while an event for
- *   a sampled customer arrives every --fresh-every ms: freshness is the time from `track`'s
- *   answer until that customer's document is rebuilt with the event (graph work included);
+ * - single: the same read with the read model on (documents built first), through the gateway
+ *   as `npm start` runs it, in processes of its own (its memory under load is the RSS shown),
+ *   while an event for a sampled customer arrives every --fresh-every ms: freshness is the time
+ *   from `track`'s answer until that customer's document is rebuilt with the event (graph work
+ *   included);
  * - page: the 20-customer page of the same view, with the read model.
  *
  * The load generator and the floor run in processes of their own; the gateway is warmed (and
@@ -20,8 +22,8 @@
  *
  * Options: --scale N (customers; products and events follow), --duration S (per run),
  * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read),
- * --workers N (measure `npm start` with WORKERS=N on the same stores; needs Redis, REDIS_URL
- * or 127.0.0.1:6379). DATABASE_URL defaults to
+ * --workers N (the read model's gateway runs with WORKERS=N, default 1; above 1 it needs Redis,
+ * REDIS_URL or 127.0.0.1:6379). DATABASE_URL defaults to
  * postgres://postgres@127.0.0.1:5432/c360_bench (created when missing; loading 100k customers
  * takes minutes once, later runs reuse it); the embedded Neo4j keeps its data under
  * .bench-data/. BENCH_RESET=1 drops both first (needed to change --scale).
@@ -78,7 +80,7 @@ const WARMUP_S = Number(options.warmup);
 const CONNECTIONS = Number(options.connections);
 /** The page is twenty reads in one: at 32 connections it only measures a queue. */
 const PAGE_CONNECTIONS = Number(options['page-connections']);
-/** Above 1: the gateway measured is `npm start` with WORKERS processes, not the bench's own. */
+/** Processes of the gateway measured with the read model (`npm start` with WORKERS). */
 const WORKERS = Number(options.workers);
 const SAMPLE = Number(options.sample);
 /** How often an event is sent to a sampled customer during the single run, to time freshness. */
@@ -171,20 +173,19 @@ async function main(): Promise<void> {
     }
     served.stop();
     describeReads('from the read model', fromDocuments);
-    // The statements are recorded in-process; several workers are separate processes.
-    const workers =
-      WORKERS > 1
-        ? await app.stop().then(() =>
-            startGatewayProcesses({
-              ...env,
-              WORKERS: String(WORKERS),
-              PORT: '0',
-              NEO4J_URI: backends.graph.target.replace(/^[a-z+]+:/, 'bolt:'),
-              REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-            }),
-          )
-        : null;
-    url = workers?.url ?? url;
+    // Measured as `npm start` runs it, in processes of its own (WORKERS of them): its memory is
+    // its own, and the probe's and recorder's work here does not queue behind its requests.
+    await app.stop();
+    const gateway = await startGatewayProcesses({
+      ...env,
+      WORKERS: String(WORKERS),
+      PORT: '0',
+      NEO4J_URI: backends.graph.target.replace(/^[a-z+]+:/, 'bolt:'),
+      ...(process.env['REDIS_URL'] !== undefined || WORKERS > 1
+        ? { REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' }
+        : {}),
+    });
+    url = gateway.url;
     await gatewayLoad(url, key, bodies, WARMUP_S);
 
     // Events alone first (the baseline), then under the read load: how long until each shows
@@ -201,10 +202,10 @@ async function main(): Promise<void> {
     const freshness = await probe.stop();
     report('single', single);
     reportFreshness('freshness under the read load', freshness);
-    const rss = workers ? workers.rssMb() * 2 ** 20 : process.memoryUsage().rss;
+    const rss = gateway.rssMb() * 2 ** 20;
     const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
     report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
-    await (workers ? workers.stop() : app.stop());
+    await gateway.stop();
 
     const liveRatio = live.p99 / floor.p99;
     console.log(

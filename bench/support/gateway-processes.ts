@@ -6,7 +6,7 @@ const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 /** The gateway as `npm start` runs it, with WORKERS processes behind one port. */
 export interface GatewayProcesses {
   url: string;
-  /** Resident memory of the workers together, in MB. */
+  /** Resident memory of the gateway's processes together (primary and workers), in MB. */
   rssMb(): number;
   stop(): Promise<void>;
 }
@@ -25,7 +25,13 @@ export function startGatewayProcesses(env: Record<string, string>): Promise<Gate
         resolve({
           url,
           rssMb: () =>
-            execFileSync('ps', ['-o', 'rss=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+            execFileSync(
+              'ps',
+              ['-o', 'rss=', '--pid', String(child.pid), '--ppid', String(child.pid)],
+              {
+                encoding: 'utf8',
+              },
+            )
               .split('\n')
               .filter((line) => line.trim() !== '')
               .reduce((sum, kb) => sum + Number(kb) / 1024, 0),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { GroupCommit } from '../../src/lib/group-commit.js';
+import { GroupBatch, GroupCommit } from '../../src/lib/group-commit.js';
 
 /** A write whose calls are recorded and which finishes only when the test says so. */
 function controlledWrite() {
@@ -76,5 +76,41 @@ describe('GroupCommit', () => {
       calls.map((call) => call.items),
       [[1, 2], [3, 4], [5]],
     );
+  });
+});
+
+describe('GroupBatch', () => {
+  it('answers each caller with its own result, callers of one tick with one run', async () => {
+    const runs: number[][] = [];
+    const group = new GroupBatch(async (items: readonly number[]) => {
+      runs.push([...items]);
+      return items.map((n) => n * 10);
+    });
+
+    assert.deepEqual(await Promise.all([group.add(1), group.add(2), group.add(2)]), [10, 20, 20]);
+    assert.deepEqual(await group.add(3), 30);
+    assert.deepEqual(runs, [[1, 2, 2], [3]]);
+  });
+
+  it('never answers a caller from a run that started before it asked', async () => {
+    let finish!: () => void;
+    const started: number[][] = [];
+    let version = 1;
+    const group = new GroupBatch(async (items: readonly number[]) => {
+      started.push([...items]);
+      const seen = version;
+      if (started.length === 1) {
+        await new Promise<void>((resolve) => (finish = resolve));
+      }
+      return items.map(() => seen);
+    });
+    const early = group.add(1);
+    await until(() => started.length === 1);
+    version = 2; // a write committed after the first run began, before the next ask
+    const late = group.add(1);
+    finish();
+
+    assert.equal(await early, 1);
+    assert.equal(await late, 2);
   });
 });

@@ -1,6 +1,6 @@
 import { defineModule } from '../module.js';
 import { Customer360Store } from './customer-360.store.js';
-import { DocumentPool, projectLoaders } from './projected-loaders.js';
+import { DocumentPool, DocumentReads, projectLoaders } from './projected-loaders.js';
 import { Projector } from './projector.js';
 import type { ReadModelDeps } from './read-model.deps.js';
 import { ReadModelResolver } from './read-model.resolver.js';
@@ -16,6 +16,7 @@ export const readModelModule = defineModule<ReadModelDeps>({
   create: (platform) => {
     const { enabled, pollMs } = platform.settings.readModel;
     const store = new Customer360Store(platform.db);
+    const reads = new DocumentReads(store);
     // Off, the projector only clears marks nobody will read: no hurry.
     const projector = new Projector({
       store,
@@ -30,7 +31,7 @@ export const readModelModule = defineModule<ReadModelDeps>({
       deps: { store, enabled },
       ...(enabled && {
         projectLoaders: (loaders) =>
-          projectLoaders(loaders, new DocumentPool(store, (missed) => projector.want(missed))),
+          projectLoaders(loaders, new DocumentPool(reads, (missed) => projector.want(missed))),
       }),
       bindGateway: (gateway) => projector.bind(gateway),
       start: async () => projector.start(),
