@@ -83,22 +83,39 @@ export class Customer360Store {
     withoutDocuments: boolean,
   ): Promise<ClaimedWork> {
     return this.db.withTransaction(async (tx) => {
-      const horizon = await outboxHorizon(tx);
-      const { rows: leased } = await tx.query<{ customer_id: string; ids: string[] }>(
+      // The horizon and the marks in one statement, so one snapshot: a write committing in
+      // between would otherwise show its mark but not the outbox message still ahead of it,
+      // and its document would be built from a graph without it, then never rebuilt.
+      const { rows: leasedRows } = await tx.query<{
+        horizon: string;
+        customer_id: string | null;
+        ids: string[] | null;
+      }>(
         /* sql */ `/* read-model.lease */
-        WITH candidates AS (
+        WITH horizon AS (
+          SELECT coalesce(min(created_at), 'infinity') AS at FROM outbox
+           WHERE last_error IS NULL OR last_error NOT LIKE 'no applier follows%'
+        ), candidates AS (
           SELECT d.customer_id FROM customer_360_dirty d
-           WHERE d.marked_at < $1 AND (d.leased_until IS NULL OR d.leased_until < now())
-             AND NOT ($3 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
-           GROUP BY d.customer_id ORDER BY min(d.id) LIMIT $2
+           WHERE d.marked_at < (SELECT at FROM horizon)
+             AND (d.leased_until IS NULL OR d.leased_until < now())
+             AND NOT ($2 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
+           GROUP BY d.customer_id ORDER BY min(d.id) LIMIT $1
         ), leased AS (
           UPDATE customer_360_dirty d SET leased_until = now() + interval '${LEASE}'
            WHERE d.customer_id IN (SELECT customer_id FROM candidates)
-             AND d.marked_at < $1 AND (d.leased_until IS NULL OR d.leased_until < now())
+             AND d.marked_at < (SELECT at FROM horizon)
+             AND (d.leased_until IS NULL OR d.leased_until < now())
           RETURNING d.id, d.customer_id
+        ), grouped AS (
+          SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id
         )
-        SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id`,
-        [horizon, limit, withoutDocuments],
+        SELECT h.at::text AS horizon, g.customer_id, g.ids FROM horizon h LEFT JOIN grouped g ON true`,
+        [limit, withoutDocuments],
+      );
+      const horizon = leasedRows[0]!.horizon;
+      const leased = leasedRows.flatMap((row) =>
+        row.customer_id === null ? [] : [{ customer_id: row.customer_id, ids: row.ids! }],
       );
       const ids = [...new Set([...leased.map((row) => row.customer_id), ...wanted])];
       const { rows: state } = await tx.query<{
@@ -265,16 +282,4 @@ export class Customer360Store {
       oldestDirtyAgeMs: row.oldest === null ? 0 : Math.max(0, Date.now() - row.oldest.getTime()),
     };
   }
-}
-
-/**
- * The start of the oldest write the relay has not finished applying (or infinity): marks older
- * than it describe writes every store has. Messages nobody follows (a newer version's) are set
- * aside by the relay and must not hold the read model back.
- */
-async function outboxHorizon(tx: Queryable): Promise<Date | string> {
-  const { rows } = await tx.query<{ horizon: Date | null }>(/* sql */ `/* read-model.horizon */
-    SELECT min(created_at) AS horizon FROM outbox
-     WHERE last_error IS NULL OR last_error NOT LIKE 'no applier follows%'`);
-  return rows[0]!.horizon ?? 'infinity';
 }
