@@ -172,6 +172,7 @@ export async function createApp({
         maxOperationNames: config.metrics.maxOperationNames,
         poolState: () => backends.postgres.poolState(),
         outboxBacklog: () => relay.backlog(),
+        moduleGauges: wiring.gauges,
       })
     : null;
   const unobserveStores = metrics ? observeStores(metrics, backends) : () => undefined;

@@ -26,6 +26,7 @@ import type {
   AnyResolverClass,
   GatewayHandle,
   LoaderFactory,
+  ModuleGauges,
   Platform,
 } from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';
@@ -78,6 +79,8 @@ export interface Wiring {
   container: { get(resolverClass: AnyResolverClass): object };
   /** Every module's appliers, for the outbox relay. */
   appliers: readonly OutboxApplier[];
+  /** Every module's own `/metrics` series. */
+  gauges: readonly ModuleGauges[];
   /** Fresh per-request loaders of every module, behind the read model. */
   createLoaders(): Loaders;
   /** Fresh loaders that always read the stores (the read model's own builds). */
@@ -99,6 +102,7 @@ export interface Wiring {
 export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
   const instances = new Map<AnyResolverClass, object>();
   const appliers: OutboxApplier[] = [];
+  const gauges: ModuleGauges[] = [];
   const loaderFactories: LoaderFactory[] = [];
   const lifecycles: { start?(): Promise<void>; stop?(): Promise<void> }[] = [];
   const projections: ((loaders: Loaders) => Loaders)[] = [];
@@ -111,6 +115,9 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
       instances.set(resolverClass, new resolverClass(built.deps as never));
     }
     appliers.push(...(built.appliers ?? []));
+    if (built.gauges) {
+      gauges.push(built.gauges);
+    }
     if (built.loaders) {
       loaderFactories.push(built.loaders);
     }
@@ -143,6 +150,7 @@ export function wireModules(platform: Platform, tuning: LoaderTuning): Wiring {
       },
     },
     appliers,
+    gauges,
     createLoaders,
     createLiveLoaders,
     bindGateway: (schema, logger) => {

@@ -113,6 +113,16 @@ export interface C360Module<D = unknown> {
   create(platform: Platform): ModuleInstance<D>;
 }
 
+/**
+ * Gauges a module adds to `/metrics`: `read` runs once per scrape (one statement for all of
+ * them) and gives each series its value by name; a failed read leaves the last values.
+ */
+export interface ModuleGauges {
+  /** Series name (c360_<module>_…) → help text. */
+  help: Readonly<Record<string, string>>;
+  read(): Promise<Readonly<Record<string, number>>>;
+}
+
 /** What a module builds at start. */
 export interface ModuleInstance<D> {
   /** Handed to the constructor of each of its resolvers: explicit dependencies, no locator. */
@@ -128,6 +138,8 @@ export interface ModuleInstance<D> {
   projectLoaders?(loaders: Loaders): Loaders;
   /** Handed the built schema, for modules that run operations of their own (the read model). */
   bindGateway?(gateway: GatewayHandle): void;
+  /** Series of its own on `/metrics` (how far behind its background work is). */
+  gauges?: ModuleGauges;
   /** Background work of its own (loading models, schedules), begun once the gateway is built. */
   start?(): Promise<void>;
   /** Ends that work; called when the gateway stops, after the relay. */

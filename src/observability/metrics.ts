@@ -37,6 +37,11 @@ export interface GatewayMetricsOptions {
   poolState: () => PoolState;
   /** Read at each scrape (one PostgreSQL statement); a failure leaves the last values. */
   outboxBacklog: () => Promise<OutboxBacklog>;
+  /** The modules' own series (ModuleGauges in src/modules/module.ts). */
+  moduleGauges?: readonly {
+    help: Readonly<Record<string, string>>;
+    read(): Promise<Readonly<Record<string, number>>>;
+  }[];
 }
 
 /**
@@ -132,6 +137,22 @@ export class GatewayMetrics {
         }
       },
     });
+    for (const gauges of options.moduleGauges ?? []) {
+      const read = scrapeOnce(() => gauges.read());
+      for (const [name, help] of Object.entries(gauges.help)) {
+        new Gauge({
+          name,
+          help,
+          registers,
+          async collect() {
+            const value = (await read())?.[name];
+            if (value !== undefined) {
+              this.set(value);
+            }
+          },
+        });
+      }
+    }
     this.subscriptionsOpen = new Gauge({
       name: 'c360_subscriptions_open',
       help: 'graphql-ws subscriptions running now',

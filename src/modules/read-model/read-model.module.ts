@@ -34,6 +34,23 @@ export const readModelModule = defineModule<ReadModelDeps>({
           projectLoaders(loaders, new DocumentPool(reads, (missed) => projector.want(missed))),
       }),
       bindGateway: (gateway) => projector.bind(gateway),
+      gauges: {
+        help: {
+          c360_read_model_documents: 'Customer 360 documents stored',
+          c360_read_model_dirty_documents:
+            'Documents a write has touched since they were built (reads of them go live)',
+          c360_read_model_lag_seconds:
+            'Age of the oldest write not yet in its document (0 when every document is fresh)',
+        },
+        read: async () => {
+          const lag = await store.lag();
+          return {
+            c360_read_model_documents: lag.documents,
+            c360_read_model_dirty_documents: lag.dirtyCustomers,
+            c360_read_model_lag_seconds: lag.oldestDirtyAgeMs / 1000,
+          };
+        },
+      },
       start: async () => projector.start(),
       stop: () => projector.stop(),
     };

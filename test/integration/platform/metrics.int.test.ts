@@ -93,7 +93,7 @@ describe('Prometheus metrics', () => {
     assert.match(token.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   });
 
-  it('serves pool, outbox and process series from the first scrape', async () => {
+  it('serves pool, outbox, read-model and process series from the first scrape', async () => {
     const samples = await scrape(gateway);
 
     assert.equal(valueOf(samples, 'c360_postgres_pool_max'), gateway.config.postgres.poolMax);
@@ -102,6 +102,9 @@ describe('Prometheus metrics', () => {
       'c360_postgres_pool_waiting',
       'c360_outbox_backlog_messages',
       'c360_outbox_lag_seconds',
+      'c360_read_model_documents',
+      'c360_read_model_dirty_documents',
+      'c360_read_model_lag_seconds',
       'c360_subscriptions_open',
       'process_cpu_user_seconds_total',
       'nodejs_eventloop_lag_seconds',
