@@ -11,18 +11,31 @@ export interface HeldEntry {
   owner?: string | null;
 }
 
+/** A document's entry as stored: its value still encoded until a request reads it. */
+export interface StoredEntry {
+  loader: string;
+  key: string;
+  encoded: Buffer;
+}
+
 /**
  * A document: the results the held query's loaders returned for one customer, as they were.
  * Serialised with node:v8 rather than JSON so Dates (and anything else a store returns) come
- * back exactly; the format is stable across Node versions.
+ * back exactly; the format is stable across Node versions. Each value is encoded on its own,
+ * so a read decodes only the entries it uses: a document holds several page sizes and walks,
+ * a read uses one of each, and decoding was the largest cost of a read from documents.
  */
 export function encodeDocument(entries: readonly HeldEntry[]): Buffer {
-  return v8.serialize(entries.map((e) => [e.loader, e.key, e.value]));
+  return v8.serialize(entries.map((e) => [e.loader, e.key, v8.serialize(e.value)]));
 }
 
-export function decodeDocument(doc: Buffer): HeldEntry[] {
-  const rows = v8.deserialize(doc) as [string, string, unknown][];
-  return rows.map(([loader, key, value]) => ({ loader, key, value }));
+export function decodeDocument(doc: Buffer): StoredEntry[] {
+  const rows = v8.deserialize(doc) as [string, string, Buffer][];
+  return rows.map(([loader, key, encoded]) => ({ loader, key, encoded }));
+}
+
+export function decodeValue(entry: StoredEntry): unknown {
+  return v8.deserialize(entry.encoded);
 }
 
 /**

@@ -172,11 +172,12 @@ function customerIdOf(key: unknown): string {
 }
 
 /**
- * Names the build of what documents hold. Documents of another format (an older gateway's, or
- * one with another held query) are never served, and are rebuilt when read.
+ * Names the build of what documents hold and how (v2: each value encoded on its own).
+ * Documents of another format (an older gateway's, or one with another held query) are never
+ * served, and are rebuilt when read.
  */
 export const DOCUMENT_FORMAT = createHash('sha256')
-  .update(`v1\n${HELD_FIELDS}\n${Object.keys(HELD_LOADERS).join(',')}`)
+  .update(`v2\n${HELD_FIELDS}\n${Object.keys(HELD_LOADERS).join(',')}`)
   .digest('hex')
   .slice(0, 16);
 

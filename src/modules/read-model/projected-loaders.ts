@@ -4,7 +4,13 @@ import type { Loaders } from '../../context.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { GroupBatch } from '../../lib/group-commit.js';
 import type { Customer360Store } from './customer-360.store.js';
-import { decodeDocument, entryKey, type HeldEntry } from './document.js';
+import {
+  decodeDocument,
+  decodeValue,
+  entryKey,
+  type HeldEntry,
+  type StoredEntry,
+} from './document.js';
 import { DOCUMENT_FORMAT, HELD_LOADERS, keyString } from './held-query.js';
 
 /** The part of DataLoader's interface resolvers use. */
@@ -48,7 +54,8 @@ export class DocumentReads {
  * builds one (a mere profile lookup, such as a similar customer's name, asks for none).
  */
 export class DocumentPool {
-  private readonly entries = new Map<string, unknown>();
+  /** Every entry of the loaded documents, decoded the first time it is read. */
+  private readonly entries = new Map<string, StoredEntry | { value: unknown }>();
   private readonly reported = new Set<string>();
   private used = false;
   private documents: DataLoader<string, boolean>;
@@ -81,7 +88,13 @@ export class DocumentPool {
 
   find(loader: string, key: unknown): { value: unknown } | undefined {
     const k = entryKey(loader, key);
-    return this.entries.has(k) ? { value: this.entries.get(k) } : undefined;
+    const entry = this.entries.get(k);
+    if (entry === undefined || 'value' in entry) {
+      return entry;
+    }
+    const decoded = { value: decodeValue(entry) };
+    this.entries.set(k, decoded);
+    return decoded;
   }
 
   /** Forgets every document (subscription contexts resolve each event afresh). */
@@ -110,9 +123,9 @@ export class DocumentPool {
     );
   }
 
-  private add(entries: readonly HeldEntry[]): void {
+  private add(entries: readonly StoredEntry[]): void {
     for (const entry of entries) {
-      this.entries.set(`${entry.loader}\u0000${entry.key}`, entry.value);
+      this.entries.set(`${entry.loader}\u0000${entry.key}`, entry);
     }
   }
 }
