@@ -189,7 +189,11 @@ async function main(): Promise<void> {
     await gatewayLoad(url, key, bodies, WARMUP_S);
 
     // Events alone first (the baseline), then under the read load: how long until each shows
-    // through the read model.
+    // through the read model. The write path is warmed first: a fresh process's first events
+    // (first plans of the relay's Cypher, first builds) took seconds and measured only that.
+    const warming = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
+    await delay(Math.min(WARMUP_S, 10) * 1000);
+    await warming.stop();
     const quiet = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
     await delay(DURATION_S * 1000);
     const idleFreshness = await quiet.stop();
