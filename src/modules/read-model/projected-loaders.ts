@@ -48,8 +48,9 @@ export class DocumentReads {
 }
 
 /**
- * One request's view of the read model: the documents it has loaded (one statement for all the
- * customers a tick of resolvers asks about) and every result they hold. A customer whose 360
+ * One request's view of the read model: the documents it has loaded (the customers a tick of
+ * resolvers asks about, fetched with other requests' through DocumentReads) and every result
+ * they hold. A customer whose 360
  * fields were asked for without a fresh document is reported to `missed`, so the projector
  * builds one (a mere profile lookup, such as a similar customer's name, asks for none).
  */
