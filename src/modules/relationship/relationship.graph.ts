@@ -48,26 +48,36 @@ const HOUSEHOLD_TYPES: readonly RelationshipType[] = ['HOUSEHOLD_MEMBER', 'SPOUS
  * types from RELATIONSHIP_TYPES (sorted, so equal sets share a statement), depth an integer in
  * 1..MAX_RELATIONSHIP_DEPTH. The shortest path to each related customer is kept; ties are
  * broken by relationship type names, then directions, then the ids of the customers passed, a
- * total order (two paths never share all three), so every read picks the same path.
+ * total order (two paths never share all three), so every read picks the same path. The pick
+ * is the minimum of a sort key written as a string, and the nearest customers are kept by
+ * ORDER BY ... LIMIT in a subquery: neither relies on rows keeping their order through
+ * collect(), which Neo4j does not promise (reads of one customer and builds of fifty picked
+ * different paths in CI).
  */
+const PATH_KEY = `toString(length(p)) + ':' +
+  reduce(s = '', r IN relationships(p) | s + type(r) + ',') + ':' +
+  reduce(s = '', i IN range(0, length(p) - 1) |
+    s + CASE WHEN startNode(relationships(p)[i]) = nodes(p)[i] THEN '1' ELSE '0' END) + ':' +
+  reduce(s = '', n IN nodes(p) | s + n.id + ',')`;
+
 function relatedStatement(types: readonly RelationshipType[], depth: number): string {
   const pattern = types.filter((t) => RELATIONSHIP_TYPES.includes(t)).join('|');
   if (pattern === '' || !Number.isInteger(depth) || depth < 1 || depth > MAX_RELATIONSHIP_DEPTH) {
     throw new RangeError(`bad relationship walk: ${types.join(',')} depth ${depth}`);
   }
   return `UNWIND $customerIds AS customerId
-MATCH p = (c:Customer {id: customerId})-[:${pattern}*1..${depth}]-(o:Customer)
-WHERE o <> c
-WITH customerId, o, p ORDER BY length(p), [r IN relationships(p) | type(r)],
-  [i IN range(0, length(p) - 1) | startNode(relationships(p)[i]) = nodes(p)[i]],
-  [n IN nodes(p) | n.id]
-WITH customerId, o, head(collect(p)) AS p
-ORDER BY customerId, length(p), o.id
-WITH customerId, collect({id: o.id, p: p})[..${MAX_RELATED_PER_CUSTOMER}] AS related
-UNWIND related AS r
-RETURN customerId, r.id AS relatedId,
-  [i IN range(0, length(r.p) - 1) |
-    {type: type(relationships(r.p)[i]), outgoing: startNode(relationships(r.p)[i]) = nodes(r.p)[i]}] AS path`;
+CALL (customerId) {
+  MATCH p = (c:Customer {id: customerId})-[:${pattern}*1..${depth}]-(o:Customer)
+  WHERE o <> c
+  WITH o, p, ${PATH_KEY} AS key
+  WITH o, min(key) AS best, collect({key: key, p: p}) AS paths
+  WITH o, [x IN paths WHERE x.key = best][0].p AS p
+  RETURN o.id AS relatedId, p ORDER BY length(p), relatedId LIMIT ${MAX_RELATED_PER_CUSTOMER}
+}
+RETURN customerId, relatedId,
+  [i IN range(0, length(p) - 1) |
+    {type: type(relationships(p)[i]), outgoing: startNode(relationships(p)[i]) = nodes(p)[i]}] AS path
+ORDER BY customerId, size(path), relatedId`;
 }
 
 /** Neo4j reads of the customer–customer graph: family, walks, households. */
