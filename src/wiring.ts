@@ -21,12 +21,12 @@ import { identityModule } from './modules/identity/identity.module.js';
 import type { IngestionDeps } from './modules/ingestion/ingestion.deps.js';
 import { ingestionModule } from './modules/ingestion/ingestion.module.js';
 import { interactionModule } from './modules/interaction/interaction.module.js';
+import type { ModuleGauges } from './observability/metrics.js';
 import type {
   AnyModule,
   AnyResolverClass,
   GatewayHandle,
   LoaderFactory,
-  ModuleGauges,
   Platform,
 } from './modules/module.js';
 import { nodeModule } from './modules/node/node.module.js';

@@ -9,6 +9,7 @@ import type { Postgres } from '../datasources/postgres.js';
 import type { RedisConnections } from '../datasources/redis.js';
 import type { LoaderTuning } from '../lib/loader-tuning.js';
 import type { Logger } from '../logger.js';
+import type { ModuleGauges } from '../observability/metrics.js';
 import type { OutboxApplier } from '../outbox/outbox.topic.js';
 import type { GatewayPubSub } from '../subscriptions/pubsub.js';
 
@@ -111,16 +112,6 @@ export interface C360Module<D = unknown> {
   readonly commands?: readonly ((program: Command, cli: CliContext) => void)[];
   /** Builds its stores and services on the running platform. */
   create(platform: Platform): ModuleInstance<D>;
-}
-
-/**
- * Gauges a module adds to `/metrics`: `read` runs once per scrape (one statement for all of
- * them) and gives each series its value by name; a failed read leaves the last values.
- */
-export interface ModuleGauges {
-  /** Series name (c360_<module>_…) → help text. */
-  help: Readonly<Record<string, string>>;
-  read(): Promise<Readonly<Record<string, number>>>;
 }
 
 /** What a module builds at start. */

@@ -37,11 +37,19 @@ export interface GatewayMetricsOptions {
   poolState: () => PoolState;
   /** Read at each scrape (one PostgreSQL statement); a failure leaves the last values. */
   outboxBacklog: () => Promise<OutboxBacklog>;
-  /** The modules' own series (ModuleGauges in src/modules/module.ts). */
-  moduleGauges?: readonly {
-    help: Readonly<Record<string, string>>;
-    read(): Promise<Readonly<Record<string, number>>>;
-  }[];
+  /** The modules' own series. */
+  moduleGauges?: readonly ModuleGauges[];
+}
+
+/**
+ * Gauges a module adds to `/metrics` (ModuleInstance.gauges): `read` runs once per scrape (one
+ * statement for all of them) and gives each series its value by name; a failed read leaves the
+ * last values.
+ */
+export interface ModuleGauges {
+  /** Series name (c360_<module>_…) → help text. */
+  help: Readonly<Record<string, string>>;
+  read(): Promise<Readonly<Record<string, number>>>;
 }
 
 /**

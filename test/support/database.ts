@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
 
+import { Postgres } from '../../src/datasources/postgres.js';
+import { createSilentLogger } from '../../src/logger.js';
 import { TEST_SERVICES } from './services.js';
 
 /** A database of its own for one test file, dropped by `drop()`. */
@@ -23,6 +25,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // WITH (FORCE) ends connections a failed test may have left open.
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/** A pool on a test database, opened as the gateway opens its own; the caller closes it. */
+export function openTestPostgres(
+  database: TestDatabase,
+  { poolMax = 4, statementTimeoutMs = 10_000 } = {},
+): Postgres {
+  return new Postgres({
+    kind: 'postgresql',
+    connection: { connectionString: database.url },
+    target: database.name,
+    poolMax,
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs,
+    logger: createSilentLogger(),
+  });
 }
 
 async function admin(statement: string): Promise<void> {

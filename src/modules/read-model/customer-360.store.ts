@@ -34,6 +34,10 @@ export interface ReadModelLag {
 // How long an instance may take to rebuild from the marks it leased before others may.
 const LEASE = '30 seconds';
 
+// Documents of customers $1 in format $2 that no write has touched since they were built.
+const SERVABLE = `v.customer_id = ANY($1::uuid[]) AND v.format = $2
+         AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`;
+
 // The format of the row a first build holds while it builds: never served, never counted.
 const PLACEHOLDER = 'building';
 
@@ -50,21 +54,19 @@ export class Customer360Store {
       /* sql */ `/* read-model.loadFresh */
       SELECT v.customer_id, v.doc
         FROM customer_360 v
-       WHERE v.customer_id = ANY($1::uuid[]) AND v.format = $2
-         AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
+       WHERE ${SERVABLE}`,
       [customerIds, format],
     );
     return rows.map((row) => ({ customerId: row.customer_id, doc: row.doc }));
   }
 
-  /** When the servable document of each of these customers was built (those without one are left out). */
+  /** When each customer's servable document was built; customers without one are left out. */
   async builtAt(customerIds: readonly string[], format: string): Promise<Map<string, Date>> {
     const { rows } = await this.db.query<{ customer_id: string; built_at: Date }>(
       /* sql */ `/* read-model.builtAt */
       SELECT v.customer_id, v.built_at
         FROM customer_360 v
-       WHERE v.customer_id = ANY($1::uuid[]) AND v.format = $2
-         AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`,
+       WHERE ${SERVABLE}`,
       [customerIds, format],
     );
     return new Map(rows.map((row) => [row.customer_id, row.built_at]));

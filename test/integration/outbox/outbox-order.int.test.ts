@@ -4,12 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { createPubSub } from '@graphql-yoga/subscription';
 
 import { migrate } from '../../../src/datasources/migrate.js';
-import { Postgres } from '../../../src/datasources/postgres.js';
+import { type Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { OutboxDoorbell } from '../../../src/outbox/outbox.doorbell.js';
 import { OutboxRelay } from '../../../src/outbox/outbox.relay.js';
 import { OutboxStore } from '../../../src/outbox/outbox.store.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { createTestDatabase, openTestPostgres, type TestDatabase } from '../../support/database.js';
 import { until } from '../../support/until.js';
 
 /**
@@ -23,15 +23,7 @@ describe('outbox order', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = new Postgres({
-      kind: 'postgresql',
-      connection: { connectionString: database.url },
-      target: 'test',
-      poolMax: 4,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 10_000,
-      logger,
-    });
+    db = openTestPostgres(database);
     await migrate(db, logger);
   });
 
@@ -207,15 +199,7 @@ describe('outbox order', () => {
     });
     // Its own pool, so its claims can be counted; it polls only every ten minutes, so within
     // this test it can apply what is behind the held head only if it is woken.
-    const secondDb = new Postgres({
-      kind: 'postgresql',
-      connection: { connectionString: database.url },
-      target: 'test',
-      poolMax: 2,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 10_000,
-      logger,
-    });
+    const secondDb = openTestPostgres(database, { poolMax: 2 });
     let claims = 0;
     secondDb.events.on('statement', (statement) => {
       claims += statement.name === 'outbox.claim' ? 1 : 0;

@@ -6,23 +6,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { migrate, MIGRATIONS_DIR } from '../../../src/datasources/migrate.js';
-import { Postgres } from '../../../src/datasources/postgres.js';
+import { type Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { createTestDatabase, openTestPostgres, type TestDatabase } from '../../support/database.js';
 
 describe('migrate', () => {
   let database: TestDatabase;
   const pools: Postgres[] = [];
   const open = () => {
-    const postgres = new Postgres({
-      kind: 'postgresql',
-      connection: { connectionString: database.url },
-      target: database.name,
-      poolMax: 2,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 30_000,
-      logger: createSilentLogger(),
-    });
+    const postgres = openTestPostgres(database, { poolMax: 2, statementTimeoutMs: 30_000 });
     pools.push(postgres);
     return postgres;
   };
@@ -116,15 +108,7 @@ describe('migrating erasure data', () => {
   const migratedUpTo = async (file: string) => {
     const database = await createTestDatabase();
     databases.push(database);
-    const postgres = new Postgres({
-      kind: 'postgresql',
-      connection: { connectionString: database.url },
-      target: database.name,
-      poolMax: 1,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 30_000,
-      logger: createSilentLogger(),
-    });
+    const postgres = openTestPostgres(database, { poolMax: 1, statementTimeoutMs: 30_000 });
     pools.push(postgres);
     const earlier = await mkdtemp(path.join(os.tmpdir(), 'c360-migrations-'));
     folders.push(earlier);

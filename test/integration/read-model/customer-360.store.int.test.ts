@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { migrate } from '../../../src/datasources/migrate.js';
-import { Postgres, type Queryable } from '../../../src/datasources/postgres.js';
+import { type Postgres, type Queryable } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { createTestDatabase, openTestPostgres, type TestDatabase } from '../../support/database.js';
 
 /**
  * The projector's claim on its own, against PostgreSQL, with a write made to commit at the
@@ -19,15 +19,7 @@ describe('Customer360Store.claim', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    db = new Postgres({
-      kind: 'postgresql',
-      connection: { connectionString: database.url },
-      target: 'test',
-      poolMax: 4,
-      connectTimeoutMs: 5_000,
-      statementTimeoutMs: 10_000,
-      logger,
-    });
+    db = openTestPostgres(database);
     await migrate(db, logger);
   });
 
