@@ -16,6 +16,11 @@ export interface ClaimedWork {
   withDocument: Set<string>;
   /** The marks leased, per customer: cleared when the pass commits its work for them. */
   marks: Map<string, string[]>;
+  /**
+   * What the claim saw: its snapshot (pg_snapshot) and the outbox horizon (writes that started
+   * before it are in the graph, if the snapshot saw them committed).
+   */
+  seen: { snapshot: string; horizon: string };
 }
 
 /** A document built by a pass, or null: the customer has none to have (erased, merged). */
@@ -90,6 +95,7 @@ export class Customer360Store {
       // and its document would be built from a graph without it, then never rebuilt.
       const { rows: leasedRows } = await tx.query<{
         horizon: string;
+        snapshot: string;
         customer_id: string | null;
         ids: string[] | null;
       }>(
@@ -112,10 +118,11 @@ export class Customer360Store {
         ), grouped AS (
           SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id
         )
-        SELECT h.at::text AS horizon, g.customer_id, g.ids FROM horizon h LEFT JOIN grouped g ON true`,
+        SELECT h.at::text AS horizon, pg_current_snapshot()::text AS snapshot, g.customer_id, g.ids
+          FROM horizon h LEFT JOIN grouped g ON true`,
         [limit, withoutDocuments],
       );
-      const horizon = leasedRows[0]!.horizon;
+      const { horizon, snapshot } = leasedRows[0]!;
       const leased = leasedRows.flatMap((row) =>
         row.customer_id === null ? [] : [{ customer_id: row.customer_id, ids: row.ids! }],
       );
@@ -154,16 +161,23 @@ export class Customer360Store {
         toBuild,
         withDocument: new Set(state.filter((row) => row.has_doc).map((row) => row.customer_id)),
         marks: new Map(leased.map((row) => [row.customer_id, row.ids])),
+        seen: { snapshot, horizon },
       };
     });
   }
 
   /**
-   * Stores what a pass built and clears the marks it leased, in one transaction. A customer's
-   * document is stored only if every mark the pass leased for it is still there (locked
-   * first): if another instance cleared one meanwhile, its document is as new as this one or
-   * newer. A first document (no marks) never replaces one stored meanwhile, except one of
-   * another format. Marks of customers not stored are released for a later pass.
+   * Stores what a pass built and clears the marks it leased. A customer's document is stored
+   * only if every mark the pass leased for it is still there (locked first): if another
+   * instance cleared one meanwhile, its document is as new as this one or newer. A first
+   * document (no marks) never replaces one stored meanwhile, except one of another format.
+   * Marks of customers not stored are released for a later pass.
+   *
+   * A document may show what its stored refs did not (a new relative, a product just bought):
+   * a write to that since the claim marked nothing. So its refs are added first, in a
+   * transaction of their own (a write from then on marks it), and a document showing anything
+   * changed since the claim, or changed before it but not yet in the graph, or being changed
+   * now, is not stored but marked again.
    */
   async commit(
     format: string,
@@ -171,7 +185,10 @@ export class Customer360Store {
     documents: readonly BuiltDocument[],
     failed: ReadonlySet<string>,
   ): Promise<void> {
+    const built = documents.filter((d) => d.built !== null);
+    await this.insertRefs(this.db, built);
     await this.db.withTransaction(async (tx) => {
+      const moved = await this.showingChanges(tx, claim.seen, built);
       const leased = [...claim.marks.values()].flat();
       const { rows } = await tx.query<{ id: string }>(
         /* sql */ `/* read-model.lockMarks */
@@ -179,19 +196,19 @@ export class Customer360Store {
         [leased],
       );
       const present = new Set(rows.map((row) => row.id));
-      const built = new Set(documents.filter((d) => d.built !== null).map((d) => d.customerId));
+      const builtIds = new Set(built.map((d) => d.customerId));
       // Marks of a customer this pass does not store a document for are cleared only if the
       // customer has no document now (a placeholder counts: a build elsewhere is under way).
       const { rows: documented } = await tx.query<{ customer_id: string }>(
         /* sql */ `/* read-model.documented */
         SELECT customer_id FROM customer_360 WHERE customer_id = ANY($1::uuid[])`,
-        [claim.customerIds.filter((id) => !built.has(id))],
+        [claim.customerIds.filter((id) => !builtIds.has(id))],
       );
-      const keep = new Set([...failed, ...documented.map((row) => row.customer_id)]);
+      const keep = new Set([...failed, ...moved, ...documented.map((row) => row.customer_id)]);
       const intact = (id: string) =>
         !keep.has(id) && (claim.marks.get(id) ?? []).every((mark) => present.has(mark));
       const settled = claim.customerIds.filter(intact);
-      const stored = documents.filter((d) => d.built !== null && intact(d.customerId));
+      const stored = built.filter((d) => intact(d.customerId));
       await this.save(
         tx,
         format,
@@ -217,7 +234,55 @@ export class Customer360Store {
         UPDATE customer_360_dirty SET leased_until = NULL WHERE id = ANY($1::bigint[])`,
         [released],
       );
+      // Marked as of now, so a later pass waits for the outbox to pass the writes seen here.
+      await tx.query(
+        /* sql */ `/* read-model.markAgain */
+        INSERT INTO customer_360_dirty (customer_id, marked_at)
+        SELECT id, clock_timestamp() FROM unnest($1::uuid[]) AS m(id)`,
+        [[...moved]],
+      );
     });
+  }
+
+  /**
+   * Customers whose built document shows something the build may have missed: changed after
+   * the claim's snapshot, or before it but not in the graph yet (started at or after the
+   * outbox horizon), or being changed right now (its row locked by the write, which may have
+   * looked for the documents to mark before this pass's refs were added).
+   */
+  private async showingChanges(
+    tx: Queryable,
+    seen: ClaimedWork['seen'],
+    built: readonly BuiltDocument[],
+  ): Promise<Set<string>> {
+    const owners = built.flatMap((d) => d.built!.refs.map(() => d.customerId));
+    const refs = built.flatMap((d) => d.built!.refs);
+    if (refs.length === 0) {
+      return new Set();
+    }
+    // FOR SHARE follows a row changed since this statement's snapshot to its newest version,
+    // so a write committing meanwhile is judged by what it wrote.
+    const { rows } = await tx.query<{ customer_id: string }>(
+      /* sql */ `/* read-model.showingChanges */
+      WITH shown AS (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(customer_id, ref_id)
+      ), free AS MATERIALIZED (
+        SELECT entity_id,
+               pg_visible_in_snapshot(changed_xid, $3::pg_snapshot)
+                 AND changed_at < $4::timestamptz AS in_build
+          FROM customer_360_changes
+         WHERE entity_id IN (SELECT ref_id FROM shown)
+         ORDER BY entity_id
+           FOR SHARE SKIP LOCKED
+      )
+      SELECT DISTINCT s.customer_id
+        FROM shown s
+        JOIN customer_360_changes c ON c.entity_id = s.ref_id
+        LEFT JOIN free f ON f.entity_id = s.ref_id
+       WHERE f.in_build IS NOT TRUE`,
+      [owners, refs, seen.snapshot, seen.horizon],
+    );
+    return new Set(rows.map((row) => row.customer_id));
   }
 
   /** Stores documents and what they show: replacing, or only where none of this format is. */
@@ -250,10 +315,20 @@ export class Customer360Store {
       DELETE FROM customer_360_refs WHERE customer_id = ANY($1::uuid[])`,
       [ids],
     );
-    const saved = documents.filter((d) => ids.includes(d.customerId));
-    const owners = saved.flatMap((d) => d.refs.map(() => d.customerId));
-    const refs = saved.flatMap((d) => d.refs);
-    await tx.query(
+    await this.insertRefs(
+      tx,
+      built.filter((d) => ids.includes(d.customerId)),
+    );
+  }
+
+  /** Records what documents show (for a customer whose document row exists). */
+  private async insertRefs(q: Queryable, built: readonly BuiltDocument[]): Promise<void> {
+    const owners = built.flatMap((d) => d.built!.refs.map(() => d.customerId));
+    const refs = built.flatMap((d) => d.built!.refs);
+    if (refs.length === 0) {
+      return;
+    }
+    await q.query(
       /* sql */ `/* read-model.saveRefs */
       INSERT INTO customer_360_refs (ref_id, customer_id)
       SELECT r.ref_id, r.customer_id FROM unnest($1::uuid[], $2::uuid[]) AS r(ref_id, customer_id)

@@ -67,6 +67,7 @@ describe('migrate', () => {
         'change_feed_horizon',
         'content',
         'customer_360',
+        'customer_360_changes',
         'customer_360_dirty',
         'customer_360_refs',
         'customer_consents',

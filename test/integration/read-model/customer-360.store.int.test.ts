@@ -9,10 +9,10 @@ import { Customer360Store } from '../../../src/modules/read-model/customer-360.s
 import { createTestDatabase, openTestPostgres, type TestDatabase } from '../../support/database.js';
 
 /**
- * The projector's claim on its own, against PostgreSQL, with a write made to commit at the
- * worst moment: right after the claim's first statement.
+ * The projector's claim and commit on their own, against PostgreSQL, with a write made to
+ * commit at the worst moment.
  */
-describe('Customer360Store.claim', () => {
+describe('Customer360Store', () => {
   let database: TestDatabase;
   let db: Postgres;
   const logger = createSilentLogger();
@@ -51,6 +51,46 @@ describe('Customer360Store.claim', () => {
     });
   }
 
+  /** A customer with a stored document, the outbox drained and no marks anywhere. */
+  async function documented(name: string): Promise<string> {
+    const id = randomUUID();
+    await db.query(`INSERT INTO customers (id, display_name) VALUES ($1, $2)`, [id, name]);
+    await db.query(`INSERT INTO customer_360 (customer_id, format, doc) VALUES ($1, 'f', 'old')`, [
+      id,
+    ]);
+    await db.query('DELETE FROM outbox');
+    await db.query('DELETE FROM customer_360_dirty');
+    return id;
+  }
+
+  async function product(name: string): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO products (sku, name) VALUES ($1, $2) RETURNING id`,
+      [randomUUID(), name],
+    );
+    return rows[0]!.id;
+  }
+
+  /** Claims the customer's mark (its own write), as a pass does before it builds. */
+  async function claimRebuild(store: Customer360Store, id: string) {
+    await db.query('INSERT INTO customer_360_dirty (customer_id) VALUES ($1)', [id]);
+    const claim = await store.claim([], 100, false);
+    assert.deepEqual(claim.toBuild, [id]);
+    return claim;
+  }
+
+  const rebuilt = (customerId: string, refs: string[]) => [
+    { customerId, built: { doc: Buffer.from('new'), refs } },
+  ];
+
+  async function storedDoc(id: string): Promise<string> {
+    const { rows } = await db.query<{ doc: Buffer }>(
+      'SELECT doc FROM customer_360 WHERE customer_id = $1',
+      [id],
+    );
+    return rows[0]!.doc.toString();
+  }
+
   it('never leases the mark of a write whose outbox message commits during the claim', async () => {
     const id = randomUUID();
     await db.query(`INSERT INTO customers (id, display_name) VALUES ($1, 'Claimed')`, [id]);
@@ -76,5 +116,92 @@ describe('Customer360Store.claim', () => {
     assert.ok(rows[0]!.n > 0, 'the write marked the document');
     assert.equal(claim.marks.has(id), false, 'its mark waits for the outbox message');
     assert.deepEqual(claim.toBuild, []);
+  });
+
+  it('stores a rebuilt document, and marks it when what it newly shows changes later', async () => {
+    const id = await documented('Owner');
+    const relative = await documented('Relative');
+    const store = new Customer360Store(db);
+    const claim = await claimRebuild(store, id);
+
+    await store.commit('f', claim, rebuilt(id, [relative]), new Set());
+
+    assert.equal(await storedDoc(id), 'new');
+    assert.equal((await store.builtAt([id], 'f')).size, 1, 'servable');
+    await db.query(`UPDATE customers SET display_name = 'Renamed' WHERE id = $1`, [relative]);
+    assert.equal((await store.builtAt([id], 'f')).size, 0, 'the rename marked it');
+  });
+
+  for (const [what, change] of [
+    [
+      'a customer',
+      (id: string) => db.query(`UPDATE customers SET display_name = 'Renamed' WHERE id = $1`, [id]),
+    ],
+    [
+      'a product',
+      (id: string) => db.query(`UPDATE products SET name = 'Renamed' WHERE id = $1`, [id]),
+    ],
+  ] as const) {
+    it(`does not store a document showing ${what} changed after the claim, and marks it again`, async () => {
+      const id = await documented('Owner');
+      const shown = what === 'a product' ? await product('Shown') : await documented('Shown');
+      const store = new Customer360Store(db);
+      const claim = await claimRebuild(store, id);
+      // The build may have read it before this change; the change's trigger found no document
+      // showing it (the stored one does not).
+      await change(shown);
+
+      await store.commit('f', claim, rebuilt(id, [shown]), new Set());
+
+      assert.equal(await storedDoc(id), 'old');
+      assert.equal((await store.builtAt([id], 'f')).size, 0, 'not servable');
+      const again = await store.claim([], 100, false);
+      assert.ok(again.toBuild.includes(id), 'rebuilt by the next pass');
+    });
+  }
+
+  it('does not store a document showing a customer changed before the claim but not yet in the graph', async () => {
+    const id = await documented('Owner');
+    const relative = await documented('Relative');
+    await db.query('INSERT INTO customer_360_dirty (customer_id) VALUES ($1)', [id]);
+    // Committed, its outbox message still waiting for the relay: the graph does not show it.
+    await db.withTransaction(async (tx) => {
+      await tx.query(`UPDATE customers SET display_name = 'Renamed' WHERE id = $1`, [relative]);
+      await tx.query(`INSERT INTO outbox (topic, payload) VALUES ('customer.changed', '{}')`);
+    });
+    const store = new Customer360Store(db);
+    const claim = await store.claim([], 100, false);
+    assert.ok(claim.toBuild.includes(id));
+
+    await store.commit('f', claim, rebuilt(id, [relative]), new Set());
+
+    assert.equal(await storedDoc(id), 'old');
+    assert.equal((await store.builtAt([id], 'f')).size, 0, 'not servable');
+  });
+
+  it('does not store a document showing a customer being changed while the pass commits', async () => {
+    const id = await documented('Owner');
+    const relative = await documented('Relative');
+    const store = new Customer360Store(db);
+    const claim = await claimRebuild(store, id);
+    let changed!: () => void;
+    let commit!: () => void;
+    const written = new Promise<void>((resolve) => (changed = resolve));
+    const released = new Promise<void>((resolve) => (commit = resolve));
+    // Its trigger runs (finding no document showing the relative) before the pass adds the
+    // new document's refs; it commits after the pass has looked.
+    const write = db.withTransaction(async (tx) => {
+      await tx.query(`UPDATE customers SET display_name = 'Renamed' WHERE id = $1`, [relative]);
+      changed();
+      await released;
+    });
+    await written;
+
+    await store.commit('f', claim, rebuilt(id, [relative]), new Set());
+    commit();
+    await write;
+
+    assert.equal(await storedDoc(id), 'old');
+    assert.equal((await store.builtAt([id], 'f')).size, 0, 'not servable');
   });
 });

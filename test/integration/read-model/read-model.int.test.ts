@@ -210,22 +210,6 @@ async function link(app: TestApp, from: string, to: string, type: Relationship):
   assert.equal(result.errors, undefined, JSON.stringify(result.errors));
 }
 
-/**
- * One relationship type per pair of customers. With any type between any pair, this seeded
- * sequence failed in CI at round 3 on about one run in three: a document showed a depth-2 path
- * of SIBLING_OF where the graph's (deterministic) pick is REFERRED, so some write left a
- * document unmarked. Open defect, see the stop note of 2026-12-06; restore pick(RELATIONSHIPS)
- * below to reproduce it.
- */
-function typeOf(a: string, b: string): Relationship {
-  const key = [a, b].sort().join('');
-  let hash = 0;
-  for (const char of key) {
-    hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  }
-  return RELATIONSHIPS[hash % RELATIONSHIPS.length]!;
-}
-
 interface Population {
   customers: string[];
   products: { id: string; sku: string }[];
@@ -267,14 +251,14 @@ function randomWrites(random: () => number, population: () => Population) {
       }),
     (app) => {
       const [from, to] = [pick(alive()), pick(alive())];
-      return from === to ? Promise.resolve() : link(app, from, to, typeOf(from, to));
+      return from === to ? Promise.resolve() : link(app, from, to, pick(RELATIONSHIPS));
     },
     (app) => {
       const [from, to] = [pick(alive()), pick(alive())];
       return execute(app.url, UnlinkRelationshipDocument, {
         fromId: from,
         toId: to,
-        type: typeOf(from, to),
+        type: pick(RELATIONSHIPS),
       });
     },
     (app) =>
