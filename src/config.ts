@@ -149,6 +149,7 @@ const Env = z
     PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
     READ_MODEL: z.enum(['auto', 'on', 'off']).default('auto'),
     READ_MODEL_POLL_MS: positiveInt(100),
+    READ_MODEL_CACHE_MB: z.coerce.number().int().min(0).default(32),
     SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
     SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
@@ -365,6 +366,11 @@ export interface Config {
     readonly enabled: boolean;
     /** How often each instance looks for documents to rebuild when not woken. */
     readonly pollMs: number;
+    /**
+     * Decoded documents each instance keeps between requests, in MB of stored document (0:
+     * none); a read of one still current fetches only its version (READ_MODEL_CACHE_MB).
+     */
+    readonly cacheMb: number;
   };
   readonly segments: {
     /** Re-check time windows and membership ages this often, on one instance; 0: never. */
@@ -542,6 +548,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     readModel: {
       enabled: e.READ_MODEL === 'on' || (e.READ_MODEL === 'auto' && e.DATABASE_URL !== undefined),
       pollMs: e.READ_MODEL_POLL_MS,
+      cacheMb: e.READ_MODEL_CACHE_MB,
     },
     webhooks: {
       pollMs: e.WEBHOOK_POLL_MS,

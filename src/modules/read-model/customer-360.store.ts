@@ -1,9 +1,10 @@
 import type { Postgres, Queryable } from '../../datasources/postgres.js';
 
-/** A stored document, still encoded. */
+/** A servable document: its version, and its bytes unless the caller holds that version. */
 export interface StoredDocument {
   customerId: string;
-  doc: Buffer;
+  version: string;
+  doc: Buffer | null;
 }
 
 /** What one projector pass took on: customers, and the marks it leased for each. */
@@ -43,6 +44,10 @@ const LEASE = '30 seconds';
 const SERVABLE = `v.customer_id = ANY($1::uuid[]) AND v.format = $2
          AND NOT EXISTS (SELECT 1 FROM customer_360_dirty d WHERE d.customer_id = v.customer_id)`;
 
+// Which build of a document a row holds: the writing transaction and the build time (either
+// alone would do in practice; together they cannot repeat).
+const VERSION = `v.xmin::text || '/' || (extract(epoch FROM v.built_at) * 1000000)::bigint`;
+
 // The format of the row a first build holds while it builds: never served, never counted.
 const PLACEHOLDER = 'building';
 
@@ -53,16 +58,30 @@ const PLACEHOLDER = 'building';
 export class Customer360Store {
   constructor(private readonly db: Postgres) {}
 
-  /** Documents of this format with no dirty mark: safe to serve. */
-  async loadFresh(customerIds: readonly string[], format: string): Promise<StoredDocument[]> {
-    const { rows } = await this.db.query<{ customer_id: string; doc: Buffer }>(
+  /**
+   * Documents of this format with no dirty mark: safe to serve. A document whose version the
+   * caller names in `held` comes without its bytes (the caller decoded that one already).
+   */
+  async loadFresh(
+    customerIds: readonly string[],
+    format: string,
+    held: ReadonlyMap<string, string> = new Map(),
+  ): Promise<StoredDocument[]> {
+    const { rows } = await this.db.query<{
+      customer_id: string;
+      version: string;
+      doc: Buffer | null;
+    }>(
       /* sql */ `/* read-model.loadFresh */
-      SELECT v.customer_id, v.doc
+      SELECT v.customer_id, x.version, CASE WHEN h.version = x.version THEN NULL ELSE v.doc END AS doc
         FROM customer_360 v
+       CROSS JOIN LATERAL (SELECT ${VERSION} AS version) x
+        LEFT JOIN unnest($3::uuid[], $4::text[]) AS h(customer_id, version)
+          ON h.customer_id = v.customer_id
        WHERE ${SERVABLE}`,
-      [customerIds, format],
+      [customerIds, format, [...held.keys()], [...held.values()]],
     );
-    return rows.map((row) => ({ customerId: row.customer_id, doc: row.doc }));
+    return rows.map((row) => ({ customerId: row.customer_id, version: row.version, doc: row.doc }));
   }
 
   /** When each customer's servable document was built; customers without one are left out. */

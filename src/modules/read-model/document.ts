@@ -11,13 +11,6 @@ export interface HeldEntry {
   owner?: string | null;
 }
 
-/** A document's entry as stored: its value still encoded until a request reads it. */
-export interface StoredEntry {
-  loader: string;
-  key: string;
-  encoded: Buffer;
-}
-
 /**
  * A document: the results the held query's loaders returned for one customer, as they were.
  * Serialised with node:v8 rather than JSON so Dates (and anything else a store returns) come
@@ -29,13 +22,51 @@ export function encodeDocument(entries: readonly HeldEntry[]): Buffer {
   return v8.serialize(entries.map((e) => [e.loader, e.key, v8.serialize(e.value)]));
 }
 
-export function decodeDocument(doc: Buffer): StoredEntry[] {
-  const rows = v8.deserialize(doc) as [string, string, Buffer][];
-  return rows.map(([loader, key, encoded]) => ({ loader, key, encoded }));
+/**
+ * A stored document as every request of an instance shares it while it is current: its entries
+ * are split once, and each value is decoded the first time any request reads it. Decoded values
+ * are frozen, as a request must never change what later requests will read.
+ */
+export class DecodedDocument {
+  private readonly entries = new Map<string, { encoded: Buffer } | { value: unknown }>();
+
+  constructor(
+    readonly version: string,
+    /** Bytes stored: what the document costs a cache. */
+    readonly size: number,
+    doc: Buffer,
+  ) {
+    for (const [loader, key, encoded] of v8.deserialize(doc) as [string, string, Buffer][]) {
+      this.entries.set(`${loader}\u0000${key}`, { encoded });
+    }
+  }
+
+  /** The loader's result for this key (see entryKey), if the document holds it. */
+  find(entryKey: string): { value: unknown } | undefined {
+    const entry = this.entries.get(entryKey);
+    if (entry === undefined || 'value' in entry) {
+      return entry;
+    }
+    const decoded = { value: deepFreeze(v8.deserialize(entry.encoded)) };
+    this.entries.set(entryKey, decoded);
+    return decoded;
+  }
 }
 
-export function decodeValue(entry: StoredEntry): unknown {
-  return v8.deserialize(entry.encoded);
+function deepFreeze<T>(value: T): T {
+  // Typed arrays cannot be frozen (their elements stay writable); nothing held has one today.
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !ArrayBuffer.isView(value) &&
+    !Object.isFrozen(value)
+  ) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) {
+      deepFreeze(inner);
+    }
+  }
+  return value;
 }
 
 /**

@@ -1,16 +1,11 @@
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 
 import type { Loaders } from '../../context.js';
 import { UUID_PATTERN } from '../../lib/ids.js';
 import { GroupBatch } from '../../lib/group-commit.js';
 import type { Customer360Store } from './customer-360.store.js';
-import {
-  decodeDocument,
-  decodeValue,
-  entryKey,
-  type HeldEntry,
-  type StoredEntry,
-} from './document.js';
+import { DecodedDocument, entryKey, type HeldEntry } from './document.js';
 import { DOCUMENT_FORMAT, HELD_LOADERS, keyString } from './held-query.js';
 
 /** The part of DataLoader's interface resolvers use. */
@@ -27,22 +22,48 @@ interface LoaderLike {
  * that arrive while a fetch runs go in the next one, so under load one statement serves many
  * requests (PostgreSQL round trips, not the documents, cost most per read). A fetch starts
  * only after the asks it holds, so it sees every write committed before them.
+ *
+ * Documents are kept decoded between requests (up to `cacheBytes` of stored document): a
+ * fetch names the versions held, and PostgreSQL sends the bytes only of those that changed,
+ * still checking every one is servable.
  */
 export class DocumentReads {
-  private readonly group = new GroupBatch<string, Buffer | null>(async (customerIds) => {
-    const found = new Map(
-      (await this.store.loadFresh([...new Set(customerIds)], DOCUMENT_FORMAT)).map((d) => [
-        d.customerId,
-        d.doc,
-      ]),
-    );
+  private readonly decoded: LRUCache<string, DecodedDocument> | undefined;
+  private readonly group = new GroupBatch<string, DecodedDocument | null>(async (customerIds) => {
+    const ids = [...new Set(customerIds)];
+    // The documents held now, by reference: one evicted meanwhile is still at hand below.
+    const held = new Map<string, DecodedDocument>();
+    for (const id of ids) {
+      const document = this.decoded?.get(id);
+      if (document) {
+        held.set(id, document);
+      }
+    }
+    const versions = new Map([...held].map(([id, document]) => [id, document.version]));
+    const found = new Map<string, DecodedDocument>();
+    for (const row of await this.store.loadFresh(ids, DOCUMENT_FORMAT, versions)) {
+      const document =
+        row.doc === null
+          ? held.get(row.customerId)!
+          : new DecodedDocument(row.version, row.doc.length, row.doc);
+      found.set(row.customerId, document);
+      this.decoded?.set(row.customerId, document);
+    }
     return customerIds.map((id) => found.get(id) ?? null);
   });
 
-  constructor(private readonly store: Customer360Store) {}
+  constructor(
+    private readonly store: Customer360Store,
+    cacheBytes: number,
+  ) {
+    this.decoded =
+      cacheBytes > 0
+        ? new LRUCache({ maxSize: cacheBytes, sizeCalculation: (document) => document.size })
+        : undefined;
+  }
 
-  /** The customer's encoded document, or null: none, dirty, or of another format. */
-  fetch(customerId: string): Promise<Buffer | null> {
+  /** The customer's document, or null: none, dirty, or of another format. */
+  fetch(customerId: string): Promise<DecodedDocument | null> {
     return this.group.add(customerId);
   }
 }
@@ -55,8 +76,8 @@ export class DocumentReads {
  * builds one (a mere profile lookup, such as a similar customer's name, asks for none).
  */
 export class DocumentPool {
-  /** Every entry of the loaded documents, decoded the first time it is read. */
-  private readonly entries = new Map<string, StoredEntry | { value: unknown }>();
+  /** The documents this request has loaded. */
+  private readonly loaded: DecodedDocument[] = [];
   private readonly reported = new Set<string>();
   private used = false;
   private documents: DataLoader<string, boolean>;
@@ -89,18 +110,18 @@ export class DocumentPool {
 
   find(loader: string, key: unknown): { value: unknown } | undefined {
     const k = entryKey(loader, key);
-    const entry = this.entries.get(k);
-    if (entry === undefined || 'value' in entry) {
-      return entry;
+    for (const document of this.loaded) {
+      const found = document.find(k);
+      if (found) {
+        return found;
+      }
     }
-    const decoded = { value: decodeValue(entry) };
-    this.entries.set(k, decoded);
-    return decoded;
+    return undefined;
   }
 
   /** Forgets every document (subscription contexts resolve each event afresh). */
   reset(): void {
-    this.entries.clear();
+    this.loaded.length = 0;
     this.reported.clear();
     this.used = false;
     this.documents = this.createLoader();
@@ -115,19 +136,13 @@ export class DocumentPool {
         );
         for (const doc of docs) {
           if (doc !== null) {
-            this.add(decodeDocument(doc));
+            this.loaded.push(doc);
           }
         }
         return docs.map((doc) => doc !== null);
       },
       { name: 'readModelDocuments' },
     );
-  }
-
-  private add(entries: readonly StoredEntry[]): void {
-    for (const entry of entries) {
-      this.entries.set(`${entry.loader}\u0000${entry.key}`, entry);
-    }
   }
 }
 

@@ -14,9 +14,9 @@ export const readModelModule = defineModule<ReadModelDeps>({
   name: 'read-model',
   resolvers: [ReadModelResolver],
   create: (platform) => {
-    const { enabled, pollMs } = platform.settings.readModel;
+    const { enabled, pollMs, cacheMb } = platform.settings.readModel;
     const store = new Customer360Store(platform.db);
-    const reads = new DocumentReads(store);
+    const reads = new DocumentReads(store, cacheMb * 1024 * 1024);
     // Off, the projector only clears marks nobody will read: no hurry.
     const projector = new Projector({
       store,

@@ -204,4 +204,22 @@ describe('Customer360Store', () => {
     assert.equal(await storedDoc(id), 'old');
     assert.equal((await store.builtAt([id], 'f')).size, 0, 'not servable');
   });
+
+  it('sends a servable document without its bytes when the reader holds its version', async () => {
+    const id = await documented('Owner');
+    const store = new Customer360Store(db);
+
+    const [first] = await store.loadFresh([id], 'f');
+    const [again] = await store.loadFresh([id], 'f', new Map([[id, first!.version]]));
+    await store.commit('f', await claimRebuild(store, id), rebuilt(id, []), new Set());
+    const [rebuiltDoc] = await store.loadFresh([id], 'f', new Map([[id, first!.version]]));
+    await db.query('INSERT INTO customer_360_dirty (customer_id) VALUES ($1)', [id]);
+    const dirty = await store.loadFresh([id], 'f', new Map([[id, rebuiltDoc!.version]]));
+
+    assert.equal(first!.doc?.toString(), 'old');
+    assert.deepEqual(again, { customerId: id, version: first!.version, doc: null });
+    assert.notEqual(rebuiltDoc!.version, first!.version);
+    assert.equal(rebuiltDoc!.doc?.toString(), 'new');
+    assert.deepEqual(dirty, [], 'a dirty document is not served, whatever the reader holds');
+  });
 });
