@@ -149,7 +149,7 @@ const Env = z
     PREDICTION_DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.1),
     READ_MODEL: z.enum(['auto', 'on', 'off']).default('auto'),
     READ_MODEL_POLL_MS: positiveInt(100),
-    READ_MODEL_CACHE_MB: z.coerce.number().int().min(0).default(32),
+    READ_MODEL_CACHE_MB: z.coerce.number().int().min(0).default(16),
     SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
     SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
