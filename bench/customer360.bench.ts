@@ -22,6 +22,7 @@
  *
  * Options: --scale N (customers; products and events follow), --duration S (per run),
  * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read),
+ * --gateway-node-options="…" (NODE_OPTIONS of the read model's gateway, e.g. heap flags),
  * --workers N (the read model's gateway runs with WORKERS=N, default 1; above 1 it needs Redis,
  * REDIS_URL or 127.0.0.1:6379). DATABASE_URL defaults to
  * postgres://postgres@127.0.0.1:5432/c360_bench (created when missing; loading 100k customers
@@ -72,6 +73,7 @@ const { values: options } = parseArgs({
     workers: { type: 'string', default: '1' },
     sample: { type: 'string', default: '200' },
     'fresh-every': { type: 'string', default: '100' },
+    'gateway-node-options': { type: 'string', default: '' },
   },
 });
 const SCALE = Number(options.scale);
@@ -83,6 +85,11 @@ const PAGE_CONNECTIONS = Number(options['page-connections']);
 /** Processes of the gateway measured with the read model (`npm start` with WORKERS). */
 const WORKERS = Number(options.workers);
 const SAMPLE = Number(options.sample);
+/**
+ * NODE_OPTIONS of the read model's gateway only (not of this process), e.g. the heap flags of
+ * docs/operations.md's memory section.
+ */
+const GATEWAY_NODE_OPTIONS = options['gateway-node-options'];
 /** How often an event is sent to a sampled customer during the single run, to time freshness. */
 const FRESHNESS_EVERY_MS = Number(options['fresh-every']);
 const SPEC: DatasetSpec = {
@@ -181,6 +188,7 @@ async function main(): Promise<void> {
       WORKERS: String(WORKERS),
       PORT: '0',
       NEO4J_URI: backends.graph.target.replace(/^[a-z+]+:/, 'bolt:'),
+      ...(GATEWAY_NODE_OPTIONS !== '' && { NODE_OPTIONS: GATEWAY_NODE_OPTIONS }),
       ...(process.env['REDIS_URL'] !== undefined || WORKERS > 1
         ? { REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' }
         : {}),
@@ -242,6 +250,7 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         page_connections: PAGE_CONNECTIONS,
         workers: WORKERS,
+        gateway_node_options: GATEWAY_NODE_OPTIONS,
       }),
     );
   } finally {
