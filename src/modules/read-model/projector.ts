@@ -114,14 +114,14 @@ export class Projector {
       throw new Error('the read model is not bound to the gateway yet');
     }
     const limit = pLimit(this.options.concurrency ?? 2);
-    const built = (
-      await Promise.all(
-        chunk(customerIds, BUILD_BATCH).map((ids) => limit(() => buildDocuments(gateway, ids))),
-      )
-    ).flat();
+    const batches = await Promise.all(
+      chunk(customerIds, BUILD_BATCH).map((ids) => limit(() => buildDocuments(gateway, ids))),
+    );
+    const built = batches.flatMap((batch) => batch.built);
     const failed = new Set(customerIds.filter((_, i) => built[i] === 'failed'));
     if (failed.size > 0) {
-      this.log.warn({ customers: failed.size }, 'read model documents could not be built');
+      const reasons = [...new Set(batches.flatMap((batch) => batch.errors))].slice(0, 3);
+      this.log.warn({ customers: failed.size, reasons }, 'read model documents could not be built');
     }
     const documents = customerIds.flatMap((customerId, i): BuiltDocument[] => {
       const b = built[i]!;
@@ -173,7 +173,8 @@ async function buildDocuments(gateway: GatewayHandle, customerIds: readonly stri
   });
   const failed = new Set((result.errors ?? []).map((error) => error.path?.[0] ?? '*'));
   const data = (result.data ?? {}) as Record<string, { id: string } | null>;
-  return customerIds.map((customerId, i): Built => {
+  const errors = (result.errors ?? []).map((error) => error.message);
+  const built = customerIds.map((customerId, i): Built => {
     const alias = `c${i}`;
     if (failed.has(alias) || failed.has('*')) {
       return 'failed';
@@ -189,6 +190,7 @@ async function buildDocuments(gateway: GatewayHandle, customerIds: readonly stri
       refs: [...shown],
     };
   });
+  return { built, errors };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
