@@ -66,6 +66,11 @@ export class DocumentReads {
   fetch(customerId: string): Promise<DecodedDocument | null> {
     return this.group.add(customerId);
   }
+
+  /** What the instance keeps decoded: documents, and their stored bytes (the limit's unit). */
+  cached(): { documents: number; bytes: number } {
+    return { documents: this.decoded?.size ?? 0, bytes: this.decoded?.calculatedSize ?? 0 };
+  }
 }
 
 /**

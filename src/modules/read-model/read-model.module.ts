@@ -41,10 +41,16 @@ export const readModelModule = defineModule<ReadModelDeps>({
             'Documents a write has touched since they were built (reads of them go live)',
           c360_read_model_lag_seconds:
             'Age of the oldest write not yet in its document (0 when every document is fresh)',
+          c360_read_model_cache_documents: 'Documents this instance keeps decoded between reads',
+          c360_read_model_cache_bytes:
+            'Stored bytes of the documents kept decoded (limited by READ_MODEL_CACHE_MB)',
         },
         read: async () => {
           const lag = await store.lag();
+          const cached = reads.cached();
           return {
+            c360_read_model_cache_documents: cached.documents,
+            c360_read_model_cache_bytes: cached.bytes,
             c360_read_model_documents: lag.documents,
             c360_read_model_dirty_documents: lag.dirtyCustomers,
             c360_read_model_lag_seconds: lag.oldestDirtyAgeMs / 1000,

@@ -105,6 +105,8 @@ describe('Prometheus metrics', () => {
       'c360_read_model_documents',
       'c360_read_model_dirty_documents',
       'c360_read_model_lag_seconds',
+      'c360_read_model_cache_documents',
+      'c360_read_model_cache_bytes',
       'c360_subscriptions_open',
       'process_cpu_user_seconds_total',
       'nodejs_eventloop_lag_seconds',
