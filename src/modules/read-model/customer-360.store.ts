@@ -274,8 +274,7 @@ export class Customer360Store {
     seen: ClaimedWork['seen'],
     built: readonly BuiltDocument[],
   ): Promise<Set<string>> {
-    const owners = built.flatMap((d) => d.built!.refs.map(() => d.customerId));
-    const refs = built.flatMap((d) => d.built!.refs);
+    const { owners, refs } = refPairs(built);
     if (refs.length === 0) {
       return new Set();
     }
@@ -334,6 +333,8 @@ export class Customer360Store {
       DELETE FROM customer_360_refs WHERE customer_id = ANY($1::uuid[])`,
       [ids],
     );
+    // Written again although the pass added them before this transaction: a pass elsewhere may
+    // have replaced this customer's refs in between.
     await this.insertRefs(
       tx,
       built.filter((d) => ids.includes(d.customerId)),
@@ -342,8 +343,7 @@ export class Customer360Store {
 
   /** Records what documents show (for a customer whose document row exists). */
   private async insertRefs(q: Queryable, built: readonly BuiltDocument[]): Promise<void> {
-    const owners = built.flatMap((d) => d.built!.refs.map(() => d.customerId));
-    const refs = built.flatMap((d) => d.built!.refs);
+    const { owners, refs } = refPairs(built);
     if (refs.length === 0) {
       return;
     }
@@ -378,4 +378,12 @@ export class Customer360Store {
       oldestDirtyAgeMs: row.oldest === null ? 0 : Math.max(0, Date.now() - row.oldest.getTime()),
     };
   }
+}
+
+/** What built documents show, as parallel arrays (owner document, shown id) for unnest. */
+function refPairs(built: readonly BuiltDocument[]): { owners: string[]; refs: string[] } {
+  return {
+    owners: built.flatMap((d) => d.built!.refs.map(() => d.customerId)),
+    refs: built.flatMap((d) => d.built!.refs),
+  };
 }

@@ -37,7 +37,7 @@ export class DecodedDocument {
     doc: Buffer,
   ) {
     for (const [loader, key, encoded] of v8.deserialize(doc) as [string, string, Buffer][]) {
-      this.entries.set(`${loader}\u0000${key}`, { encoded });
+      this.entries.set(entryKey(loader, key), { encoded });
     }
   }
 

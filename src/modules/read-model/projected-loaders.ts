@@ -42,12 +42,14 @@ export class DocumentReads {
     const versions = new Map([...held].map(([id, document]) => [id, document.version]));
     const found = new Map<string, DecodedDocument>();
     for (const row of await this.store.loadFresh(ids, DOCUMENT_FORMAT, versions)) {
-      const document =
-        row.doc === null
-          ? held.get(row.customerId)!
-          : new DecodedDocument(row.version, row.doc.length, row.doc);
-      found.set(row.customerId, document);
-      this.decoded?.set(row.customerId, document);
+      if (row.doc === null) {
+        // Still current: the get above already counted this read for the LRU.
+        found.set(row.customerId, held.get(row.customerId)!);
+      } else {
+        const document = new DecodedDocument(row.version, row.doc.length, row.doc);
+        found.set(row.customerId, document);
+        this.decoded?.set(row.customerId, document);
+      }
     }
     return customerIds.map((id) => found.get(id) ?? null);
   });
