@@ -40,8 +40,7 @@ import { requestMetricsPlugin } from './observability/request-metrics.plugin.js'
 import { traceRequests } from './observability/trace-requests.js';
 import { traceResolvers } from './observability/trace-resolvers.js';
 import { tracingActive } from './observability/tracing.js';
-import { OutboxDoorbell } from './outbox/outbox.doorbell.js';
-import { OutboxRelay } from './outbox/outbox.relay.js';
+import { OutboxRelays } from './outbox/outbox.relays.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
 import { overloadStatusPlugin } from './plugins/overload-status.plugin.js';
@@ -120,7 +119,7 @@ export async function createApp({
 }: AppDeps): Promise<App> {
   // The relay is built before the modules (they ring it after writes) and given their
   // appliers once they exist.
-  const doorbell: { relay?: OutboxRelay } = {};
+  const doorbell: { relay?: OutboxRelays } = {};
   const advanceListeners: (() => void)[] = [];
   const feed = new ChangeFeed(backends.postgres, backends.pubSub, logger, config.changeFeed);
   const wiring = wireModules(
@@ -139,12 +138,13 @@ export async function createApp({
     },
     loaderTuning(config.dataLoader),
   );
-  const relay = new OutboxRelay({
+  const relay = new OutboxRelays({
     db: backends.postgres,
     appliers: wiring.appliers,
     logger,
-    doorbell: new OutboxDoorbell(backends.pubSub, logger),
+    pubSub: backends.pubSub,
   });
+  await relay.route();
   doorbell.relay = relay;
   advanceListeners.forEach((listener) => relay.onAdvance(listener));
   const schema = await buildGatewaySchema(backends.pubSub, wiring.container, wiring.access.masking);

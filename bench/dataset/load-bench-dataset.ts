@@ -12,7 +12,7 @@ import {
 import { CustomerUpserted } from '../../src/modules/customer/customer.topics.js';
 import { EventsAccepted } from '../../src/modules/event/event.topics.js';
 import { RelationshipLinked } from '../../src/modules/relationship/relationship.topics.js';
-import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
+import { OutboxRelays } from '../../src/outbox/outbox.relays.js';
 import { OutboxStore } from '../../src/outbox/outbox.store.js';
 import { ChangeFeed } from '../../src/changefeed/change-feed.js';
 import { wireModules } from '../../src/wiring.js';
@@ -177,7 +177,8 @@ async function drainOutbox(backends: Backends, progress: Progress) {
     },
     loaderTuning(true),
   );
-  const relay = new OutboxRelay({
+  // Every lane: a gateway that ran on this database before may have routed copies to its lanes.
+  const relay = new OutboxRelays({
     db: backends.postgres,
     appliers: wiring.appliers,
     logger,

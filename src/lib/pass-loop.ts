@@ -28,6 +28,11 @@ export class PassLoop {
     }
   }
 
+  /** True while a pass runs. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Stops the timer and waits for the pass in progress. */
   async stop(): Promise<void> {
     this.stopped = true;

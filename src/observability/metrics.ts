@@ -26,6 +26,7 @@ export interface PoolState {
 }
 
 export interface OutboxBacklog {
+  lane: string;
   pending: number;
   oldestAgeMs: number;
 }
@@ -35,8 +36,8 @@ export interface GatewayMetricsOptions {
   maxOperationNames: number;
   /** Read at each scrape. */
   poolState: () => PoolState;
-  /** Read at each scrape (one PostgreSQL statement); a failure leaves the last values. */
-  outboxBacklog: () => Promise<OutboxBacklog>;
+  /** Read at each scrape (one PostgreSQL statement), per lane; a failure leaves the last values. */
+  outboxBacklog: () => Promise<readonly OutboxBacklog[]>;
   /** The modules' own series. */
   moduleGauges?: readonly ModuleGauges[];
 }
@@ -125,23 +126,23 @@ export class GatewayMetrics {
     const backlog = scrapeOnce(options.outboxBacklog);
     new Gauge({
       name: 'c360_outbox_backlog_messages',
-      help: 'Outbox messages not yet applied by the relay',
+      help: 'Outbox messages not yet applied by the relay of their lane',
+      labelNames: ['lane'],
       registers,
       async collect() {
-        const value = await backlog();
-        if (value !== null) {
-          this.set(value.pending);
+        for (const lane of (await backlog()) ?? []) {
+          this.set({ lane: lane.lane }, lane.pending);
         }
       },
     });
     new Gauge({
       name: 'c360_outbox_lag_seconds',
-      help: 'Age of the oldest outbox message not yet applied (0 when none waits)',
+      help: 'Age of the oldest outbox message of a lane not yet applied (0 when none waits)',
+      labelNames: ['lane'],
       registers,
       async collect() {
-        const value = await backlog();
-        if (value !== null) {
-          this.set(value.oldestAgeMs / 1000);
+        for (const lane of (await backlog()) ?? []) {
+          this.set({ lane: lane.lane }, lane.oldestAgeMs / 1000);
         }
       },
     });

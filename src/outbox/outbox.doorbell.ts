@@ -3,8 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { GatewayPubSub } from '../subscriptions/pubsub.js';
 
-/** The Redis channel on which a relay says it released the head of the outbox. */
+/** The Redis channel on which a relay says it released the head of the outbox's main lane. */
 export const OUTBOX_ADVANCED = 'c360:topic:outbox-advanced:v1';
+
+/** The channel of a lane's rings: each lane's relays take turns among themselves only. */
+export function doorbellChannel(lane: string): string {
+  return lane === 'main' ? OUTBOX_ADVANCED : `${OUTBOX_ADVANCED}:${lane}`;
+}
 
 /**
  * Tells the relays of the other instances that this one finished a pass. Relays take turns on
@@ -20,17 +25,21 @@ export class OutboxDoorbell {
   private notifications: AsyncIterator<unknown> | null = null;
   private readonly log: Logger;
 
+  private readonly channel: string;
+
   constructor(
     private readonly pubSub: GatewayPubSub,
     logger: Logger,
+    lane = 'main',
     /** How long to wait before listening again after Redis dropped the subscription. */
     private readonly retryMs = 1_000,
   ) {
-    this.log = logger.child({ module: 'outbox.doorbell' });
+    this.channel = doorbellChannel(lane);
+    this.log = logger.child({ module: 'outbox.doorbell', lane });
   }
 
   ring(): void {
-    this.pubSub.publish(OUTBOX_ADVANCED, this.id);
+    this.pubSub.publish(this.channel, this.id);
   }
 
   /** Calls `wake` on every ring of another instance until {@link stop}. */
@@ -46,7 +55,7 @@ export class OutboxDoorbell {
 
   private async listen(wake: () => void): Promise<void> {
     while (!this.stopped) {
-      const iterator = this.pubSub.subscribe(OUTBOX_ADVANCED)[Symbol.asyncIterator]();
+      const iterator = this.pubSub.subscribe(this.channel)[Symbol.asyncIterator]();
       this.notifications = iterator;
       try {
         for (;;) {

@@ -2,13 +2,20 @@ import type { Postgres } from '../datasources/postgres.js';
 import { PassLoop } from '../lib/pass-loop.js';
 import type { Logger } from '../logger.js';
 import type { OutboxDoorbell } from './outbox.doorbell.js';
-import { type ClaimedMessage, OutboxStore } from './outbox.store.js';
-import type { OutboxApplier } from './outbox.topic.js';
+import { type ClaimedMessage, type MessageBytes, OutboxStore } from './outbox.store.js';
+import { MAIN_LANE, type OutboxApplier, type OutboxLane } from './outbox.topic.js';
 
 export interface OutboxRelayOptions {
   db: Postgres;
-  /** Who follows which topic: the modules' appliers, folded by the wiring. */
+  /**
+   * Who follows which topic: the modules' appliers of this relay's lane (others are ignored;
+   * {@link OutboxRelays} runs one relay per lane).
+   */
   appliers: readonly OutboxApplier[];
+  /** The lane this relay carries (default: main, which holds every message). */
+  lane?: OutboxLane;
+  /** Unordered lanes: claim only messages of this size class (large or small ones). */
+  bytes?: MessageBytes;
   logger: Logger;
   /** Messages applied per pass (one UNWIND statement per topic). */
   batchSize?: number;
@@ -34,6 +41,8 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private readonly db: Postgres;
+  readonly lane: OutboxLane;
+  private readonly bytes: MessageBytes;
   private readonly outbox: OutboxStore;
   private readonly appliers: ReadonlyMap<string, readonly OutboxApplier[]>;
   private readonly log: Logger;
@@ -47,13 +56,28 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
+    this.lane = options.lane ?? MAIN_LANE;
+    this.bytes = options.bytes ?? {};
     this.outbox = new OutboxStore(options.db);
-    this.appliers = appliersByTopic(options.appliers);
-    this.log = options.logger.child({ module: 'outbox.relay' });
+    this.appliers = appliersByTopic(
+      options.appliers.filter((a) => (a.lane ?? MAIN_LANE).name === this.lane.name),
+    );
+    this.log = options.logger.child({ module: 'outbox.relay', lane: this.lane.name });
     this.batchSize = options.batchSize ?? 200;
     this.idleMs = options.idleMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.doorbell = options.doorbell;
+  }
+
+  /**
+   * Makes every write from now on store a copy for this lane of the topics it follows (main
+   * holds every message already). Call before this instance writes: writes before it were
+   * never meant for the lane.
+   */
+  async route(): Promise<void> {
+    if (this.lane.name !== MAIN_LANE.name) {
+      await this.outbox.route(this.lane.name, [...this.appliers.keys()]);
+    }
   }
 
   start(): void {
@@ -77,6 +101,19 @@ export class OutboxRelay {
     this.loop.wake();
   }
 
+  /** True while a pass runs. */
+  get busy(): boolean {
+    return this.loop.busy;
+  }
+
+  /**
+   * Wakes the relays of this lane on the other instances (an unordered lane's write that found
+   * every relay here busy: one idle elsewhere takes it at once instead of at its next poll).
+   */
+  handOff(): void {
+    this.doorbell?.ring();
+  }
+
   /** Stops polling and waits for the pass in progress; leased rows go back after their lease. */
   async stop(): Promise<void> {
     await this.doorbell?.stop();
@@ -91,7 +128,7 @@ export class OutboxRelay {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const applied = await this.runOnce();
-      const { pending } = await this.outbox.backlog();
+      const { pending } = await this.backlog();
       if (pending === 0 || Date.now() > deadline) {
         return pending;
       }
@@ -102,9 +139,10 @@ export class OutboxRelay {
     }
   }
 
-  /** How many messages wait, and how old the oldest is (the relay's lag). */
-  backlog(): Promise<{ pending: number; oldestAgeMs: number }> {
-    return this.outbox.backlog();
+  /** How many messages of this lane wait, and how old the oldest is (the relay's lag). */
+  async backlog(): Promise<{ pending: number; oldestAgeMs: number }> {
+    const [backlog] = await this.outbox.backlogByLane([this.lane.name]);
+    return backlog!;
   }
 
   /**
@@ -113,9 +151,14 @@ export class OutboxRelay {
    * @returns how many messages were applied (0 when none were due or the batch failed).
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.outbox.claim(this.db, this.batchSize, 30_000, [
-      ...this.appliers.keys(),
-    ]);
+    const claimed = await this.outbox.claim(
+      this.db,
+      this.batchSize,
+      30_000,
+      [...this.appliers.keys()],
+      this.lane,
+      this.bytes,
+    );
     if (claimed.length === 0) {
       return 0;
     }
@@ -140,7 +183,10 @@ export class OutboxRelay {
       return 0;
     }
     await this.outbox.deleteByIds(messages.map((m) => m.id));
-    this.doorbell?.ring();
+    if (this.lane.ordered) {
+      // Another instance's relay may have found the head held by this batch.
+      this.doorbell?.ring();
+    }
     this.advanced();
     if (this.failing) {
       this.log.info('outbox relay resumed');

@@ -44,14 +44,45 @@ export interface OutboxApplier {
    * entries, say). It still sees every run in outbox order: the next run waits for it.
    */
   readonly concurrent?: boolean;
+  /** The outbox lane it follows (default: {@link MAIN_LANE}). */
+  readonly lane?: OutboxLane;
   apply(payloads: readonly unknown[]): Promise<void>;
 }
+
+/**
+ * A lane of the outbox: copies of the messages of the topics its appliers follow, carried by
+ * relays of its own, so it never waits behind another lane's appliers, nor they behind it.
+ * For followers that read only what the write itself committed to PostgreSQL, never what
+ * main's appliers write (the graph, vectors). Declare each lane once, as a constant.
+ */
+export interface OutboxLane {
+  readonly name: string;
+  /**
+   * True: messages are applied in id order, one batch at a time across every instance (what
+   * main guarantees). False, for appliers that recompute from the tables whatever the order
+   * (a message applied before an older one gives the same result): batches are claimed side by
+   * side, and a failing one holds up nothing behind it.
+   */
+  readonly ordered: boolean;
+  /** Passes one instance runs side by side (unordered lanes only; 1 otherwise). */
+  readonly passes: number;
+  /**
+   * Unordered lanes: the first pass claims only messages larger than this (as stored), the
+   * others only the rest, so a small write is applied at once by an express pass while the
+   * first works through large ones, and neither class waits for the other. Needs `passes` ≥ 2.
+   * Without it every pass takes any message.
+   */
+  readonly expressBytes?: number;
+}
+
+/** The lane every message is stored in; other lanes get copies of the topics they follow. */
+export const MAIN_LANE: OutboxLane = { name: 'main', ordered: true, passes: 1 };
 
 /** Builds the applier of one topic with its payload type checked. */
 export function applier<P>(
   topic: OutboxTopic<P>,
   apply: (payloads: readonly P[]) => Promise<void>,
-  options: { order?: number; graph?: boolean; concurrent?: boolean } = {},
+  options: { order?: number; graph?: boolean; concurrent?: boolean; lane?: OutboxLane } = {},
 ): OutboxApplier {
   return { topic: topic.name, ...options, apply: (payloads) => apply(payloads as readonly P[]) };
 }

@@ -121,7 +121,7 @@ export class Customer360Store {
         /* sql */ `/* read-model.lease */
         WITH horizon AS (
           SELECT coalesce(min(created_at), 'infinity') AS at FROM outbox
-           WHERE last_error IS NULL OR last_error NOT LIKE 'no applier follows%'
+           WHERE lane = 'main' AND (last_error IS NULL OR last_error NOT LIKE 'no applier follows%')
         ), candidates AS (
           SELECT d.customer_id FROM customer_360_dirty d
            WHERE d.marked_at < (SELECT at FROM horizon)

@@ -115,7 +115,7 @@ const BACKFILLABLE = `e.from_id <> e.to_id
         AND EXISTS (SELECT 1 FROM customers c WHERE c.id = e.to_id)
         AND NOT EXISTS (
           SELECT 1 FROM outbox o
-          WHERE o.topic = $4 AND o.payload->>'type' = e.type
+          WHERE o.lane = 'main' AND o.topic = $4 AND o.payload->>'type' = e.type
             AND ((o.payload->>'from' = e.from_id::text AND o.payload->>'to' = e.to_id::text)
               OR (NOT e.type = ANY($5::text[])
                   AND o.payload->>'from' = e.to_id::text AND o.payload->>'to' = e.from_id::text)))`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -8,7 +9,8 @@ import { type Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { OutboxDoorbell } from '../../../src/outbox/outbox.doorbell.js';
 import { OutboxRelay } from '../../../src/outbox/outbox.relay.js';
-import { OutboxStore } from '../../../src/outbox/outbox.store.js';
+import { type MessageBytes, OutboxStore } from '../../../src/outbox/outbox.store.js';
+import type { OutboxApplier, OutboxLane } from '../../../src/outbox/outbox.topic.js';
 import { createTestDatabase, openTestPostgres, type TestDatabase } from '../../support/database.js';
 import { until } from '../../support/until.js';
 
@@ -32,8 +34,9 @@ describe('outbox order', () => {
     await database?.drop();
   });
 
-  const write = (topic: string, names: readonly string[]) =>
-    new OutboxStore(db).add(names.map((name) => ({ topic, payload: { name } })));
+  const names = (payloads: readonly unknown[]) => payloads.map((p) => (p as { name: string }).name);
+  const write = (topic: string, written: readonly string[]) =>
+    new OutboxStore(db).add(written.map((name) => ({ topic, payload: { name } })));
 
   it('applies a later message only after an earlier one that failed has succeeded', async () => {
     const seen: string[] = [];
@@ -238,5 +241,98 @@ describe('outbox order', () => {
     await second.stop();
     await secondDb.close();
     assert.deepEqual(outcome, ['held', 'behind']);
+  });
+  it('gives a lane copies of the topics it follows, in order, and runs it past a stuck main lane', async () => {
+    const fast: OutboxLane = { name: 'fast', ordered: true, passes: 1 };
+    const main: string[] = [];
+    const lane: string[] = [];
+    const appliers: OutboxApplier[] = [
+      {
+        topic: 'test.lane',
+        apply: async () => {
+          throw new Error('the graph is away');
+        },
+      },
+      { topic: 'test.mainOnly', apply: async (p) => void main.push(...names(p)) },
+      { topic: 'test.lane', lane: fast, apply: async (p) => void lane.push(...names(p)) },
+    ];
+    const mainRelay = new OutboxRelay({ db, logger, appliers });
+    const laneRelay = new OutboxRelay({ db, logger, appliers, lane: fast });
+    await write('test.lane', ['before routing']);
+    await laneRelay.route();
+    await write('test.lane', ['a', 'b']);
+    await write('test.mainOnly', ['m']);
+    await write('test.lane', ['c']);
+
+    assert.equal(await mainRelay.runOnce(), 0, 'main fails on its first message');
+    assert.equal(await laneRelay.runOnce(), 3);
+    assert.deepEqual(lane, ['a', 'b', 'c'], 'copies of what was written after routing, in order');
+    assert.deepEqual(main, [], 'main still waits for its failing head');
+    assert.deepEqual(await laneRelay.backlog(), { lane: 'fast', pending: 0, oldestAgeMs: 0 });
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE lane = 'main' AND topic IN ('test.lane', 'test.mainOnly')`,
+    );
+    assert.equal(rows[0]!.n, 5, 'main keeps every message');
+    await db.query(`DELETE FROM outbox WHERE topic IN ('test.lane', 'test.mainOnly')`);
+    await new OutboxStore(db).route('fast', []);
+  });
+
+  it('lets the relays of an unordered lane apply batches side by side, past one that fails', async () => {
+    const loose: OutboxLane = { name: 'loose', ordered: false, passes: 2 };
+    const seen: string[] = [];
+    let entered!: () => void;
+    const holding = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const appliers: OutboxApplier[] = [
+      {
+        topic: 'test.loose',
+        lane: loose,
+        apply: async (payloads) => {
+          const batch = names(payloads);
+          if (batch.includes('broken')) {
+            throw new Error('cannot apply');
+          }
+          if (batch.includes('slow')) {
+            entered();
+            await held;
+          }
+          seen.push(...batch);
+        },
+      },
+    ];
+    const first = new OutboxRelay({ db, logger, appliers, lane: loose, batchSize: 1 });
+    const second = new OutboxRelay({ db, logger, appliers, lane: loose, batchSize: 1 });
+    await first.route();
+    await write('test.loose', ['slow', 'broken', 'quick']);
+
+    const slow = first.runOnce();
+    await holding;
+    assert.equal(await second.runOnce(), 0, 'the broken message goes back for later');
+    assert.equal(await second.runOnce(), 1, 'and holds up nothing behind it');
+    assert.deepEqual(seen, ['quick'], 'applied while the first relay still holds its batch');
+    release();
+    assert.equal(await slow, 1);
+    assert.deepEqual(seen, ['quick', 'slow']);
+    await db.query(`DELETE FROM outbox WHERE topic IN ('test.lane', 'test.loose')`);
+    await new OutboxStore(db).route('loose', []);
+  });
+  it("gives an unordered lane's large messages to its first pass and its small ones to the others", async () => {
+    const express: OutboxLane = { name: 'express', ordered: false, passes: 2, expressBytes: 1_000 };
+    const store = new OutboxStore(db);
+    await store.route('express', ['test.sized']);
+    // Sizes are counted as stored (compressed): random ids do not compress.
+    const large = Array.from({ length: 60 }, () => randomUUID()).join(' ');
+    await write('test.sized', [large, 'a', 'b']);
+    const claim = async (bytes: MessageBytes) =>
+      (await store.claim(db, 200, 30_000, ['test.sized'], express, bytes)).map(
+        (m) => (m.payload as { name: string }).name,
+      );
+    assert.deepEqual(await claim({ above: 1_000 }), [large], 'the first pass: the large one only');
+    await write('test.sized', ['c']);
+    assert.deepEqual(await claim({ above: 1_000 }), [], 'never a small one');
+    assert.deepEqual(await claim({ atMost: 1_000 }), ['a', 'b', 'c'], 'express: the small ones');
+    await db.query(`DELETE FROM outbox WHERE topic = 'test.sized'`);
+    await store.route('express', []);
   });
 });

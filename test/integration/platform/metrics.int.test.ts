@@ -120,6 +120,12 @@ describe('Prometheus metrics', () => {
       samples.some((s) => s.name === 'c360_store_errors_total' && s.labels['store'] === 'neo4j'),
       'error counters exist at zero before any error',
     );
+    for (const lane of ['main', 'segments']) {
+      assert.ok(
+        samples.some((s) => s.name === 'c360_outbox_lag_seconds' && s.labels['lane'] === lane),
+        `the ${lane} lane's lag is served`,
+      );
+    }
   });
 
   it('a named mutation and query move their request series and the stores they used', async () => {

@@ -84,6 +84,7 @@ describe('migrate', () => {
         'item_embeddings',
         'merge_records',
         'outbox',
+        'outbox_routes',
         'prediction_models',
         'products',
         'recommendation_impressions',
