@@ -105,9 +105,14 @@ export class MembershipStore {
       return new Map();
     }
     const { rows } = await this.db.query<{ id: string; size: number }>(
-      `/* segments.resize */ UPDATE segments s SET size = s.size + d.delta
-       FROM unnest($1::uuid[], $2::int[]) AS d(id, delta)
-       WHERE s.id = d.id
+      // The rows are locked in id order first: evaluations running side by side (an
+      // unordered outbox lane, a full build) wait for each other, never crosswise.
+      `/* segments.resize */ WITH locked AS (
+         SELECT s.id FROM segments s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE
+       )
+       UPDATE segments s SET size = s.size + d.delta
+       FROM unnest($1::uuid[], $2::int[]) AS d(id, delta), locked l
+       WHERE s.id = d.id AND l.id = d.id
        RETURNING s.id::text AS id, s.size`,
       [[...deltas.keys()], [...deltas.values()]],
     );

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../datasources/postgres.js';
-import { applier, type OutboxApplier } from '../../outbox/outbox.topic.js';
+import { applier, type OutboxApplier, type OutboxLane } from '../../outbox/outbox.topic.js';
 import { CampaignTargeted } from '../catalog/catalog.topics.js';
 import { ConsentChanged } from '../consent/consent.topics.js';
 import { CustomerUpserted } from '../customer/customer.topics.js';
@@ -8,65 +8,125 @@ import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
-import type { SegmentEngine } from './evaluation/segment.engine.js';
+import {
+  type PlanSelection,
+  readingProjections,
+  readingWrites,
+  type SegmentEngine,
+} from './evaluation/segment.engine.js';
+
+/**
+ * The outbox lane of the segments whose rules read only what writes commit themselves.
+ * Unordered: an evaluation reads the customers' current state whatever message woke it, and
+ * evaluations of one customer never interleave (a per-customer lock), so a small write is
+ * evaluated beside a large batch instead of behind it.
+ */
+export const SEGMENTS_LANE: OutboxLane = {
+  name: 'segments',
+  ordered: false,
+  passes: 2,
+  // One pass for large messages, one for small ones (an events.accepted message of up to
+  // about 60 events: its ids compress to ~14 bytes each), so single events from a site never
+  // wait behind an import's batches.
+  expressBytes: 1_024,
+};
 
 /**
  * The segment side of the write path: each outbox topic that can change a membership is
  * turned into the customers it touched and what changed about them, and only the segments
- * that read that are evaluated again. Runs after every other follower of a topic (the module
- * list puts segments last), so the graph edges and preference vectors it reads are current.
+ * that read that are evaluated again. Twice, in two outbox lanes:
+ * - main: segments reading what other followers write (graph edges, campaign targeting,
+ *   preference vectors, predictions), after them (the module list puts segments last);
+ * - segments: every other segment, at once, without waiting behind those followers (a
+ *   dashboard hears an entry the moment the events are stored, whatever the graph's backlog).
  */
 export function segmentAppliers(engine: SegmentEngine, db: Queryable): OutboxApplier[] {
-  const unique = (ids: readonly string[]) => [...new Set(ids)];
   return [
-    applier(EventsAccepted, async (batches) =>
-      engine.onEvents(await acceptedCustomers(db, batches)),
+    ...laneAppliers(engine, db, readingProjections, {}),
+    ...laneAppliers(engine, db, readingWrites, { lane: SEGMENTS_LANE }),
+  ];
+}
+
+function laneAppliers(
+  engine: SegmentEngine,
+  db: Queryable,
+  select: PlanSelection,
+  lane: { lane?: OutboxLane },
+): OutboxApplier[] {
+  const unique = (ids: readonly string[]) => [...new Set(ids)];
+  const plans = async () => (await engine.plans()).filter(select);
+  // Relationships and campaign targeting are read from the graph: only the main lane's
+  // segments read them.
+  const projectionsOnly =
+    select === readingProjections
+      ? [
+          applier(
+            CampaignTargeted,
+            (rows) =>
+              engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'campaign' }, select),
+            lane,
+          ),
+          ...[RelationshipLinked, RelationshipUnlinked].map((topic) =>
+            applier(
+              topic,
+              (rows) =>
+                engine.onChange(
+                  unique(rows.flatMap((r) => [r.from, r.to])),
+                  { kind: 'relationship' },
+                  select,
+                ),
+              lane,
+            ),
+          ),
+        ]
+      : [];
+  return [
+    applier(
+      EventsAccepted,
+      async (batches) => engine.onEvents(await acceptedCustomers(db, batches), select),
+      lane,
     ),
-    applier(CustomerUpserted, (rows) =>
-      engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }),
+    applier(
+      CustomerUpserted,
+      (rows) => engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }, select),
+      lane,
     ),
-    applier(ConsentChanged, (rows) =>
-      engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'consent' }),
+    applier(
+      ConsentChanged,
+      (rows) => engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'consent' }, select),
+      lane,
     ),
-    applier(CampaignTargeted, (rows) =>
-      engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'campaign' }),
-    ),
-    ...[RelationshipLinked, RelationshipUnlinked].map((topic) =>
-      applier(topic, (rows) =>
-        engine.onChange(unique(rows.flatMap((r) => [r.from, r.to])), { kind: 'relationship' }),
-      ),
-    ),
+    ...projectionsOnly,
     // After the identity follower moved everything: the merged id leaves every segment, the
     // survivor is evaluated against all of them with what it now holds.
     applier(
       CustomerMerged,
       async (pairs) => {
-        const plans = await engine.plans();
+        const selected = await plans();
         for (const { mergedId, survivorId } of pairs) {
-          await engine.evaluate(plans, [mergedId], { kind: 'merge', mergedInto: survivorId });
-          await engine.evaluate(plans, [survivorId], { kind: 'merge', mergedInto: survivorId });
+          await engine.evaluate(selected, [mergedId], { kind: 'merge', mergedInto: survivorId });
+          await engine.evaluate(selected, [survivorId], { kind: 'merge', mergedInto: survivorId });
         }
       },
-      { order: 200 },
+      { order: 200, ...lane },
     ),
     // Both customers hold different things again (events, identities, consents, edges).
     applier(
       CustomerUnmerged,
       async (rows) => {
-        const plans = await engine.plans();
+        const selected = await plans();
         for (const { mergeId, restoredId, survivorId } of rows) {
-          await engine.evaluate(plans, [restoredId, survivorId], { kind: 'unmerge', mergeId });
+          await engine.evaluate(selected, [restoredId, survivorId], { kind: 'unmerge', mergeId });
         }
       },
-      { order: 200 },
+      { order: 200, ...lane },
     ),
     applier(
       CustomerErased,
       async (rows) => {
-        const plans = await engine.plans();
-        await engine.evaluate(plans, unique(rows.map((r) => r.id)), { kind: 'erasure' });
+        await engine.evaluate(await plans(), unique(rows.map((r) => r.id)), { kind: 'erasure' });
       },
-      { order: 200 },
+      { order: 200, ...lane },
     ),
   ];
 }

@@ -16,6 +16,18 @@ import {
 /** How far one change may ripple through segments that refer to segments. */
 const MAX_CASCADE = 5;
 
+/**
+ * Which segments a follower evaluates for a write: those of its outbox lane. What their
+ * changes ripple to is evaluated whatever its lane (the memberships are already written).
+ */
+export type PlanSelection = (plan: SegmentPlan) => boolean;
+
+/** The segments whose rules read the graph, vectors or predictions (main lane). */
+export const readingProjections: PlanSelection = (plan) => plan.deps.projections;
+
+/** The segments whose rules read only what writes commit to PostgreSQL (segments lane). */
+export const readingWrites: PlanSelection = (plan) => !plan.deps.projections;
+
 export interface Progress {
   segmentId: string;
   version: number;
@@ -72,17 +84,22 @@ export class SegmentEngine {
    * for those customers, and those whose relatives' sub-rules read it, for their relatives;
    * all in one evaluation (one transaction per chunk), then the ripple.
    */
-  async onChange(customerIds: readonly string[], change: CustomerChange): Promise<void> {
+  async onChange(
+    customerIds: readonly string[],
+    change: CustomerChange,
+    select: PlanSelection,
+  ): Promise<void> {
     if (customerIds.length === 0) {
       return;
     }
-    const plans = await this.plans();
+    const all = await this.plans();
+    const plans = all.filter(select);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
       widen(scope, plan.id, customerIds);
     }
     await this.reachRelatives(plans, scope, () => customerIds, change);
-    await this.evaluateScoped(plans, scope, { kind: 'change', change });
+    await this.evaluateScoped(all, scope, { kind: 'change', change });
   }
 
   /**
@@ -94,6 +111,7 @@ export class SegmentEngine {
    */
   async onEvents(
     stored: readonly { customerId: string; types: readonly string[] }[],
+    select: PlanSelection,
   ): Promise<void> {
     if (stored.length === 0) {
       return;
@@ -102,7 +120,8 @@ export class SegmentEngine {
       stored
         .filter((s) => isAffectedBy(deps, { kind: 'events', eventTypes: s.types }))
         .map((s) => s.customerId);
-    const plans = await this.plans();
+    const all = await this.plans();
+    const plans = all.filter(select);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans) {
       const ids = readers(plan.deps);
@@ -115,7 +134,7 @@ export class SegmentEngine {
       eventTypes: [...new Set(stored.flatMap((s) => s.types))],
     };
     await this.reachRelatives(plans, scope, readers, change);
-    await this.evaluateScoped(plans, scope, { kind: 'change', change });
+    await this.evaluateScoped(all, scope, { kind: 'change', change });
   }
 
   /** Evaluates each plan `scope` names for its customers, in one pass, then the ripple. */

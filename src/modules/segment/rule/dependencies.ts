@@ -25,6 +25,13 @@ export interface RuleDependencies {
   relationshipTypes: Set<string>;
   /** A window, an age or a "since" that moves with the clock: re-checked on the time tick. */
   timeDependent: boolean;
+  /**
+   * Reads what other followers of the outbox write after the write commits (graph edges,
+   * campaign targeting, preference vectors, predictions): evaluated in the outbox's main lane,
+   * after them. A rule reading only what writes commit to PostgreSQL themselves is evaluated
+   * in the segments lane, without waiting for them.
+   */
+  projections: boolean;
 }
 
 function empty(): RuleDependencies {
@@ -35,6 +42,7 @@ function empty(): RuleDependencies {
     relatives: null,
     relationshipTypes: new Set(),
     timeDependent: false,
+    projections: false,
   };
 }
 
@@ -87,6 +95,7 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
     } else if ('campaign' in node) {
       if (node.campaign.relation === 'targeted') {
         deps.kinds.add('campaign');
+        deps.projections = true;
       } else {
         events('campaign_touch');
       }
@@ -96,6 +105,7 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       events(null);
       deps.kinds.add('profile');
       deps.kinds.add('consent');
+      deps.projections = true;
     } else if ('inSegment' in node) {
       deps.kinds.add('membership');
       deps.segments.add(node.inSegment.segmentId);
@@ -106,9 +116,11 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       // Rescored as purchases arrive (before segments run); refits and ageing move them too.
       events('purchase');
       deps.timeDependent = true;
+      deps.projections = true;
     } else if ('relationship' in node) {
       deps.kinds.add('relationship');
       deps.relationshipTypes.add(node.relationship.type);
+      deps.projections = true;
       if (node.relationship.to !== undefined) {
         const sub = dependenciesOf(node.relationship.to);
         deps.relatives = deps.relatives === null ? sub : merge(deps.relatives, sub);
@@ -136,6 +148,7 @@ function merge(a: RuleDependencies, b: RuleDependencies): RuleDependencies {
           : merge(a.relatives, b.relatives),
     relationshipTypes: new Set([...a.relationshipTypes, ...b.relationshipTypes]),
     timeDependent: a.timeDependent || b.timeDependent,
+    projections: a.projections || b.projections,
   };
 }
 
