@@ -9,11 +9,12 @@ import { CustomerMerged, CustomerUnmerged } from '../identity/identity.topics.js
 import { CustomerErased } from '../privacy/privacy.topics.js';
 import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
 import {
-  type PlanSelection,
-  readingProjections,
-  readingWrites,
+  MAIN_SEGMENTS,
   type SegmentEngine,
+  type SegmentLane,
+  WRITE_SEGMENTS,
 } from './evaluation/segment.engine.js';
+import { SegmentMembershipsMoved } from './segment.topics.js';
 
 /**
  * The outbox lane of the segments whose rules read only what writes commit themselves.
@@ -42,28 +43,34 @@ export const SEGMENTS_LANE: OutboxLane = {
  */
 export function segmentAppliers(engine: SegmentEngine, db: Queryable): OutboxApplier[] {
   return [
-    ...laneAppliers(engine, db, readingProjections, {}),
-    ...laneAppliers(engine, db, readingWrites, { lane: SEGMENTS_LANE }),
+    ...laneAppliers(engine, db, MAIN_SEGMENTS, {}),
+    ...laneAppliers(engine, db, WRITE_SEGMENTS, { lane: SEGMENTS_LANE }),
+    // What the segments lane's changes ripple to in segments that read the graph.
+    applier(SegmentMembershipsMoved, (rows) => engine.onMoved(rows)),
   ];
 }
 
 function laneAppliers(
   engine: SegmentEngine,
   db: Queryable,
-  select: PlanSelection,
+  segments: SegmentLane,
   lane: { lane?: OutboxLane },
 ): OutboxApplier[] {
   const unique = (ids: readonly string[]) => [...new Set(ids)];
-  const plans = async () => (await engine.plans()).filter(select);
+  const plans = async () => (await engine.plans()).filter(segments.evaluates);
   // Relationships and campaign targeting are read from the graph: only the main lane's
   // segments read them.
   const projectionsOnly =
-    select === readingProjections
+    segments === MAIN_SEGMENTS
       ? [
           applier(
             CampaignTargeted,
             (rows) =>
-              engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'campaign' }, select),
+              engine.onChange(
+                unique(rows.map((r) => r.customerId)),
+                { kind: 'campaign' },
+                segments,
+              ),
             lane,
           ),
           ...[RelationshipLinked, RelationshipUnlinked].map((topic) =>
@@ -73,7 +80,7 @@ function laneAppliers(
                 engine.onChange(
                   unique(rows.flatMap((r) => [r.from, r.to])),
                   { kind: 'relationship' },
-                  select,
+                  segments,
                 ),
               lane,
             ),
@@ -83,17 +90,18 @@ function laneAppliers(
   return [
     applier(
       EventsAccepted,
-      async (batches) => engine.onEvents(await acceptedCustomers(db, batches), select),
+      async (batches) => engine.onEvents(await acceptedCustomers(db, batches), segments),
       lane,
     ),
     applier(
       CustomerUpserted,
-      (rows) => engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }, select),
+      (rows) => engine.onChange(unique(rows.map((r) => r.id)), { kind: 'profile' }, segments),
       lane,
     ),
     applier(
       ConsentChanged,
-      (rows) => engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'consent' }, select),
+      (rows) =>
+        engine.onChange(unique(rows.map((r) => r.customerId)), { kind: 'consent' }, segments),
       lane,
     ),
     ...projectionsOnly,
@@ -104,8 +112,9 @@ function laneAppliers(
       async (pairs) => {
         const selected = await plans();
         for (const { mergedId, survivorId } of pairs) {
-          await engine.evaluate(selected, [mergedId], { kind: 'merge', mergedInto: survivorId });
-          await engine.evaluate(selected, [survivorId], { kind: 'merge', mergedInto: survivorId });
+          const trigger = { kind: 'merge', mergedInto: survivorId } as const;
+          await engine.evaluate(selected, [mergedId], trigger, new Date(), segments);
+          await engine.evaluate(selected, [survivorId], trigger, new Date(), segments);
         }
       },
       { order: 200, ...lane },
@@ -116,7 +125,8 @@ function laneAppliers(
       async (rows) => {
         const selected = await plans();
         for (const { mergeId, restoredId, survivorId } of rows) {
-          await engine.evaluate(selected, [restoredId, survivorId], { kind: 'unmerge', mergeId });
+          const trigger = { kind: 'unmerge', mergeId } as const;
+          await engine.evaluate(selected, [restoredId, survivorId], trigger, new Date(), segments);
         }
       },
       { order: 200, ...lane },
@@ -124,7 +134,8 @@ function laneAppliers(
     applier(
       CustomerErased,
       async (rows) => {
-        await engine.evaluate(await plans(), unique(rows.map((r) => r.id)), { kind: 'erasure' });
+        const ids = unique(rows.map((r) => r.id));
+        await engine.evaluate(await plans(), ids, { kind: 'erasure' }, new Date(), segments);
       },
       { order: 200, ...lane },
     ),

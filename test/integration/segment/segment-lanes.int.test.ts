@@ -66,6 +66,20 @@ describe('segment lanes', () => {
     return result.data!.segment;
   };
 
+  const purchase = async (customerId: string) => {
+    const tracked = await execute(gateway.url, TrackBatchDocument, {
+      events: [
+        {
+          messageId: randomUUID(),
+          identity: { type: 'EMAIL', value: `${customerId}@example.com` },
+          type: 'PURCHASE',
+          properties: { total: 12 },
+        },
+      ],
+    });
+    assert.equal(tracked.data?.trackBatch.created, 1, JSON.stringify(tracked));
+  };
+
   const members = async (id: string) =>
     new Set((await state(id))!.members.edges.map((e) => e.node.customerId));
 
@@ -92,17 +106,7 @@ describe('segment lanes', () => {
         afterCursor: '0',
       });
       await neo4j.stop();
-      const tracked = await execute(gateway.url, TrackBatchDocument, {
-        events: [
-          {
-            messageId: randomUUID(),
-            identity: { type: 'EMAIL', value: `${buyer}@example.com` },
-            type: 'PURCHASE',
-            properties: { total: 12 },
-          },
-        ],
-      });
-      assert.equal(tracked.data?.trackBatch.created, 1, JSON.stringify(tracked));
+      await purchase(buyer);
       const linked = await execute(gateway.url, LinkRelationshipDocument, {
         fromId: buyer,
         toId: partner,
@@ -128,5 +132,47 @@ describe('segment lanes', () => {
       60_000,
     );
     assert.deepEqual(caughtUp, new Set([buyer, partner]));
+  });
+
+  it('brings a change made while Neo4j is down to the graph segments that refer to it, once it is back', async () => {
+    const buyers = await define({
+      event: { type: 'purchase', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 2 },
+    });
+    const spousesOfBuyers = await define({
+      relationship: { type: 'SPOUSE_OF', to: { inSegment: { segmentId: buyers } } },
+    });
+    const buyer = await seed('Second Buyer');
+    const partner = await seed('Second Partner');
+    const linked = await execute(gateway.url, LinkRelationshipDocument, {
+      fromId: buyer,
+      toId: partner,
+      type: 'SPOUSE_OF',
+    });
+    assert.equal(linked.errors, undefined, JSON.stringify(linked.errors));
+    await relayed(gateway.backends);
+    assert.equal((await members(spousesOfBuyers)).size, 0);
+
+    await neo4j.stop();
+    for (let i = 0; i < 2; i += 1) {
+      await purchase(buyer);
+    }
+    await until(
+      () => members(buyers),
+      (ids) => ids.has(buyer),
+      20_000,
+    );
+    assert.equal((await members(spousesOfBuyers)).size, 0, 'its relatives are read from the graph');
+
+    await neo4j.restart();
+    const reached = await until(
+      () => members(spousesOfBuyers),
+      (ids) => ids.has(partner),
+      60_000,
+    );
+    assert.deepEqual(
+      reached,
+      new Set([partner]),
+      "the buyer's spouse enters once the graph is back",
+    );
   });
 });

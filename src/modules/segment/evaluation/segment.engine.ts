@@ -1,9 +1,11 @@
 import type { ChangeFeed } from '../../../changefeed/change-feed.js';
-import type { Postgres } from '../../../datasources/postgres.js';
+import type { Postgres, Queryable } from '../../../datasources/postgres.js';
 import type { Logger } from '../../../logger.js';
+import { OutboxStore } from '../../../outbox/outbox.store.js';
 import { type CustomerChange, isAffectedBy, type RuleDependencies } from '../rule/dependencies.js';
 import type { SegmentGraph } from '../segment.graph.js';
 import { SegmentStore } from '../segment.store.js';
+import { SegmentMembershipsMoved } from '../segment.topics.js';
 import type { Trigger } from './reasons.js';
 import {
   evaluateSegments,
@@ -17,16 +19,34 @@ import {
 const MAX_CASCADE = 5;
 
 /**
- * Which segments a follower evaluates for a write: those of its outbox lane. What their
- * changes ripple to is evaluated whatever its lane (the memberships are already written).
+ * Which segments a follower evaluates, and what it does with the rest: the outbox lane's view
+ * of the segments (docs/events.md).
  */
-export type PlanSelection = (plan: SegmentPlan) => boolean;
+export interface SegmentLane {
+  /** The segments this lane evaluates for a write (and, when it hands over, in ripples). */
+  evaluates(plan: SegmentPlan): boolean;
+  /**
+   * Whether the ripple to the other segments is handed to the main lane (a
+   * SegmentMembershipsMoved message in the evaluation's transaction) rather than evaluated
+   * here: a lane that does not wait for the graph must not evaluate what reads it.
+   */
+  handsOver: boolean;
+}
 
-/** The segments whose rules read the graph, vectors or predictions (main lane). */
-export const readingProjections: PlanSelection = (plan) => plan.deps.projections;
+/** Outside the outbox lanes (a definition, the time tick) and for ripples: every segment. */
+const EVERYTHING: SegmentLane = { evaluates: () => true, handsOver: false };
 
-/** The segments whose rules read only what writes commit to PostgreSQL (segments lane). */
-export const readingWrites: PlanSelection = (plan) => !plan.deps.projections;
+/** The main lane: segments reading the graph, vectors or predictions, and every ripple. */
+export const MAIN_SEGMENTS: SegmentLane = {
+  evaluates: (plan) => plan.deps.projections,
+  handsOver: false,
+};
+
+/** The segments lane: segments whose rules read only what writes commit to PostgreSQL. */
+export const WRITE_SEGMENTS: SegmentLane = {
+  evaluates: (plan) => !plan.deps.projections,
+  handsOver: true,
+};
 
 export interface Progress {
   segmentId: string;
@@ -67,16 +87,32 @@ export class SegmentEngine {
     return this.running.get(segmentId) ?? null;
   }
 
-  /** Evaluates `plans` for the customers, then whatever refers to what changed. */
+  /**
+   * Evaluates `plans` for the customers, then whatever refers to what changed. With a lane
+   * that hands over, only its own segments, the rest through the main lane.
+   */
   async evaluate(
     plans: readonly SegmentPlan[],
     customerIds: readonly string[],
     trigger: Trigger,
     now = new Date(),
+    lane: SegmentLane = EVERYTHING,
   ): Promise<Transition[]> {
-    const transitions = await this.once(plans, customerIds, trigger, now);
-    await this.ripple(transitions, now);
+    const all = lane.handsOver ? await this.plans() : [];
+    const transitions = await this.once(plans, customerIds, trigger, now, undefined, {
+      lane,
+      all,
+    });
+    await this.ripple(transitions, now, lane.handsOver ? all : undefined, lane);
     return transitions;
+  }
+
+  /** Main's side of a hand-over: what the moved memberships ripple to, evaluated here. */
+  async onMoved(moved: readonly { segmentId: string; customerIds: readonly string[] }[]) {
+    const transitions = moved.flatMap(({ segmentId, customerIds }) =>
+      customerIds.map((customerId) => ({ segmentId, customerId, change: 'ENTERED' as const })),
+    );
+    await this.ripple(transitions, new Date());
   }
 
   /**
@@ -87,19 +123,19 @@ export class SegmentEngine {
   async onChange(
     customerIds: readonly string[],
     change: CustomerChange,
-    select: PlanSelection,
+    lane: SegmentLane,
   ): Promise<void> {
     if (customerIds.length === 0) {
       return;
     }
     const all = await this.plans();
-    const plans = all.filter(select);
+    const plans = all.filter(lane.evaluates);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
       widen(scope, plan.id, customerIds);
     }
     await this.reachRelatives(plans, scope, () => customerIds, change);
-    await this.evaluateScoped(all, scope, { kind: 'change', change });
+    await this.evaluateScoped(all, scope, { kind: 'change', change }, lane);
   }
 
   /**
@@ -111,7 +147,7 @@ export class SegmentEngine {
    */
   async onEvents(
     stored: readonly { customerId: string; types: readonly string[] }[],
-    select: PlanSelection,
+    lane: SegmentLane,
   ): Promise<void> {
     if (stored.length === 0) {
       return;
@@ -121,7 +157,7 @@ export class SegmentEngine {
         .filter((s) => isAffectedBy(deps, { kind: 'events', eventTypes: s.types }))
         .map((s) => s.customerId);
     const all = await this.plans();
-    const plans = all.filter(select);
+    const plans = all.filter(lane.evaluates);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans) {
       const ids = readers(plan.deps);
@@ -134,7 +170,7 @@ export class SegmentEngine {
       eventTypes: [...new Set(stored.flatMap((s) => s.types))],
     };
     await this.reachRelatives(plans, scope, readers, change);
-    await this.evaluateScoped(all, scope, { kind: 'change', change });
+    await this.evaluateScoped(all, scope, { kind: 'change', change }, lane);
   }
 
   /** Evaluates each plan `scope` names for its customers, in one pass, then the ripple. */
@@ -142,12 +178,13 @@ export class SegmentEngine {
     plans: readonly SegmentPlan[],
     scope: ReadonlyMap<string, ReadonlySet<string>>,
     trigger: Trigger,
+    lane: SegmentLane,
   ): Promise<void> {
     const now = new Date();
     const scoped = plans.filter((p) => scope.has(p.id));
     const ids = [...new Set([...scope.values()].flatMap((set) => [...set]))];
-    const transitions = await this.once(scoped, ids, trigger, now, scope);
-    await this.ripple(transitions, now, plans);
+    const transitions = await this.once(scoped, ids, trigger, now, scope, { lane, all: plans });
+    await this.ripple(transitions, now, plans, lane);
   }
 
   /** Every customer against one segment, in chunks (after a definition, or as time passes). */
@@ -203,12 +240,18 @@ export class SegmentEngine {
     }
   }
 
+  /**
+   * One evaluation, one transaction per chunk. `within`: the lane it runs in and every plan;
+   * a lane that hands over adds, in the same transaction, a message for main naming the
+   * memberships that moved which segments it leaves to main read.
+   */
   private async once(
     plans: readonly SegmentPlan[],
     customerIds: readonly string[],
     trigger: Trigger,
     now: Date,
     scope?: EvaluationScope,
+    within: { lane: SegmentLane; all: readonly SegmentPlan[] } = { lane: EVERYTHING, all: [] },
   ): Promise<Transition[]> {
     if (plans.length === 0 || customerIds.length === 0) {
       return [];
@@ -224,13 +267,14 @@ export class SegmentEngine {
             trigger,
             now,
             scope,
+            within,
           )),
         );
       }
       return transitions;
     }
-    const transitions = await this.db.withTransaction((tx) =>
-      evaluateSegments(
+    const transitions = await this.db.withTransaction(async (tx) => {
+      const moved = await evaluateSegments(
         tx,
         this.graph,
         plans,
@@ -239,8 +283,16 @@ export class SegmentEngine {
         now,
         scope,
         (id) => this.keys.get(id) ?? id,
-      ),
-    );
+      );
+      if (within.lane.handsOver) {
+        await handOver(
+          tx,
+          moved,
+          within.all.filter((p) => !within.lane.evaluates(p)),
+        );
+      }
+      return moved;
+    });
     if (transitions.length > 0) {
       this.feed.announce();
     }
@@ -257,24 +309,32 @@ export class SegmentEngine {
     transitions: readonly Transition[],
     now: Date,
     known?: readonly SegmentPlan[],
+    lane: SegmentLane = EVERYTHING,
   ): Promise<void> {
     let wave = transitions;
     let plans = known;
     for (let depth = 0; wave.length > 0 && depth < MAX_CASCADE; depth += 1) {
       plans ??= await this.plans();
+      // A lane that does not hand over (main) evaluates whatever the change reaches.
+      const evaluated = lane.handsOver ? plans.filter(lane.evaluates) : plans;
       const next: Transition[] = [];
       for (const [segmentId, moved] of groupBy(wave, (t) => t.segmentId)) {
         const change: CustomerChange = { kind: 'membership', segmentId };
         const customers = moved.map((t) => t.customerId);
         const scope = new Map<string, Set<string>>();
-        for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
+        for (const plan of evaluated.filter((p) => isAffectedBy(p.deps, change))) {
           widen(scope, plan.id, customers);
         }
-        await this.reachRelatives(plans, scope, () => customers, change);
+        await this.reachRelatives(evaluated, scope, () => customers, change);
         if (scope.size > 0) {
           const scoped = plans.filter((p) => scope.has(p.id));
           const ids = [...new Set([...scope.values()].flatMap((set) => [...set]))];
-          next.push(...(await this.once(scoped, ids, { kind: 'change', change }, now, scope)));
+          next.push(
+            ...(await this.once(scoped, ids, { kind: 'change', change }, now, scope, {
+              lane,
+              all: plans,
+            })),
+          );
         }
       }
       wave = next;
@@ -309,6 +369,33 @@ export class SegmentEngine {
       }
     }
   }
+}
+
+/**
+ * Hands the ripple of `moved` to the main lane: for each segment that moved and that one of
+ * `mainPlans` reads (directly, or through a relatives' sub-rule), a message naming who moved.
+ */
+async function handOver(
+  tx: Queryable,
+  moved: readonly Transition[],
+  mainPlans: readonly SegmentPlan[],
+): Promise<void> {
+  const messages = [...groupBy(moved, (t) => t.segmentId)]
+    .filter(([segmentId]) => {
+      const change: CustomerChange = { kind: 'membership', segmentId };
+      return mainPlans.some(
+        (p) =>
+          isAffectedBy(p.deps, change) ||
+          (p.deps.relatives !== null && isAffectedBy(p.deps.relatives, change)),
+      );
+    })
+    .map(([segmentId, transitions]) =>
+      SegmentMembershipsMoved.message({
+        segmentId,
+        customerIds: transitions.map((t) => t.customerId),
+      }),
+    );
+  await new OutboxStore(tx).add(messages);
 }
 
 /** Adds `ids` to the customers `scope` evaluates plan `planId` for. */
