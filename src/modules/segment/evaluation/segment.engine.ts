@@ -107,7 +107,11 @@ export class SegmentEngine {
     return transitions;
   }
 
-  /** Main's side of a hand-over: what the moved memberships ripple to, evaluated here. */
+  /**
+   * Main's side of a hand-over: what the moved memberships ripple to, evaluated here (segments
+   * of the other lane that read them again too: idempotent, and simpler than a first wave of
+   * its own). A ripple reads only who moved in which segment, not which way.
+   */
   async onMoved(moved: readonly { segmentId: string; customerIds: readonly string[] }[]) {
     const transitions = moved.flatMap(({ segmentId, customerIds }) =>
       customerIds.map((customerId) => ({ segmentId, customerId, change: 'ENTERED' as const })),
