@@ -120,25 +120,6 @@ export class OutboxRelay {
     await this.loop.stop();
   }
 
-  /**
-   * Resolves once nothing is left to apply, or after `timeoutMs` (resolving with how many
-   * messages still wait): used at start, so the demo's graph is there before the first query.
-   */
-  async drain(timeoutMs: number): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const applied = await this.runOnce();
-      const { pending } = await this.backlog();
-      if (pending === 0 || Date.now() > deadline) {
-        return pending;
-      }
-      if (applied === 0) {
-        // Leased by the background pass, or waiting for a retry: look again shortly.
-        await new Promise((resolve) => setTimeout(resolve, this.idleMs));
-      }
-    }
-  }
-
   /** How many messages of this lane wait, and how old the oldest is (the relay's lag). */
   async backlog(): Promise<{ pending: number; oldestAgeMs: number }> {
     const [backlog] = await this.outbox.backlogByLane([this.lane.name]);

@@ -35,8 +35,9 @@ export class OutboxStore {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Adds messages; call with the transaction of the write they describe. Each is stored for
-   * the main lane and once more for every lane routed to its topic, in the order given.
+   * Adds messages; call with the transaction of the write they describe. They are stored for
+   * the main lane; a trigger copies each to every lane routed to its topic (the migration
+   * 20261210090000), so writers of any version feed every lane.
    */
   async add(messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) {
@@ -44,13 +45,8 @@ export class OutboxStore {
     }
     await this.db.query(
       /* sql */ `/* outbox.add */
-      INSERT INTO outbox (lane, topic, payload)
-      SELECT l.lane, m.t, m.p
-      FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS m(t, p, n)
-      CROSS JOIN LATERAL (
-        SELECT '${MAIN_LANE.name}'::text UNION ALL SELECT r.lane FROM outbox_routes r WHERE r.topic = m.t
-      ) AS l(lane)
-      ORDER BY m.n`,
+      INSERT INTO outbox (topic, payload)
+      SELECT t, p FROM unnest($1::text[], $2::jsonb[]) AS m(t, p)`,
       [messages.map((m) => m.topic), messages.map((m) => JSON.stringify(m.payload))],
     );
   }

@@ -262,7 +262,8 @@ describe('outbox order', () => {
     await laneRelay.route();
     await write('test.lane', ['a', 'b']);
     await write('test.mainOnly', ['m']);
-    await write('test.lane', ['c']);
+    // As an earlier version or a CLI command writes it: the trigger copies it all the same.
+    await db.query(`INSERT INTO outbox (topic, payload) VALUES ('test.lane', '{"name": "c"}')`);
 
     assert.equal(await mainRelay.runOnce(), 0, 'main fails on its first message');
     assert.equal(await laneRelay.runOnce(), 3);
