@@ -43,7 +43,14 @@ export const segmentModule = defineModule<SegmentDeps>({
     const { db, settings } = platform;
     const log = platform.logger.child({ module: 'segment' });
     const graph = new SegmentGraph(platform.graph);
-    const engine = new SegmentEngine(db, graph, platform.feed, settings.segments.chunkSize, log);
+    const engine = new SegmentEngine(
+      db,
+      graph,
+      platform.feed,
+      settings.segments.chunkSize,
+      log,
+      () => platform.relay.wake(),
+    );
     const segments = new SegmentStore(db);
     const reads = new SegmentReadStore(db);
     const feedStore = new ChangeFeedStore(db);

@@ -71,6 +71,8 @@ export class SegmentEngine {
     private readonly feed: ChangeFeed,
     private readonly chunkSize: number,
     private readonly log: Logger,
+    /** Rings the outbox relays after a commit that handed a ripple over to main. */
+    private readonly wakeRelays: () => void = () => undefined,
   ) {
     this.store = new SegmentStore(db);
   }
@@ -277,6 +279,7 @@ export class SegmentEngine {
       }
       return transitions;
     }
+    let handedOver = false;
     const transitions = await this.db.withTransaction(async (tx) => {
       const moved = await evaluateSegments(
         tx,
@@ -289,7 +292,7 @@ export class SegmentEngine {
         (id) => this.keys.get(id) ?? id,
       );
       if (within.lane.handsOver) {
-        await handOver(
+        handedOver = await handOver(
           tx,
           moved,
           within.all.filter((p) => !within.lane.evaluates(p)),
@@ -299,6 +302,9 @@ export class SegmentEngine {
     });
     if (transitions.length > 0) {
       this.feed.announce();
+    }
+    if (handedOver) {
+      this.wakeRelays();
     }
     return transitions;
   }
@@ -378,12 +384,13 @@ export class SegmentEngine {
 /**
  * Hands the ripple of `moved` to the main lane: for each segment that moved and that one of
  * `mainPlans` reads (directly, or through a relatives' sub-rule), a message naming who moved.
+ * True when it wrote any.
  */
 async function handOver(
   tx: Queryable,
   moved: readonly Transition[],
   mainPlans: readonly SegmentPlan[],
-): Promise<void> {
+): Promise<boolean> {
   const messages = [...groupBy(moved, (t) => t.segmentId)]
     .filter(([segmentId]) => {
       const change: CustomerChange = { kind: 'membership', segmentId };
@@ -400,6 +407,7 @@ async function handOver(
       }),
     );
   await new OutboxStore(tx).add(messages);
+  return messages.length > 0;
 }
 
 /** Adds `ids` to the customers `scope` evaluates plan `planId` for. */

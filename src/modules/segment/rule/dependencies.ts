@@ -27,8 +27,8 @@ export interface RuleDependencies {
   timeDependent: boolean;
   /**
    * Reads what other followers of the outbox write after the write commits (graph edges,
-   * campaign targeting, preference vectors, predictions): evaluated in the outbox's main lane,
-   * after them. A rule reading only what writes commit to PostgreSQL themselves is evaluated
+   * campaign targeting, preference vectors, predictions, the product or campaign an event names
+   * once the catalogue has it): evaluated in the outbox's main lane, after them. A rule reading only what writes commit to PostgreSQL themselves is evaluated
    * in the segments lane, without waiting for them.
    */
   projections: boolean;
@@ -87,6 +87,9 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       deps.timeDependent = true;
     } else if ('productInteraction' in node) {
       node.productInteraction.types.forEach(events);
+      // An event naming an item not yet in the catalogue gets its product later, from the
+      // interaction follower (main).
+      deps.projections = true;
       moving(node.productInteraction.window);
       // Products arrive and come back in stock without the customer doing anything.
       deps.timeDependent ||=
@@ -95,10 +98,12 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
     } else if ('campaign' in node) {
       if (node.campaign.relation === 'targeted') {
         deps.kinds.add('campaign');
-        deps.projections = true;
       } else {
         events('campaign_touch');
       }
+      // Targeting is read from the graph; a touch's campaign may be resolved later, by the
+      // interaction follower (main), like an event's product.
+      deps.projections = true;
       moving(node.campaign.window);
     } else if ('similarTo' in node) {
       // Preference vectors follow events, the profile's interests and consent.
