@@ -70,9 +70,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Makes every write from now on store a copy for this lane of the topics it follows (main
-   * holds every message already). Call before this instance writes: writes before it were
-   * never meant for the lane.
+   * Routes to this lane exactly the topics it follows (main holds every message already):
+   * from then on the outbox trigger copies their messages to it, whoever writes them.
    */
   async route(): Promise<void> {
     if (this.lane.name !== MAIN_LANE.name) {
@@ -108,7 +107,7 @@ export class OutboxRelay {
 
   /**
    * Wakes the relays of this lane on the other instances (an unordered lane's write that found
-   * every relay here busy: one idle elsewhere takes it at once instead of at its next poll).
+   * a relay here busy: one idle elsewhere takes it at once instead of at its next poll).
    */
   handOff(): void {
     this.doorbell?.ring();

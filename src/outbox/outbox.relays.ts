@@ -62,7 +62,7 @@ export class OutboxRelays {
     return [...this.byLane.keys()];
   }
 
-  /** Routes each lane's topics to it ({@link OutboxRelay.route}): before this instance writes. */
+  /** Routes each lane's topics to it ({@link OutboxRelay.route}), at start. */
   async route(): Promise<void> {
     for (const relays of this.byLane.values()) {
       await relays[0]!.route();

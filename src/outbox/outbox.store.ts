@@ -52,8 +52,8 @@ export class OutboxStore {
   }
 
   /**
-   * Makes `lane` receive copies of exactly these topics from now on (a lane's relay calls it
-   * before it starts, so no write after that is missed).
+   * Makes `lane` receive copies of exactly these topics from now on (its relays call it at
+   * start; the migration seeded the segments lane's, so no write waits for that).
    */
   async route(lane: string, topics: readonly string[]): Promise<void> {
     await this.db.query(
