@@ -15,6 +15,7 @@ import express from 'express';
 import type { Backends } from './backends.js';
 import { type Config, deploymentId } from './config.js';
 import type { GraphQLContext } from './context.js';
+import { compiledExecution } from './http/compiled-execution.js';
 import { createErrorFormatter } from './errors.js';
 import { startWsServer } from './http/graphql-ws.js';
 import { admission } from './http/admission.js';
@@ -197,7 +198,9 @@ export async function createApp({
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    ...(config.http.compiledExecution
+      ? { gateway: compiledExecution(schema, logger) }
+      : { schema }),
     logger,
     introspection: config.http.exposeSchema,
     // Stack traces never leave the server, whatever NODE_ENV says.

@@ -140,6 +140,7 @@ const Env = z
     RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(30),
     KEY_MAX_CONCURRENT_OPERATIONS: positiveInt(8),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+    GRAPHQL_JIT: z.enum(['on', 'off']).default('on'),
 
     CHANGE_FEED_POLL_MS: positiveInt(1_000),
     CHANGE_FEED_MAX_QUEUE: positiveInt(10_000),
@@ -247,6 +248,8 @@ export interface Config {
     readonly maxCost: number;
     /** Operations one graphql-ws socket may run at once; the next one is refused. */
     readonly wsMaxSubscriptionsPerSocket: number;
+    /** HTTP operations compiled once with graphql-jit (GRAPHQL_JIT on, the default) or interpreted. */
+    readonly compiledExecution: boolean;
   };
   readonly access: {
     /**
@@ -492,6 +495,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
       wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      compiledExecution: e.GRAPHQL_JIT === 'on',
     },
     access: {
       keyCacheTtlMs: e.API_KEY_CACHE_TTL_MS,

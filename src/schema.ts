@@ -1,5 +1,11 @@
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import {
+  type GraphQLSchema,
+  type GraphQLTypeResolver,
+  isAbstractType,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 
 import { applyAccessPolicy } from './modules/access/access.policy.js';
 import type { PiiMasking } from './modules/access/pii.masking.js';
@@ -25,7 +31,32 @@ export async function buildGatewaySchema(
     validate: { forbidUnknownValues: false },
     ...(container ? { container: { get: (cls: AnyResolverClass) => container.get(cls) } } : {}),
   });
+  resolveTypesAtOnce(schema);
   return applyAccessPolicy(schema, masking);
+}
+
+/**
+ * type-graphql wraps each union's and interface's `resolveType` in an async function, and
+ * graphql-jit (http/compiled-execution.ts) needs the type at once. Ours all answer at once, so
+ * each abstract type gets its declared function back, a class answered turned into its name.
+ */
+function resolveTypesAtOnce(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage();
+  const typeNames = new Map<unknown, string>(storage.objectTypes.map((t) => [t.target, t.name]));
+  for (const { name, resolveType } of [...storage.unions, ...storage.interfaceTypes]) {
+    const type = schema.getType(name);
+    if (resolveType === undefined || !isAbstractType(type)) {
+      continue;
+    }
+    const atOnce: GraphQLTypeResolver<unknown, unknown> = (...args) => {
+      const answer = resolveType(...args);
+      if (answer instanceof Promise) {
+        throw new Error(`${name}'s resolveType must answer at once, not with a promise`);
+      }
+      return typeof answer === 'string' ? answer : (typeNames.get(answer) ?? undefined);
+    };
+    type.resolveType = atOnce;
+  }
 }
 
 /** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real contract changes. */
