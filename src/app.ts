@@ -177,6 +177,11 @@ export async function createApp({
       })
     : null;
   const unobserveStores = metrics ? observeStores(metrics, backends) : () => undefined;
+  if (backends.postgres.kind === 'postgresql' && !(await backends.postgres.autovacuums())) {
+    logger.warn(
+      'PostgreSQL runs without autovacuum: the outbox and read-model queues will bloat and slow every relay pass; turn it on, or VACUUM them yourself (docs/operations.md)',
+    );
+  }
   if (metrics && config.metrics.token === null && config.env === 'production') {
     logger.warn('/metrics needs no token: set METRICS_TOKEN or keep it off the public ingress');
   }

@@ -197,6 +197,19 @@ export class Postgres implements Queryable {
     await this.query('/* health.ping */ SELECT 1');
   }
 
+  /**
+   * Whether the server vacuums on its own. c360's queues (the outbox, read-model marks, the
+   * change feed) are rewritten all day: without autovacuum their dead rows pile up and every
+   * relay pass scans them (a bench database here held 54,000 dead outbox rows for 14 live
+   * ones). PGlite, being single-user, never autovacuums; it is for development.
+   */
+  async autovacuums(): Promise<boolean> {
+    const { rows } = await this.query<{ on: boolean }>(
+      `/* health.autovacuum */ SELECT current_setting('autovacuum') = 'on' AS on`,
+    );
+    return rows[0]!.on;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

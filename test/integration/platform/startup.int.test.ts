@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { pino } from 'pino';
+
 import { spawnGateway } from '../../support/gateway-process.js';
+import { createTestApp } from '../../support/test-app.js';
 
 describe('gateway start-up', () => {
   it('refuses a malformed configuration with one clear message listing every problem', async () => {
@@ -68,6 +71,22 @@ describe('gateway start-up', () => {
       assert.doesNotMatch(gateway.stderr(), /\n\s+at /, 'no stack trace');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns at start when PostgreSQL runs without autovacuum, and only then', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const gateway = await createTestApp({ logger });
+    try {
+      const { rows } = await gateway.backends.postgres.query<{ autovacuum: string }>(
+        'SHOW autovacuum',
+      );
+      const warned = lines.some((line) => line.includes('without autovacuum'));
+      // This project's machines run PostgreSQL with autovacuum off; elsewhere it is on.
+      assert.equal(warned, rows[0]!.autovacuum === 'off', lines.join(''));
+    } finally {
+      await gateway.stop();
     }
   });
 });
