@@ -72,7 +72,21 @@ export function compiledExecution(schema: GraphQLSchema, logger: Logger): Gatewa
     return entry;
   };
 
+  const interpret = async (request: GatewayGraphQLRequestContext) =>
+    (await execute({
+      schema,
+      document: request.document,
+      contextValue: request.context,
+      variableValues: request.request.variables ?? {},
+      operationName: request.operationName,
+    })) as GatewayExecutionResult;
+
   const executor: GatewayExecutor = async (request) => {
+    // Several operations and no operation name (or an unknown one): graphql-js says so.
+    // Apollo's typings promise an operation here, but it passes none in that case.
+    if ((request.operation as OperationDefinitionNode | undefined) === undefined) {
+      return interpret(request);
+    }
     const entry = compile(request);
     const variables = request.request.variables ?? {};
     // graphql-js words a bad variable the way Apollo recognises (400, BAD_USER_INPUT); its
@@ -83,13 +97,7 @@ export function compiledExecution(schema: GraphQLSchema, logger: Logger): Gatewa
       variables,
     ).errors;
     if (entry === 'interpret' || invalid) {
-      return (await execute({
-        schema,
-        document: request.document,
-        contextValue: request.context,
-        variableValues: variables,
-        operationName: request.operationName,
-      })) as GatewayExecutionResult;
+      return interpret(request);
     }
     const result = await entry.query.query(
       undefined,

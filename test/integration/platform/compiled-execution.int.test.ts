@@ -89,11 +89,12 @@ describe('compiled execution (GRAPHQL_JIT)', () => {
     query: string,
     variables: Record<string, unknown>,
     key: string,
+    operationName?: string,
   ): Promise<Answer> => {
     const response = await fetch(gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query, variables, operationName }),
     });
     return { status: response.status, body: (await response.json()) as Answer['body'] };
   };
@@ -103,10 +104,11 @@ describe('compiled execution (GRAPHQL_JIT)', () => {
     query: string,
     variables: Record<string, unknown> = {},
     key = compiled.apiKey,
+    operationName?: string,
   ): Promise<Answer> => {
     const [fromCompiled, fromInterpreted] = await Promise.all([
-      post(compiled, query, variables, key),
-      post(interpreted, query, variables, key),
+      post(compiled, query, variables, key, operationName),
+      post(interpreted, query, variables, key, operationName),
     ]);
     assert.deepEqual(fromCompiled, fromInterpreted);
     return fromCompiled;
@@ -203,6 +205,17 @@ describe('compiled execution (GRAPHQL_JIT)', () => {
       assert.equal(status, 400, JSON.stringify(variables));
       assert.equal(body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     }
+  });
+
+  it('answers a document of several operations alike, named or not', async () => {
+    const document = `query Names($id: ID!) { customer(id: $id) { displayName } }
+      query Count { customers(first: 1) { edges { node { id } } } }`;
+    const unnamed = await answer(document, { id: ann.id });
+    assert.equal(unnamed.status, 400);
+    assert.match(unnamed.body.errors?.[0]?.message ?? '', /operation name/);
+
+    const named = await answer(document, { id: ann.id }, compiled.apiKey, 'Names');
+    assert.deepEqual(named.body.data, { customer: { displayName: 'Ann Compiled' } });
   });
 
   it("reports resolvers' errors alike, with their codes and paths", async () => {
