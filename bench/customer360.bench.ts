@@ -244,6 +244,11 @@ async function main(): Promise<void> {
           p99: round(freshness.p99),
           max: round(freshness.max),
         },
+        relay_lag_ms: {
+          p50: round(freshness.relayLag.p50),
+          p99: round(freshness.relayLag.p99),
+          max: round(freshness.relayLag.max),
+        },
         rss_mb: Math.round(rss / 2 ** 20),
         load: { single: single.load, live: live.load, floor: floor.load, page: page.load },
         scale: SCALE,
@@ -301,10 +306,21 @@ async function floorLoad(
 
 function reportFreshness(
   name: string,
-  f: { count: number; never: number; p50: number; p99: number; max: number },
+  f: {
+    count: number;
+    never: number;
+    p50: number;
+    p99: number;
+    max: number;
+    relayLag: { p50: number; p99: number; max: number };
+  },
 ): void {
   console.log(
     `${name}: ${f.count} events (${f.never} not in after ${FRESHNESS_DEADLINE_MS / 1000} s), one every ${FRESHNESS_EVERY_MS} ms: accepted → in the read model p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms, max ${f.max.toFixed(0)} ms`,
+  );
+  // A document is built only once the main lane holds nothing older than its mark.
+  console.log(
+    `  main-lane relay lag meanwhile (age of its oldest message, sampled every ${LAG_SAMPLE_MS} ms): p50 ${f.relayLag.p50.toFixed(0)} ms, p99 ${f.relayLag.p99.toFixed(0)} ms, max ${f.relayLag.max.toFixed(0)} ms`,
   );
 }
 
@@ -333,6 +349,14 @@ async function documentsFresh(postgres: Postgres, ids: readonly string[]): Promi
 }
 
 const FRESHNESS_DEADLINE_MS = 30_000;
+/** How often the probe samples the main lane's relay lag. */
+const LAG_SAMPLE_MS = 100;
+
+/** The q-quantile of `values` (sorted here), NaN when empty. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
 
 /**
  * Sends a VIEW event for a sampled customer every `everyMs` and times each from its `track`
@@ -406,6 +430,15 @@ async function freshnessProbe(
       sent += 1;
     }
   }, everyMs);
+  const lags: number[] = [];
+  const lagSampler = setInterval(() => {
+    void postgres
+      .query<{ lag_ms: number }>(
+        `SELECT coalesce(extract(epoch FROM now() - min(created_at)) * 1000, 0)::float8 AS lag_ms
+           FROM outbox WHERE lane = 'main'`,
+      )
+      .then(({ rows }) => lags.push(rows[0]!.lag_ms));
+  }, LAG_SAMPLE_MS);
   const watcher = (async () => {
     const deadline = () => performance.now() + FRESHNESS_DEADLINE_MS;
     let giveUpAt = Infinity;
@@ -424,16 +457,15 @@ async function freshnessProbe(
       stopped = true;
       clearInterval(sender);
       await watcher;
+      clearInterval(lagSampler);
       const never = [...waiting.values()].flat().length;
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const at = (q: number) =>
-        sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
       return {
-        count: sorted.length,
+        count: latencies.length,
         never,
-        p50: at(0.5),
-        p99: at(0.99),
-        max: sorted.at(-1) ?? NaN,
+        p50: quantile(latencies, 0.5),
+        p99: quantile(latencies, 0.99),
+        max: quantile(latencies, 1),
+        relayLag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: quantile(lags, 1) },
       };
     },
   };
