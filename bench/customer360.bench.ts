@@ -62,6 +62,7 @@ import { startGatewayProcesses } from './support/gateway-processes.js';
 import type { FloorFigures, FloorPlan } from './support/floor-replayer.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
 import { type RecordedRequest, StatementRecorder } from './support/statement-recorder.js';
+import { quantile } from './support/quantile.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -351,12 +352,6 @@ async function documentsFresh(postgres: Postgres, ids: readonly string[]): Promi
 const FRESHNESS_DEADLINE_MS = 30_000;
 /** How often the probe samples the main lane's relay lag. */
 const LAG_SAMPLE_MS = 100;
-
-/** The q-quantile of `values` (sorted here), NaN when empty. */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
 
 /**
  * Sends a VIEW event for a sampled customer every `everyMs` and times each from its `track`

@@ -44,6 +44,7 @@ import { BENCH_DATABASE_URL, ensureBenchDatabase } from './support/bench-databas
 import { ensureBenchDataset } from './dataset/load-bench-dataset.js';
 import { runInChild } from './support/child-process.js';
 import type { LoadFigures, LoadPlan } from './support/load-generator.js';
+import { quantile } from './support/quantile.js';
 
 const env = process.env;
 const DURATION_S = Number(env['BENCH_DURATION_S'] ?? 15);
@@ -399,11 +400,6 @@ function load(plan: LoadPlan): Promise<LoadFigures> {
 function overlap(found: readonly string[], truth: readonly string[]): number {
   const set = new Set(truth);
   return found.filter((id) => set.has(id)).length;
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 function fmt(ms: number): string {

@@ -41,9 +41,9 @@ interface JitError {
  * Runs HTTP operations with graphql-jit: each operation is compiled once to a JavaScript
  * function and kept, so a repeated 360 read skips graphql-js's per-field interpretation (about
  * a fifth of the gateway's CPU on a read served from documents). The resolvers are the same
- * ones, access policy included; parsing and validation stay Apollo's, variables are coerced by
- * graphql-js, and errors are handed back as graphql-js errors, so that a client sees the very
- * answer, error codes included, that graphql-js would give. An operation graphql-jit cannot
+ * ones, access policy included; parsing and validation stay Apollo's, variables are checked by
+ * graphql-js (and coerced by graphql-jit), and errors are handed back as graphql-js errors, so
+ * that a client sees the very answer, error codes included, that graphql-js would give. An operation graphql-jit cannot
  * compile runs on graphql-js.
  *
  * Apollo Server 5 takes a custom executor only through its gateway interface, hence the shape:
