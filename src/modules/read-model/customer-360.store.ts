@@ -108,81 +108,72 @@ export class Customer360Store {
     /** Leave customers with a document alone (the read model is off on this instance). */
     withoutDocuments: boolean,
   ): Promise<ClaimedWork> {
-    return this.db.withTransaction(async (tx) => {
-      // The horizon and the marks in one statement, so one snapshot: a write committing in
-      // between would otherwise show its mark but not the outbox message still ahead of it,
-      // and its document would be built from a graph without it, then never rebuilt.
-      const { rows: leasedRows } = await tx.query<{
-        horizon: string;
-        snapshot: string;
-        customer_id: string | null;
-        ids: string[] | null;
-      }>(
-        /* sql */ `/* read-model.lease */
-        WITH horizon AS (
-          SELECT coalesce(min(created_at), 'infinity') AS at FROM outbox
-           WHERE lane = 'main' AND (last_error IS NULL OR last_error NOT LIKE 'no applier follows%')
-        ), candidates AS (
-          SELECT d.customer_id FROM customer_360_dirty d
-           WHERE d.marked_at < (SELECT at FROM horizon)
-             AND (d.leased_until IS NULL OR d.leased_until < now())
-             AND NOT ($2 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
-           GROUP BY d.customer_id ORDER BY min(d.id) LIMIT $1
-        ), leased AS (
-          UPDATE customer_360_dirty d SET leased_until = now() + interval '${LEASE}'
-           WHERE d.customer_id IN (SELECT customer_id FROM candidates)
-             AND d.marked_at < (SELECT at FROM horizon)
-             AND (d.leased_until IS NULL OR d.leased_until < now())
-          RETURNING d.id, d.customer_id
-        ), grouped AS (
-          SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id
-        )
-        SELECT h.at::text AS horizon, pg_current_snapshot()::text AS snapshot, g.customer_id, g.ids
-          FROM horizon h LEFT JOIN grouped g ON true`,
-        [limit, withoutDocuments],
-      );
-      const { horizon, snapshot } = leasedRows[0]!;
-      const leased = leasedRows.flatMap((row) =>
-        row.customer_id === null ? [] : [{ customer_id: row.customer_id, ids: row.ids! }],
-      );
-      const ids = [...new Set([...leased.map((row) => row.customer_id), ...wanted])];
-      const { rows: state } = await tx.query<{
-        customer_id: string;
-        blocked: boolean;
-        has_doc: boolean;
-      }>(
-        /* sql */ `/* read-model.state */
-        SELECT c.customer_id,
+    // One statement, so one snapshot and one round trip (a pass under read load waits for
+    // each of its round trips behind the requests): the horizon and the marks must be seen
+    // together, or a write committing in between would show its mark but not the outbox
+    // message still ahead of it, and its document would be built from a graph without it,
+    // then never rebuilt.
+    const { rows } = await this.db.query<{
+      horizon: string;
+      snapshot: string;
+      customer_id: string | null;
+      ids: string[] | null;
+      has_doc: boolean;
+      build: boolean;
+    }>(
+      /* sql */ `/* read-model.claim */
+      WITH horizon AS (
+        SELECT coalesce(min(created_at), 'infinity') AS at FROM outbox
+         WHERE lane = 'main' AND (last_error IS NULL OR last_error NOT LIKE 'no applier follows%')
+      ), candidates AS (
+        SELECT d.customer_id FROM customer_360_dirty d
+         WHERE d.marked_at < (SELECT at FROM horizon)
+           AND (d.leased_until IS NULL OR d.leased_until < now())
+           AND NOT ($2 AND EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = d.customer_id))
+         GROUP BY d.customer_id ORDER BY min(d.id) LIMIT $1
+      ), leased AS (
+        UPDATE customer_360_dirty d SET leased_until = now() + interval '${LEASE}'
+         WHERE d.customer_id IN (SELECT customer_id FROM candidates)
+           AND d.marked_at < (SELECT at FROM horizon)
+           AND (d.leased_until IS NULL OR d.leased_until < now())
+        RETURNING d.id, d.customer_id
+      ), grouped AS (
+        SELECT customer_id, array_agg(id) AS ids FROM leased GROUP BY customer_id
+      ), state AS (
+        SELECT c.customer_id, g.ids,
+               -- A write the graph has not applied yet would make a new document dirty at once.
                EXISTS (SELECT 1 FROM customer_360_dirty d
-                        WHERE d.customer_id = c.customer_id AND d.marked_at >= $2) AS blocked,
-               EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = c.customer_id) AS has_doc
-          FROM unnest($1::uuid[]) AS c(customer_id)`,
-        [ids, horizon],
-      );
-      const wantedSet = new Set(wanted);
-      // A write the graph has not applied yet would make the new document dirty at once.
-      const toBuild = state
-        .filter((row) => !row.blocked && (row.has_doc || wantedSet.has(row.customer_id)))
-        .map((row) => row.customer_id);
-      const first = toBuild.filter((id) => !state.find((row) => row.customer_id === id)!.has_doc);
-      // A placeholder (never served: not of any document format) for a first document: from
-      // now on a pass elsewhere that would clear this customer's marks without building sees a
-      // document and leaves them, so a write landing during this build is never lost.
-      await tx.query(
-        /* sql */ `/* read-model.placeholder */
+                        WHERE d.customer_id = c.customer_id
+                          AND d.marked_at >= (SELECT at FROM horizon)) AS blocked,
+               EXISTS (SELECT 1 FROM customer_360 v WHERE v.customer_id = c.customer_id) AS has_doc,
+               c.customer_id = ANY($3::uuid[]) AS wanted
+          FROM (SELECT customer_id FROM grouped UNION SELECT unnest($3::uuid[])) c
+          LEFT JOIN grouped g ON g.customer_id = c.customer_id
+      ), placeholder AS (
+        -- Never served (not of any document format), for a first document: from now on a
+        -- pass elsewhere that would clear this customer's marks without building sees a
+        -- document and leaves them, so a write landing during this build is never lost.
         INSERT INTO customer_360 (customer_id, format, doc)
-        SELECT id, $2, '\\x'::bytea FROM customers WHERE id = ANY($1::uuid[])
-        ON CONFLICT (customer_id) DO NOTHING`,
-        [first, PLACEHOLDER],
-      );
-      return {
-        customerIds: ids,
-        toBuild,
-        withDocument: new Set(state.filter((row) => row.has_doc).map((row) => row.customer_id)),
-        marks: new Map(leased.map((row) => [row.customer_id, row.ids])),
-        seen: { snapshot, horizon },
-      };
-    });
+        SELECT s.customer_id, $4, '\\x'::bytea FROM state s
+         WHERE s.wanted AND NOT s.blocked AND NOT s.has_doc
+           AND EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id)
+        ON CONFLICT (customer_id) DO NOTHING
+      )
+      SELECT h.at::text AS horizon, pg_current_snapshot()::text AS snapshot, s.customer_id,
+             s.ids, s.has_doc, NOT s.blocked AND (s.has_doc OR s.wanted) AS build
+        FROM horizon h LEFT JOIN state s ON true`,
+      [limit, withoutDocuments, wanted, PLACEHOLDER],
+    );
+    const { horizon, snapshot } = rows[0]!;
+    const state = rows.filter((row) => row.customer_id !== null);
+    const id = (row: { customer_id: string | null }) => row.customer_id!;
+    return {
+      customerIds: state.map(id),
+      toBuild: state.filter((row) => row.build).map(id),
+      withDocument: new Set(state.filter((row) => row.has_doc).map(id)),
+      marks: new Map(state.flatMap((row) => (row.ids === null ? [] : [[id(row), row.ids]]))),
+      seen: { snapshot, horizon },
+    };
   }
 
   /**
@@ -206,24 +197,38 @@ export class Customer360Store {
   ): Promise<void> {
     const built = documents.filter((d) => d.built !== null);
     await this.insertRefs(this.db, built);
+    // Statements with nothing to do are not sent: under read load each round trip of a pass
+    // waits behind the requests, and the pass is what a write waits for to show.
     await this.db.withTransaction(async (tx) => {
       const moved = await this.showingChanges(tx, claim.seen, built);
       const leased = [...claim.marks.values()].flat();
-      const { rows } = await tx.query<{ id: string }>(
-        /* sql */ `/* read-model.lockMarks */
-        SELECT id FROM customer_360_dirty WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
-        [leased],
+      const present = new Set(
+        leased.length === 0
+          ? []
+          : (
+              await tx.query<{ id: string }>(
+                /* sql */ `/* read-model.lockMarks */
+                SELECT id FROM customer_360_dirty WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+                [leased],
+              )
+            ).rows.map((row) => row.id),
       );
-      const present = new Set(rows.map((row) => row.id));
       const builtIds = new Set(built.map((d) => d.customerId));
       // Marks of a customer this pass does not store a document for are cleared only if the
       // customer has no document now (a placeholder counts: a build elsewhere is under way).
-      const { rows: documented } = await tx.query<{ customer_id: string }>(
-        /* sql */ `/* read-model.documented */
-        SELECT customer_id FROM customer_360 WHERE customer_id = ANY($1::uuid[])`,
-        [claim.customerIds.filter((id) => !builtIds.has(id))],
-      );
-      const keep = new Set([...failed, ...moved, ...documented.map((row) => row.customer_id)]);
+      // Read after the marks are locked: a claim that committed meanwhile is seen.
+      const unbuilt = claim.customerIds.filter((id) => !builtIds.has(id));
+      const documented =
+        unbuilt.length === 0
+          ? []
+          : (
+              await tx.query<{ customer_id: string }>(
+                /* sql */ `/* read-model.documented */
+                SELECT customer_id FROM customer_360 WHERE customer_id = ANY($1::uuid[])`,
+                [unbuilt],
+              )
+            ).rows.map((row) => row.customer_id);
+      const keep = new Set([...failed, ...moved, ...documented]);
       const intact = (id: string) =>
         !keep.has(id) && (claim.marks.get(id) ?? []).every((mark) => present.has(mark));
       const settled = claim.customerIds.filter(intact);
@@ -243,23 +248,22 @@ export class Customer360Store {
       const cleared = settled.flatMap((id) => claim.marks.get(id) ?? []);
       const clearedSet = new Set(cleared);
       const released = leased.filter((mark) => present.has(mark) && !clearedSet.has(mark));
-      await tx.query(
-        /* sql */ `/* read-model.clearMarks */
-        DELETE FROM customer_360_dirty WHERE id = ANY($1::bigint[])`,
-        [cleared],
-      );
-      await tx.query(
-        /* sql */ `/* read-model.releaseMarks */
-        UPDATE customer_360_dirty SET leased_until = NULL WHERE id = ANY($1::bigint[])`,
-        [released],
-      );
-      // Marked as of now, so a later pass waits for the outbox to pass the writes seen here.
-      await tx.query(
-        /* sql */ `/* read-model.markAgain */
-        INSERT INTO customer_360_dirty (customer_id, marked_at)
-        SELECT id, clock_timestamp() FROM unnest($1::uuid[]) AS m(id)`,
-        [[...moved]],
-      );
+      if (cleared.length + released.length + moved.size > 0) {
+        // Three disjoint sets of rows, so one statement: marks cleared, marks given back, and
+        // marks made again as of now (a later pass waits for the outbox to pass the writes
+        // seen here).
+        await tx.query(
+          /* sql */ `/* read-model.settleMarks */
+          WITH cleared AS (
+            DELETE FROM customer_360_dirty WHERE id = ANY($1::bigint[])
+          ), released AS (
+            UPDATE customer_360_dirty SET leased_until = NULL WHERE id = ANY($2::bigint[])
+          )
+          INSERT INTO customer_360_dirty (customer_id, marked_at)
+          SELECT id, clock_timestamp() FROM unnest($3::uuid[]) AS m(id)`,
+          [cleared, released, [...moved]],
+        );
+      }
     });
   }
 
@@ -303,7 +307,12 @@ export class Customer360Store {
     return new Set(rows.map((row) => row.customer_id));
   }
 
-  /** Stores documents and what they show: replacing, or only where none of this format is. */
+  /**
+   * Stores documents and what they show (replacing, or only where none of this format is),
+   * in one statement: the refs a document no longer shows go, the ones it shows are written
+   * again although the pass added them before this transaction (a pass elsewhere may have
+   * replaced this customer's refs in between). The two touch different rows.
+   */
   private async save(
     tx: Queryable,
     format: string,
@@ -314,30 +323,39 @@ export class Customer360Store {
     if (documents.length === 0) {
       return;
     }
+    const { owners, refs } = refPairs(built);
     // A customer erased or merged away since it was marked has no row to hang a document on.
-    const { rows } = await tx.query<{ customer_id: string }>(
-      /* sql */ `/* read-model.save */
-      INSERT INTO customer_360 (customer_id, format, doc, built_at)
-      SELECT d.customer_id, $2, d.doc, now()
-        FROM unnest($1::uuid[], $3::bytea[]) AS d(customer_id, doc)
-       WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)
-      ON CONFLICT (customer_id) DO UPDATE
-        SET format = EXCLUDED.format, doc = EXCLUDED.doc, built_at = EXCLUDED.built_at
-        WHERE $4 OR customer_360.format <> EXCLUDED.format
-      RETURNING customer_id`,
-      [documents.map((d) => d.customerId), format, documents.map((d) => d.doc), mode === 'replace'],
-    );
-    const ids = rows.map((row) => row.customer_id);
     await tx.query(
-      /* sql */ `/* read-model.clearRefs */
-      DELETE FROM customer_360_refs WHERE customer_id = ANY($1::uuid[])`,
-      [ids],
-    );
-    // Written again although the pass added them before this transaction: a pass elsewhere may
-    // have replaced this customer's refs in between.
-    await this.insertRefs(
-      tx,
-      built.filter((d) => ids.includes(d.customerId)),
+      /* sql */ `/* read-model.save */
+      WITH saved AS (
+        INSERT INTO customer_360 (customer_id, format, doc, built_at)
+        SELECT d.customer_id, $2, d.doc, now()
+          FROM unnest($1::uuid[], $3::bytea[]) AS d(customer_id, doc)
+         WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)
+        ON CONFLICT (customer_id) DO UPDATE
+          SET format = EXCLUDED.format, doc = EXCLUDED.doc, built_at = EXCLUDED.built_at
+          WHERE $4 OR customer_360.format <> EXCLUDED.format
+        RETURNING customer_id
+      ), shown AS (
+        SELECT * FROM unnest($5::uuid[], $6::uuid[]) AS s(customer_id, ref_id)
+         WHERE s.customer_id IN (SELECT customer_id FROM saved)
+      ), unshown AS (
+        DELETE FROM customer_360_refs r
+         WHERE r.customer_id IN (SELECT customer_id FROM saved)
+           AND NOT EXISTS (SELECT 1 FROM shown s
+                            WHERE s.customer_id = r.customer_id AND s.ref_id = r.ref_id)
+      )
+      INSERT INTO customer_360_refs (ref_id, customer_id)
+      SELECT ref_id, customer_id FROM shown
+      ON CONFLICT DO NOTHING`,
+      [
+        documents.map((d) => d.customerId),
+        format,
+        documents.map((d) => d.doc),
+        mode === 'replace',
+        owners,
+        refs,
+      ],
     );
   }
 
