@@ -77,7 +77,10 @@ export async function ensureBenchDataset(
   progress(`postgres loaded in ${((Date.now() - started) / 1000).toFixed(0)} s; analysing`);
   await db.query('ANALYZE');
   await drainOutbox(backends, progress);
-  progress(`graph loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  // The drain left a dead outbox row per message: without autovacuum the first run would
+  // measure relays scanning them (freshness without read load 0.8 s at 100k, against 0.05 s).
+  await db.query('VACUUM (ANALYZE)');
+  progress(`graph loaded in ${((Date.now() - started) / 1000).toFixed(0)} s; vacuumed`);
 }
 
 /**
