@@ -67,6 +67,51 @@ describe('validationSplit', () => {
   });
 });
 
+describe('validationSplit with an order', () => {
+  // The same positives loaded twice get new ids each time (as a database would give them):
+  // ordered by a key that stays (the dataset's own ids), both draw the same split.
+  const { train } = splitPositives(
+    ratingsOf(6, 12, (u, i) => ((u + i) % 3 === 0 ? 3 : 5)),
+    42,
+  );
+  const load = (multiplier: number) => {
+    // Ids in another order each load: a permutation of the dataset's.
+    const rename = (id: string) => `id-${(Number(id) * multiplier) % 1009}`;
+    const keyOf = new Map<string, string>();
+    const renamed = train.map((row) => {
+      keyOf.set(rename(row.userId), row.userId);
+      keyOf.set(`${rename(row.itemId)}i`, row.itemId);
+      return { ...row, userId: rename(row.userId), itemId: `${rename(row.itemId)}i` };
+    });
+    const back = (split: ReturnType<typeof validationSplit>) => ({
+      train: split.train.map((row) => `${keyOf.get(row.userId)}/${keyOf.get(row.itemId)}`),
+      test: [...split.test].map(([u, items]) => [
+        keyOf.get(u),
+        [...items].map((i) => keyOf.get(i)),
+      ]),
+    });
+    const key = (id: string) => keyOf.get(id)!;
+    return {
+      byId: back(validationSplit(renamed, 43)),
+      byKey: back(validationSplit(renamed, 43, { user: key, item: key })),
+    };
+  };
+
+  it('draws the same split from two loads of the same data when ordered by a stable key', () => {
+    const first = load(7919);
+    const second = load(104729);
+    assert.deepEqual(second.byKey, first.byKey);
+    assert.deepEqual(first.byKey, {
+      train: validationSplit(train, 43).train.map((row) => `${row.userId}/${row.itemId}`),
+      test: [...validationSplit(train, 43).test].map(([u, items]) => [u, [...items]]),
+    });
+  });
+
+  it('draws another split when ordered by ids the load generated', () => {
+    assert.notDeepEqual(load(104729).byId, load(7919).byId);
+  });
+});
+
 describe('mulberry32', () => {
   it('draws the same uniform sequence in [0, 1) for a seed', () => {
     const a = mulberry32(42);

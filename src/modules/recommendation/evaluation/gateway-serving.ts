@@ -59,6 +59,9 @@ export async function openGatewayServing(
   await migrate(db, logger);
   const models = new ServingModels(new ModelStore(db), null, logger);
   const follower = new PreferenceFollower(db, models, new MemoryRecommendationCache());
+  const customerOf = new Map<string, string>();
+  const userOf = new Map<string, string>();
+  const itemOf = new Map<string, string>();
   const trainer = new RecommendationTrainer({
     db,
     models,
@@ -66,18 +69,23 @@ export async function openGatewayServing(
     follower,
     settings: config.recommendation,
     logger,
+    // The load gives customers and products new ids each run; the dataset's own ids are the
+    // same every time, so two runs on the same files fit the same models.
+    order: {
+      user: (customerId) => userOf.get(customerId) ?? customerId,
+      item: (productId) => itemOf.get(productId) ?? productId,
+    },
   });
   const popularity = new PopularityRankings(new HistoryStore(db));
   const serviceWith = (tuning: Partial<RankingTuning>) =>
     new RecommendationService({ db, graph: null, models, popularity, logger, tuning });
   let service = serviceWith({});
-  const customerOf = new Map<string, string>();
-  const itemOf = new Map<string, string>();
   return {
     name: 'c360 (served)',
     async load(train, items, progress) {
       await loadItems(db, items, itemOf, progress, logger);
       await loadPositives(db, train, customerOf, progress, logger);
+      customerOf.forEach((customerId, userId) => userOf.set(customerId, userId));
       progress.start('fitting models', 1);
       await trainer.fit();
       progress.update(1);

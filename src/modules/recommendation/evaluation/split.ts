@@ -32,10 +32,27 @@ export function splitPositives(ratings: readonly Rating[], seed: number): Split 
 }
 
 /**
+ * How users and items are put in order before a split is drawn: by a key of each (their ids
+ * unless told). The draw depends on that order, so a key that stays the same from one load of
+ * the same data to the next (a SKU, a dataset's own ids) gives the same split each time, where
+ * ids a database generated would not.
+ */
+export interface SplitOrder {
+  user(userId: string): string;
+  item(itemId: string): string;
+}
+
+export const BY_ID: SplitOrder = { user: (id) => id, item: (id) => id };
+
+/**
  * Splits training positives again, by the same method, to choose hyper-parameters (EASE's λ)
  * without looking at the test set. Every user with two positives or more keeps one in each part.
  */
-export function validationSplit(train: readonly Interaction[], seed: number): Split {
+export function validationSplit(
+  train: readonly Interaction[],
+  seed: number,
+  order: SplitOrder = BY_ID,
+): Split {
   const byUser = new Map<string, Set<string>>();
   for (const { userId, itemId } of train) {
     let items = byUser.get(userId);
@@ -45,7 +62,7 @@ export function validationSplit(train: readonly Interaction[], seed: number): Sp
     }
     items.add(itemId);
   }
-  return splitByUser(byUser, seed, 2);
+  return splitByUser(byUser, seed, 2, order);
 }
 
 /** Positives per user, duplicates collapsed. */
@@ -69,12 +86,13 @@ function splitByUser(
   byUser: ReadonlyMap<string, ReadonlySet<string>>,
   seed: number,
   minimum: number,
+  order: SplitOrder = BY_ID,
 ): Split {
   const random = mulberry32(seed);
   const train: Interaction[] = [];
   const test = new Map<string, Set<string>>();
-  for (const userId of [...byUser.keys()].sort(compareIds)) {
-    const items = [...byUser.get(userId)!].sort(compareIds);
+  for (const userId of sortedBy([...byUser.keys()], order.user)) {
+    const items = sortedBy([...byUser.get(userId)!], order.item);
     if (items.length < minimum) {
       continue;
     }
@@ -86,6 +104,12 @@ function splitByUser(
     }
   }
   return { train, test };
+}
+
+/** `values` in the order of their keys (see {@link compareIds}). */
+export function sortedBy<T>(values: T[], keyOf: (value: T) => string): T[] {
+  const keys = new Map(values.map((value) => [value, keyOf(value)]));
+  return values.sort((a, b) => compareIds(keys.get(a)!, keys.get(b)!));
 }
 
 /** Numeric ids in numeric order ("2" before "10"), anything else by code point. */

@@ -1,6 +1,6 @@
 import { easeRecommender, historiesOf } from '../evaluation/baselines.js';
 import { ndcgAt } from '../evaluation/metrics.js';
-import { validationSplit } from '../evaluation/split.js';
+import { type SplitOrder, validationSplit } from '../evaluation/split.js';
 import { fitEaseExact, type EaseScorer } from '../model/ease.js';
 import { buildInteractionMatrix, type Interaction } from '../model/interactions.js';
 import { PopularityModel } from '../model/popularity.js';
@@ -36,8 +36,10 @@ export interface SelectionOptions {
   /** Seed of the validation split. */
   seed: number;
   k: number;
-  /** Validation users scored at most (the first by id), which bounds the cost on big shops. */
+  /** Validation users scored at most (the first in `order`), which bounds the cost on big shops. */
   maxUsers: number;
+  /** How users and items are ordered for the validation split (by id unless told). */
+  order?: SplitOrder;
 }
 
 /**
@@ -52,7 +54,7 @@ export function chooseCollaborative(
   items: readonly ItemFeatures[],
   options: SelectionOptions,
 ): CollaborativeChoice {
-  const validation = validationSplit(positives, options.seed);
+  const validation = validationSplit(positives, options.seed, options.order);
   if (validation.test.size === 0) {
     return { ...options.fallback, tried: [] };
   }

@@ -5,6 +5,7 @@ import type { Postgres } from '../../../datasources/postgres.js';
 import type { Logger } from '../../../logger.js';
 import { fitTextVectors } from '../model/text-vectors.js';
 import { ModelStore } from './model.store.js';
+import { BY_ID, sortedBy, type SplitOrder } from '../evaluation/split.js';
 import { chooseCollaborative, fitCollaborativeExact } from './model-selection.js';
 import { HistoryStore } from '../history.store.js';
 import { itemText, type PreferenceFollower } from '../preference.follower.js';
@@ -62,6 +63,13 @@ export class RecommendationTrainer {
       follower: PreferenceFollower;
       settings: TrainingSettings;
       logger: Logger;
+      /**
+       * The order customers and items are taken in: what each model's fit depends on beyond
+       * the data (the validation split's draw, the text model's random start, ties). By id
+       * unless told; `c360 eval` orders by the dataset's own ids, which stay the same from one
+       * run to the next where the ids its load generates do not.
+       */
+      order?: SplitOrder;
     },
   ) {}
 
@@ -80,14 +88,18 @@ export class RecommendationTrainer {
     const history = new HistoryStore(this.deps.db);
     const models = new ModelStore(this.deps.db);
 
-    const catalogue = await history.catalogue();
+    const order = this.deps.order ?? BY_ID;
+    const catalogue = sortedBy(await history.catalogue(), (item) => order.item(item.id));
     const embedder = await this.fitText(catalogue, models);
     await this.embedCatalogue(embedder, catalogue, progress);
     if (embedder !== null) {
       await new VectorStore(this.deps.db).pruneModels(embedder.model);
     }
 
-    const positives = await history.positives();
+    const positives = sortedBy(
+      await history.positives(),
+      (p) => `${order.user(p.userId)}\u0000${order.item(p.itemId)}`,
+    );
     let itemItemVersion: string | null = null;
     if (positives.length > 0) {
       progress('collaborative model', 0, 1);
@@ -99,6 +111,7 @@ export class RecommendationTrainer {
         seed: VALIDATION_SEED,
         k: VALIDATION_K,
         maxUsers: VALIDATION_USERS,
+        order,
       });
       const { tried, ...chosen } = choice;
       const model = fitCollaborativeExact(binary, catalogue, chosen, fitting.maxItems).sparsify(
