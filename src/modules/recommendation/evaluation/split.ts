@@ -91,8 +91,8 @@ function splitByUser(
   const random = mulberry32(seed);
   const train: Interaction[] = [];
   const test = new Map<string, Set<string>>();
-  for (const userId of sortedBy([...byUser.keys()], order.user)) {
-    const items = sortedBy([...byUser.get(userId)!], order.item);
+  for (const userId of sortedBy([...byUser.keys()], [(id) => id, order.user])) {
+    const items = sortedBy([...byUser.get(userId)!], [(id) => id, order.item]);
     if (items.length < minimum) {
       continue;
     }
@@ -106,10 +106,36 @@ function splitByUser(
   return { train, test };
 }
 
-/** `values` in the order of their keys (see {@link compareIds}). */
-export function sortedBy<T>(values: T[], keyOf: (value: T) => string): T[] {
-  const keys = new Map(values.map((value) => [value, keyOf(value)]));
-  return values.sort((a, b) => compareIds(keys.get(a)!, keys.get(b)!));
+/**
+ * Sorts `values` in place by the key of an id of each, then of the next id on ties (see
+ * {@link compareIds}). Each distinct id's key is computed once: a shop's million positives
+ * name only as many customers and items as it has.
+ */
+export function sortedBy<T>(
+  values: T[],
+  ...keys: [idOf: (value: T) => string, keyOf: (id: string) => string][]
+): T[] {
+  const keyed = keys.map(([idOf, keyOf]) => {
+    const known = new Map<string, string>();
+    return (value: T) => {
+      const id = idOf(value);
+      let key = known.get(id);
+      if (key === undefined) {
+        key = keyOf(id);
+        known.set(id, key);
+      }
+      return key;
+    };
+  });
+  return values.sort((a, b) => {
+    for (const key of keyed) {
+      const order = compareIds(key(a), key(b));
+      if (order !== 0) {
+        return order;
+      }
+    }
+    return 0;
+  });
 }
 
 /** Numeric ids in numeric order ("2" before "10"), anything else by code point. */

@@ -89,7 +89,7 @@ export class RecommendationTrainer {
     const models = new ModelStore(this.deps.db);
 
     const order = this.deps.order ?? BY_ID;
-    const catalogue = sortedBy(await history.catalogue(), (item) => order.item(item.id));
+    const catalogue = sortedBy(await history.catalogue(), [(item) => item.id, order.item]);
     const embedder = await this.fitText(catalogue, models);
     await this.embedCatalogue(embedder, catalogue, progress);
     if (embedder !== null) {
@@ -98,7 +98,8 @@ export class RecommendationTrainer {
 
     const positives = sortedBy(
       await history.positives(),
-      (p) => `${order.user(p.userId)}\u0000${order.item(p.itemId)}`,
+      [(p) => p.userId, order.user],
+      [(p) => p.itemId, order.item],
     );
     let itemItemVersion: string | null = null;
     if (positives.length > 0) {
