@@ -46,7 +46,12 @@ interface FeedRow {
   at: Date;
 }
 
-// Any constant works; it only has to be the same for every writer of the feed.
+/** Every stream, in the order writers lock them. */
+export const FEED_STREAMS: readonly FeedStream[] = ['customer', 'segment'];
+
+// Any constant works; it only has to be the same for every writer of the feed. Releases before
+// per-stream locks took it exclusively around every append; it is now taken shared, so writers
+// of those releases (during a rolling upgrade) still exclude, and are excluded by, every writer.
 const APPEND_LOCK = 0x63_33_36_30; // "c360"
 
 /** PostgreSQL access to the `change_feed` table. */
@@ -54,21 +59,30 @@ export class ChangeFeedStore {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Appends entries; call inside the transaction of the change they record. The advisory lock
-   * is held until that transaction ends, so cursors are committed in the order they are taken
-   * and a reader that saw cursor N will never later find a smaller one appear. Append last in
-   * the transaction: the lock serialises every feed writer from here to the commit.
+   * Appends entries; call inside the transaction of the change they record. Each stream the
+   * entries belong to is locked (transaction-scoped) in the same statement, before any cursor is
+   * drawn, and stays locked until that transaction ends: a stream's cursors are committed in the
+   * order they are taken, so a reader that saw cursor N of a stream never later finds a smaller
+   * one of it appear. Streams do not wait for each other (a large batch of customer entries does
+   * not hold up a segment entry). Append last in the transaction: the lock serialises the
+   * stream's writers from here to the commit.
    */
   async append(entries: readonly NewFeedEntry[]): Promise<FeedEntry[]> {
     if (entries.length === 0) {
       return [];
     }
-    await this.db.query(`/* changeFeed.lock */ SELECT pg_advisory_xact_lock($1)`, [APPEND_LOCK]);
+    const streams = FEED_STREAMS.filter((stream) => entries.some((e) => e.stream === stream));
     const { rows } = await this.db.query<FeedRow>(
       /* sql */ `/* changeFeed.append */
+      WITH locks AS MATERIALIZED (
+        SELECT pg_advisory_xact_lock_shared(${APPEND_LOCK}),
+          pg_advisory_xact_lock(${APPEND_LOCK}, hashtext(l.s))
+        FROM unnest($7::text[]) WITH ORDINALITY AS l(s, n) ORDER BY l.n
+      )
       INSERT INTO change_feed (stream, segment_id, customer_id, change, size_after, reason)
       SELECT e.stream, e.segment_id, e.customer_id, e.change, e.size_after, e.reason
-      FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[])
+      -- Joined with every lock taken: no row (so no cursor) comes out before they are held.
+      FROM (SELECT count(*) FROM locks) held, unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[])
         WITH ORDINALITY AS e(stream, segment_id, customer_id, change, size_after, reason, n)
       ORDER BY e.n
       RETURNING cursor::text, stream, segment_id, customer_id, change, size_after, reason, at`,
@@ -79,6 +93,7 @@ export class ChangeFeedStore {
         entries.map((e) => e.change),
         entries.map((e) => e.sizeAfter ?? null),
         entries.map((e) => (e.reason === undefined ? null : JSON.stringify(e.reason))),
+        streams,
       ],
     );
     return rows.map(toEntry).sort(byCursor);
@@ -136,10 +151,14 @@ export class ChangeFeedStore {
     );
   }
 
-  /** The newest committed cursor ("0" on an empty feed). */
-  async head(): Promise<string> {
+  /**
+   * The newest committed cursor of a stream ("0" when it is empty): every entry of the stream
+   * up to it is committed (cursors of other streams may still commit below it).
+   */
+  async head(stream: FeedStream): Promise<string> {
     const { rows } = await this.db.query<{ head: string | null }>(
-      `/* changeFeed.head */ SELECT max(cursor)::text AS head FROM change_feed`,
+      `/* changeFeed.head */ SELECT max(cursor)::text AS head FROM change_feed WHERE stream = $1`,
+      [stream],
     );
     return rows[0]?.head ?? '0';
   }

@@ -8,8 +8,10 @@ import type { GatewayPubSub } from '../subscriptions/pubsub.js';
 import {
   ChangeFeedStore,
   compareCursors,
+  FEED_STREAMS,
   type FeedEntry,
   type FeedFilter,
+  type FeedStream,
 } from './change-feed.store.js';
 
 /** The Redis channel that tells every instance the feed has grown (it carries no data). */
@@ -35,12 +37,14 @@ const PAGE = 1_000;
  * every instance then reads the new entries once (a Redis notification, or its own poll when
  * notifications are lost) and hands them to its local subscribers. A subscriber that resumes
  * with a cursor first gets what it missed from PostgreSQL, then the live entries, each once.
+ * Each stream is read from its own position (cursors are committed in order per stream), and
+ * only while someone here listens to it.
  */
 export class ChangeFeed {
   private readonly store: ChangeFeedStore;
   private readonly listeners = new Set<Listener>();
   private readonly log: Logger;
-  private position = '0';
+  private readonly positions = new Map<FeedStream, string>();
   private readonly reads: CoalescedRun;
   private timer: NodeJS.Timeout | null = null;
   private notifications: AsyncIterator<unknown> | null = null;
@@ -66,7 +70,9 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.position = await this.store.head();
+    for (const stream of FEED_STREAMS) {
+      this.positions.set(stream, await this.store.head(stream));
+    }
     void this.followNotifications();
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
@@ -88,11 +94,6 @@ export class ChangeFeed {
     this.wake();
   }
 
-  /** The newest cursor this instance has handed out. */
-  get head(): string {
-    return this.position;
-  }
-
   /**
    * The entries matching `filter`: those after `afterCursor` first (when given), then each new
    * one as it is committed, in cursor order and each once. Ends with CURSOR_EXPIRED when
@@ -101,7 +102,7 @@ export class ChangeFeed {
    */
   listen(filter: FeedFilter, afterCursor: string | null): AsyncIterableIterator<FeedEntry> {
     return new Repeater<FeedEntry>(async (push, stop) => {
-      let last = afterCursor ?? this.position;
+      let last = afterCursor ?? this.positionOf(filter.stream);
       const queue: FeedEntry[] = [];
       let replaying = afterCursor !== null;
       const send = async (entry: FeedEntry) => {
@@ -185,25 +186,38 @@ export class ChangeFeed {
   }
 
   private async readNew(): Promise<void> {
-    if (this.listeners.size === 0) {
-      // Nobody here to hand entries to: skip to the head instead of reading every row. Checked
-      // again after the query: a listener that came meanwhile starts from the old position.
-      const head = await this.store.head();
-      if (this.listeners.size === 0) {
-        this.position = head;
+    await Promise.all(FEED_STREAMS.map((stream) => this.readStream(stream)));
+  }
+
+  private async readStream(stream: FeedStream): Promise<void> {
+    if (!this.listensTo(stream)) {
+      // Nobody here to hand its entries to: skip to the head instead of reading every row.
+      // Checked again after the query: a listener that came meanwhile starts from the old
+      // position.
+      const head = await this.store.head(stream);
+      if (!this.listensTo(stream)) {
+        this.positions.set(stream, head);
         return;
       }
     }
     for (;;) {
-      const page = await this.store.readAfter(this.position, null, PAGE);
+      const page = await this.store.readAfter(this.positionOf(stream), { stream }, PAGE);
       for (const entry of page) {
-        this.position = entry.cursor;
+        this.positions.set(stream, entry.cursor);
         this.dispatch(entry);
       }
       if (page.length < PAGE) {
         return;
       }
     }
+  }
+
+  private positionOf(stream: FeedStream): string {
+    return this.positions.get(stream) ?? '0';
+  }
+
+  private listensTo(stream: FeedStream): boolean {
+    return [...this.listeners].some((listener) => listener.filter.stream === stream);
   }
 
   private dispatch(entry: FeedEntry): void {

@@ -66,8 +66,9 @@ export class WebhookBatchReader {
   async next(destination: ClaimedDestination): Promise<NextStep> {
     const filter = { stream: 'segment' as const, segmentIds: destination.segmentIds };
     const pending = destination.pending;
-    // Read the head first: every entry up to it is committed (the feed appends in order).
-    const head = pending ? null : await this.feed.head();
+    // Read the head first: every entry of the stream up to it is committed (each stream is
+    // appended in order).
+    const head = pending ? null : await this.feed.head(filter.stream);
     const page = await this.feed.readAfter(destination.cursor, filter, this.batchSize);
     let through: string;
     let entries: FeedEntry[];
