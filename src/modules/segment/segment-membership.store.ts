@@ -32,53 +32,67 @@ export class MembershipStore {
     );
   }
 
-  async current(
-    segmentIds: readonly string[],
-    customerIds: readonly string[],
-  ): Promise<MembershipRow[]> {
-    const { rows } = await this.db.query<MembershipRow>(
-      `/* memberships.current */ SELECT segment_id::text AS "segmentId", customer_id::text AS "customerId",
-         since, conditions, version
-       FROM segment_memberships WHERE segment_id = ANY($1::uuid[]) AND customer_id = ANY($2::uuid[])`,
-      [segmentIds, customerIds],
-    );
-    return rows;
-  }
-
   /**
    * Adds, removes and refreshes members in one statement, and says which were actually added
    * and removed (a concurrent evaluation may have been first). The three sets are disjoint:
    * `refreshing` records members' current condition values, to say which flipped when they
-   * leave.
+   * leave. With `resize`, the same statement also moves the segments' sizes by what it added
+   * and removed plus `resize` (what earlier statements of the transaction moved), and returns
+   * each of those segments' size afterwards: an evaluation's last write, so that every segment
+   * row it locks is locked in one pass, in id order.
    */
   async write(
     entering: readonly Entering[],
     exiting: readonly { segmentId: string; customerId: string }[],
     refreshing: readonly Entering[],
     since: Date,
-  ): Promise<{ entered: Set<string>; exited: Set<string> }> {
-    if (entering.length + exiting.length + refreshing.length === 0) {
-      return { entered: new Set(), exited: new Set() };
+    resize: ReadonlyMap<string, number> | null = null,
+  ): Promise<{ entered: Set<string>; exited: Set<string>; sizes: Map<string, number> }> {
+    const written = { entered: new Set<string>(), exited: new Set<string>(), sizes: new Map() };
+    if (entering.length + exiting.length + refreshing.length + (resize?.size ?? 0) === 0) {
+      return written;
     }
-    const { rows } = await this.db.query<{ entered: boolean; key: string }>(
+    const { rows } = await this.db.query<{
+      kind: 'entered' | 'exited' | 'size';
+      key: string;
+      size: number | null;
+    }>(
       `/* memberships.write */ WITH entered AS (
          INSERT INTO segment_memberships (segment_id, customer_id, since, conditions, version)
          SELECT s, c, $3, string_to_array(v, ',')::boolean[], n
          FROM unnest($1::uuid[], $2::uuid[], $4::text[], $5::int[]) AS t(s, c, v, n)
          ON CONFLICT DO NOTHING
-         RETURNING segment_id::text || '/' || customer_id::text AS key
+         RETURNING segment_id, customer_id
        ), exited AS (
          DELETE FROM segment_memberships m
          USING unnest($6::uuid[], $7::uuid[]) AS t(s, c)
          WHERE m.segment_id = t.s AND m.customer_id = t.c
-         RETURNING m.segment_id::text || '/' || m.customer_id::text AS key
+         RETURNING m.segment_id, m.customer_id
        ), refreshed AS (
          UPDATE segment_memberships m
          SET conditions = string_to_array(t.v, ',')::boolean[], version = t.n
          FROM unnest($8::uuid[], $9::uuid[], $10::text[], $11::int[]) AS t(s, c, v, n)
          WHERE m.segment_id = t.s AND m.customer_id = t.c
+       ), deltas AS (
+         SELECT id, sum(delta)::int AS delta FROM (
+           SELECT segment_id, 1 FROM entered UNION ALL SELECT segment_id, -1 FROM exited
+           UNION ALL SELECT * FROM unnest($13::uuid[], $14::int[])
+         ) AS moved(id, delta)
+         WHERE $12
+         GROUP BY id
+       ), locked AS (
+         -- In id order: evaluations running side by side (an unordered outbox lane, a full
+         -- build) wait for each other, never crosswise.
+         SELECT s.id FROM segments s WHERE s.id IN (SELECT id FROM deltas) ORDER BY s.id FOR NO KEY UPDATE
+       ), resized AS (
+         UPDATE segments s SET size = s.size + d.delta
+         FROM deltas d, locked l
+         WHERE s.id = d.id AND l.id = d.id
+         RETURNING s.id, s.size
        )
-       SELECT true AS entered, key FROM entered UNION ALL SELECT false, key FROM exited`,
+       SELECT 'entered' AS kind, segment_id::text || '/' || customer_id::text AS key, NULL::int AS size FROM entered
+       UNION ALL SELECT 'exited', segment_id::text || '/' || customer_id::text, NULL FROM exited
+       UNION ALL SELECT 'size', id::text, size FROM resized`,
       [
         entering.map((r) => r.segmentId),
         entering.map((r) => r.customerId),
@@ -91,32 +105,19 @@ export class MembershipStore {
         refreshing.map((r) => r.customerId),
         refreshing.map((r) => r.conditions.join(',')),
         refreshing.map((r) => r.version),
+        resize !== null,
+        [...(resize?.keys() ?? [])],
+        [...(resize?.values() ?? [])],
       ],
     );
-    return {
-      entered: new Set(rows.filter((r) => r.entered).map((r) => r.key)),
-      exited: new Set(rows.filter((r) => !r.entered).map((r) => r.key)),
-    };
-  }
-
-  /** Moves sizes by the deltas; returns each segment's size afterwards. */
-  async resize(deltas: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-    if (deltas.size === 0) {
-      return new Map();
+    for (const row of rows) {
+      if (row.kind === 'size') {
+        written.sizes.set(row.key, row.size!);
+      } else {
+        written[row.kind].add(row.key);
+      }
     }
-    const { rows } = await this.db.query<{ id: string; size: number }>(
-      // The rows are locked in id order first: evaluations running side by side (an
-      // unordered outbox lane, a full build) wait for each other, never crosswise.
-      `/* segments.resize */ WITH locked AS (
-         SELECT s.id FROM segments s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE
-       )
-       UPDATE segments s SET size = s.size + d.delta
-       FROM unnest($1::uuid[], $2::int[]) AS d(id, delta), locked l
-       WHERE s.id = d.id AND l.id = d.id
-       RETURNING s.id::text AS id, s.size`,
-      [[...deltas.keys()], [...deltas.values()]],
-    );
-    return new Map(rows.map((r) => [r.id, r.size]));
+    return written;
   }
 
   /** The segments a customer is in (for merges and erasures). */

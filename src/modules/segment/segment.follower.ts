@@ -90,7 +90,11 @@ function laneAppliers(
   return [
     applier(
       EventsAccepted,
-      async (batches) => engine.onEvents(await acceptedCustomers(db, batches), segments),
+      async (batches) => {
+        // Two reads that do not depend on each other: side by side.
+        const [stored, all] = await Promise.all([acceptedCustomers(db, batches), engine.plans()]);
+        await engine.onEvents(stored, segments, all);
+      },
       lane,
     ),
     applier(

@@ -9,6 +9,15 @@ export interface CustomerLeaves {
   present: boolean;
   /** Per rule, the truth of each of its leaves (leavesOf order). */
   leaves: boolean[][];
+  /** Its memberships of the segments asked for (none asked: empty). */
+  memberships: StoredMembership[];
+}
+
+/** A membership as the evaluation that may change it reads it. */
+export interface StoredMembership {
+  segmentId: string;
+  conditions: boolean[];
+  version: number;
 }
 
 /**
@@ -26,12 +35,14 @@ export class LeafEvaluator {
   /**
    * `scopes[r]`, when set, limits rule r to those customers: for the others its leaves come
    * back null and none of its SQL runs (what the caller knows cannot have changed is not
-   * worked out again).
+   * worked out again). `membershipsOf`: segments whose memberships of these customers are read
+   * in the same statement (an evaluation's view of who is in, at the same moment).
    */
   async evaluate(
     rules: readonly Rule[],
     ids: readonly string[],
     scopes: readonly (ReadonlySet<string> | undefined)[] = [],
+    membershipsOf: readonly string[] = [],
   ): Promise<Map<string, CustomerLeaves>> {
     const result = new Map<string, CustomerLeaves>();
     if (ids.length === 0 || rules.length === 0) {
@@ -84,10 +95,21 @@ export class LeafEvaluator {
       ...(wanted === null ? [] : [params.add(wanted, '::boolean[]')]),
     ];
     const names = ['id', ...masks.map((_, i) => `s${i}`), ...(wanted === null ? [] : ['ev'])];
-    const { rows } = await this.db.query<{ id: string; present: boolean; v: boolean[] }>(
+    const memberships =
+      membershipsOf.length === 0
+        ? `'[]'::json`
+        : `(SELECT coalesce(json_agg(json_build_array(sm.segment_id, sm.conditions, sm.version)), '[]')
+            FROM segment_memberships sm
+            WHERE sm.segment_id = ANY(${params.add(membershipsOf, '::uuid[]')}) AND sm.customer_id = c0.id)`;
+    const { rows } = await this.db.query<{
+      id: string;
+      present: boolean;
+      v: boolean[];
+      m: [string, boolean[], number][];
+    }>(
       // The moment is selected too: a statement must use every parameter it is given.
       `/* segment.leaves */ SELECT c0.id::text AS id, c.id IS NOT NULL AS present, ${ctx.now} AS at,
-         ARRAY[${columns.join(', ')}]::boolean[] AS v
+         ARRAY[${columns.join(', ')}]::boolean[] AS v, ${memberships} AS m
        FROM unnest(${source.join(', ')}) AS c0(${names.join(', ')}) LEFT JOIN customers c ON c.id = c0.id
        ${scan.join(wanted === null ? null : 'c0.ev')}`,
       params.values,
@@ -101,6 +123,11 @@ export class LeafEvaluator {
           offset += ruleLeaves.length;
           return slice;
         }),
+        memberships: row.m.map(([segmentId, conditions, version]) => ({
+          segmentId,
+          conditions,
+          version,
+        })),
       });
     }
     return result;

@@ -5,7 +5,7 @@ import { dependenciesOf, type RuleDependencies } from '../rule/dependencies.js';
 import { evaluateTree, type Leaf, leavesOf, referencedSegments, type Rule } from '../rule/rule.js';
 import type { SegmentGraph } from '../segment.graph.js';
 import { type Entering, MembershipStore } from '../segment-membership.store.js';
-import { LeafEvaluator } from './leaf-evaluator.js';
+import { LeafEvaluator, type StoredMembership } from './leaf-evaluator.js';
 import { reasonFor, type Trigger } from './reasons.js';
 
 /** A stored segment made ready to evaluate. */
@@ -74,19 +74,19 @@ export async function evaluateSegments(
   const transitions: Transition[] = [];
   const entries: NewFeedEntry[] = [];
   const deltas = new Map<string, number>();
-  for (const level of levels(plans)) {
+  let sizes = new Map<string, number>();
+  const inOrder = levels(plans);
+  for (const [depth, level] of inOrder.entries()) {
     const values = await evaluator.evaluate(
       level.map((plan) => plan.rule),
       ids,
       level.map((plan) => scope.get(plan.id)),
+      level.map((plan) => plan.id),
     );
-    const current = new Map(
-      (
-        await memberships.current(
-          level.map((p) => p.id),
-          ids,
-        )
-      ).map((m) => [`${m.segmentId}/${m.customerId}`, m]),
+    const current = new Map<string, StoredMembership>(
+      [...values].flatMap(([customerId, value]) =>
+        value.memberships.map((m) => [`${m.segmentId}/${customerId}`, m] as const),
+      ),
     );
     const entering: Entering[] = [];
     const exiting: { segmentId: string; customerId: string }[] = [];
@@ -135,10 +135,22 @@ export async function evaluateSegments(
         }
       }
     });
-    const { entered, exited } = await memberships.write(entering, exiting, refreshing, now);
+    // The last level's write also moves the sizes of every level, so all the segment rows the
+    // evaluation locks are locked together, in id order.
+    const last = depth === inOrder.length - 1;
+    const written = await memberships.write(
+      entering,
+      exiting,
+      refreshing,
+      now,
+      last ? deltas : null,
+    );
+    if (last) {
+      sizes = written.sizes;
+    }
     for (const [done, change] of [
-      [entered, 'ENTERED'],
-      [exited, 'EXITED'],
+      [written.entered, 'ENTERED'],
+      [written.exited, 'EXITED'],
     ] as const) {
       for (const key of done) {
         const [segmentId, customerId] = key.split('/') as [string, string];
@@ -154,24 +166,24 @@ export async function evaluateSegments(
       }
     }
   }
-  await appendWithSizes(tx, memberships, entries, deltas);
+  await appendWithSizes(tx, entries, deltas, sizes);
   return transitions;
 }
 
 /**
- * Moves the sizes, then appends the entries, each carrying its segment's size once it applied:
- * the feed lock is taken last, after the segment rows, as every feed writer does.
+ * Appends the entries, each carrying its segment's size once it applied, given the sizes after
+ * the whole evaluation (`finalSizes`) and what it moved (`deltas`). Last in the transaction:
+ * the feed's lock is taken after the segment rows, as every feed writer does.
  */
 export async function appendWithSizes(
   tx: Queryable,
-  memberships: MembershipStore,
   entries: NewFeedEntry[],
   deltas: ReadonlyMap<string, number>,
+  finalSizes: ReadonlyMap<string, number>,
 ): Promise<void> {
   if (entries.length === 0) {
     return;
   }
-  const finalSizes = await memberships.resize(deltas);
   const running = new Map([...finalSizes].map(([id, size]) => [id, size - (deltas.get(id) ?? 0)]));
   for (const entry of entries) {
     const size = (running.get(entry.segmentId!) ?? 0) + (entry.change === 'ENTERED' ? 1 : -1);

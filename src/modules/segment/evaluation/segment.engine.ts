@@ -149,11 +149,13 @@ export class SegmentEngine {
    * segment is evaluated only for the customers whose own new events it reads (a purchase
    * rule for the batch's buyers, not for everyone who viewed a page), and a relatives'
    * sub-rule only reaches the relatives of those customers. One transaction (per chunk) for
-   * every segment the batch touches, directly or through a relative.
+   * every segment the batch touches, directly or through a relative. `all`: every plan, when
+   * the caller has just read them ({@link plans}).
    */
   async onEvents(
     stored: readonly { customerId: string; types: readonly string[] }[],
     lane: SegmentLane,
+    all?: readonly SegmentPlan[],
   ): Promise<void> {
     if (stored.length === 0) {
       return;
@@ -162,7 +164,7 @@ export class SegmentEngine {
       stored
         .filter((s) => isAffectedBy(deps, { kind: 'events', eventTypes: s.types }))
         .map((s) => s.customerId);
-    const all = await this.plans();
+    all ??= await this.plans();
     const plans = all.filter(lane.evaluates);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans) {
