@@ -21,8 +21,9 @@
  * redis://127.0.0.1:6379). BENCH_CUSTOMERS (20000), BENCH_EVENTS per run (60000), BENCH_BATCH
  * (1000), BENCH_CALLERS concurrent trackBatch callers (4), BENCH_LATENCY_S (20),
  * BENCH_PROBE_EVERY_MS (50), BENCH_LATENCY_LOAD share of the segment-on rate kept up in (b)
- * (0.5), BENCH_TICK_SECONDS the segment time tick (0: off, so a full re-evaluation of every
- * windowed segment does not land in one run and not the other).
+ * (0.5; BENCH_LATENCY_RATE: that many background events/s instead, to compare two builds at
+ * the same load), BENCH_TICK_SECONDS the segment time tick (0: off, so a full re-evaluation of
+ * every windowed segment does not land in one run and not the other).
  */
 import 'reflect-metadata';
 
@@ -65,6 +66,7 @@ const CALLERS = Number(env['BENCH_CALLERS'] ?? 4);
 const LATENCY_S = Number(env['BENCH_LATENCY_S'] ?? 20);
 const PROBE_EVERY_MS = Number(env['BENCH_PROBE_EVERY_MS'] ?? 50);
 const LATENCY_LOAD = Number(env['BENCH_LATENCY_LOAD'] ?? 0.5);
+const LATENCY_RATE = env['BENCH_LATENCY_RATE'] ? Number(env['BENCH_LATENCY_RATE']) : null;
 const TICK_SECONDS = env['BENCH_TICK_SECONDS'] ?? '0';
 const DATABASE_URL =
   env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/c360_bench_segments';
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
       probeSegmentId: segmentIds.at(-1)!,
       probes: population,
       background: (n) => eventBodies(population, n, 500, SEED + 4, 'background'),
-      backgroundEventsPerS: on.eventsPerS * LATENCY_LOAD,
+      backgroundEventsPerS: LATENCY_RATE ?? on.eventsPerS * LATENCY_LOAD,
       durationS: LATENCY_S,
       probeEveryMs: PROBE_EVERY_MS,
     });
