@@ -18,6 +18,12 @@ import {
   UpdateSegmentDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
+import { ChangeFeed } from '../../../src/changefeed/change-feed.js';
+import { createSilentLogger } from '../../../src/logger.js';
+import { SegmentEngine } from '../../../src/modules/segment/evaluation/segment.engine.js';
+import { planOf } from '../../../src/modules/segment/evaluation/segment-evaluator.js';
+import { SegmentGraph } from '../../../src/modules/segment/segment.graph.js';
+import { SegmentStore } from '../../../src/modules/segment/segment.store.js';
 import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
 import {
   relayed,
@@ -345,6 +351,55 @@ describe('live segments', () => {
     const members = await memberIds(segment.id);
     assert.ok(members.has(hiker.id) && members.has(alike.id), 'the same interests are near');
     assert.ok(!members.has(knitter.id), 'other interests are far');
+  });
+
+  it('an evaluation that read a rule since replaced is made again from the new one', async () => {
+    const id = randomUUID();
+    const seeded = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id, displayName: 'Silver plan', traits: { plan: 'silver' } },
+    });
+    assert.equal(seeded.errors, undefined, JSON.stringify(seeded.errors));
+    const plan = (value: string): SegmentRuleInput => ({
+      trait: { key: 'plan', op: 'EQUALS', value },
+    });
+    const segment = await define(plan('gold'));
+    // What a write's evaluation read just before the definition below replaced it.
+    const stored = (await new SegmentStore(gateway.backends.postgres).list()).find(
+      (row) => row.id === segment.id,
+    )!;
+    const updated = await execute(gateway.url, UpdateSegmentDocument, {
+      id: segment.id,
+      input: { rule: plan('silver') },
+    });
+    assert.equal(updated.data?.updateSegment.version, 2, JSON.stringify(updated.errors));
+    await until(
+      () => state(segment.id),
+      (s) => s?.status === 'READY' && s.members.totalCount === 1,
+      20_000,
+    );
+    // The full evaluation of version 2 has already passed this customer: had the late
+    // evaluation written what version 1 says, the member would leave for good.
+    const engine = new SegmentEngine(
+      gateway.backends.postgres,
+      new SegmentGraph(gateway.backends.graph),
+      new ChangeFeed(gateway.backends.postgres, gateway.backends.pubSub, createSilentLogger(), {
+        pollMs: 60_000,
+        maxQueue: 10,
+      }),
+      100,
+      createSilentLogger(),
+    );
+    const moved = await engine.evaluate([planOf(stored)], [id], {
+      kind: 'change',
+      change: { kind: 'profile' },
+    });
+    assert.deepEqual(moved, []);
+    const after = await state(segment.id);
+    assert.deepEqual(
+      after!.members.edges.map((e) => e.node.customerId),
+      [id],
+    );
+    assert.equal(after!.size, 1);
   });
 
   it('previews a rule without saving it', async () => {

@@ -36,6 +36,16 @@ export function planOf(segment: {
   };
 }
 
+/**
+ * An evaluation decided from a rule that a definition has since replaced (or a segment since
+ * deleted): it wrote nothing, and must be made again from the segments as they are now.
+ */
+export class StalePlans extends Error {
+  constructor() {
+    super('a segment changed while it was being evaluated');
+  }
+}
+
 /** One customer entering or leaving one segment. */
 export interface Transition {
   segmentId: string;
@@ -144,7 +154,11 @@ export async function evaluateSegments(
       refreshing,
       now,
       last ? deltas : null,
+      new Map(level.map((plan) => [plan.id, plan.version])),
     );
+    if (written.stale) {
+      throw new StalePlans();
+    }
     if (last) {
       sizes = written.sizes;
     }

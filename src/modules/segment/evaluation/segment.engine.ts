@@ -12,11 +12,18 @@ import {
   type EvaluationScope,
   planOf,
   type SegmentPlan,
+  StalePlans,
   type Transition,
 } from './segment-evaluator.js';
 
 /** How far one change may ripple through segments that refer to segments. */
 const MAX_CASCADE = 5;
+
+/**
+ * How often an evaluation is made again after definitions replaced the rules it read; past
+ * that, it fails, and the outbox message that asked for it is retried later.
+ */
+const MAX_STALE_RETRIES = 3;
 
 /**
  * Which segments a follower evaluates, and what it does with the rest: the outbox lane's view
@@ -260,6 +267,7 @@ export class SegmentEngine {
     now: Date,
     scope?: EvaluationScope,
     within: { lane: SegmentLane; all: readonly SegmentPlan[] } = { lane: EVERYTHING, all: [] },
+    attempt = 0,
   ): Promise<Transition[]> {
     if (plans.length === 0 || customerIds.length === 0) {
       return [];
@@ -282,26 +290,47 @@ export class SegmentEngine {
       return transitions;
     }
     let handedOver = false;
-    const transitions = await this.db.withTransaction(async (tx) => {
-      const moved = await evaluateSegments(
-        tx,
-        this.graph,
-        plans,
+    let transitions: Transition[];
+    try {
+      transitions = await this.db.withTransaction(async (tx) => {
+        const moved = await evaluateSegments(
+          tx,
+          this.graph,
+          plans,
+          customerIds,
+          trigger,
+          now,
+          scope,
+          (id) => this.keys.get(id) ?? id,
+        );
+        if (within.lane.handsOver) {
+          handedOver = await handOver(
+            tx,
+            moved,
+            within.all.filter((p) => !within.lane.evaluates(p)),
+          );
+        }
+        return moved;
+      });
+    } catch (error) {
+      if (!(error instanceof StalePlans) || attempt >= MAX_STALE_RETRIES) {
+        throw error;
+      }
+      // A definition landed since the plans were read: the same segments, as they are now
+      // (a deleted one is left out).
+      const current = new Map((await this.plans()).map((p) => [p.id, p]));
+      const fresh = (list: readonly SegmentPlan[]) =>
+        list.map((p) => current.get(p.id)).filter((p) => p !== undefined);
+      return this.once(
+        fresh(plans),
         customerIds,
         trigger,
         now,
         scope,
-        (id) => this.keys.get(id) ?? id,
+        { lane: within.lane, all: fresh(within.all) },
+        attempt + 1,
       );
-      if (within.lane.handsOver) {
-        handedOver = await handOver(
-          tx,
-          moved,
-          within.all.filter((p) => !within.lane.evaluates(p)),
-        );
-      }
-      return moved;
-    });
+    }
     if (transitions.length > 0) {
       this.feed.announce();
     }
