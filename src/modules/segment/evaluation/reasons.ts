@@ -53,8 +53,10 @@ export function triggerWords(trigger: Trigger, nameOf: SegmentNamer = (id) => id
 
 /**
  * Which conditions flipped. Leaving: the stored values (same rule version) against the new
- * ones, exactly. Entering: nothing was stored for a non-member, so the conditions the trigger
- * can move are named, with their new value (all of them when the trigger is the definition).
+ * ones, exactly; with no stored values of this version (the rule was redefined), the
+ * conditions that do not hold. Entering: nothing was stored for a non-member, so the
+ * conditions the trigger can move are named, with their new value (all of them when the
+ * trigger is the definition).
  */
 export function reasonFor(
   entered: boolean,
@@ -70,7 +72,9 @@ export function reasonFor(
     was !== null ? was[i] !== now[i] : movedBy(leaf, trigger) && now[i] === true,
   );
   const holding = leaves.filter((leaf) => now[leaf.index] === true);
-  const shown = changed.length > 0 ? changed : entered && holding.length > 0 ? holding : leaves;
+  const failing = leaves.filter((leaf) => now[leaf.index] !== true);
+  const explaining = entered ? holding : failing;
+  const shown = changed.length > 0 ? changed : explaining.length > 0 ? explaining : leaves;
   const conditions = shown.map((leaf) => ({
     path: leaf.path,
     description: describe(leaf.rule, nameOf),
@@ -79,7 +83,8 @@ export function reasonFor(
   }));
   const lead = entered ? 'entered' : 'left';
   const sentence = conditions
-    .map((c) => `${c.now ? '' : 'no longer: '}${c.description}`)
+    // "No longer" only when it is known to have held: not after a redefinition.
+    .map((c) => `${c.now ? '' : c.was === null ? 'not met: ' : 'no longer: '}${c.description}`)
     .join('; ');
   return {
     summary: `${lead} (${triggerWords(trigger, nameOf)}): ${sentence}`,
