@@ -53,13 +53,17 @@ const COLUMNS = /* sql */ `id, name, url, segment_ids, changes, cursor::text, ac
 export class WebhookDestinationStore {
   constructor(private readonly db: Queryable) {}
 
-  /** Stores a destination that starts at the feed's head: it receives only later changes. */
+  /**
+   * Stores a destination that starts at the segment stream's head: it receives only later
+   * changes (the stream's head, not the feed's: a customer entry's cursor may be committed above
+   * a segment entry still to commit).
+   */
   async insert(destination: NewDestination): Promise<WebhookDestinationRecord> {
     const { rows } = await this.db.query<DestinationRow>(
       /* sql */ `/* webhookDestination.insert */
       INSERT INTO webhook_destinations (name, url, secret, segment_ids, changes, cursor)
       VALUES ($1, $2, $3, $4::uuid[], $5::text[],
-        (SELECT coalesce(max(cursor), 0) FROM change_feed))
+        (SELECT coalesce(max(cursor), 0) FROM change_feed WHERE stream = 'segment'))
       RETURNING ${COLUMNS}`,
       [
         destination.name,
@@ -154,9 +158,9 @@ export class WebhookDestinationStore {
   }
 
   /**
-   * Leases up to `limit` active destinations that are due and behind the feed's head, marking
-   * them with `token`. SKIP LOCKED lets instances claim disjoint rows; the lease outlives a
-   * crashed instance, after which another one takes the destination over.
+   * Leases up to `limit` active destinations that are due and behind the segment stream's head,
+   * marking them with `token`. SKIP LOCKED lets instances claim disjoint rows; the lease outlives
+   * a crashed instance, after which another one takes the destination over.
    */
   async claim(limit: number, leaseMs: number, token: string): Promise<ClaimedDestination[]> {
     const { rows } = await this.db.query<ClaimedRow>(
@@ -167,7 +171,8 @@ export class WebhookDestinationStore {
         SELECT id FROM webhook_destinations
         WHERE active AND next_attempt_at <= now()
           AND (claimed_until IS NULL OR claimed_until < now())
-          AND cursor < (SELECT coalesce(max(cursor), 0) FROM change_feed)
+          -- Destinations follow the segment stream: customer entries never make one due.
+          AND cursor < (SELECT coalesce(max(cursor), 0) FROM change_feed WHERE stream = 'segment')
         ORDER BY next_attempt_at
         LIMIT $1
         FOR UPDATE SKIP LOCKED

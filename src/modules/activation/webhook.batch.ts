@@ -60,8 +60,9 @@ export class WebhookBatchReader {
   /**
    * A pending batch (fixed before an earlier attempt) is read again exactly: the entries after
    * the cursor through its `through`, under its delivery id. Otherwise the next entries are
-   * read; `through` then also covers entries of other segments or streams up to the head seen
-   * before reading, so a destination whose segments are quiet does not re-read them forever.
+   * read; `through` then also covers entries of other segments up to the segment stream's head
+   * seen before reading, so a destination whose segments are quiet does not re-read them
+   * forever.
    */
   async next(destination: ClaimedDestination): Promise<NextStep> {
     const filter = { stream: 'segment' as const, segmentIds: destination.segmentIds };

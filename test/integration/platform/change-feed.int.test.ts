@@ -11,6 +11,7 @@ import {
   type NewFeedEntry,
 } from '../../../src/changefeed/change-feed.store.js';
 import { migrate } from '../../../src/datasources/migrate.js';
+import { WebhookDestinationStore } from '../../../src/modules/activation/webhook-destination.store.js';
 import type { Postgres } from '../../../src/datasources/postgres.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import {
@@ -127,6 +128,36 @@ describe('change feed streams', () => {
       await old;
     }
     assert.equal((await appending).length, 1);
+  });
+
+  it('makes a webhook destination due for segment entries only, from the segment stream head it was created at', async () => {
+    await db.query('DELETE FROM webhook_destinations');
+    const destinations = new WebhookDestinationStore(db);
+    const store = new ChangeFeedStore(db);
+    // A segment entry still to commit, below a customer entry already committed.
+    const segment = openAppend([segmentEntry()]);
+    const [pending] = await segment.written;
+    await store.append([customerEntry()]);
+    const claim = () => destinations.claim(8, 30_000, randomUUID());
+    let created;
+    try {
+      created = await destinations.insert({
+        name: 'crm',
+        url: 'https://crm.example.com/hook',
+        secret: 'x'.repeat(32),
+        segmentIds: null,
+        changes: ['ENTERED', 'EXITED'],
+      });
+      assert.ok(
+        BigInt(created.cursor) < BigInt(pending!.cursor),
+        'it would skip the pending entry',
+      );
+      assert.deepEqual(await claim(), [], 'customer entries make nothing due');
+    } finally {
+      await segment.commit();
+    }
+    const [due] = await claim();
+    assert.equal(due?.id, created.id);
   });
 
   it('hands a listener of each stream every entry, even one committed below a cursor already read from the other stream', async () => {
