@@ -44,6 +44,21 @@ describe('why a customer entered or left', () => {
     assert.doesNotMatch(reason.summary, /no longer/);
   });
 
+  it('leaving on a change with no values of this version stored, names what the change undid', () => {
+    const reason = reasonFor(
+      false,
+      leaves,
+      [false, true],
+      null,
+      { kind: 'change', change: { kind: 'profile' } },
+      2,
+    );
+    assert.deepEqual(
+      reason.conditions.map((c) => [c.path, c.now]),
+      [[leaves[0]!.path, false]],
+    );
+  });
+
   it('entering on a definition, names the conditions that hold', () => {
     const reason = reasonFor(true, leaves, [true, true], null, redefined, 2);
     assert.equal(reason.conditions.length, 2);

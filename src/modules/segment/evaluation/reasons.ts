@@ -67,9 +67,10 @@ export function reasonFor(
   ruleVersion: number,
   nameOf?: SegmentNamer,
 ): ChangeReason {
-  // Entering, only conditions that now hold explain it; leaving, exactly those that flipped.
+  // Entering, only conditions that now hold explain it; leaving, exactly those that flipped
+  // (without stored values, those the trigger moved that no longer hold).
   const changed = leaves.filter((leaf, i) =>
-    was !== null ? was[i] !== now[i] : movedBy(leaf, trigger) && now[i] === true,
+    was !== null ? was[i] !== now[i] : movedBy(leaf, trigger) && now[i] === entered,
   );
   const holding = leaves.filter((leaf) => now[leaf.index] === true);
   const failing = leaves.filter((leaf) => now[leaf.index] !== true);
