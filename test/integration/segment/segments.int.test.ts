@@ -378,7 +378,13 @@ describe('live segments', () => {
       20_000,
     );
     // The full evaluation of version 2 has already passed this customer: had the late
-    // evaluation written what version 1 says, the member would leave for good.
+    // evaluation written what version 1 says, the member would leave for good. A second
+    // customer, stored since, whose write is still to be evaluated, joins under version 2.
+    const late = randomUUID();
+    await gateway.backends.postgres.query(
+      `INSERT INTO customers (id, display_name, traits) VALUES ($1, 'Silver since', '{"plan":"silver"}')`,
+      [late],
+    );
     const engine = new SegmentEngine(
       gateway.backends.postgres,
       new SegmentGraph(gateway.backends.graph),
@@ -389,17 +395,17 @@ describe('live segments', () => {
       100,
       createSilentLogger(),
     );
-    const moved = await engine.evaluate([planOf(stored)], [id], {
+    const moved = await engine.evaluate([planOf(stored)], [id, late], {
       kind: 'change',
       change: { kind: 'profile' },
     });
-    assert.deepEqual(moved, []);
+    assert.deepEqual(moved, [{ segmentId: segment.id, customerId: late, change: 'ENTERED' }]);
     const after = await state(segment.id);
     assert.deepEqual(
-      after!.members.edges.map((e) => e.node.customerId),
-      [id],
+      new Set(after!.members.edges.map((e) => e.node.customerId)),
+      new Set([id, late]),
     );
-    assert.equal(after!.size, 1);
+    assert.equal(after!.size, 2);
   });
 
   it('previews a rule without saving it', async () => {
