@@ -41,6 +41,7 @@ import { requestMetricsPlugin } from './observability/request-metrics.plugin.js'
 import { traceRequests } from './observability/trace-requests.js';
 import { traceResolvers } from './observability/trace-resolvers.js';
 import { tracingActive } from './observability/tracing.js';
+import { AfterCommit } from './outbox/after-commit.js';
 import { OutboxRelays } from './outbox/outbox.relays.js';
 import { drainWebSocketsPlugin } from './plugins/drain-ws.plugin.js';
 import { ensureDevKey } from './modules/access/dev-key.js';
@@ -134,6 +135,7 @@ export async function createApp({
         wake: () => doorbell.relay?.wake(),
         onAdvance: (listener) => advanceListeners.push(listener),
       },
+      afterCommit: new AfterCommit(logger),
       settings: platformSettings(config, backends.suppressionPepper),
       logger,
     },

@@ -12,6 +12,7 @@ import {
 import { CustomerUpserted } from '../../src/modules/customer/customer.topics.js';
 import { EventsAccepted } from '../../src/modules/event/event.topics.js';
 import { RelationshipLinked } from '../../src/modules/relationship/relationship.topics.js';
+import { AfterCommit } from '../../src/outbox/after-commit.js';
 import { OutboxRelays } from '../../src/outbox/outbox.relays.js';
 import { OutboxStore } from '../../src/outbox/outbox.store.js';
 import { ChangeFeed } from '../../src/changefeed/change-feed.js';
@@ -161,6 +162,7 @@ async function drainOutbox(backends: Backends, progress: Progress) {
       pubSub: backends.pubSub,
       feed: new ChangeFeed(backends.postgres, backends.pubSub, logger, defaults.changeFeed),
       relay: { wake: () => undefined, onAdvance: () => undefined },
+      afterCommit: new AfterCommit(logger),
       settings: {
         batchMaxSize: 1_000,
         customIdentityTypes: [],

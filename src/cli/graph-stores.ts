@@ -8,6 +8,7 @@ import { loaderTuning } from '../lib/loader-tuning.js';
 import type { Logger } from '../logger.js';
 import type { GraphStores } from '../modules/module.js';
 import { resolveSuppressionPepper } from '../modules/privacy/suppression-pepper.js';
+import { AfterCommit } from '../outbox/after-commit.js';
 import type { OutboxApplier } from '../outbox/outbox.topic.js';
 import { createGatewayPubSub } from '../subscriptions/pubsub.js';
 import { wireModules } from '../wiring.js';
@@ -69,6 +70,7 @@ export async function gatewayAppliers(
       pubSub,
       feed: new ChangeFeed(postgres, pubSub, logger, config.changeFeed),
       relay: { wake: () => undefined, onAdvance: () => undefined },
+      afterCommit: new AfterCommit(logger),
       settings: platformSettings(config, await resolveSuppressionPepper(config, logger)),
       logger,
     },

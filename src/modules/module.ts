@@ -10,6 +10,7 @@ import type { RedisConnections } from '../datasources/redis.js';
 import type { LoaderTuning } from '../lib/loader-tuning.js';
 import type { Logger } from '../logger.js';
 import type { ModuleGauges } from '../observability/metrics.js';
+import type { AfterCommit } from '../outbox/after-commit.js';
 import type { OutboxApplier } from '../outbox/outbox.topic.js';
 import type { GatewayPubSub } from '../subscriptions/pubsub.js';
 
@@ -53,6 +54,11 @@ export interface Platform {
    */
   feed: ChangeFeed;
   relay: RelayHandle;
+  /**
+   * What a write says on this instance right after its commit (the customers whose events it
+   * stored), for what must not wait for the relay; see AfterCommit.
+   */
+  afterCommit: AfterCommit;
   settings: PlatformSettings;
   logger: Logger;
 }

@@ -8,8 +8,11 @@ export interface ClaimedMessage extends OutboxMessage {
   attempts: number;
 }
 
-/** Serialises claims (see {@link OutboxStore.claim}); 'c360o' in ASCII. */
-const CLAIM_LOCK = 0x6333306f;
+/**
+ * Serialises claims (see {@link OutboxStore.claim}); 'c360o' in ASCII. The main lane's claim
+ * takes it alone, so whoever holds it holds the main lane's relays (tests do).
+ */
+export const CLAIM_LOCK = 0x6333306f;
 
 /** A size class of messages, by their payload's size as stored (compressed). */
 export interface MessageBytes {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Backends } from '../../src/backends.js';
-import { OutboxStore } from '../../src/outbox/outbox.store.js';
+import { CLAIM_LOCK, OutboxStore } from '../../src/outbox/outbox.store.js';
 import type { Relationship } from '../../src/modules/relationship/relationship.kinds.js';
 import {
   FitRecommendationModelsDocument,
@@ -66,6 +66,30 @@ export async function relayed(backends: Backends): Promise<void> {
       `the relay left ${backlog.pending} outbox messages unapplied: ${JSON.stringify(rows)}`,
     );
   }
+}
+
+/**
+ * Holds the outbox's main lane until `release()`: its relays wait for the lock their claim
+ * takes, so nothing written meanwhile is applied by the followers of that lane (the graph,
+ * preference vectors, the customer feed...). For checking what a write gives without them.
+ */
+export async function holdMainLane(backends: Backends): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const held = new Promise<void>((resolve) => (locked = resolve));
+  const holding = backends.postgres.withTransaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    locked();
+    await released;
+  });
+  await Promise.race([held, holding]);
+  return {
+    release: async () => {
+      release();
+      await holding;
+    },
+  };
 }
 
 /** Removes the test's customers (and their edges) from the shared test graph. */

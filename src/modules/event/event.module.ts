@@ -20,6 +20,7 @@ export const eventModule = defineModule<EventDeps>({
       vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
       suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
       batchMaxSize: platform.settings.batchMaxSize,
+      afterCommit: platform.afterCommit,
     },
     loaders: (tuning) => createEventLoaders(new EventStore(platform.db), tuning),
   }),

@@ -6,7 +6,7 @@ import { readAfter, toConnection } from '../../lib/connection.js';
 import { assertBatchSize, assertPageSize } from '../../lib/ids.js';
 import { Customer } from '../customer/customer.type.js';
 import { TrackEventInput } from './event.inputs.js';
-import { trackEvents } from './event.service.js';
+import { storedFor, trackEvents } from './event.service.js';
 import { countStatuses, ItemStatus } from '../../graphql/bulk.kinds.js';
 import { EventConnection, TrackBatchResult, TrackResult } from './event.type.js';
 import { EventType } from './event.kinds.js';
@@ -81,6 +81,7 @@ export class EventResolver {
   ): Promise<TrackResult[]> {
     const results = await trackEvents(this.deps, events, ctx.logger);
     this.deps.relay.wake();
+    await this.deps.afterCommit.eventsStored(storedFor(results));
     return results;
   }
 }

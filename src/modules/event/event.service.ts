@@ -88,6 +88,13 @@ export async function trackEvents(
   }
 }
 
+/** The customers whose events these results say were stored now (not duplicates). */
+export function storedFor(results: readonly TrackResult[]): string[] {
+  return results.flatMap((r) =>
+    r.status === ItemStatus.CREATED && r.customerId !== null ? [r.customerId] : [],
+  );
+}
+
 /** One attempt, inside the call's transaction. */
 async function writeEvents(
   tx: Queryable,

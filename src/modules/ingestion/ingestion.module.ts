@@ -18,6 +18,7 @@ export const ingestionModule = defineModule<IngestionDeps>({
       relay: platform.relay,
       vocabulary: new IdentityVocabulary(platform.settings.customIdentityTypes),
       suppressionKeys: new SuppressionKeys(platform.settings.suppressionPepper),
+      afterCommit: platform.afterCommit,
     },
   }),
 });

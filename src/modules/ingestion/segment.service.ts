@@ -7,12 +7,13 @@ import { itemFailure, type ItemFailure, ItemStatus } from '../../graphql/bulk.ki
 import type { Logger } from '../../logger.js';
 import { TrackEventInput } from '../event/event.inputs.js';
 import { EventType } from '../event/event.kinds.js';
-import { trackEvents } from '../event/event.service.js';
+import { storedFor, trackEvents } from '../event/event.service.js';
 import type { IdentityWriteDeps } from '../identity/identity.service.js';
 import type { IdentityKey } from '../identity/identity.store.js';
 import { IdentityStore } from '../identity/identity.store.js';
 import { IdentityInput } from '../identity/identity.type.js';
 import { IdentityType } from '../identity/identity.kinds.js';
+import type { IngestionDeps } from './ingestion.deps.js';
 import { linkProfile, type ProfileLink } from './segment-profile.service.js';
 import {
   actorOf,
@@ -76,7 +77,7 @@ interface PendingEvent {
  * now; messages before the failing one may be stored (a resend stores them no second time).
  */
 export async function ingestSegment(
-  deps: IdentityWriteDeps,
+  deps: IngestionDeps,
   raws: readonly unknown[],
   envelope: SegmentEnvelope,
   receivedAt: Date,
@@ -102,6 +103,7 @@ export async function ingestSegment(
     });
     pending = [];
     deps.relay.wake();
+    await deps.afterCommit.eventsStored(storedFor(written));
   };
 
   for (const [index, raw] of raws.entries()) {

@@ -72,13 +72,13 @@ export class CustomerRecommendationsResolver {
       )
       .digest('base64url');
     const cached = await this.deps.cache.get(customer.id, requestKey);
-    if (cached !== undefined) {
-      return cached;
+    if (cached.answer !== undefined) {
+      return cached.answer;
     }
     const answer = await service.recommend(request);
     // Only computed answers: a cached one repeats the request id already recorded.
     this.deps.impressions.record(impressionOf(request, answer));
-    await this.deps.cache.put(customer.id, requestKey, answer);
+    await this.deps.cache.put(customer.id, requestKey, answer, cached.ticket);
     return answer;
   }
 

@@ -14,7 +14,8 @@ const ITEMS_PER_STEP = 1_000;
 /**
  * Keeps what recommendations derive from customers and the catalogue in step with them, as a
  * follower of the outbox: customers' preference vectors (after events, profile writes and
- * merges), cached answers (forgotten at once), and the vectors of new or changed items.
+ * merges), cached answers (forgotten once those vectors are written), and the vectors of new
+ * or changed items.
  * Everything is recomputed from PostgreSQL, so a message applied twice or late changes nothing.
  */
 export class PreferenceFollower {
@@ -45,7 +46,13 @@ export class PreferenceFollower {
   }
 
   private async refreshStep(customerIds: readonly string[]): Promise<void> {
+    await this.recomputeVectors(customerIds);
+    // After the vectors: an answer computed before this forget, from the old ones, is either
+    // forgotten here or refused by the cache when it comes to be stored.
     await this.cache.forget(customerIds);
+  }
+
+  private async recomputeVectors(customerIds: readonly string[]): Promise<void> {
     const embedder = this.models.current().embedder;
     if (embedder === null) {
       return;

@@ -90,6 +90,9 @@ export const recommendationModule = defineModule<RecommendationDeps>({
       : new MemoryRecommendationCache();
     const popularity = new PopularityRankings(new HistoryStore(db));
     const follower = new PreferenceFollower(db, models, cache);
+    // A customer's next answer after a write of their events is computed from them (a purchase
+    // is excluded at once); the follower forgets again once their vector follows.
+    platform.afterCommit.onEventsStored((customerIds) => cache.forget(customerIds));
     const trainer = new RecommendationTrainer({
       db,
       models,

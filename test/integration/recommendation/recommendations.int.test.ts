@@ -17,7 +17,8 @@ import {
   UpsertProductsDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
-import { relayed, seedFamily } from '../../support/seed.js';
+import { OutboxStore } from '../../../src/outbox/outbox.store.js';
+import { holdMainLane, relayed, seedFamily } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 type Answer = NonNullable<CustomerRecommendationsQuery['customer']>['recommendations'];
@@ -147,6 +148,24 @@ describe('Customer.recommendations and product discovery', () => {
     await relayed(gateway.backends);
     const after = await recommend({ id: alice, first: 5 });
     assert.ok(!skusOf(after.data!.customer!.recommendations).includes('BAG'), 'bought now');
+  });
+
+  it('changes the next answer once a purchase is stored, before the relay applies it', async () => {
+    await relayed(gateway.backends);
+    const before = await recommend({ id: alice, first: 5 });
+    assert.ok(skusOf(before.data!.customer!.recommendations).includes('STOVE'));
+    const lane = await holdMainLane(gateway.backends);
+    try {
+      await track(`alice-${tag}@example.com`, 'PURCHASE', ['STOVE']);
+      const after = await recommend({ id: alice, first: 5 });
+      assert.equal(after.errors, undefined, JSON.stringify(after.errors));
+      assert.ok(!skusOf(after.data!.customer!.recommendations).includes('STOVE'), 'bought now');
+      const { pending } = await new OutboxStore(gateway.backends.postgres).backlog();
+      assert.ok(pending > 0, 'the purchase is still waiting for the relay');
+    } finally {
+      await lane.release();
+    }
+    await relayed(gateway.backends);
   });
 
   it('goes with the cart and the product page', async () => {
@@ -299,13 +318,14 @@ describe('Customer.recommendations and product discovery', () => {
     const trending = await execute(gateway.url, TrendingProductsDocument, {
       category,
       windowDays: 7,
-      first: 2,
+      first: 3,
     });
     assert.equal(trending.errors, undefined, JSON.stringify(trending.errors));
-    // The tent and the bag both have 7 buyers by now (Alice bought the bag above).
+    // The tent, the bag and the stove have 7 buyers each by now (Alice bought the bag and the
+    // stove above).
     assert.deepEqual(
       new Set(trending.data!.trendingProducts.map((t) => [t.product!.id, t.customers].join())),
-      new Set([`${ids['TENT']},7`, `${ids['BAG']},7`]),
+      new Set([`${ids['TENT']},7`, `${ids['BAG']},7`, `${ids['STOVE']},7`]),
     );
   });
 
