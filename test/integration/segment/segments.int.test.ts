@@ -406,6 +406,23 @@ describe('live segments', () => {
       new Set([id, late]),
     );
     assert.equal(after!.size, 2);
+
+    // A full pass of version 1 that was still running stops at its next chunk, writing
+    // nothing: version 2's own pass covers everyone. Had it gone on under version 2, this
+    // third customer (never evaluated: stored straight into the table) would join.
+    const unseen = randomUUID();
+    await gateway.backends.postgres.query(
+      `INSERT INTO customers (id, display_name, traits) VALUES ($1, 'Silver unseen', '{"plan":"silver"}')`,
+      [unseen],
+    );
+    const changed = await engine.evaluateAll(planOf(stored), { kind: 'definition', version: 1 });
+    assert.equal(changed, 0);
+    const last = await state(segment.id);
+    assert.deepEqual(
+      new Set(last!.members.edges.map((e) => e.node.customerId)),
+      new Set([id, late]),
+    );
+    assert.equal(last!.status, 'READY');
   });
 
   it('previews a rule without saving it', async () => {

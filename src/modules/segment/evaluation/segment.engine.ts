@@ -202,7 +202,11 @@ export class SegmentEngine {
     await this.ripple(transitions, now, plans, lane);
   }
 
-  /** Every customer against one segment, in chunks (after a definition, or as time passes). */
+  /**
+   * Every customer against one segment, in chunks (after a definition, or as time passes).
+   * A pass is of one version: it stops at the first chunk that finds the segment redefined
+   * or deleted (the new definition runs a full pass of its own), having written nothing for it.
+   */
   async evaluateAll(plan: SegmentPlan, trigger: Trigger): Promise<number> {
     const total = await this.store.customerCount();
     const progress: Progress = { segmentId: plan.id, version: plan.version, evaluated: 0, total };
@@ -216,7 +220,7 @@ export class SegmentEngine {
         if (ids.length === 0) {
           break;
         }
-        changed += (await this.evaluate([plan], ids, trigger, now)).length;
+        changed += (await this.evaluateVersion(plan, ids, trigger, now)).length;
         progress.evaluated += ids.length;
         after = ids[ids.length - 1]!;
       }
@@ -226,7 +230,7 @@ export class SegmentEngine {
         if (ids.length === 0) {
           break;
         }
-        changed += (await this.once([plan], ids, trigger, now)).length;
+        changed += (await this.evaluateVersion(plan, ids, trigger, now)).length;
         after = ids[ids.length - 1]!;
       }
       if (trigger.kind === 'definition') {
@@ -237,9 +241,30 @@ export class SegmentEngine {
         'segment evaluated in full',
       );
       return changed;
+    } catch (error) {
+      if (!(error instanceof StalePlans)) {
+        throw error;
+      }
+      this.log.info(
+        { segment: plan.id, version: plan.version, customers: progress.evaluated, changed },
+        'segment evaluation stopped: a newer definition replaced this version',
+      );
+      return changed;
     } finally {
       this.running.delete(plan.id);
     }
+  }
+
+  /** One chunk of a full pass, then its ripple; StalePlans when the version is replaced. */
+  private async evaluateVersion(
+    plan: SegmentPlan,
+    customerIds: readonly string[],
+    trigger: Trigger,
+    now: Date,
+  ): Promise<Transition[]> {
+    const transitions = await this.once([plan], customerIds, trigger, now, undefined, undefined, 0);
+    await this.ripple(transitions, now);
+    return transitions;
   }
 
   /**
@@ -267,7 +292,8 @@ export class SegmentEngine {
     now: Date,
     scope?: EvaluationScope,
     within: { lane: SegmentLane; all: readonly SegmentPlan[] } = { lane: EVERYTHING, all: [] },
-    attempt = 0,
+    /** How many times to evaluate again, under the current plans, an evaluation gone stale. */
+    retries = MAX_STALE_RETRIES,
   ): Promise<Transition[]> {
     if (plans.length === 0 || customerIds.length === 0) {
       return [];
@@ -284,6 +310,7 @@ export class SegmentEngine {
             now,
             scope,
             within,
+            retries,
           )),
         );
       }
@@ -313,7 +340,7 @@ export class SegmentEngine {
         return moved;
       });
     } catch (error) {
-      if (!(error instanceof StalePlans) || attempt >= MAX_STALE_RETRIES) {
+      if (!(error instanceof StalePlans) || retries <= 0) {
         throw error;
       }
       // A definition landed since the plans were read: the same segments, as they are now
@@ -328,7 +355,7 @@ export class SegmentEngine {
         now,
         scope,
         { lane: within.lane, all: fresh(within.all) },
-        attempt + 1,
+        retries - 1,
       );
     }
     if (transitions.length > 0) {
