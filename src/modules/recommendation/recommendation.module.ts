@@ -8,6 +8,7 @@ import { CustomerUpserted } from '../customer/customer.topics.js';
 import { EventsAccepted } from '../event/event.topics.js';
 import { CustomerMerged } from '../identity/identity.topics.js';
 import { CustomerErased } from '../privacy/privacy.topics.js';
+import { RelationshipLinked, RelationshipUnlinked } from '../relationship/relationship.topics.js';
 import { defineModule } from '../module.js';
 import {
   ProductCountResolver,
@@ -147,6 +148,13 @@ export const recommendationModule = defineModule<RecommendationDeps>({
               .filter((r) => r.purpose === ConsentPurpose.PERSONALIZATION)
               .map((r) => r.customerId),
           ),
+        ),
+        // What relatives bought is read from the graph: both ends' answers go once the
+        // relationship module (earlier in the same run) has written the edge.
+        ...[RelationshipLinked, RelationshipUnlinked].map((topic) =>
+          applier(topic, (rows) => cache.forget(rows.flatMap((row) => [row.from, row.to])), {
+            order: 10,
+          }),
         ),
         applier(ProductUpserted, (rows) =>
           follower.followItems(

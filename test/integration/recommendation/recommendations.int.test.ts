@@ -141,6 +141,31 @@ describe('Customer.recommendations and product discovery', () => {
     ]);
   });
 
+  it('proposes what a new relative bought once the relationship is relayed', async () => {
+    const dave = await track(`dave-${tag}@example.com`, 'PURCHASE', ['NOVEL']);
+    await relayed(gateway.backends);
+    const relativePicks = async () => {
+      const { data, errors } = await recommend({ id: dave, first: 20 });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      return data!.customer!.recommendations.filter((r) =>
+        r.reasons.some((reason) => reason.kind === 'RELATIVE_INTERACTED'),
+      );
+    };
+    assert.deepEqual(await relativePicks(), [], 'no relative yet (and the answer is cached)');
+    await seedFamily(gateway, [
+      {
+        type: 'SIBLING_OF',
+        from: { id: dave, displayName: 'Dave' },
+        to: { id: bob, displayName: 'Bob' },
+      },
+    ]);
+    assert.deepEqual(
+      (await relativePicks()).map((r) => skusOf([r])[0]),
+      ['LANTERN'],
+      'the sibling’s lantern',
+    );
+  });
+
   it('changes the next answer as soon as a new purchase is relayed', async () => {
     const before = await recommend({ id: alice, first: 5 });
     assert.ok(skusOf(before.data!.customer!.recommendations).includes('BAG'));
