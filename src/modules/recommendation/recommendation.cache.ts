@@ -49,8 +49,9 @@ const FORGET_TTL_SECONDS = 60;
 const hashKey = (customerId: string) => `c360:cache:recommendations:v1:${customerId}`;
 /**
  * The hash field that holds the token of the customer's last forget (answer fields are
- * base64url digests, so no request key is this). Instances of an earlier release ignore it,
- * and their forget (a DEL) still forgets.
+ * base64url digests, so no request key is this). Instances of an earlier release ignore it:
+ * their forget (a DEL) still forgets, but their store does not check it, so during a rolling
+ * upgrade an old instance can still store an answer computed before a forget (until the TTL).
  */
 const FORGOTTEN = '~forgotten';
 
@@ -168,7 +169,9 @@ interface Answers {
 /**
  * The single-instance fallback: the same contract in this process's memory. The ticket is the
  * customer's entry itself: a forget leaves a new, empty one, so a `put` holding the old entry
- * (or none) is refused.
+ * (or none) is refused. Forgets share the LRU's room with answers: a burst of writes for more
+ * customers than it holds can evict a fresh forget, and a late `put` that saw no entry is then
+ * stored (the next write or the TTL forgets it).
  */
 export class MemoryRecommendationCache implements RecommendationCache {
   private readonly answers = new LRUCache<string, Answers>({

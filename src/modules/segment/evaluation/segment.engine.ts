@@ -215,23 +215,31 @@ export class SegmentEngine {
     try {
       // One moment for the whole pass: windows close for everyone at the same instant.
       const now = new Date();
-      for (let after: string | null = null; ;) {
-        const ids = await this.store.customerChunk(after, this.chunkSize);
-        if (ids.length === 0) {
-          break;
+      const chunkSize = this.chunkSize;
+      const passes = [
+        {
+          ofCustomers: true,
+          next: (after: string | null) => this.store.customerChunk(after, chunkSize),
+        },
+        // Members that are no customer any more (a pass over customers never meets them).
+        {
+          ofCustomers: false,
+          next: (after: string | null) => this.store.memberIds(plan.id, after, chunkSize),
+        },
+      ];
+      for (const { ofCustomers, next } of passes) {
+        for (let ids = await next(null); ids.length > 0; ids = await next(ids[ids.length - 1]!)) {
+          const moved = await this.evaluateVersion(plan, ids, trigger, now);
+          if (moved === null) {
+            this.log.info(
+              { segment: plan.id, version: plan.version, customers: progress.evaluated, changed },
+              'segment evaluation stopped: a newer definition replaced this version',
+            );
+            return changed;
+          }
+          changed += moved.length;
+          progress.evaluated += ofCustomers ? ids.length : 0;
         }
-        changed += (await this.evaluateVersion(plan, ids, trigger, now)).length;
-        progress.evaluated += ids.length;
-        after = ids[ids.length - 1]!;
-      }
-      // Members that are no customer any more (a pass over customers never meets them).
-      for (let after: string | null = null; ;) {
-        const ids = await this.store.memberIds(plan.id, after, this.chunkSize);
-        if (ids.length === 0) {
-          break;
-        }
-        changed += (await this.evaluateVersion(plan, ids, trigger, now)).length;
-        after = ids[ids.length - 1]!;
       }
       if (trigger.kind === 'definition') {
         await this.store.markReady(plan.id, plan.version);
@@ -241,28 +249,33 @@ export class SegmentEngine {
         'segment evaluated in full',
       );
       return changed;
-    } catch (error) {
-      if (!(error instanceof StalePlans)) {
-        throw error;
-      }
-      this.log.info(
-        { segment: plan.id, version: plan.version, customers: progress.evaluated, changed },
-        'segment evaluation stopped: a newer definition replaced this version',
-      );
-      return changed;
     } finally {
-      this.running.delete(plan.id);
+      // A newer version's pass on this instance may have put its own progress in the meantime.
+      if (this.running.get(plan.id) === progress) {
+        this.running.delete(plan.id);
+      }
     }
   }
 
-  /** One chunk of a full pass, then its ripple; StalePlans when the version is replaced. */
+  /**
+   * One chunk of a full pass, then its ripple; null, having written nothing, when the segment
+   * was redefined or deleted since the plan was read.
+   */
   private async evaluateVersion(
     plan: SegmentPlan,
     customerIds: readonly string[],
     trigger: Trigger,
     now: Date,
-  ): Promise<Transition[]> {
-    const transitions = await this.once([plan], customerIds, trigger, now, undefined, undefined, 0);
+  ): Promise<Transition[] | null> {
+    let transitions: Transition[];
+    try {
+      transitions = await this.once([plan], customerIds, trigger, now, undefined, undefined, 0);
+    } catch (error) {
+      if (error instanceof StalePlans) {
+        return null;
+      }
+      throw error;
+    }
     await this.ripple(transitions, now);
     return transitions;
   }
