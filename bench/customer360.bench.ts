@@ -12,7 +12,9 @@
  *   while an event for a sampled customer arrives every --fresh-every ms: freshness is the time
  *   from `track`'s answer until that customer's document is rebuilt with the event (graph work
  *   included);
- * - page: the 20-customer page of the same view, with the read model.
+ * - page: the 20-customer page of the same view, with the read model;
+ * - no-op: `{ __typename }` through the same gateway (HTTP, parsing, access, audit) reading
+ *   nothing: the least any read costs there on this machine, as supporting detail.
  *
  * The load generator and the floor run in processes of their own; the gateway is warmed (and
  * Neo4j with it) before anything is measured; the load average is recorded around each run.
@@ -91,6 +93,9 @@ const SAMPLE = Number(options.sample);
  * docs/operations.md's memory section.
  */
 const GATEWAY_NODE_OPTIONS = options['gateway-node-options'];
+/** An operation that reads nothing: the gateway's own cost of a request. */
+const NOOP_BODY = JSON.stringify({ query: 'query Noop { __typename }' });
+
 /** How often an event is sent to a sampled customer during the single run, to time freshness. */
 const FRESHNESS_EVERY_MS = Number(options['fresh-every']);
 const SPEC: DatasetSpec = {
@@ -218,6 +223,8 @@ async function main(): Promise<void> {
     const rss = gateway.rssMb() * 2 ** 20;
     const page = await gatewayLoad(url, key, [pageBody], DURATION_S, PAGE_CONNECTIONS);
     report(`page of 20 (${PAGE_CONNECTIONS} connections)`, page);
+    const noop = await gatewayLoad(url, key, [NOOP_BODY], DURATION_S);
+    report('no-op { __typename }', noop);
     await gateway.stop();
 
     const liveRatio = live.p99 / floor.p99;
@@ -233,6 +240,7 @@ async function main(): Promise<void> {
         live: pick(live),
         floor: pick(floor),
         page: pick(page),
+        noop: pick(noop),
         ratio_p99_vs_floor: round(single.p99 / floor.p99),
         ratio_live_p99_vs_floor: round(liveRatio),
         freshness_idle_ms: {
@@ -251,7 +259,13 @@ async function main(): Promise<void> {
           max: round(freshness.relayLag.max),
         },
         rss_mb: Math.round(rss / 2 ** 20),
-        load: { single: single.load, live: live.load, floor: floor.load, page: page.load },
+        load: {
+          single: single.load,
+          live: live.load,
+          floor: floor.load,
+          page: page.load,
+          noop: noop.load,
+        },
         scale: SCALE,
         connections: CONNECTIONS,
         page_connections: PAGE_CONNECTIONS,
