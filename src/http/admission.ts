@@ -1,3 +1,5 @@
+import { finished } from 'node:stream';
+
 import type { RequestHandler, Response } from 'express';
 
 import { ErrorCode } from '../errors.js';
@@ -41,7 +43,7 @@ export function admission(apiKeys: ApiKeyService, limits: RateLimits): RequestHa
           tooMany(res, 1, 'this API key already runs as many operations as it may at once');
           return;
         }
-        res.once('close', release);
+        releaseWhenAnswered(res, release);
       }
       res.locals['access'] = access;
       next();
@@ -49,6 +51,16 @@ export function admission(apiKeys: ApiKeyService, limits: RateLimits): RequestHa
       next(error);
     }
   };
+}
+
+/**
+ * Frees a running operation's place once its response is sent, or at once when the client
+ * went away while admission awaited the stores: a 'close' listener added after the response
+ * closed is never called, and the place would stay taken for good (the key refused 429 after
+ * as many disconnects as its limit). `finished` also reports a stream that already closed.
+ */
+export function releaseWhenAnswered(res: Response, release: () => void): void {
+  finished(res, () => release());
 }
 
 function tooMany(res: Response, retryAfter: number, message: string): void {

@@ -23,6 +23,7 @@ import {
   SEGMENT_TYPES,
   type SegmentType,
 } from '../modules/ingestion/segment.schema.js';
+import { releaseWhenAnswered } from './admission.js';
 import type { RateLimits } from './rate-limits.js';
 import { inputProblem } from './well-formed.js';
 
@@ -213,7 +214,7 @@ function writeKeyAdmission(apiKeys: ApiKeyService, limits: RateLimits): RequestH
         tooMany(res, 1, 'this API key already runs as many operations as it may at once');
         return;
       }
-      res.once('close', release);
+      releaseWhenAnswered(res, release);
       res.locals['canRead'] = key.scopes.includes(Scope.READ);
       next();
     } catch (error) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import pg from 'pg';
@@ -11,6 +12,7 @@ import { until } from '../../support/until.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 const QUERY = JSON.stringify({ query: '{ __typename }' });
+const METRICS_TOKEN = 'metrics-token-for-rate-limit-tests-0123456789';
 
 /** POSTs `body` with `key`, returning status, Retry-After and the first error code. */
 async function post(url: string, key: string, body = QUERY) {
@@ -45,6 +47,7 @@ describe('rate limits and bulkheads', () => {
         // Counted in this process, so other test files' failures from 127.0.0.1 do not count.
         REDIS_URL: '',
         RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3',
+        METRICS_TOKEN,
       },
     });
   });
@@ -102,6 +105,47 @@ describe('rate limits and bulkheads', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('frees the place of an operation whose client went away while it was being admitted', async () => {
+    const key = await newKey();
+    // Its first use looks the key up in PostgreSQL (an UPDATE of its row): held here, so that
+    // the client goes away while admission waits for it.
+    const holder = new pg.Client({ connectionString: gateway.database.url });
+    await holder.connect();
+    const gone = new Promise<void>((resolve) =>
+      gateway.app.httpServer.once('connection', (socket) => socket.once('close', resolve)),
+    );
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM api_keys WHERE prefix = $1 FOR UPDATE', [
+        key.split('_').slice(0, 2).join('_'),
+      ]);
+      const request = http.request(gateway.url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+      request.on('error', () => undefined);
+      request.end(JSON.stringify({ query: 'query Abandoned { __typename }' }));
+      await until(
+        () => lockWaiters(gateway.database.url),
+        (n) => n > 0,
+        10_000,
+      );
+      request.destroy();
+      await gone;
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    // Admitted once the lookup returns: the operation runs, for nobody, and is counted.
+    await until(
+      () => abandonedOperations(gateway),
+      (n) => n === 1,
+      10_000,
+    );
+    assert.equal((await post(gateway.url, key)).status, 200, 'its place (the only one) is free');
   });
 
   it('refuses an address after too many failed authentications, even with a valid key', async () => {
@@ -170,3 +214,16 @@ describe('a saturated gateway', () => {
     assert.equal((await blocked).errors, undefined, 'the waiting write finishes once released');
   });
 });
+
+/** How many `Abandoned` operations the gateway's metrics counted. */
+async function abandonedOperations(gateway: TestApp): Promise<number> {
+  const response = await fetch(`${gateway.baseUrl}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const counted = (await response.text())
+    .split('\n')
+    .filter((line) =>
+      line.startsWith('c360_graphql_request_duration_seconds_count{operation="Abandoned"'),
+    );
+  return counted.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
