@@ -101,8 +101,9 @@ async function main(): Promise<void> {
     // Fitted once below, timed; not at start nor on a schedule.
     RECOMMENDATION_REFIT_MINUTES: '0',
     // One key sends every request: its limits (1,200 a minute, 8 at once) would answer most
-    // of them with 429, and a 429 is fast. Room above the connections: when a run ends, the
-    // requests it left in flight still hold their places while the next run's arrive.
+    // of them with 429, and a 429 is fast. Room above the connections, as in the other
+    // benches: a run's requests cut off at its end free their places only once the gateway
+    // sees their connections close.
     RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000000',
     KEY_MAX_CONCURRENT_OPERATIONS: String(CONNECTIONS + 64),
   });
@@ -194,8 +195,7 @@ async function latency(gateway: Gateway, customers: readonly string[]): Promise<
   for (const [name, bodies, connections] of runs) {
     const warm = name.includes('uncached') ? warmup.map(body(RECOMMENDATIONS)) : bodies;
     if (name === 'recommendations uncached') {
-      // Gently first: 32 sessions on a cold graph wait seconds each, past the load
-      // generator's timeout, which then sends the next request behind the unanswered one.
+      // Gently first: 32 sessions on a cold graph wait seconds each (see WARMUP_CUSTOMERS).
       await load({ ...gateway, bodies: warm, connections: 4, durationS: UNCACHED_WARMUP_S });
     }
     if (connections === CONNECTIONS) {
