@@ -58,12 +58,14 @@ const VECTOR_CANDIDATES = 200;
 const CACHED_CUSTOMERS = 50;
 /**
  * Customers the warm-ups ask for, none of them measured. The first uncached run is warmed
- * longer: the graph's JVM, fresh at the bench's start, compiles the proposals query under load
- * (alone at 32 sessions it answered nothing for 4 s, then ~250 and, 20 s in, ~1,270
- * queries/s), and a cold graph would be measured instead of the recommender.
+ * longer, gently and then at full load: the graph's JVM, fresh at the bench's start, compiles
+ * the proposals query under load (alone from 32 sessions it answered nothing for 4 s, then
+ * ~250 and, 20 s in, ~1,270 queries/s on the 20k set; a gateway warmed 15 s at 4 connections
+ * still spent ~13 ms of JVM CPU per answer against ~2.4 ms once compiled), and a cold graph
+ * would be measured instead of the recommender.
  */
 const WARMUP_CUSTOMERS = 5_000;
-const UNCACHED_WARMUP_S = 15;
+const UNCACHED_WARMUP_S = 20;
 const DATABASE_URL = BENCH_DATABASE_URL;
 const DATA_DIR = path.resolve('.bench-data');
 const SPEC: DatasetSpec = {
@@ -180,7 +182,7 @@ async function latency(gateway: Gateway, customers: readonly string[]): Promise<
   const uncached = customers.slice(CACHED_CUSTOMERS + WARMUP_CUSTOMERS);
   await check(gateway, RECOMMENDATIONS, cached[0]!);
   console.log(
-    `load: ${CONNECTIONS} connections, ${DURATION_S} s per run after a 3 s warm-up (the first uncached run after ${UNCACHED_WARMUP_S} s at 4 connections too), from a child process`,
+    `load: ${CONNECTIONS} connections, ${DURATION_S} s per run after a 3 s warm-up (the first uncached run after ${UNCACHED_WARMUP_S} s at 4 connections, then ${UNCACHED_WARMUP_S} s at ${CONNECTIONS}), from a child process`,
   );
   // The last run, one connection at a time from the other end of the uncached customers, is
   // supporting detail: the latency of one answer without queueing behind 31 others.
@@ -194,12 +196,18 @@ async function latency(gateway: Gateway, customers: readonly string[]): Promise<
   const figures: LoadFigures[] = [];
   for (const [name, bodies, connections] of runs) {
     const warm = name.includes('uncached') ? warmup.map(body(RECOMMENDATIONS)) : bodies;
-    if (name === 'recommendations uncached') {
+    const first = name === 'recommendations uncached';
+    if (first) {
       // Gently first: 32 sessions on a cold graph wait seconds each (see WARMUP_CUSTOMERS).
       await load({ ...gateway, bodies: warm, connections: 4, durationS: UNCACHED_WARMUP_S });
     }
     if (connections === CONNECTIONS) {
-      await load({ ...gateway, bodies: warm, connections, durationS: 3 });
+      await load({
+        ...gateway,
+        bodies: warm,
+        connections,
+        durationS: first ? UNCACHED_WARMUP_S : 3,
+      });
     }
     const result = await load({ ...gateway, bodies, connections, durationS: DURATION_S });
     figures.push(result);
