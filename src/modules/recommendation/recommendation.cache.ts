@@ -74,6 +74,9 @@ interface RedisWithPut extends Redis {
   ): Promise<number>;
 }
 
+/** The ticket of a lookup that failed: what is computed meanwhile is not stored. */
+const UNSTORABLE = Symbol('unstorable');
+
 const revive = (text: string): Recommendation[] =>
   (JSON.parse(text) as Recommendation[]).map((r) => ({ ...r, computedAt: new Date(r.computedAt) }));
 
@@ -101,8 +104,7 @@ export class RedisRecommendationCache implements RecommendationCache {
       return { answer: cached ? revive(cached) : undefined, ticket: forgotten ?? '' };
     } catch (error) {
       this.failed(error);
-      // No ticket matches '-': what is computed now is not stored while the cache fails.
-      return { answer: undefined, ticket: '-' };
+      return { answer: undefined, ticket: UNSTORABLE };
     }
   }
 
@@ -112,7 +114,7 @@ export class RedisRecommendationCache implements RecommendationCache {
     answer: readonly Recommendation[],
     ticket: CacheTicket,
   ): Promise<void> {
-    if (ticket === '-') {
+    if (ticket === UNSTORABLE) {
       return;
     }
     try {
@@ -161,27 +163,22 @@ export class RedisRecommendationCache implements RecommendationCache {
   }
 }
 
-/** One customer's answers in memory; a forget replaces the whole object. */
-interface Answers {
-  byRequest: Map<string, Recommendation[]>;
-}
-
 /**
  * The single-instance fallback: the same contract in this process's memory. The ticket is the
- * customer's entry itself: a forget leaves a new, empty one, so a `put` holding the old entry
+ * customer's map of answers itself: a forget leaves a new, empty one, so a `put` holding the old entry
  * (or none) is refused. Forgets share the LRU's room with answers: a burst of writes for more
  * customers than it holds can evict a fresh forget, and a late `put` that saw no entry is then
  * stored (the next write or the TTL forgets it).
  */
 export class MemoryRecommendationCache implements RecommendationCache {
-  private readonly answers = new LRUCache<string, Answers>({
+  private readonly answers = new LRUCache<string, Map<string, Recommendation[]>>({
     max: 10_000,
     ttl: TTL_SECONDS * 1000,
   });
 
   get(customerId: string, requestKey: string): Promise<CacheLookup> {
     const entry = this.answers.get(customerId);
-    return Promise.resolve({ answer: entry?.byRequest.get(requestKey), ticket: entry });
+    return Promise.resolve({ answer: entry?.get(requestKey), ticket: entry });
   }
 
   put(
@@ -194,15 +191,15 @@ export class MemoryRecommendationCache implements RecommendationCache {
     if (entry !== ticket) {
       return Promise.resolve();
     }
-    const answers = entry ?? { byRequest: new Map<string, Recommendation[]>() };
-    answers.byRequest.set(requestKey, [...answer]);
+    const answers = entry ?? new Map<string, Recommendation[]>();
+    answers.set(requestKey, [...answer]);
     this.answers.set(customerId, answers);
     return Promise.resolve();
   }
 
   forget(customerIds: readonly string[]): Promise<void> {
     for (const id of customerIds) {
-      this.answers.set(id, { byRequest: new Map() });
+      this.answers.set(id, new Map());
     }
     return Promise.resolve();
   }
