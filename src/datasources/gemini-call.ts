@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { ApiError, GoogleGenAI } from '@google/genai';
+import type * as GenAi from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import pRetry from 'p-retry';
 
 import type { Logger } from '../logger.js';
@@ -47,16 +48,42 @@ export class GeminiCallFailed extends Error {
   }
 }
 
+type GenAiSdk = typeof GenAi;
+
 /**
- * The SDK client for the key and endpoint. Explicitly the Gemini API, so
- * GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend.
+ * The SDK, imported with the first client: with its dependencies it holds ~30 MB of a
+ * process's memory, which a gateway without a Gemini key never needs.
  */
-export function geminiClient(apiKey: string, baseUrl: string | null | undefined): GoogleGenAI {
-  return new GoogleGenAI({
-    apiKey,
-    vertexai: false,
-    ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
-  });
+let sdk: Promise<GenAiSdk> | null = null;
+/** Set once the SDK is loaded: an error can only be its ApiError after that. */
+let loadedSdk: GenAiSdk | null = null;
+
+function genAiSdk(): Promise<GenAiSdk> {
+  sdk ??= import('@google/genai').then((loaded) => (loadedSdk = loaded));
+  return sdk;
+}
+
+/**
+ * The SDK client for the key and endpoint, created on the first call that needs it.
+ * Explicitly the Gemini API, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch
+ * the backend.
+ */
+export function lazyGeminiClient(
+  apiKey: string,
+  baseUrl: string | null | undefined,
+): () => Promise<GoogleGenAI> {
+  let client: Promise<GoogleGenAI> | null = null;
+  return () => {
+    client ??= genAiSdk().then(
+      ({ GoogleGenAI }) =>
+        new GoogleGenAI({
+          apiKey,
+          vertexai: false,
+          ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
+        }),
+    );
+    return client;
+  };
 }
 
 /**
@@ -174,7 +201,7 @@ export class AttemptError extends Error {
   }
 
   static from(error: unknown, retryAfterMs: number | null, timeoutMs: number): AttemptError {
-    if (error instanceof ApiError) {
+    if (loadedSdk !== null && error instanceof loadedSdk.ApiError) {
       const retryDelayMs = retryDelayOf(error.message);
       return new AttemptError(
         `HTTP ${error.status}`,

@@ -8,7 +8,7 @@ import {
   type AttemptHttpOptions,
   callGemini,
   GeminiCallFailed,
-  geminiClient,
+  lazyGeminiClient,
   type GeminiRetryPolicy,
 } from './gemini-call.js';
 import {
@@ -38,13 +38,13 @@ export interface GeminiTextModelOptions extends GeminiRetryPolicy {
  */
 export class GeminiTextModel implements TextModel {
   readonly model: string;
-  private readonly ai: GoogleGenAI;
+  private readonly ai: () => Promise<GoogleGenAI>;
   private readonly limit: LimitFunction;
   private readonly log: Logger;
 
   constructor(private readonly options: GeminiTextModelOptions) {
     this.model = `gemini:${options.model}`;
-    this.ai = geminiClient(options.apiKey, options.baseUrl);
+    this.ai = lazyGeminiClient(options.apiKey, options.baseUrl);
     this.limit = pLimit(options.concurrency);
     this.log = options.logger.child({ module: 'gemini-text-model', model: this.model });
   }
@@ -90,7 +90,7 @@ export class GeminiTextModel implements TextModel {
 
   /** One call and its answer; an answer it cannot use throws an {@link AttemptError}. */
   private async attempt(request: TextRequest, http: AttemptHttpOptions): Promise<unknown> {
-    const response = await this.ai.models.generateContent({
+    const response = await (await this.ai()).models.generateContent({
       model: this.options.model,
       contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
       config: {

@@ -8,9 +8,8 @@ import { IdentityVocabulary } from '../modules/identity/identity.normalize.js';
 import { ErasedCustomerStore } from '../modules/privacy/erased-customer.store.js';
 import { SuppressionKeys } from '../modules/privacy/suppression-keys.js';
 import { changeRelationships } from '../modules/relationship/relationship.service.js';
-import { assertStored, loadDemoCatalog, type DemoWriteDeps } from './demo-catalog.js';
+import type { DemoWriteDeps } from './demo-catalog.js';
 import { loadDemoSegments } from './demo-segments.js';
-import { generateDemoData } from './demo-data.js';
 
 /**
  * Loads the demo population into an empty database, so a first start has something to query.
@@ -33,6 +32,12 @@ export async function loadDemoDataIfEmpty(
   ) {
     return 0;
   }
+  // The generators load Faker, every locale of it (~16 MB of heap, ~40 MB resident), which a
+  // gateway with data never needs: imported only to generate.
+  const [{ generateDemoData }, { assertStored, loadDemoCatalog }] = await Promise.all([
+    import('./demo-data.js'),
+    import('./demo-catalog.js'),
+  ]);
   const demo = generateDemoData();
   const deps: DemoWriteDeps = {
     db: backends.postgres,
