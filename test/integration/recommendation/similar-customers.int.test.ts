@@ -68,6 +68,35 @@ describe('Customer.similarCustomers', () => {
     assert.ok(similar.every((s) => Number.isFinite(s.score) && s.score > 0 && s.score <= 1));
   });
 
+  it('searches in one statement unless the list must be wider than pgvector’s default', async () => {
+    const statements: string[] = [];
+    // Only vector statements: the outbox relay polls in the background meanwhile.
+    const record = (s: { name: string }) => {
+      if (s.name.startsWith('vectors.')) {
+        statements.push(s.name);
+      }
+    };
+    gateway.backends.postgres.events.on('statement', record);
+    try {
+      await similarTo(cyclist.id);
+      assert.deepEqual(statements, ['vectors.nearestCustomers']);
+      statements.length = 0;
+      // 51 rows (the customer's own included) need a list wider than the default 40.
+      const wide = await execute(gateway.url, CustomerProfileDocument, {
+        id: cyclist.id,
+        similar: 50,
+      });
+      assert.equal(wide.errors, undefined, JSON.stringify(wide.errors));
+      assert.deepEqual(
+        wide.data!.customer!.similarCustomers!.map((s) => s.customer?.id),
+        [rider.id],
+      );
+      assert.deepEqual(statements, ['vectors.efSearch', 'vectors.nearestCustomers']);
+    } finally {
+      gateway.backends.postgres.events.off('statement', record);
+    }
+  });
+
   it('is an empty list once a customer’s interests are all removed', async () => {
     const former = await seed('Former Cyclist', ['cycling', 'jazz']);
     assert.ok((await similarTo(former.id)).length > 0);
