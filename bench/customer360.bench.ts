@@ -11,7 +11,8 @@
  *   as `npm start` runs it, in processes of its own (its memory under load is the RSS shown),
  *   while an event for a sampled customer arrives every --fresh-every ms: freshness is the time
  *   from `track`'s answer until that customer's document is rebuilt with the event (graph work
- *   included);
+ *   included); a customer's reads take the live path until then. Measured also without the
+ *   events just before (`single_reads_only`);
  * - page: the 20-customer page of the same view, with the read model;
  * - no-op: `{ __typename }` through the same gateway (HTTP, parsing, access, audit) reading
  *   nothing: the least any read costs there on this machine, as supporting detail.
@@ -212,6 +213,10 @@ async function main(): Promise<void> {
     await delay(DURATION_S * 1000);
     const idleFreshness = await quiet.stop();
     reportFreshness('freshness, no read load', idleFreshness);
+    // The read alone first: during the next run each probed customer's document is stale
+    // until rebuilt, and its reads take the live path meanwhile.
+    const readsOnly = await gatewayLoad(url, key, bodies, DURATION_S);
+    report('single, reads only', readsOnly);
     const probe = await freshnessProbe(url, key, backends.postgres, ids, FRESHNESS_EVERY_MS);
     const single = await gatewayLoad(url, key, bodies, DURATION_S).catch(async (error) => {
       await probe.stop();
@@ -237,6 +242,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         single: pick(single),
+        single_reads_only: pick(readsOnly),
         live: pick(live),
         floor: pick(floor),
         page: pick(page),
@@ -261,6 +267,7 @@ async function main(): Promise<void> {
         rss_mb: Math.round(rss / 2 ** 20),
         load: {
           single: single.load,
+          single_reads_only: readsOnly.load,
           live: live.load,
           floor: floor.load,
           page: page.load,
