@@ -134,7 +134,9 @@ export class GeminiEmbedder implements EmbeddingModel {
       return await callGemini(
         this.options,
         async (http) => {
-          const response = await (await this.ai()).models.embedContent({
+          const response = await (
+            await this.ai()
+          ).models.embedContent({
             model: this.options.model,
             contents: [...batch],
             config: {

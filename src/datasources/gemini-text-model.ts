@@ -90,7 +90,9 @@ export class GeminiTextModel implements TextModel {
 
   /** One call and its answer; an answer it cannot use throws an {@link AttemptError}. */
   private async attempt(request: TextRequest, http: AttemptHttpOptions): Promise<unknown> {
-    const response = await (await this.ai()).models.generateContent({
+    const response = await (
+      await this.ai()
+    ).models.generateContent({
       model: this.options.model,
       contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
       config: {
