@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
 
-import type { Postgres } from '../../datasources/postgres.js';
 import { batchByShape, shapeCacheKey } from '../../lib/batch-by-shape.js';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
+import type { NearestCustomers } from './nearest-customers.js';
 import type { ServingModels } from './training/serving-models.js';
-import { VectorStore } from './vector.store.js';
 
 /** A similarity lookup: whose neighbours, and how many. */
 export interface SimilarKey {
@@ -27,9 +26,12 @@ declare module '../../context.js' {
   interface Loaders extends RecommendationLoaders {}
 }
 
-/** Per-request loaders: similar customers of every customer in a response, in one statement. */
+/**
+ * Per-request loaders: similar customers of every customer in a response in one search, which
+ * shares its statement with other requests' (NearestCustomers).
+ */
 export function createRecommendationLoaders(
-  db: Postgres,
+  nearest: NearestCustomers,
   models: ServingModels,
   tuning: LoaderTuning,
 ) {
@@ -41,7 +43,7 @@ export function createRecommendationLoaders(
           return [];
         }
         const space = { model: embedder.model, dimensions: embedder.dimensions };
-        const rows = await new VectorStore(db).nearestCustomers(space, ids, key.first);
+        const rows = await nearest.find(space, ids, key.first);
         return rows.map((row) => ({
           customerId: row.customerId,
           similarId: row.neighbour.id,

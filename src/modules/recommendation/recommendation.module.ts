@@ -40,6 +40,8 @@ import { RecommendationAdminResolver } from './recommendation-admin.resolver.js'
 import { MemoryRecommendationCache, RedisRecommendationCache } from './recommendation.cache.js';
 import type { RecommendationDeps } from './recommendation.deps.js';
 import { RecommendationGraph } from './recommendation.graph.js';
+import { NearestCustomers } from './nearest-customers.js';
+import { VectorStore } from './vector.store.js';
 import { createRecommendationLoaders } from './recommendation.loaders.js';
 import { RecommendationService } from './recommendation.service.js';
 import { SimilarCustomer } from './recommendation.type.js';
@@ -120,6 +122,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
     const impressionStore = new ImpressionStore(db);
     const impressions = new ImpressionWriter(impressionStore, log);
     const analyticsStore = new AnalyticsStore(db);
+    const nearest = new NearestCustomers(new VectorStore(db));
     return {
       deps: {
         service,
@@ -130,7 +133,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
         impressions,
         analytics: { store: analyticsStore, service: new AnalyticsService(analyticsStore) },
       },
-      loaders: (tuning) => createRecommendationLoaders(db, models, tuning),
+      loaders: (tuning) => createRecommendationLoaders(nearest, models, tuning),
       appliers: [
         applier(EventsAccepted, (batches) => follower.followEvents(batches)),
         applier(CustomerUpserted, (rows) => follower.refreshCustomers(rows.map((row) => row.id))),

@@ -97,6 +97,25 @@ describe('Customer.similarCustomers', () => {
     }
   });
 
+  it('answers concurrent reads as it answers each alone', async () => {
+    const asks = [cyclist.id, rider.id, blank.id].flatMap((id) =>
+      [1, 10].map((similar) => ({ id, similar })),
+    );
+    const read = async (ask: { id: string; similar: number }) => {
+      const result = await execute(gateway.url, CustomerProfileDocument, ask);
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      return result.data!.customer!.similarCustomers!;
+    };
+    const alone = [];
+    for (const ask of asks) {
+      alone.push(await read(ask));
+    }
+    // Requests of one instance share search statements; each still gets its own answer.
+    const together = await Promise.all(asks.map(read));
+    assert.deepEqual(together, alone);
+    assert.ok(alone.some((similar) => similar.length > 0));
+  });
+
   it('is an empty list once a customer’s interests are all removed', async () => {
     const former = await seed('Former Cyclist', ['cycling', 'jazz']);
     assert.ok((await similarTo(former.id)).length > 0);
