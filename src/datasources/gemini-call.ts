@@ -52,7 +52,8 @@ type GenAiSdk = typeof GenAi;
 
 /**
  * The SDK, imported with the first client: with its dependencies it holds ~30 MB of a
- * process's memory, which a gateway without a Gemini key never needs.
+ * process's memory, which a gateway without a Gemini key never needs. A failed import is
+ * kept: a broken install does not mend itself while the process runs.
  */
 let sdk: Promise<GenAiSdk> | null = null;
 /** Set once the SDK is loaded: an error can only be its ApiError after that. */
@@ -64,26 +65,26 @@ function genAiSdk(): Promise<GenAiSdk> {
 }
 
 /**
- * The SDK client for the key and endpoint, created on the first call that needs it.
- * Explicitly the Gemini API, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch
- * the backend.
+ * The SDK client for the key and endpoint, loading the SDK now (only clients built with a key
+ * call this). Awaited before a call's attempts, so a broken install fails each call with its
+ * own message rather than as a failed attempt. Explicitly the Gemini API, so
+ * GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend.
  */
-export function lazyGeminiClient(
+export function geminiClient(
   apiKey: string,
   baseUrl: string | null | undefined,
-): () => Promise<GoogleGenAI> {
-  let client: Promise<GoogleGenAI> | null = null;
-  return () => {
-    client ??= genAiSdk().then(
-      ({ GoogleGenAI }) =>
-        new GoogleGenAI({
-          apiKey,
-          vertexai: false,
-          ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
-        }),
-    );
-    return client;
-  };
+): Promise<GoogleGenAI> {
+  const client = genAiSdk().then(
+    ({ GoogleGenAI }) =>
+      new GoogleGenAI({
+        apiKey,
+        vertexai: false,
+        ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
+      }),
+  );
+  // Reported by every call that awaits it; a client never called must not crash the process.
+  client.catch(() => undefined);
+  return client;
 }
 
 /**

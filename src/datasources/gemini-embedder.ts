@@ -9,7 +9,7 @@ import {
   AttemptError,
   callGemini,
   GeminiCallFailed,
-  lazyGeminiClient,
+  geminiClient,
   type GeminiRetryPolicy,
 } from './gemini-call.js';
 
@@ -58,7 +58,7 @@ const TASK_TYPES: Record<EmbeddingPurpose, string> = {
 export class GeminiEmbedder implements EmbeddingModel {
   readonly model: string;
   readonly dimensions: number;
-  private readonly ai: () => Promise<GoogleGenAI>;
+  private readonly ai: Promise<GoogleGenAI>;
   private readonly limit: LimitFunction;
   private readonly log: Logger;
 
@@ -68,7 +68,7 @@ export class GeminiEmbedder implements EmbeddingModel {
     }
     this.model = `gemini:${options.model}@${options.dimensions}`;
     this.dimensions = options.dimensions;
-    this.ai = lazyGeminiClient(options.apiKey, options.baseUrl);
+    this.ai = geminiClient(options.apiKey, options.baseUrl);
     this.limit = pLimit(options.concurrency);
     this.log = options.logger.child({ module: 'gemini-embedder', model: this.model });
   }
@@ -130,13 +130,12 @@ export class GeminiEmbedder implements EmbeddingModel {
     signal: AbortSignal,
   ): Promise<Float32Array[]> {
     signal.throwIfAborted();
+    const ai = await this.ai;
     try {
       return await callGemini(
         this.options,
         async (http) => {
-          const response = await (
-            await this.ai()
-          ).models.embedContent({
+          const response = await ai.models.embedContent({
             model: this.options.model,
             contents: [...batch],
             config: {

@@ -8,7 +8,7 @@ import {
   type AttemptHttpOptions,
   callGemini,
   GeminiCallFailed,
-  lazyGeminiClient,
+  geminiClient,
   type GeminiRetryPolicy,
 } from './gemini-call.js';
 import {
@@ -38,13 +38,13 @@ export interface GeminiTextModelOptions extends GeminiRetryPolicy {
  */
 export class GeminiTextModel implements TextModel {
   readonly model: string;
-  private readonly ai: () => Promise<GoogleGenAI>;
+  private readonly ai: Promise<GoogleGenAI>;
   private readonly limit: LimitFunction;
   private readonly log: Logger;
 
   constructor(private readonly options: GeminiTextModelOptions) {
     this.model = `gemini:${options.model}`;
-    this.ai = lazyGeminiClient(options.apiKey, options.baseUrl);
+    this.ai = geminiClient(options.apiKey, options.baseUrl);
     this.limit = pLimit(options.concurrency);
     this.log = options.logger.child({ module: 'gemini-text-model', model: this.model });
   }
@@ -69,8 +69,9 @@ export class GeminiTextModel implements TextModel {
   }
 
   private async generate(request: TextRequest): Promise<unknown> {
+    const ai = await this.ai;
     try {
-      return await callGemini(this.options, (http) => this.attempt(request, http), {
+      return await callGemini(this.options, (http) => this.attempt(ai, request, http), {
         logger: this.log,
         what: 'generation',
       });
@@ -89,10 +90,12 @@ export class GeminiTextModel implements TextModel {
   }
 
   /** One call and its answer; an answer it cannot use throws an {@link AttemptError}. */
-  private async attempt(request: TextRequest, http: AttemptHttpOptions): Promise<unknown> {
-    const response = await (
-      await this.ai()
-    ).models.generateContent({
+  private async attempt(
+    ai: GoogleGenAI,
+    request: TextRequest,
+    http: AttemptHttpOptions,
+  ): Promise<unknown> {
+    const response = await ai.models.generateContent({
       model: this.options.model,
       contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
       config: {
