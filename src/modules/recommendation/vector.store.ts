@@ -47,6 +47,8 @@ const toSql = (vector: Float32Array) => pgvector.toSql(Array.from(vector));
  */
 export class VectorStore {
   private static readonly ensured = new Set<string>();
+  /** Each database's `hnsw.ef_search` as its sessions start, read once per process. */
+  private static readonly serverEfSearch = new WeakMap<Postgres, Promise<number>>();
 
   constructor(private readonly db: Postgres) {}
 
@@ -226,14 +228,14 @@ export class VectorStore {
   }
 
   /**
-   * Runs a search with HNSW's candidate list at least `rows` long (see nearestItems). A list
-   * the server's setting already covers (pgvector's default, 40, unless an operator changed it)
-   * is searched in one statement; a wider one is set for a transaction around the search:
-   * BEGIN, set_config, search, COMMIT, four round trips, which made a 360 read's five similar
-   * customers cost more than the rest of the read from its document.
+   * Runs a search with HNSW's candidate list at least `rows` long (see nearestItems), and never
+   * shorter than pgvector's default. A list the server's own setting covers is searched in one
+   * statement; a longer one is set for a transaction around the search: BEGIN, set_config,
+   * search, COMMIT, four round trips, which made a 360 read's five similar customers cost more
+   * than the rest of the read from its document.
    */
-  private searching<T>(rows: number, search: (db: Queryable) => Promise<T>): Promise<T> {
-    if (rows <= MIN_EF_SEARCH) {
+  private async searching<T>(rows: number, search: (db: Queryable) => Promise<T>): Promise<T> {
+    if (rows <= (await this.serverEfSearch())) {
       return search(this.db);
     }
     return this.db.withTransaction(async (tx) => {
@@ -242,6 +244,29 @@ export class VectorStore {
       ]);
       return search(tx);
     });
+  }
+
+  /**
+   * `hnsw.ef_search` as the server starts sessions with it: pgvector's default (40) unless an
+   * operator set one (a placeholder until pgvector loads in the session, hence `missing_ok`).
+   * Below the default it covers nothing: every search then sets its own list, as all did before.
+   */
+  private serverEfSearch(): Promise<number> {
+    let known = VectorStore.serverEfSearch.get(this.db);
+    if (known === undefined) {
+      known = this.db
+        .query<{ ef: string | null }>(
+          `/* vectors.serverEfSearch */ SELECT current_setting('hnsw.ef_search', true) AS ef`,
+        )
+        .then(({ rows }) => {
+          const ef = Number(rows[0]?.ef ?? MIN_EF_SEARCH);
+          return Number.isInteger(ef) && ef >= MIN_EF_SEARCH ? ef : 0;
+        });
+      // A failed read is not remembered: the next search asks again.
+      known.catch(() => VectorStore.serverEfSearch.delete(this.db));
+      VectorStore.serverEfSearch.set(this.db, known);
+    }
+    return known;
   }
 
   /**

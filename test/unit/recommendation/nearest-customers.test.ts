@@ -28,8 +28,10 @@ function controlledVectors() {
   return { calls, vectors };
 }
 
+/** Waits a few turns of the event loop for `condition`; fails rather than hang. */
 async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) {
+  for (let turn = 0; !condition(); turn += 1) {
+    assert.ok(turn < 100, 'the searches expected were never sent');
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -60,6 +62,28 @@ describe('NearestCustomers', () => {
       (await third).map((row) => row.neighbour.id),
       ['c-n1', 'c-n2'],
     );
+  });
+
+  it('fails every search of a failed statement, and later searches go on', async () => {
+    const { calls, vectors } = controlledVectors();
+    let failing = true;
+    const nearest = new NearestCustomers({
+      nearestCustomers: (space, ids, limit) =>
+        failing ? Promise.reject(new Error('down')) : vectors.nearestCustomers(space, ids, limit),
+    });
+    const failed = await Promise.allSettled([
+      nearest.find(SPACE, ['a'], 5),
+      nearest.find(SPACE, ['b'], 5),
+    ]);
+    assert.deepEqual(
+      failed.map((outcome) => outcome.status),
+      ['rejected', 'rejected'],
+    );
+    failing = false;
+    const later = nearest.find(SPACE, ['c'], 5);
+    await until(() => calls.length === 1);
+    calls[0]!.answer();
+    assert.equal((await later).length, 2);
   });
 
   it('never puts searches of different lengths or models in one statement', async () => {
