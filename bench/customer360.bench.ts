@@ -17,6 +17,10 @@
  * - no-op: `{ __typename }` through the same gateway (HTTP, parsing, access, audit) reading
  *   nothing: the least any read costs there on this machine, as supporting detail.
  *
+ * No recommendation model is fitted on this population, so `similarCustomers` answers an empty
+ * list without a search: with vectors, each read also searches and looks up five neighbours
+ * (src/modules/read-model/README.md).
+ *
  * The load generator and the floor run in processes of their own; the gateway is warmed (and
  * Neo4j with it) before anything is measured; the load average is recorded around each run.
  * Only ratios compare between runs: these machines are shared and noisy.
