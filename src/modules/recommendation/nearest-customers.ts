@@ -1,3 +1,4 @@
+import { groupToKeys } from '../../lib/align-to-keys.js';
 import { GroupBatch } from '../../lib/group-commit.js';
 import type { Neighbour, VectorSpace, VectorStore } from './vector.store.js';
 
@@ -50,16 +51,11 @@ export class NearestCustomers {
     searches: readonly (readonly string[])[],
     limit: number,
   ): Promise<NearestRow[][]> {
-    const rows = await this.vectors.nearestCustomers(space, [...new Set(searches.flat())], limit);
-    const byCustomer = new Map<string, NearestRow[]>();
-    for (const row of rows) {
-      const own = byCustomer.get(row.customerId);
-      if (own === undefined) {
-        byCustomer.set(row.customerId, [row]);
-      } else {
-        own.push(row);
-      }
-    }
-    return searches.map((ids) => ids.flatMap((id) => byCustomer.get(id) ?? []));
+    const ids = [...new Set(searches.flat())];
+    const rows = await this.vectors.nearestCustomers(space, ids, limit);
+    const byCustomer = new Map(
+      groupToKeys(ids, rows, (row) => row.customerId).map((found, i) => [ids[i]!, found]),
+    );
+    return searches.map((asked) => asked.flatMap((id) => byCustomer.get(id)!));
   }
 }
