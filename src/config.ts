@@ -151,6 +151,7 @@ const Env = z
     READ_MODEL: z.enum(['auto', 'on', 'off']).default('auto'),
     READ_MODEL_POLL_MS: positiveInt(100),
     READ_MODEL_CACHE_MB: z.coerce.number().int().min(0).default(16),
+    READ_MODEL_SIMILAR_MAX_AGE_S: z.coerce.number().int().min(0).default(30),
     SEGMENT_TICK_SECONDS: z.coerce.number().int().min(0).default(60),
     SEGMENT_CHUNK_SIZE: positiveInt(1_000),
 
@@ -374,6 +375,13 @@ export interface Config {
      * none); a read of one still current fetches only its version (READ_MODEL_CACHE_MB).
      */
     readonly cacheMb: number;
+    /**
+     * How long a document's similar customers are served after its build (0: never, always
+     * searched live). A change to the customer's own vector, or to a neighbour's, marks the
+     * document at once; a customer who comes nearer than the listed ones marks nothing, so
+     * this bounds how late they can appear (READ_MODEL_SIMILAR_MAX_AGE_S).
+     */
+    readonly similarMaxAgeMs: number;
   };
   readonly segments: {
     /** Re-check time windows and membership ages this often, on one instance; 0: never. */
@@ -553,6 +561,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       enabled: e.READ_MODEL === 'on' || (e.READ_MODEL === 'auto' && e.DATABASE_URL !== undefined),
       pollMs: e.READ_MODEL_POLL_MS,
       cacheMb: e.READ_MODEL_CACHE_MB,
+      similarMaxAgeMs: e.READ_MODEL_SIMILAR_MAX_AGE_S * 1000,
     },
     webhooks: {
       pollMs: e.WEBHOOK_POLL_MS,

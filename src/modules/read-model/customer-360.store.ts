@@ -5,6 +5,8 @@ export interface StoredDocument {
   customerId: string;
   version: string;
   doc: Buffer | null;
+  /** How long ago it was built, by the database's clock (the gateway's may differ). */
+  ageMs: number;
 }
 
 /** What one projector pass took on: customers, and the marks it leased for each. */
@@ -71,9 +73,11 @@ export class Customer360Store {
       customer_id: string;
       version: string;
       doc: Buffer | null;
+      age_ms: number;
     }>(
       /* sql */ `/* read-model.loadFresh */
-      SELECT v.customer_id, x.version, CASE WHEN h.version = x.version THEN NULL ELSE v.doc END AS doc
+      SELECT v.customer_id, x.version, CASE WHEN h.version = x.version THEN NULL ELSE v.doc END AS doc,
+             extract(epoch FROM now() - v.built_at)::float8 * 1000 AS age_ms
         FROM customer_360 v
        CROSS JOIN LATERAL (SELECT ${VERSION} AS version) x
         LEFT JOIN unnest($3::uuid[], $4::text[]) AS h(customer_id, version)
@@ -81,7 +85,26 @@ export class Customer360Store {
        WHERE ${SERVABLE}`,
       [customerIds, format, [...held.keys()], [...held.values()]],
     );
-    return rows.map((row) => ({ customerId: row.customer_id, version: row.version, doc: row.doc }));
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      version: row.version,
+      doc: row.doc,
+      ageMs: row.age_ms,
+    }));
+  }
+
+  /**
+   * Marks these customers' documents of this format built more than `maxAgeMs` ago, unless
+   * marked already: what they hold ages (similar customers), and a read found it too old.
+   */
+  async markAged(customerIds: readonly string[], format: string, maxAgeMs: number): Promise<void> {
+    await this.db.query(
+      /* sql */ `/* read-model.markAged */
+      INSERT INTO customer_360_dirty (customer_id)
+      SELECT v.customer_id FROM customer_360 v
+       WHERE ${SERVABLE} AND v.built_at <= now() - $3 * interval '1 millisecond'`,
+      [customerIds, format, maxAgeMs],
+    );
   }
 
   /** When each customer's servable document was built; customers without one are left out. */

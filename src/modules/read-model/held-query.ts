@@ -73,6 +73,16 @@ export const HELD_FIELDS = /* GraphQL */ `
         id
       }
     }
+    s5: similarCustomers(first: 5) {
+      customer {
+        id
+      }
+    }
+    s10: similarCustomers(first: 10) {
+      customer {
+        id
+      }
+    }
   }
   fragment HeldInteractions on CustomerInteractions {
     viewed {
@@ -155,6 +165,7 @@ export const HELD_LOADERS: Readonly<Record<string, HeldLoader>> = {
   householdByCustomerId: { owner: (id) => id as string },
   interactionsByCustomerId: { owner: customerIdOf },
   campaignsByCustomerId: { owner: customerIdOf },
+  similarByCustomerId: { owner: customerIdOf, ages: true },
   productById: { owner: () => null, shows: 'catalogue' },
   contentById: { owner: () => null, shows: 'catalogue' },
   campaignById: { owner: () => null, shows: 'catalogue' },
@@ -165,6 +176,11 @@ export interface HeldLoader {
   owner(key: unknown): string | null;
   /** The key is the id of a customer or catalogue row the document shows (a change marks it). */
   shows?: 'customer' | 'catalogue';
+  /**
+   * The result can change without a mark (similar customers: someone else's vector came
+   * nearer), so it is served only for a while after the build (READ_MODEL_SIMILAR_MAX_AGE_S).
+   */
+  ages?: true;
 }
 
 function customerIdOf(key: unknown): string {

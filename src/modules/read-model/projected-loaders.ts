@@ -6,7 +6,7 @@ import { UUID_PATTERN } from '../../lib/ids.js';
 import { GroupBatch } from '../../lib/group-commit.js';
 import type { Customer360Store } from './customer-360.store.js';
 import { DecodedDocument, entryKey, type HeldEntry } from './document.js';
-import { DOCUMENT_FORMAT, HELD_LOADERS, keyString } from './held-query.js';
+import { DOCUMENT_FORMAT, HELD_LOADERS, type HeldLoader, keyString } from './held-query.js';
 
 /** The part of DataLoader's interface resolvers use. */
 interface LoaderLike {
@@ -46,7 +46,8 @@ export class DocumentReads {
         // Still current: the get above already counted this read for the LRU.
         found.set(row.customerId, held.get(row.customerId)!);
       } else {
-        const document = new DecodedDocument(row.version, row.doc.length, row.doc);
+        const builtAt = Date.now() - row.ageMs;
+        const document = new DecodedDocument(row.version, row.doc.length, row.doc, builtAt);
         found.set(row.customerId, document);
         this.decoded?.set(row.customerId, document);
       }
@@ -75,12 +76,26 @@ export class DocumentReads {
   }
 }
 
+/** What a request tells the projector about the documents it needed. */
+export interface DocumentRequests {
+  /** Customers whose 360 fields were read without a fresh document: build theirs. */
+  missed(customerIds: string[]): void;
+  /** Customers whose document held an answer too old to serve (it ages): rebuild theirs. */
+  aged(customerIds: string[]): void;
+}
+
+/** A result found in a loaded document, and when that document was built (`Date.now()`). */
+export interface HeldResult {
+  value: unknown;
+  builtAt: number;
+}
+
 /**
  * One request's view of the read model: the documents it has loaded (the customers a tick of
  * resolvers asks about, fetched with other requests' through DocumentReads) and every result
- * they hold. A customer whose 360
- * fields were asked for without a fresh document is reported to `missed`, so the projector
- * builds one (a mere profile lookup, such as a similar customer's name, asks for none).
+ * they hold. A customer whose 360 fields were asked for without a fresh document is reported,
+ * so the projector builds one (a mere profile lookup, such as a similar customer's name, asks
+ * for none).
  */
 export class DocumentPool {
   /** The documents this request has loaded. */
@@ -91,7 +106,7 @@ export class DocumentPool {
 
   constructor(
     private readonly reads: DocumentReads,
-    private readonly missed: (customerIds: string[]) => void,
+    private readonly requests: DocumentRequests,
   ) {
     this.documents = this.createLoader();
   }
@@ -111,16 +126,24 @@ export class DocumentPool {
   wanted(customerId: string): void {
     if (!this.reported.has(customerId)) {
       this.reported.add(customerId);
-      this.missed([customerId]);
+      this.requests.missed([customerId]);
     }
   }
 
-  find(loader: string, key: unknown): { value: unknown } | undefined {
+  /** A customer's document held an answer too old to serve: the projector should rebuild it. */
+  aged(customerId: string): void {
+    if (!this.reported.has(customerId)) {
+      this.reported.add(customerId);
+      this.requests.aged([customerId]);
+    }
+  }
+
+  find(loader: string, key: unknown): HeldResult | undefined {
     const k = entryKey(loader, key);
     for (const document of this.loaded) {
       const found = document.find(k);
       if (found) {
-        return found;
+        return { value: found.value, builtAt: document.builtAt };
       }
     }
     return undefined;
@@ -156,36 +179,52 @@ export class DocumentPool {
 /**
  * A held loader answered from the request's documents when one holds the key, and by the live
  * loader otherwise: resolvers, masking, scopes and audit above it run as they always do, so an
- * answer is the same either way.
+ * answer is the same either way. A result that ages is served only until `maxAgeMs` after its
+ * document's build; an older one is read live and its document rebuilt.
  */
 class ProjectedLoader implements LoaderLike {
+  private readonly held: HeldLoader;
+
   constructor(
     private readonly name: string,
     private readonly live: LoaderLike,
     private readonly pool: DocumentPool,
-  ) {}
+    private readonly maxAgeMs: number,
+  ) {
+    this.held = HELD_LOADERS[name]!;
+  }
 
   async load(key: unknown): Promise<unknown> {
+    const hit = await this.fromDocuments(key);
+    if (hit === undefined) {
+      return this.live.load(key);
+    }
+    if (this.held.ages && Date.now() - hit.builtAt > this.maxAgeMs) {
+      this.pool.aged(this.held.owner(key)!);
+      return this.live.load(key);
+    }
+    return hit.value;
+  }
+
+  private async fromDocuments(key: unknown): Promise<HeldResult | undefined> {
     const hit = this.pool.find(this.name, key);
     if (hit) {
-      return hit.value;
+      return hit;
     }
-    const held = HELD_LOADERS[this.name]!;
-    const owner = held.owner(key);
+    const owner = this.held.owner(key);
     // A profile no loaded document shows, asked after the first document (a similar customer's
     // name, say): a document lookup first would only add a round trip before the live one.
-    const lookupOnly = held.shows === 'customer' && this.pool.inUse;
-    if (owner !== null && !lookupOnly) {
-      if (await this.pool.loadDocument(owner)) {
-        const found = this.pool.find(this.name, key);
-        if (found) {
-          return found.value;
-        }
-      } else if (held.shows === undefined) {
-        this.pool.wanted(owner);
-      }
+    const lookupOnly = this.held.shows === 'customer' && this.pool.inUse;
+    if (owner === null || lookupOnly) {
+      return undefined;
     }
-    return this.live.load(key);
+    if (await this.pool.loadDocument(owner)) {
+      return this.pool.find(this.name, key);
+    }
+    if (this.held.shows === undefined) {
+      this.pool.wanted(owner);
+    }
+    return undefined;
   }
 
   loadMany(keys: readonly unknown[]): Promise<unknown[]> {
@@ -209,13 +248,16 @@ class ProjectedLoader implements LoaderLike {
   }
 }
 
-/** Puts the read model in front of the held loaders of one request. */
-export function projectLoaders(loaders: Loaders, pool: DocumentPool): Loaders {
+/**
+ * Puts the read model in front of the held loaders of one request; results that age are
+ * served for `maxAgeMs` after their document's build.
+ */
+export function projectLoaders(loaders: Loaders, pool: DocumentPool, maxAgeMs: number): Loaders {
   const bag = loaders as unknown as Record<string, LoaderLike>;
   const projected: Record<string, LoaderLike> = { ...bag };
   for (const name of Object.keys(HELD_LOADERS)) {
     if (bag[name]) {
-      projected[name] = new ProjectedLoader(name, bag[name], pool);
+      projected[name] = new ProjectedLoader(name, bag[name], pool, maxAgeMs);
     }
   }
   return projected as unknown as Loaders;

@@ -21,6 +21,8 @@ export interface ProjectorOptions {
   pollMs: number;
   /** Customers per pass. */
   batchSize?: number;
+  /** How long a document's results that age (similar customers) are served after its build. */
+  agedAfterMs: number;
   /** Documents built at once (each is one live 360 read). */
   concurrency?: number;
 }
@@ -40,6 +42,7 @@ const BUILD_BATCH = 50;
  */
 export class Projector {
   private readonly wanted = new Set<string>();
+  private readonly aged = new Set<string>();
   private readonly log: Logger;
   private gateway: GatewayHandle | undefined;
   private readonly loop = new PassLoop(() => this.pass());
@@ -63,6 +66,16 @@ export class Projector {
     this.loop.wake();
   }
 
+  /** Customers whose document a read found too old to serve in part: mark and rebuild it. */
+  age(customerIds: readonly string[]): void {
+    for (const id of customerIds) {
+      if (this.aged.size < MAX_WANTED) {
+        this.aged.add(id);
+      }
+    }
+    this.loop.wake();
+  }
+
   /** Looks at the marks now (the outbox advanced: marks waiting for it may be taken). */
   wake(): void {
     this.loop.wake();
@@ -79,6 +92,12 @@ export class Projector {
   /** One pass; returns how many customers it took on (built, cleared or left for later). */
   async runOnce(): Promise<number> {
     const { store, enabled } = this.options;
+    if (this.aged.size > 0) {
+      const aged = [...this.aged];
+      this.aged.clear();
+      // A mark, as a write makes: the usual pass rebuilds the document (this one, if it can).
+      await store.markAged(aged, DOCUMENT_FORMAT, this.options.agedAfterMs);
+    }
     const wanted = enabled ? [...this.wanted].slice(0, this.batchSize) : [];
     const claim = await store.claim(wanted, this.batchSize, !enabled);
     if (claim.customerIds.length === 0) {

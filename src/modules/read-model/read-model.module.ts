@@ -14,7 +14,7 @@ export const readModelModule = defineModule<ReadModelDeps>({
   name: 'read-model',
   resolvers: [ReadModelResolver],
   create: (platform) => {
-    const { enabled, pollMs, cacheMb } = platform.settings.readModel;
+    const { enabled, pollMs, cacheMb, similarMaxAgeMs } = platform.settings.readModel;
     const store = new Customer360Store(platform.db);
     const reads = new DocumentReads(store, cacheMb * 1024 * 1024);
     // Off, the projector only clears marks nobody will read: no hurry.
@@ -23,7 +23,12 @@ export const readModelModule = defineModule<ReadModelDeps>({
       logger: platform.logger,
       enabled,
       pollMs: enabled ? pollMs : Math.max(pollMs, 1_000),
+      agedAfterMs: similarMaxAgeMs,
     });
+    const requests = {
+      missed: (ids: string[]) => projector.want(ids),
+      aged: (ids: string[]) => projector.age(ids),
+    };
     // A mark waits until the outbox holds nothing older (the graph has its write): look again
     // as soon as the outbox moves instead of at the next poll.
     platform.relay.onAdvance(() => projector.wake());
@@ -31,7 +36,7 @@ export const readModelModule = defineModule<ReadModelDeps>({
       deps: { store, enabled },
       ...(enabled && {
         projectLoaders: (loaders) =>
-          projectLoaders(loaders, new DocumentPool(reads, (missed) => projector.want(missed))),
+          projectLoaders(loaders, new DocumentPool(reads, requests), similarMaxAgeMs),
       }),
       bindGateway: (gateway) => projector.bind(gateway),
       gauges: {

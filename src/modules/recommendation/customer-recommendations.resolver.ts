@@ -92,9 +92,15 @@ export class CustomerRecommendationsResolver {
     @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 100.' }) first: number,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SimilarCustomer[]> {
+    const pageSize = assertPageSize(first);
+    const space = this.deps.service.customerSpace();
+    if (space === null) {
+      return [];
+    }
     const rows = await ctx.loaders.similarByCustomerId.load({
       customerId: customer.id,
-      first: assertPageSize(first),
+      first: pageSize,
+      ...space,
     });
     return rows.map((row) => ({ customerId: row.similarId, score: row.score }));
   }

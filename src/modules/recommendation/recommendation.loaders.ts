@@ -3,10 +3,13 @@ import DataLoader from 'dataloader';
 import { batchByShape, shapeCacheKey } from '../../lib/batch-by-shape.js';
 import type { LoaderTuning } from '../../lib/loader-tuning.js';
 import type { NearestCustomers } from './nearest-customers.js';
-import type { ServingModels } from './training/serving-models.js';
+import type { VectorSpace } from './vector.store.js';
 
-/** A similarity lookup: whose neighbours, and how many. */
-export interface SimilarKey {
+/**
+ * A similarity lookup: whose neighbours, how many, and in which vector space. The space is part
+ * of the key so that an answer kept by the 360 read model is never served for another model.
+ */
+export interface SimilarKey extends VectorSpace {
   customerId: string;
   first: number;
 }
@@ -18,7 +21,7 @@ export interface SimilarRow {
   score: number;
 }
 
-const similarShape = (key: SimilarKey) => String(key.first);
+const similarShape = (key: SimilarKey) => `${key.first}/${key.dimensions}/${key.model}`;
 
 export type RecommendationLoaders = ReturnType<typeof createRecommendationLoaders>;
 
@@ -30,19 +33,11 @@ declare module '../../context.js' {
  * Per-request loaders: similar customers of every customer in a response in one search, which
  * shares its statement with other requests' (NearestCustomers).
  */
-export function createRecommendationLoaders(
-  nearest: NearestCustomers,
-  models: ServingModels,
-  tuning: LoaderTuning,
-) {
+export function createRecommendationLoaders(nearest: NearestCustomers, tuning: LoaderTuning) {
   return {
     similarByCustomerId: new DataLoader<SimilarKey, SimilarRow[], string>(
       batchByShape(similarShape, async (ids, key) => {
-        const embedder = models.current().embedder;
-        if (embedder === null) {
-          return [];
-        }
-        const space = { model: embedder.model, dimensions: embedder.dimensions };
+        const space = { model: key.model, dimensions: key.dimensions };
         const rows = await nearest.find(space, ids, key.first);
         return rows.map((row) => ({
           customerId: row.customerId,

@@ -133,7 +133,7 @@ export const recommendationModule = defineModule<RecommendationDeps>({
         impressions,
         analytics: { store: analyticsStore, service: new AnalyticsService(analyticsStore) },
       },
-      loaders: (tuning) => createRecommendationLoaders(nearest, models, tuning),
+      loaders: (tuning) => createRecommendationLoaders(nearest, tuning),
       appliers: [
         applier(EventsAccepted, (batches) => follower.followEvents(batches)),
         applier(CustomerUpserted, (rows) => follower.refreshCustomers(rows.map((row) => row.id))),

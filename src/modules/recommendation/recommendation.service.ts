@@ -25,6 +25,7 @@ import {
   RecommendationSurface,
 } from './recommendation.kinds.js';
 import type { ServingModels, ServingSnapshot } from './training/serving-models.js';
+import type { VectorSpace } from './vector.store.js';
 
 export type { Recommendation, RecommendationRequest } from './recommendation.request.js';
 import type { Recommendation, RecommendationRequest } from './recommendation.request.js';
@@ -67,6 +68,15 @@ export class RecommendationService {
   /** The variant this customer's answers are blended by; stable across instances. */
   variantOf(customerId: string): string {
     return this.experiment.assign(customerId).variant;
+  }
+
+  /**
+   * The space customers' preference vectors are in now (the text model's), or null before one
+   * is fitted: similar customers are searched in it, and a stored answer names it.
+   */
+  customerSpace(): VectorSpace | null {
+    const embedder = this.deps.models.current().embedder;
+    return embedder === null ? null : { model: embedder.model, dimensions: embedder.dimensions };
   }
 
   /** The versions of the models answering now. */

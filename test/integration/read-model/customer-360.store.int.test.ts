@@ -201,9 +201,30 @@ describe('Customer360Store', () => {
     const dirty = await store.loadFresh([id], 'f', new Map([[id, rebuiltDoc!.version]]));
 
     assert.equal(first!.doc?.toString(), 'old');
-    assert.deepEqual(again, { customerId: id, version: first!.version, doc: null });
+    assert.deepEqual([again!.customerId, again!.version, again!.doc], [id, first!.version, null]);
+    assert.ok(again!.ageMs >= 0 && again!.ageMs < 60_000, `age ${again!.ageMs} ms`);
     assert.notEqual(rebuiltDoc!.version, first!.version);
     assert.equal(rebuiltDoc!.doc?.toString(), 'new');
     assert.deepEqual(dirty, [], 'a dirty document is not served, whatever the reader holds');
+  });
+
+  it('marks a document a read found aged only if it was built before the maximum age', async () => {
+    const id = await documented('Aged');
+    const store = new Customer360Store(db);
+
+    await store.markAged([id], 'f', 3_600_000);
+    assert.equal((await store.builtAt([id], 'f')).size, 1, 'built just now: still servable');
+
+    await db.query(
+      `UPDATE customer_360 SET built_at = now() - interval '2 hours' WHERE customer_id = $1`,
+      [id],
+    );
+    await store.markAged([id], 'f', 3_600_000);
+    await store.markAged([id], 'f', 3_600_000);
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM customer_360_dirty WHERE customer_id = $1',
+      [id],
+    );
+    assert.equal(rows[0]!.n, 1, 'one mark, however many reads found it aged');
   });
 });
