@@ -17,9 +17,11 @@
  * - no-op: `{ __typename }` through the same gateway (HTTP, parsing, access, audit) reading
  *   nothing: the least any read costs there on this machine, as supporting detail.
  *
- * No recommendation model is fitted on this population, so `similarCustomers` answers an empty
- * list without a search: with vectors, each read also searches and looks up five neighbours
- * (src/modules/read-model/README.md).
+ * By default no recommendation model is fitted on this population, so `similarCustomers`
+ * answers an empty list without a search. With --with-vectors the models are fitted once
+ * (`c360 recommend fit`, minutes at 100k; later runs reuse them, a run without the option
+ * deletes them): each live read then also searches and looks up five neighbours, and the
+ * documents hold them (src/modules/read-model/README.md).
  *
  * The load generator and the floor run in processes of their own; the gateway is warmed (and
  * Neo4j with it) before anything is measured; the load average is recorded around each run.
@@ -29,6 +31,7 @@
  *
  * Options: --scale N (customers; products and events follow), --duration S (per run),
  * --warmup S, --connections N, --page-connections N (8), --sample N (distinct customers read),
+ * --with-vectors (preference vectors fitted, above),
  * --gateway-node-options="…" (NODE_OPTIONS of the read model's gateway, e.g. heap flags),
  * --workers N (the read model's gateway runs with WORKERS=N, default 1; above 1 it needs Redis,
  * REDIS_URL or 127.0.0.1:6379). DATABASE_URL defaults to
@@ -63,6 +66,7 @@ import {
   ensureBenchDatabase,
 } from './support/bench-database.js';
 import { BENCH_DATA_DIR, benchEnv } from './support/bench-env.js';
+import { ensureVectors } from './support/bench-vectors.js';
 import { runInChild } from './support/child-process.js';
 import { CUSTOMER_360_PAGE as PAGE, CUSTOMER_360 as SINGLE } from './support/customer360-query.js';
 import { startGatewayProcesses } from './support/gateway-processes.js';
@@ -82,8 +86,10 @@ const { values: options } = parseArgs({
     sample: { type: 'string', default: '200' },
     'fresh-every': { type: 'string', default: '100' },
     'gateway-node-options': { type: 'string', default: '' },
+    'with-vectors': { type: 'boolean', default: false },
   },
 });
+const WITH_VECTORS = options['with-vectors'];
 const SCALE = Number(options.scale);
 const DURATION_S = Number(options.duration);
 const WARMUP_S = Number(options.warmup);
@@ -134,6 +140,10 @@ async function main(): Promise<void> {
   }
   try {
     await ensureBenchDataset(backends, SPEC, (message) => console.error(`load: ${message}`));
+    const fitSeconds = await ensureVectors(backends.postgres, env, WITH_VECTORS);
+    if (fitSeconds !== null) {
+      console.error(`load: preference vectors fitted in ${fitSeconds.toFixed(0)} s`);
+    }
     // All scopes, as a back office would use: unmasked fields, one audit entry per request.
     const { key } = await createApiKeyService(
       backends.postgres,
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
 
     console.log(`stores: ${JSON.stringify(backends.describe())}`);
     console.log(
-      `data: ${SPEC.customers} customers, ${SPEC.products} products, ${SPEC.events} events (seed ${SPEC.seed}); ${bodies.length} customers read in turn`,
+      `data: ${SPEC.customers} customers, ${SPEC.products} products, ${SPEC.events} events (seed ${SPEC.seed}), ${WITH_VECTORS ? 'with' : 'no'} preference vectors; ${bodies.length} customers read in turn`,
     );
     console.log(
       `load: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${WARMUP_S} s warm-up\n`,
@@ -245,6 +255,7 @@ async function main(): Promise<void> {
     );
     console.log(
       JSON.stringify({
+        vectors: WITH_VECTORS,
         single: pick(single),
         single_reads_only: pick(readsOnly),
         live: pick(live),

@@ -377,9 +377,9 @@ export interface Config {
     readonly cacheMb: number;
     /**
      * How long a document's similar customers are served after its build (0: never, always
-     * searched live). A change to the customer's own vector, or to a neighbour's, marks the
-     * document at once; a customer who comes nearer than the listed ones marks nothing, so
-     * this bounds how late they can appear (READ_MODEL_SIMILAR_MAX_AGE_S).
+     * searched live). The customer's own vector changing, or a listed one removed, marks the
+     * document at once; a listed neighbour's drift or someone coming nearer marks nothing, so
+     * this bounds how late they show (READ_MODEL_SIMILAR_MAX_AGE_S).
      */
     readonly similarMaxAgeMs: number;
   };

@@ -35,7 +35,7 @@ export class DecodedDocument {
     /** Bytes stored: what the document costs a cache. */
     readonly size: number,
     doc: Buffer,
-    /** When it was built, by this process's clock (`Date.now()`). */
+    /** When it was built, by this process's monotonic clock (`performance.now()`). */
     readonly builtAt: number,
   ) {
     for (const [loader, key, encoded] of v8.deserialize(doc) as [string, string, Buffer][]) {

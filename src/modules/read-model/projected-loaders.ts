@@ -46,7 +46,8 @@ export class DocumentReads {
         // Still current: the get above already counted this read for the LRU.
         found.set(row.customerId, held.get(row.customerId)!);
       } else {
-        const builtAt = Date.now() - row.ageMs;
+        // On this process's monotonic clock: the database's may differ, and wall time jumps.
+        const builtAt = performance.now() - row.ageMs;
         const document = new DecodedDocument(row.version, row.doc.length, row.doc, builtAt);
         found.set(row.customerId, document);
         this.decoded?.set(row.customerId, document);
@@ -84,7 +85,7 @@ export interface DocumentRequests {
   aged(customerIds: string[]): void;
 }
 
-/** A result found in a loaded document, and when that document was built (`Date.now()`). */
+/** A result found in a loaded document, and when it was built (`performance.now()`). */
 export interface HeldResult {
   value: unknown;
   builtAt: number;
@@ -199,8 +200,11 @@ class ProjectedLoader implements LoaderLike {
     if (hit === undefined) {
       return this.live.load(key);
     }
-    if (this.held.ages && Date.now() - hit.builtAt > this.maxAgeMs) {
-      this.pool.aged(this.held.owner(key)!);
+    if (this.held.ages && performance.now() - hit.builtAt > this.maxAgeMs) {
+      // 0: never served from documents, so a rebuild would change nothing.
+      if (this.maxAgeMs > 0) {
+        this.pool.aged(this.held.owner(key)!);
+      }
       return this.live.load(key);
     }
     return hit.value;

@@ -161,7 +161,7 @@ export class VectorStore {
         WHERE k.customer_id = c.id AND k.purpose = 'personalization' AND NOT k.granted)
       ON CONFLICT ON CONSTRAINT customer_embeddings_pkey DO UPDATE
         SET embedding = EXCLUDED.embedding, updated_at = now()
-        -- An event that leaves the vector as it was writes nothing, so marks no 360 document.
+        -- A recompute that leaves the vector as it was writes nothing (and marks no document).
         WHERE customer_embeddings.embedding IS DISTINCT FROM EXCLUDED.embedding`,
       [model, kept.map((r) => r.itemId), kept.map((r) => toSql(r.vector))],
     );
