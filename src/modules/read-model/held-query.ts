@@ -83,6 +83,12 @@ export const HELD_FIELDS = /* GraphQL */ `
         id
       }
     }
+    segments {
+      segmentId
+    }
+    predictions {
+      clv
+    }
   }
   fragment HeldInteractions on CustomerInteractions {
     viewed {
@@ -166,6 +172,10 @@ export const HELD_LOADERS: Readonly<Record<string, HeldLoader>> = {
   interactionsByCustomerId: { owner: customerIdOf },
   campaignsByCustomerId: { owner: customerIdOf },
   similarByCustomerId: { owner: customerIdOf, ages: true },
+  // Memberships only: a segment's own row (name, size) changes with every entry and exit of
+  // any member, so it is read live (one lookup for every segment a response shows).
+  segmentMembershipsByCustomerId: { owner: (id) => id as string },
+  predictionsByCustomerId: { owner: (id) => id as string },
   productById: { owner: () => null, shows: 'catalogue' },
   contentById: { owner: () => null, shows: 'catalogue' },
   campaignById: { owner: () => null, shows: 'catalogue' },

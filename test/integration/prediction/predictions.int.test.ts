@@ -10,7 +10,10 @@ import {
   TrackBatchDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
+import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
+import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import { execute } from '../../support/graphql-client.js';
+import { recordRequestStatements } from '../../support/request-statements.js';
 import { relayed } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { until } from '../../support/until.js';
@@ -142,5 +145,44 @@ describe('predictions', () => {
       horizonDays: 0,
     });
     assert.equal(result.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+  });
+
+  it('serves predictions from the 360 read model as the live path does, and a refit at once', async () => {
+    // The same database without the read model. expectedPurchases is left out of the
+    // comparison: each instance keeps the current model for a while after a refit.
+    const live = await createTestApp({ database: gateway.database, env: { READ_MODEL: 'off' } });
+    const stored = async (app: TestApp, id: string) => {
+      const result = await execute(app.url, CustomerPredictionsDocument, { id });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      const { expectedPurchases: _, ...rest } = result.data!.customer!.predictions!;
+      return rest;
+    };
+    try {
+      const id = regulars[2]!;
+      const store = new Customer360Store(gateway.backends.postgres);
+      await stored(gateway, id); // a first read asks for the customer's document
+      await until(
+        async () => (await store.builtAt([id], DOCUMENT_FORMAT)).size,
+        (documents) => documents === 1,
+        60_000,
+      );
+      const statementsOf = recordRequestStatements(
+        gateway.backends.postgres,
+        gateway.app.httpServer,
+      );
+
+      const { result, statements } = await statementsOf.during(() => stored(gateway, id));
+      assert.deepEqual(result, await stored(live, id));
+      assert.ok(statements.includes('read-model.loadFresh'));
+      assert.ok(!statements.includes('prediction.scoresOf'), statements.join(', '));
+
+      const refit = await execute(gateway.url, FitPredictionModelsDocument, {});
+      assert.equal(refit.errors, undefined, JSON.stringify(refit.errors));
+      const afterRefit = await stored(gateway, id);
+      assert.deepEqual(afterRefit, await stored(live, id));
+      assert.notEqual(afterRefit.computedAt, result.computedAt);
+    } finally {
+      await live.stop();
+    }
   });
 });

@@ -7,12 +7,15 @@ import { Customer360Store } from '../../../src/modules/read-model/customer-360.s
 import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import {
   CreateApiKeyDocument,
+  DefineSegmentDocument,
   EraseCustomerDocument,
   LinkRelationshipDocument,
   MergeCustomersDocument,
   ReadModel360Document,
   type ReadModel360Query,
   ReadModelStatusDocument,
+  type SegmentRuleInput,
+  SegmentStateDocument,
   SetConsentDocument,
   TargetCampaignDocument,
   TrackDocument,
@@ -37,8 +40,12 @@ const RELATIONSHIPS: Relationship[] = [
 ];
 const EVENT_TYPES = ['VIEW', 'PURCHASE', 'CART_ADD', 'CAMPAIGN_TOUCH'] as const;
 const PURPOSES = ['MARKETING', 'PERSONALIZATION', 'ANALYTICS'] as const;
-/** The statements of the live loaders a 360 read would otherwise run. */
-const LIVE_READS = /^(customer|identity|consent|event|product|content|campaign|catalog)\./;
+/**
+ * The statements of the live loaders a 360 read would otherwise run (a segment's own row, its
+ * key here, is read live: its size changes with every member).
+ */
+const LIVE_READS =
+  /^((customer|identity|consent|event|product|content|campaign|catalog)\.|segments\.membershipsOf|prediction\.)/;
 
 /**
  * Two gateways on one database: `projected` serves 360 reads from the read model, `live`
@@ -76,6 +83,11 @@ describe('customer 360 read model', () => {
       assert.equal(result.errors, undefined, JSON.stringify(result.errors));
       campaigns.push(result.data!.upsertCampaign.id);
     }
+    // Memberships that the random events (buyers) and links (spouses) make and unmake.
+    await defineSegment(projected, {
+      event: { type: 'purchase', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 1 },
+    });
+    await defineSegment(projected, { relationship: { type: 'SPOUSE_OF' } });
   });
 
   after(async () => {
@@ -86,6 +98,7 @@ describe('customer 360 read model', () => {
   it('answers every 360 read as the live path does, after random write sequences, from one lookup', async () => {
     const random = mulberry32(20261208);
     const writes = randomWrites(random, () => ({ customers, products, campaigns }));
+    const segmentsSeen = new Set<number>();
     for (let round = 0; round < 4; round += 1) {
       for (let step = 0; step < 10; step += 1) {
         await writes.next(projected);
@@ -94,6 +107,7 @@ describe('customer 360 read model', () => {
       for (const id of writes.alive()) {
         const { result: answer, statements } = await statementsOf.during(() => read(projected, id));
         assert.deepEqual(answer, await read(live, id), `round ${round}, customer ${id}`);
+        segmentsSeen.add(answer?.segments.length ?? 0);
         assert.ok(statements.includes('read-model.loadFresh'));
         assert.deepEqual(
           statements.filter((name) => LIVE_READS.test(name)),
@@ -105,6 +119,8 @@ describe('customer 360 read model', () => {
         assert.deepEqual(await read(projected, id), await read(live, id));
       }
     }
+    // The writes made memberships (buyers, spouses) and left customers without one.
+    assert.ok(segmentsSeen.has(0) && segmentsSeen.size > 1, [...segmentsSeen].join(', '));
   });
 
   it('never serves a document older than the last write: a relative renamed is seen at once', async () => {
@@ -203,6 +219,21 @@ async function upsertCustomer(app: TestApp, id: string, displayName: string): Pr
   });
   assert.equal(result.errors, undefined, JSON.stringify(result.errors));
   return id;
+}
+
+async function defineSegment(app: TestApp, rule: SegmentRuleInput): Promise<void> {
+  const key = `rm-${randomUUID().slice(0, 8)}`;
+  const defined = await execute(app.url, DefineSegmentDocument, {
+    input: { key, name: key, rule },
+  });
+  assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+  await until(
+    async () =>
+      (await execute(app.url, SegmentStateDocument, { id: defined.data!.defineSegment.id })).data
+        ?.segment?.status,
+    (status) => status === 'READY',
+    20_000,
+  );
 }
 
 async function link(app: TestApp, from: string, to: string, type: Relationship): Promise<void> {
