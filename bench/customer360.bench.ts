@@ -140,10 +140,9 @@ async function main(): Promise<void> {
   }
   try {
     await ensureBenchDataset(backends, SPEC, (message) => console.error(`load: ${message}`));
-    const fitSeconds = await ensureVectors(backends.postgres, env, WITH_VECTORS);
-    if (fitSeconds !== null) {
-      console.error(`load: preference vectors fitted in ${fitSeconds.toFixed(0)} s`);
-    }
+    await ensureVectors(backends.postgres, env, WITH_VECTORS, (message) =>
+      console.error(`load: ${message}`),
+    );
     // All scopes, as a back office would use: unmasked fields, one audit entry per request.
     const { key } = await createApiKeyService(
       backends.postgres,

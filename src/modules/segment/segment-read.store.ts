@@ -45,7 +45,7 @@ export class SegmentReadStore {
   async membershipsOf(customerIds: readonly string[]) {
     const { rows } = await this.db.query<{ customerId: string; segmentId: string; since: Date }>(
       `/* segments.membershipsOf */ SELECT customer_id::text AS "customerId", segment_id::text AS "segmentId", since
-       FROM segment_memberships WHERE customer_id = ANY($1::uuid[]) ORDER BY since`,
+       FROM segment_memberships WHERE customer_id = ANY($1::uuid[]) ORDER BY since, segment_id`,
       [customerIds],
     );
     return rows;

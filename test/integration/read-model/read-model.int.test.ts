@@ -8,6 +8,7 @@ import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import {
   CreateApiKeyDocument,
   DefineSegmentDocument,
+  DeleteSegmentDocument,
   EraseCustomerDocument,
   LinkRelationshipDocument,
   MergeCustomersDocument,
@@ -20,6 +21,7 @@ import {
   TargetCampaignDocument,
   TrackDocument,
   UnlinkRelationshipDocument,
+  UpdateSegmentDocument,
   UpsertCampaignDocument,
   UpsertCustomerDocument,
   UpsertProductDocument,
@@ -140,6 +142,33 @@ describe('customer 360 read model', () => {
     );
   });
 
+  it('shows at once a segment redefined or deleted, which no write of the customer marks', async () => {
+    const id = await upsertCustomer(projected, randomUUID(), 'Gold Member');
+    const gold = { trait: { key: 'plan', op: 'EQUALS' as const, value: 'gold' } };
+    const [redefined, deleted] = [
+      await defineSegment(projected, gold),
+      await defineSegment(projected, gold),
+    ];
+    await settled(projected, [id]);
+    const segmentsOf = async (app: TestApp) =>
+      (await read(app, id))?.segments.map((m) => m.segmentId).sort();
+    assert.deepEqual(await segmentsOf(projected), [redefined, deleted].sort());
+
+    const updated = await execute(projected.url, UpdateSegmentDocument, {
+      id: redefined,
+      input: { rule: { trait: { key: 'plan', op: 'EQUALS', value: 'silver' } } },
+    });
+    assert.equal(updated.errors, undefined, JSON.stringify(updated.errors));
+    await segmentReady(projected, redefined);
+    assert.deepEqual(await segmentsOf(projected), [deleted]);
+
+    await settled(projected, [id]);
+    const removed = await execute(projected.url, DeleteSegmentDocument, { id: deleted });
+    assert.equal(removed.errors, undefined, JSON.stringify(removed.errors));
+    assert.deepEqual(await segmentsOf(projected), []);
+    assert.deepEqual(await read(projected, id), await read(live, id));
+  });
+
   it('masks personal values read from a document as the live path does, and erasure removes it', async () => {
     const id = await upsertCustomer(projected, randomUUID(), 'Masked Person');
     await settled(projected, [id]);
@@ -221,16 +250,19 @@ async function upsertCustomer(app: TestApp, id: string, displayName: string): Pr
   return id;
 }
 
-async function defineSegment(app: TestApp, rule: SegmentRuleInput): Promise<void> {
+async function defineSegment(app: TestApp, rule: SegmentRuleInput): Promise<string> {
   const key = `rm-${randomUUID().slice(0, 8)}`;
   const defined = await execute(app.url, DefineSegmentDocument, {
     input: { key, name: key, rule },
   });
   assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+  await segmentReady(app, defined.data!.defineSegment.id);
+  return defined.data!.defineSegment.id;
+}
+
+async function segmentReady(app: TestApp, id: string): Promise<void> {
   await until(
-    async () =>
-      (await execute(app.url, SegmentStateDocument, { id: defined.data!.defineSegment.id })).data
-        ?.segment?.status,
+    async () => (await execute(app.url, SegmentStateDocument, { id })).data?.segment?.status,
     (status) => status === 'READY',
     20_000,
   );
