@@ -10,9 +10,8 @@ import {
   TrackBatchDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
-import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
-import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import { execute } from '../../support/graphql-client.js';
+import { documentsServable } from '../../support/read-model.js';
 import { recordRequestStatements } from '../../support/request-statements.js';
 import { relayed } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
@@ -159,13 +158,8 @@ describe('predictions', () => {
     };
     try {
       const id = regulars[2]!;
-      const store = new Customer360Store(gateway.backends.postgres);
       await stored(gateway, id); // a first read asks for the customer's document
-      await until(
-        async () => (await store.builtAt([id], DOCUMENT_FORMAT)).size,
-        (documents) => documents === 1,
-        60_000,
-      );
+      await documentsServable(gateway.backends, [id]);
       const statementsOf = recordRequestStatements(
         gateway.backends.postgres,
         gateway.app.httpServer,

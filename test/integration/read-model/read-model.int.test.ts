@@ -3,8 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { mulberry32 } from '../../../src/lib/seeded-random.js';
-import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
-import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import {
   CreateApiKeyDocument,
   DefineSegmentDocument,
@@ -27,6 +25,7 @@ import {
   UpsertProductDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { documentsServable } from '../../support/read-model.js';
 import { recordRequestStatements } from '../../support/request-statements.js';
 import { relayed } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
@@ -228,12 +227,7 @@ async function settled(app: TestApp, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     await read(app, id);
   }
-  const store = new Customer360Store(app.backends.postgres);
-  await until(
-    async () => (await store.builtAt(ids, DOCUMENT_FORMAT)).size,
-    (fresh) => fresh === ids.length,
-    60_000,
-  );
+  await documentsServable(app.backends, ids);
 }
 
 async function upsertCustomer(app: TestApp, id: string, displayName: string): Promise<string> {

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { Customer360Store } from '../../../src/modules/read-model/customer-360.store.js';
-import { DOCUMENT_FORMAT } from '../../../src/modules/read-model/held-query.js';
 import {
   CustomerProfileDocument,
   FitRecommendationModelsDocument,
@@ -13,6 +11,7 @@ import {
   UpsertProductsDocument,
 } from '../../__generated__/graphql.js';
 import { execute } from '../../support/graphql-client.js';
+import { documentsServable } from '../../support/read-model.js';
 import { recordRequestStatements } from '../../support/request-statements.js';
 import { relayed } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
@@ -90,12 +89,7 @@ describe('customer 360 read model: similar customers', () => {
     for (const id of ids) {
       await similarTo(projected, id);
     }
-    const store = new Customer360Store(projected.backends.postgres);
-    await until(
-      async () => (await store.builtAt(ids, DOCUMENT_FORMAT)).size,
-      (fresh) => fresh === ids.length,
-      60_000,
-    );
+    return documentsServable(projected.backends, ids);
   };
 
   const purchase = async (id: string, sku: string) => {
@@ -156,9 +150,7 @@ describe('customer 360 read model: similar customers', () => {
   });
 
   it('shows a customer who came nearer once the list is older than its maximum age', async () => {
-    await settled([cyclist]);
-    const store = new Customer360Store(projected.backends.postgres);
-    const built = (await store.builtAt([cyclist], DOCUMENT_FORMAT)).get(cyclist)!;
+    const built = (await settled([cyclist])).get(cyclist)!;
     const newcomer = await customer('Cycling Newcomer', ['cycling', 'jazz']);
     await relayed(projected.backends);
     assert.ok((await similarTo(live, cyclist)).some((s) => s.customer?.id === newcomer));
@@ -172,11 +164,7 @@ describe('customer 360 read model: similar customers', () => {
     );
     assert.deepEqual(seen, await similarTo(live, cyclist));
     // `brief` marked the document: wait for its rebuild, not the document it replaces.
-    await until(
-      async () => (await store.builtAt([cyclist], DOCUMENT_FORMAT)).get(cyclist),
-      (at) => at !== undefined && at > built,
-      60_000,
-    );
+    await documentsServable(projected.backends, [cyclist], (at) => at > built);
     const { result, statements } = await statementsOf.during(() => similarTo(projected, cyclist));
     assert.deepEqual(result, seen);
     assert.ok(!statements.some((name) => name.startsWith('vectors.')));
