@@ -22,7 +22,7 @@
  * (1000), BENCH_CALLERS concurrent trackBatch callers (4), BENCH_LATENCY_S (20),
  * BENCH_PROBE_EVERY_MS (50), BENCH_LATENCY_LOAD share of the segment-on rate kept up in (b)
  * (0.5; BENCH_LATENCY_RATE: that many background events/s instead, to compare two builds at
- * the same load), BENCH_TICK_SECONDS the segment time tick (0: off, so a full re-evaluation of
+ * the same load; several, comma-separated, for one phase each: latency against load), BENCH_TICK_SECONDS the segment time tick (0: off, so a full re-evaluation of
  * every windowed segment does not land in one run and not the other).
  */
 import 'reflect-metadata';
@@ -48,7 +48,7 @@ import {
 } from '../test/__generated__/graphql.js';
 import { type GatewayProcess, spawnGateway } from '../test/support/gateway-process.js';
 import { execute } from '../test/support/graphql-client.js';
-import { measureLatency } from './support/segment-latency.js';
+import { type LatencyFigures, measureLatency } from './support/segment-latency.js';
 import { benchPopulation, eventBodies } from './support/segment-bench-data.js';
 import { benchSegments, BUYERS_KEY, PROBE_SEGMENT } from './support/segment-bench-rules.js';
 import { populate } from './support/segment-population.js';
@@ -66,7 +66,11 @@ const CALLERS = Number(env['BENCH_CALLERS'] ?? 4);
 const LATENCY_S = Number(env['BENCH_LATENCY_S'] ?? 20);
 const PROBE_EVERY_MS = Number(env['BENCH_PROBE_EVERY_MS'] ?? 50);
 const LATENCY_LOAD = Number(env['BENCH_LATENCY_LOAD'] ?? 0.5);
-const LATENCY_RATE = env['BENCH_LATENCY_RATE'] ? Number(env['BENCH_LATENCY_RATE']) : null;
+// Several rates (comma-separated): one latency phase each, in order, so one run draws the
+// curve of latency against load.
+const LATENCY_RATES = env['BENCH_LATENCY_RATE']
+  ? env['BENCH_LATENCY_RATE'].split(',').map(Number)
+  : null;
 const TICK_SECONDS = env['BENCH_TICK_SECONDS'] ?? '0';
 const DATABASE_URL =
   env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/c360_bench_segments';
@@ -150,19 +154,28 @@ async function main(): Promise<void> {
     );
     const on = report(`${segmentIds.length} live segments`, await run('on', EVENTS, SEED + 3));
 
-    await vacuumed();
-    const latency = await measureLatency({
-      db,
-      producer: targets[0]!,
-      targets,
-      subscriberUrl: urlB,
-      probeSegmentId: segmentIds.at(-1)!,
-      probes: population,
-      background: (n) => eventBodies(population, n, 500, SEED + 4, 'background'),
-      backgroundEventsPerS: LATENCY_RATE ?? on.eventsPerS * LATENCY_LOAD,
-      durationS: LATENCY_S,
-      probeEveryMs: PROBE_EVERY_MS,
-    });
+    const rates = LATENCY_RATES ?? [on.eventsPerS * LATENCY_LOAD];
+    // Each phase probes with customers of its own: a probe puts a customer in for good.
+    const probesPerPhase = Math.floor(population.length / rates.length);
+    const latencies: LatencyFigures[] = [];
+    for (const [i, rate] of rates.entries()) {
+      await vacuumed();
+      latencies.push(
+        await measureLatency({
+          db,
+          producer: targets[0]!,
+          targets,
+          subscriberUrl: urlB,
+          probeSegmentId: segmentIds.at(-1)!,
+          probes: population.slice(i * probesPerPhase, (i + 1) * probesPerPhase),
+          phase: String(i),
+          background: (n) => eventBodies(population, n, 500, SEED + 4 + i, `background-${i}`),
+          backgroundEventsPerS: rate,
+          durationS: LATENCY_S,
+          probeEveryMs: PROBE_EVERY_MS,
+        }),
+      );
+    }
 
     // Newest first: a segment another one refers to cannot go before its referrer.
     for (const id of [...segmentIds].reverse()) {
@@ -177,12 +190,14 @@ async function main(): Promise<void> {
     console.log(
       `\n(a) ingestion with ${segmentIds.length} live segments / without: ${(on.eventsPerS / baseline).toFixed(2)}x (${on.eventsPerS.toFixed(0)} vs ${baseline.toFixed(0)} events/s, goal ≥ 10000 with segments)`,
     );
-    console.log(
-      `(b) accepted on A → ENTERED heard on B, under ${latency.backgroundEventsPerS.toFixed(0)} background events/s: p50 ${latency.p50.toFixed(1)} ms  p90 ${latency.p90.toFixed(1)} ms  p99 ${latency.p99.toFixed(1)} ms  max ${latency.max.toFixed(1)} ms  (${latency.received}/${latency.sent} probes heard, goal p99 ≤ 50 ms)`,
-    );
-    console.log(
-      `    background actually sent: ${latency.backgroundSent} events in ${LATENCY_S} s; outbox backlog at the end of the phase: ${latency.backlogAtEnd}`,
-    );
+    for (const latency of latencies) {
+      console.log(
+        `(b) accepted on A → ENTERED heard on B, under ${latency.backgroundEventsPerS.toFixed(0)} background events/s: p50 ${latency.p50.toFixed(1)} ms  p90 ${latency.p90.toFixed(1)} ms  p99 ${latency.p99.toFixed(1)} ms  max ${latency.max.toFixed(1)} ms  (${latency.received}/${latency.sent} probes heard, goal p99 ≤ 50 ms)`,
+      );
+      console.log(
+        `    background actually sent: ${latency.backgroundSent} events in ${LATENCY_S} s; outbox backlog at the end of the phase: ${latency.backlogAtEnd}`,
+      );
+    }
   } finally {
     stopping = true;
     for (const gateway of gateways) {

@@ -89,8 +89,8 @@ export function eventBodies(
   return bodies;
 }
 
-/** One probe: the event that puts `customer` into the probe segment. */
-export function probeBody(customer: BenchCustomer, n: number): string {
+/** One probe: the event that puts `customer` into the probe segment; `n` names it. */
+export function probeBody(customer: BenchCustomer, n: string): string {
   return JSON.stringify({
     query: TRACK_BATCH,
     variables: {

@@ -17,6 +17,8 @@ export interface LatencyOptions {
   probeSegmentId: string;
   /** Customers to probe with, each once, in order (the last one warms the subscription up). */
   probes: readonly BenchCustomer[];
+  /** Names this phase's probe events, apart from other phases' (message ids are unique). */
+  phase: string;
   /** `n` background events as request bodies. */
   background(n: number): string[];
   backgroundEventsPerS: number;
@@ -68,7 +70,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
   try {
     // The subscription is live once a probe comes through: only then does the clock start.
     const warmUp = options.probes.at(-1)!;
-    await post(options.producer, probeBody(warmUp, -1));
+    await post(options.producer, probeBody(warmUp, `${options.phase}-warm-up`));
     await waitFor(() => heard.has(warmUp.id), 60_000);
 
     const bodies = options.background(
@@ -85,7 +87,9 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
     let batches = 0;
     for (;;) {
       const nextProbe = started + probes * options.probeEveryMs;
-      const nextBatch = started + batches * backgroundEveryMs;
+      // No background at all (a rate of 0): probes alone, the path's own latency.
+      const nextBatch =
+        options.backgroundEventsPerS > 0 ? started + batches * backgroundEveryMs : Infinity;
       const at = Math.min(nextProbe, nextBatch);
       if (at >= end) {
         break;
@@ -94,7 +98,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
       if (nextProbe <= nextBatch) {
         const customer = options.probes[probes]!;
         inFlight.push(
-          post(options.producer, probeBody(customer, probes)).then(() =>
+          post(options.producer, probeBody(customer, `${options.phase}-${probes}`)).then(() =>
             accepted.set(customer.id, performance.now()),
           ),
         );
