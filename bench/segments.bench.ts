@@ -195,7 +195,7 @@ async function main(): Promise<void> {
         `(b) accepted on A → ENTERED heard on B, under ${latency.backgroundEventsPerS.toFixed(0)} background events/s: p50 ${latency.p50.toFixed(1)} ms  p90 ${latency.p90.toFixed(1)} ms  p99 ${latency.p99.toFixed(1)} ms  max ${latency.max.toFixed(1)} ms  (${latency.received}/${latency.sent} probes heard, goal p99 ≤ 50 ms)`,
       );
       console.log(
-        `    background actually sent: ${latency.backgroundSent} events in ${LATENCY_S} s; outbox backlog at the end of the phase: ${latency.backlogAtEnd}`,
+        `    background actually sent: ${latency.backgroundSent} events in ${LATENCY_S} s; outbox backlog at the end of the phase: ${latency.backlogAtEnd}; cores busy ${(latency.cpuBusy * 100).toFixed(0)} %`,
       );
     }
   } finally {
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
 
 function report(label: string, figures: IngestionFigures): IngestionFigures {
   console.log(
-    `${label.padEnd(22)} ${figures.eventsPerS.toFixed(0).padStart(7)} events/s to applied  (accepted in ${seconds(figures.acceptedMs)}, applied in ${seconds(figures.appliedMs)}, ${figures.retried} outbox retries)`,
+    `${label.padEnd(22)} ${figures.eventsPerS.toFixed(0).padStart(7)} events/s to applied  (accepted in ${seconds(figures.acceptedMs)}, applied in ${seconds(figures.appliedMs)}, ${figures.retried} outbox retries, cores busy ${(figures.cpuBusy * 100).toFixed(0)} %)`,
   );
   return figures;
 }

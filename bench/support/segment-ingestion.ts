@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+import { cpuMeter } from './cpu-busy.js';
+
 /** An instance to send to, with the key it accepts. */
 export interface Target {
   url: string;
@@ -16,6 +18,8 @@ export interface IngestionFigures {
   appliedMs: number;
   /** Outbox messages that failed at least once and were retried. */
   retried: number;
+  /** Busy share of the machine's cores over the run, 0–1. */
+  cpuBusy: number;
 }
 
 /** Posts one request body; throws on anything but a clean answer. */
@@ -65,6 +69,7 @@ export function createIngestion(options: {
   callers: number;
 }) {
   return async (bodies: readonly string[], events: number): Promise<IngestionFigures> => {
+    const busy = cpuMeter();
     const started = performance.now();
     let next = 0;
     const caller = async () => {
@@ -76,6 +81,12 @@ export function createIngestion(options: {
     const acceptedMs = performance.now() - started;
     const retried = await outboxDrained(options.db);
     const appliedMs = performance.now() - started;
-    return { eventsPerS: (events * 1_000) / appliedMs, acceptedMs, appliedMs, retried };
+    return {
+      eventsPerS: (events * 1_000) / appliedMs,
+      acceptedMs,
+      appliedMs,
+      retried,
+      cpuBusy: busy(),
+    };
   };
 }

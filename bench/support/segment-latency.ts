@@ -3,6 +3,7 @@ import type pg from 'pg';
 
 import { SegmentMembershipChangedDocument } from '../../test/__generated__/graphql.js';
 import { wsClient } from '../../test/support/graphql-client.js';
+import { cpuMeter } from './cpu-busy.js';
 import { type BenchCustomer, probeBody } from './segment-bench-data.js';
 import { post, type Target } from './segment-ingestion.js';
 
@@ -36,6 +37,8 @@ export interface LatencyFigures {
   backgroundEventsPerS: number;
   backgroundSent: number;
   backlogAtEnd: number;
+  /** Busy share of the machine's cores while probes and background ran, 0–1. */
+  cpuBusy: number;
 }
 
 const BACKGROUND_BATCH = 500;
@@ -78,6 +81,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
         BACKGROUND_BATCH,
     );
     const backgroundEveryMs = (BACKGROUND_BATCH * 1_000) / options.backgroundEventsPerS;
+    const busy = cpuMeter();
     const started = performance.now();
     const end = started + options.durationS * 1_000;
     const inFlight: Promise<unknown>[] = [];
@@ -112,6 +116,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
         batches += 1;
       }
     }
+    const cpuBusy = busy();
     const { rows } = await options.db.query<{ pending: number }>(
       `SELECT count(*)::int AS pending FROM outbox`,
     );
@@ -134,6 +139,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
       backgroundEventsPerS: options.backgroundEventsPerS,
       backgroundSent: sentBackground,
       backlogAtEnd: rows[0]!.pending,
+      cpuBusy,
     };
   } finally {
     unsubscribe();
