@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../logger.js';
@@ -19,15 +21,27 @@ export interface OneInstanceScheduleOptions {
 }
 
 /**
+ * Extends the lock only while it is still the holder's own (a compare and extend: a holder
+ * whose lock expired must not extend another instance's).
+ */
+const EXTEND_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
+
+/**
  * Runs work every period on exactly one instance: each instance tries to take a Redis lock
  * that expires a little before the next period and is never released, so whoever takes it
- * runs and the others skip that period. An instance that dies mid-run leaves the lock to
- * expire; the next period runs elsewhere. A run still going when the next period comes is
+ * runs and the others skip that period. A run longer than that keeps its lock alive while it
+ * lasts, so no other instance starts beside it. An instance that dies mid-run leaves the lock
+ * to expire; a later period runs elsewhere. A run still going when the next period comes is
  * not doubled.
  */
 export class OneInstanceSchedule {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** Tells this instance's lock from another's, whatever host or process each runs in. */
+  private readonly token = randomUUID();
 
   constructor(
     private readonly options: OneInstanceScheduleOptions,
@@ -54,23 +68,44 @@ export class OneInstanceSchedule {
     if (this.running !== null) {
       return;
     }
+    let keepAlive: NodeJS.Timeout | null = null;
     try {
       const { redis, periodMs } = this.options;
       const lockKey = `${this.options.lockKey}:${this.options.deployment}`;
       if (redis !== null) {
-        const ttlMs = Math.max(periodMs - Math.min(5_000, periodMs / 10), 500);
-        if (
-          (await redis.set(lockKey, String(process.pid), 'PX', Math.round(ttlMs), 'NX')) !== 'OK'
-        ) {
+        const ttlMs = Math.round(Math.max(periodMs - Math.min(5_000, periodMs / 10), 500));
+        if ((await redis.set(lockKey, this.token, 'PX', ttlMs, 'NX')) !== 'OK') {
           return;
         }
+        // Three chances to extend before it would lapse.
+        keepAlive = setInterval(() => void this.extend(redis, lockKey, ttlMs), ttlMs / 3);
+        keepAlive.unref();
       }
       this.running = this.work();
       await this.running;
     } catch (error) {
       this.options.logger.error({ err: error }, this.options.failure);
     } finally {
+      if (keepAlive !== null) {
+        clearInterval(keepAlive);
+      }
       this.running = null;
+    }
+  }
+
+  private async extend(redis: Redis, lockKey: string, ttlMs: number): Promise<void> {
+    try {
+      if ((await redis.eval(EXTEND_IF_HELD, 1, lockKey, this.token, ttlMs)) !== 1) {
+        this.options.logger.warn(
+          { lock: lockKey },
+          'a scheduled run outlived its lock; another instance may run beside it',
+        );
+      }
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, lock: lockKey },
+        "extending a scheduled run's lock failed",
+      );
     }
   }
 }
