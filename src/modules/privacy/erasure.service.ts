@@ -8,6 +8,7 @@ import { CustomerStore } from '../customer/customer.store.js';
 import { EventStore } from '../event/event.store.js';
 import { type IdentityKey, IdentityStore } from '../identity/identity.store.js';
 import type { WriteDeps } from '../module.js';
+import { RelationshipStore } from '../relationship/relationship.store.js';
 import { CustomerErased } from './privacy.topics.js';
 import type { Erasure } from './erasure.type.js';
 import { ErasedCustomerStore } from './erased-customer.store.js';
@@ -50,11 +51,13 @@ export async function eraseCustomer(
     const erasedEvents = await new EventStore(tx).countByCustomerId(customerId);
     await new SuppressionStore(tx, deps.suppressionKeys).add(identities);
     await new ErasedCustomerStore(tx).add([customerId, ...mergedIds.map((m) => m.mergedId)]);
+    // Read before the delete takes their links with them.
+    const relatives = await new RelationshipStore(tx).relativeIdsOf(customerId);
     await customers.delete(customerId);
     // What the feed recorded about them (segments entered, why) goes too; the relay then
     // writes their exits from every segment and ERASED, so followers learn of it.
     await new ChangeFeedStore(tx).forget([customerId, ...mergedIds.map((m) => m.mergedId)]);
-    await new OutboxStore(tx).add([CustomerErased.message({ id: customerId })]);
+    await new OutboxStore(tx).add([CustomerErased.message({ id: customerId, relatives })]);
     const removed = {
       customerId,
       suppressedIdentities: identities.length,

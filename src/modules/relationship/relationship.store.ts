@@ -23,6 +23,18 @@ export class RelationshipStore {
     );
   }
 
+  /** Everyone related to the customer, by any type, in either direction. */
+  async relativeIdsOf(customerId: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      /* sql */ `/* relationship.relativeIdsOf */
+      SELECT to_id AS id FROM customer_relationships WHERE from_id = $1
+      UNION
+      SELECT from_id FROM customer_relationships WHERE to_id = $1`,
+      [customerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Removes a link: a directed type only from -> to, any other type in both directions (as
    * the graph's unlink does).

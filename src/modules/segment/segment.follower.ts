@@ -119,6 +119,8 @@ function laneAppliers(
           const trigger = { kind: 'merge', mergedInto: survivorId } as const;
           await engine.evaluate(selected, [mergedId], trigger, new Date(), segments);
           await engine.evaluate(selected, [survivorId], trigger, new Date(), segments);
+          // Their relatives are now the survivor's, and the survivor holds more than before.
+          await engine.onRelativesOf([survivorId], segments);
         }
       },
       { order: 200, ...lane },
@@ -140,6 +142,12 @@ function laneAppliers(
       async (rows) => {
         const ids = unique(rows.map((r) => r.id));
         await engine.evaluate(await plans(), ids, { kind: 'erasure' }, new Date(), segments);
+        // Related to no one now: their node, and with it their links, are gone.
+        await engine.onRelativesOf(
+          ids,
+          segments,
+          rows.flatMap((r) => r.relatives ?? []),
+        );
       },
       { order: 200, ...lane },
     ),

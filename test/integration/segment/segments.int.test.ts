@@ -314,6 +314,45 @@ describe('live segments', () => {
     assert.equal(exit.reason.trigger, 'customer erased');
   });
 
+  it('a relative merged or erased re-evaluates whoever was related to them', async () => {
+    const spouseOfBuyer = await define({
+      relationship: {
+        type: 'SPOUSE_OF',
+        to: { event: { type: 'purchase', aggregate: 'COUNT', op: 'GREATER_OR_EQUAL', value: 2 } },
+      },
+    });
+    const partner = await seedCustomer(gateway.url, 'Partner Of Half');
+    const half = await seedCustomer(gateway.url, 'Other Half');
+    const survivor = await seedCustomer(gateway.url, 'Same Person');
+    await track(half, 'purchase');
+    await track(survivor, 'purchase');
+    const linked = await execute(gateway.url, LinkRelationshipDocument, {
+      fromId: half.id,
+      toId: partner.id,
+      type: 'SPOUSE_OF',
+    });
+    assert.equal(linked.errors, undefined, JSON.stringify(linked.errors));
+    await relayed(gateway.backends);
+    assert.ok(!(await memberIds(spouseOfBuyer.id)).has(partner.id), 'one purchase each');
+
+    // The merge gives the partner a spouse with both purchases; nothing about the partner changed.
+    const merged = await execute(gateway.url, MergeCustomersDocument, {
+      survivorId: survivor.id,
+      mergedId: half.id,
+    });
+    assert.equal(merged.errors, undefined, JSON.stringify(merged.errors));
+    await relayed(gateway.backends);
+    assert.ok(
+      (await memberIds(spouseOfBuyer.id)).has(partner.id),
+      'the spouse, merged, now bought twice',
+    );
+
+    const erased = await execute(gateway.url, EraseCustomerDocument, { id: survivor.id });
+    assert.equal(erased.errors, undefined, JSON.stringify(erased.errors));
+    await relayed(gateway.backends);
+    assert.ok(!(await memberIds(spouseOfBuyer.id)).has(partner.id), 'no spouse any more');
+  });
+
   it('cart abandoned: in two hours after a cart_add with no purchase, out at the purchase', async () => {
     const segment = await execute(gateway.url, DefineSegmentDocument, {
       input: {

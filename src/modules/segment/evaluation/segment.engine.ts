@@ -152,6 +152,29 @@ export class SegmentEngine {
   }
 
   /**
+   * Customers changed as a whole (merged into another, erased): segments whose rules read
+   * relationships are evaluated again for their relatives, whose relative is now someone else
+   * or no one. `known`: the relatives, when the graph no longer has them (an erased customer's
+   * node is gone); otherwise read from the graph, where a merge has moved every link to the
+   * survivor by the time the main lane gets here.
+   */
+  async onRelativesOf(
+    customerIds: readonly string[],
+    lane: SegmentLane,
+    known?: readonly string[],
+  ): Promise<void> {
+    const types = new Set(
+      (await this.plans()).filter(lane.evaluates).flatMap((p) => [...p.deps.relationshipTypes]),
+    );
+    if (types.size === 0) {
+      return;
+    }
+    const relatives = known ?? (await this.graph.anyRelatives(customerIds, [...types]));
+    const others = relatives.filter((id) => !customerIds.includes(id));
+    await this.onChange([...new Set(others)], { kind: 'relationship' }, lane);
+  }
+
+  /**
    * New events: as {@link onChange} for the types of the whole batch, except that each
    * segment is evaluated only for the customers whose own new events it reads (a purchase
    * rule for the batch's buyers, not for everyone who viewed a page), and a relatives'
