@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { SegmentGraph } from './segment.graph.js';
 import { LeafEvaluator } from './evaluation/leaf-evaluator.js';
 import { planOf } from './evaluation/segment-evaluator.js';
-import type { SegmentEngine } from './evaluation/segment.engine.js';
+import { MAX_CASCADE, type SegmentEngine } from './evaluation/segment.engine.js';
 import { ruleError, ruleFromInput, RULE_LIMITS } from './rule/from-input.js';
 import { referencedSegments, type Rule } from './rule/rule.js';
 import { TEMPLATES, templateRule, SegmentTemplateName } from './rule/templates.js';
@@ -43,14 +43,15 @@ export class SegmentService {
       );
     }
     const rule = this.ruleOf(input.rule, input.template, true)!;
-    const refersTo = await this.checkReferences(rule, null);
-    const row = await this.store.insert({
+    const draft = {
       key: input.key,
       name: checkedName(input.name),
       description: checkedDescription(input.description ?? null),
       rule,
-      refersTo,
-    });
+    };
+    const row = await this.definitionWrite(async (store) =>
+      store.insert({ ...draft, refersTo: await checkReferences(store, rule, null) }),
+    );
     if (row === null) {
       throw new GatewayError(ErrorCode.CONFLICT, `a segment with key ${input.key} exists`, {
         extensions: { argument: 'input.key' },
@@ -61,20 +62,23 @@ export class SegmentService {
   }
 
   async update(id: string, input: UpdateSegmentInput): Promise<SegmentRow> {
-    const [existing] = await this.store.byIds([id]);
-    if (existing === undefined) {
-      throw notFound(id);
-    }
-    const rule = this.ruleOf(input.rule, input.template, false) ?? existing.rule;
-    const refersTo = await this.checkReferences(rule, id);
-    const row = await this.store.update(id, {
-      name: input.name == null ? existing.name : checkedName(input.name),
-      description:
-        input.description === undefined
-          ? existing.description
-          : checkedDescription(input.description),
-      rule,
-      refersTo,
+    const changed = this.ruleOf(input.rule, input.template, false);
+    const { existing, row } = await this.definitionWrite(async (store) => {
+      const [existing] = await store.byIds([id]);
+      if (existing === undefined) {
+        throw notFound(id);
+      }
+      const rule = changed ?? existing.rule;
+      const row = await store.update(id, {
+        name: input.name == null ? existing.name : checkedName(input.name),
+        description:
+          input.description === undefined
+            ? existing.description
+            : checkedDescription(input.description),
+        rule,
+        refersTo: await checkReferences(store, rule, id),
+      });
+      return { existing, row };
     });
     if (row === null) {
       throw notFound(id);
@@ -86,17 +90,19 @@ export class SegmentService {
   }
 
   async delete(id: string): Promise<void> {
-    const referrers = await this.store.referrers(id);
-    if (referrers.length > 0) {
-      throw new GatewayError(
-        ErrorCode.CONFLICT,
-        `segments ${referrers.map((r) => r.key).join(', ')} refer to this one; change them first`,
-        { extensions: { referrers: referrers.map((r) => r.id) } },
-      );
-    }
-    if (!(await this.store.delete(id))) {
-      throw notFound(id);
-    }
+    await this.definitionWrite(async (store) => {
+      const referrers = await store.referrers(id);
+      if (referrers.length > 0) {
+        throw new GatewayError(
+          ErrorCode.CONFLICT,
+          `segments ${referrers.map((r) => r.key).join(', ')} refer to this one; change them first`,
+          { extensions: { referrers: referrers.map((r) => r.id) } },
+        );
+      }
+      if (!(await store.delete(id))) {
+        throw notFound(id);
+      }
+    });
   }
 
   /** Who a rule selects now, over every customer, without storing anything. */
@@ -105,7 +111,7 @@ export class SegmentService {
       throw badInput('sampleSize', 'sampleSize must be 0 to 100');
     }
     const rule = this.ruleOf(input, null, true)!;
-    await this.checkReferences(rule, null);
+    await checkReferences(this.store, rule, null);
     const evaluator = new LeafEvaluator(this.deps.db, this.deps.graph, new Date());
     let size = 0;
     let evaluated = 0;
@@ -164,26 +170,74 @@ export class SegmentService {
     return null;
   }
 
-  /** Referenced segments exist and do not lead back to `selfId`; returns them. */
-  private async checkReferences(rule: Rule, selfId: string | null): Promise<string[]> {
-    const refersTo = referencedSegments(rule);
-    const all = new Map((await this.store.list()).map((s) => [s.id, s]));
-    const missing = refersTo.filter((id) => !all.has(id));
-    if (missing.length > 0) {
-      throw ruleError('UNKNOWN_SEGMENT', 'inSegment', `no segment ${missing.join(', ')}`);
-    }
-    if (selfId !== null) {
-      const cycle = findCycle(selfId, refersTo, (id) => all.get(id)?.refersTo ?? []);
-      if (cycle !== null) {
-        throw new GatewayError(
-          ErrorCode.SEGMENT_CYCLE,
-          `the rule would make segments refer to themselves: ${cycle.map((id) => all.get(id)?.key ?? id).join(' → ')}`,
-          { extensions: { cycle } },
-        );
-      }
-    }
-    return refersTo;
+  /**
+   * One definition write (with its version record) in one transaction, after every other's:
+   * two concurrent updates could otherwise each pass the cycle check the other defeats.
+   */
+  private definitionWrite<T>(write: (store: SegmentStore) => Promise<T>): Promise<T> {
+    return this.deps.db.withTransaction(async (tx) => {
+      const store = new SegmentStore(tx);
+      await store.lockDefinitions();
+      return write(store);
+    });
   }
+}
+
+/**
+ * Referenced segments exist, do not lead back to `selfId`, and make no chain of references
+ * longer than a change ripples through; returns them.
+ */
+async function checkReferences(
+  store: SegmentStore,
+  rule: Rule,
+  selfId: string | null,
+): Promise<string[]> {
+  const refersTo = referencedSegments(rule);
+  const all = new Map((await store.list()).map((s) => [s.id, s]));
+  const missing = refersTo.filter((id) => !all.has(id));
+  if (missing.length > 0) {
+    throw ruleError('UNKNOWN_SEGMENT', 'inSegment', `no segment ${missing.join(', ')}`);
+  }
+  if (selfId !== null) {
+    const cycle = findCycle(selfId, refersTo, (id) => all.get(id)?.refersTo ?? []);
+    if (cycle !== null) {
+      throw new GatewayError(
+        ErrorCode.SEGMENT_CYCLE,
+        `the rule would make segments refer to themselves: ${cycle.map((id) => all.get(id)?.key ?? id).join(' → ')}`,
+        { extensions: { cycle } },
+      );
+    }
+  }
+  const chain = chainThrough(selfId, refersTo, [...all.values()]);
+  if (chain > MAX_CASCADE) {
+    throw ruleError(
+      'TOO_DEEP',
+      'inSegment',
+      `segments may refer to segments at most ${MAX_CASCADE} deep; this rule makes a chain of ${chain}`,
+    );
+  }
+  return refersTo;
+}
+
+/**
+ * The longest chain of references through a segment referring to `refersTo`: the longest one
+ * below it (through what it refers to) plus the longest above it (segments referring to it).
+ */
+function chainThrough(
+  selfId: string | null,
+  refersTo: readonly string[],
+  rows: readonly { id: string; refersTo: readonly string[] }[],
+): number {
+  const references = new Map(rows.map((r) => [r.id, r.refersTo]));
+  const below = (ids: readonly string[]): number =>
+    ids.length === 0 ? 0 : 1 + Math.max(...ids.map((id) => below(references.get(id) ?? [])));
+  const referrersOf = (id: string) =>
+    rows.filter((r) => r.id !== selfId && r.refersTo.includes(id)).map((r) => r.id);
+  const above = (id: string): number => {
+    const referrers = referrersOf(id);
+    return referrers.length === 0 ? 0 : 1 + Math.max(...referrers.map(above));
+  };
+  return below(refersTo) + (selfId === null ? 0 : above(selfId));
 }
 
 function ruleOfTemplate(template: SegmentTemplateInput): Rule {

@@ -54,6 +54,16 @@ export class SegmentStore {
     return rows[0] ?? null;
   }
 
+  /**
+   * Makes definition writes of concurrent transactions take turns until commit, so each one's
+   * reference checks (cycles, chain length) see the others' references.
+   */
+  async lockDefinitions(): Promise<void> {
+    await this.db.query(
+      `/* segments.lockDefinitions */ SELECT pg_advisory_xact_lock(hashtext('c360.segments.definitions'))`,
+    );
+  }
+
   /** Inserts a new segment (version 1); null when the key is taken. */
   async insert(draft: SegmentDraft): Promise<SegmentRow | null> {
     const { rows } = await this.db.query<SegmentRow>(

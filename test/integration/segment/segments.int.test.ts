@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import pg from 'pg';
+
 import {
   CustomerSegmentsDocument,
   DefineSegmentDocument,
@@ -521,5 +523,71 @@ describe('live segments', () => {
       'another segment refers to it',
     );
     assert.equal((await state(buyers.id))!.version, 1, 'the refused update stored nothing');
+  });
+
+  it('refuses chains of references longer than a change ripples through', async () => {
+    // Five references deep: a change at the bottom reaches the top.
+    const chain = [await define({ trait: { key: 'tier', op: 'EQUALS', value: 'chain' } })];
+    for (let i = 0; i < 5; i += 1) {
+      chain.push(await define({ inSegment: { segmentId: chain.at(-1)!.id } }));
+    }
+    const key = `deep-${randomUUID().slice(0, 8)}`;
+    const sixth = await execute(gateway.url, DefineSegmentDocument, {
+      input: { key, name: 'Too deep', rule: { inSegment: { segmentId: chain.at(-1)!.id } } },
+    });
+    assert.deepEqual(
+      [sixth.errors?.[0]?.extensions?.['code'], sixth.errors?.[0]?.extensions?.['reason']],
+      ['INVALID_SEGMENT_RULE', 'TOO_DEEP'],
+    );
+    // From below: the bottom segment made to refer to another lengthens every chain above it.
+    const other = await define({ trait: { key: 'tier', op: 'EQUALS', value: 'other' } });
+    const lower = await execute(gateway.url, UpdateSegmentDocument, {
+      id: chain[0]!.id,
+      input: { rule: { inSegment: { segmentId: other.id } } },
+    });
+    assert.equal(lower.errors?.[0]?.extensions?.['reason'], 'TOO_DEEP');
+    assert.equal((await state(chain[0]!.id))!.version, 1, 'the refused update stored nothing');
+  });
+
+  it('two updates that would together make a cycle: the later one is refused', async () => {
+    const a = await define({ trait: { key: 'tier', op: 'EQUALS', value: 'a' } });
+    const b = await define({ trait: { key: 'tier', op: 'EQUALS', value: 'b' } });
+    const refer = (self: { id: string }, other: { id: string }) =>
+      execute(gateway.url, UpdateSegmentDocument, {
+        id: self.id,
+        input: { rule: { inSegment: { segmentId: other.id } } },
+      });
+    // Holds b's row, so the first update stops after its checks, before it stores; the
+    // second then comes while the first has not committed.
+    const holder = new pg.Client({ connectionString: gateway.database.url });
+    const observer = new pg.Client({ connectionString: gateway.database.url });
+    await holder.connect();
+    await observer.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM segments WHERE id = $1 FOR UPDATE', [b.id]);
+      const waiting = () =>
+        observer
+          .query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+          .then((r) => r.rows[0]!.n);
+      const first = refer(b, a);
+      assert.equal(await until(waiting, (n) => n === 1, 10_000), 1, 'the first update waits');
+      const second = refer(a, b);
+      assert.equal(
+        await until(waiting, (n) => n === 2, 10_000),
+        2,
+        'the second update waits for the first to commit before it checks',
+      );
+      await holder.query('COMMIT');
+      assert.equal((await first).errors, undefined, 'b refers to a');
+      assert.equal((await second).errors?.[0]?.extensions?.['code'], 'SEGMENT_CYCLE');
+    } finally {
+      await holder.end();
+      await observer.end();
+    }
+    assert.equal((await state(a.id))!.version, 1, 'the refused update stored nothing');
   });
 });

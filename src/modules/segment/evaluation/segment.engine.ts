@@ -16,8 +16,11 @@ import {
   type Transition,
 } from './segment-evaluator.js';
 
-/** How far one change may ripple through segments that refer to segments. */
-const MAX_CASCADE = 5;
+/**
+ * How far one change ripples through segments that refer to segments: the longest chain of
+ * references a definition may make (checked when it is stored), so every link is reached.
+ */
+export const MAX_CASCADE = 5;
 
 /**
  * How often an evaluation is made again after definitions replaced the rules it read; past
