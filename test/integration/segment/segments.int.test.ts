@@ -392,6 +392,20 @@ describe('live segments', () => {
     const members = await memberIds(segment.id);
     assert.ok(members.has(hiker.id) && members.has(alike.id), 'the same interests are near');
     assert.ok(!members.has(knitter.id), 'other interests are far');
+
+    // The reference changes; nobody else does: the members follow on the time tick.
+    const moved = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id: hiker.id, displayName: 'Hiker', traits: { interests: ['knitting', 'baking'] } },
+    });
+    assert.equal(moved.errors, undefined, JSON.stringify(moved.errors));
+    await relayed(gateway.backends);
+    const after = await until(
+      () => memberIds(segment.id),
+      (ids) => ids.has(knitter.id) && !ids.has(alike.id),
+      20_000,
+    );
+    assert.ok(after.has(knitter.id), 'the knitter is near the reference now');
+    assert.ok(!after.has(alike.id), 'the other hiker is far from it now');
   });
 
   it('an evaluation that read a rule since replaced is made again from the new one', async () => {

@@ -111,6 +111,9 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       deps.kinds.add('profile');
       deps.kinds.add('consent');
       deps.projections = true;
+      // And the reference moves without the members doing anything: the customer's own vector
+      // with their events, a product's with a refit. Re-checked for everyone on the tick.
+      deps.timeDependent = true;
     } else if ('inSegment' in node) {
       deps.kinds.add('membership');
       deps.segments.add(node.inSegment.segmentId);
