@@ -109,16 +109,20 @@ export class SegmentFieldsResolver {
 
   @FieldResolver(() => SegmentEvaluation, {
     nullable: true,
-    description: 'The full evaluation running on the instance that answers, if any.',
+    description:
+      'The full evaluation under way (after a definition, or as time passes), on whichever instance runs it; null when none is.',
   })
-  evaluation(@Root() segment: Segment): SegmentEvaluation | null {
-    const progress = this.deps.engine.progress(segment.id);
-    return progress === null
+  async evaluation(
+    @Root() segment: Segment,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SegmentEvaluation | null> {
+    const build = await ctx.loaders.segmentBuildById.load(segment.id);
+    return build === null
       ? null
       : {
-          version: progress.version,
-          evaluatedCustomers: progress.evaluated,
-          totalCustomers: progress.total,
+          version: build.version,
+          evaluatedCustomers: build.evaluated,
+          totalCustomers: build.total,
         };
   }
 

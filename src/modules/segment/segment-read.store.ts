@@ -42,6 +42,22 @@ export class SegmentReadStore {
     return rows;
   }
 
+  /** Full evaluations under way, by any instance: those whose progress moved recently. */
+  async buildsOf(segmentIds: readonly string[]) {
+    const { rows } = await this.db.query<{
+      segmentId: string;
+      version: number;
+      evaluated: number;
+      total: number;
+    }>(
+      `/* segments.buildsOf */ SELECT segment_id::text AS "segmentId", version, evaluated, total
+       FROM segment_builds
+       WHERE segment_id = ANY($1::uuid[]) AND updated_at > now() - interval '2 minutes'`,
+      [segmentIds],
+    );
+    return rows;
+  }
+
   async membershipsOf(customerIds: readonly string[]) {
     const { rows } = await this.db.query<{ customerId: string; segmentId: string; since: Date }>(
       `/* segments.membershipsOf */ SELECT customer_id::text AS "customerId", segment_id::text AS "segmentId", since

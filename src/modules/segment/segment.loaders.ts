@@ -22,6 +22,13 @@ export function createSegmentLoaders(
       async (ids) => alignToKeys(ids, await segments.byIds(ids), (s) => s.id),
       { ...tuning, name: 'segmentById' },
     ),
+    segmentBuildById: new DataLoader<
+      string,
+      { version: number; evaluated: number; total: number } | null
+    >(async (ids) => alignToKeys(ids, await reads.buildsOf(ids), (b) => b.segmentId), {
+      ...tuning,
+      name: 'segmentBuildById',
+    }),
     segmentMembershipsByCustomerId: new DataLoader<
       string,
       { customerId: string; segmentId: string; since: Date }[]

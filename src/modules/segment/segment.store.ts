@@ -64,6 +64,34 @@ export class SegmentStore {
     );
   }
 
+  /**
+   * Records how far a full evaluation has come, for every instance to read; a build of an
+   * older version never overwrites a newer one's.
+   */
+  async recordProgress(p: {
+    segmentId: string;
+    version: number;
+    evaluated: number;
+    total: number;
+  }): Promise<void> {
+    await this.db.query(
+      `/* segments.recordProgress */ INSERT INTO segment_builds (segment_id, version, evaluated, total)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (segment_id) DO UPDATE SET version = EXCLUDED.version,
+         evaluated = EXCLUDED.evaluated, total = EXCLUDED.total, updated_at = now()
+       WHERE segment_builds.version <= EXCLUDED.version`,
+      [p.segmentId, p.version, p.evaluated, p.total],
+    );
+  }
+
+  /** A build of `version` ended (finished or stopped). */
+  async endProgress(segmentId: string, version: number): Promise<void> {
+    await this.db.query(
+      `/* segments.endProgress */ DELETE FROM segment_builds WHERE segment_id = $1 AND version = $2`,
+      [segmentId, version],
+    );
+  }
+
   /** Inserts a new segment (version 1); null when the key is taken. */
   async insert(draft: SegmentDraft): Promise<SegmentRow | null> {
     const { rows } = await this.db.query<SegmentRow>(

@@ -34,7 +34,7 @@ registerEnumType(SegmentTemplateName, {
   description: 'Built-in rules for the usual triggers; see `segmentTemplates` for each one.',
 });
 
-@ObjectType({ description: 'How far a full evaluation has come, on the instance running it.' })
+@ObjectType({ description: 'How far a full evaluation has come.' })
 export class SegmentEvaluation {
   @Field(() => Int)
   version!: number;

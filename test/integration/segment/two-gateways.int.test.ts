@@ -8,6 +8,7 @@ import { freePort } from '../../../src/lib/free-port.js';
 import {
   CustomerUpdatedDocument,
   DefineSegmentDocument,
+  SegmentBuildDocument,
   SegmentMembershipChangedDocument,
   type SegmentMembershipChangedSubscription,
   type SegmentRuleInput,
@@ -211,6 +212,51 @@ describe('segments across two gateway processes', () => {
       updates.unsubscribe();
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('B shows how far a build running on A has come', async () => {
+    const id = randomUUID();
+    const seeded = await execute(urlA, UpsertCustomerDocument, {
+      input: { id, displayName: 'Held Back', traits: { tier: 'held' } },
+    });
+    assert.equal(seeded.errors, undefined, JSON.stringify(seeded.errors));
+    // Holds the customer's evaluation lock, so A's build stops at its first chunk.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 360))', [id]);
+      const { rows } = await holder.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM customers',
+      );
+      const key = `s-${randomUUID().slice(0, 8)}`;
+      const defined = await execute(urlA, DefineSegmentDocument, {
+        input: { key, name: key, rule: { trait: { key: 'tier', op: 'EQUALS', value: 'held' } } },
+      });
+      assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+      const segmentId = defined.data!.defineSegment.id;
+      const building = await until(
+        () => execute(urlB, SegmentBuildDocument, { id: segmentId }),
+        (r) => r.data?.segment?.evaluation != null,
+        10_000,
+      );
+      assert.equal(building.data?.segment?.status, 'BUILDING');
+      assert.deepEqual(building.data?.segment?.evaluation, {
+        version: 1,
+        evaluatedCustomers: 0,
+        totalCustomers: rows[0]!.n,
+      });
+      await holder.query('COMMIT');
+      const done = await until(
+        () => execute(urlB, SegmentBuildDocument, { id: segmentId }),
+        (r) => r.data?.segment?.status === 'READY' && r.data.segment.evaluation === null,
+        20_000,
+      );
+      assert.equal(done.data?.segment?.status, 'READY');
+      assert.equal(done.data?.segment?.evaluation, null, 'no build under way once it is ready');
+    } finally {
+      await holder.end();
     }
   });
 });

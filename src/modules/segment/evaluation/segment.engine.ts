@@ -58,7 +58,7 @@ export const WRITE_SEGMENTS: SegmentLane = {
   handsOver: true,
 };
 
-export interface Progress {
+interface Progress {
   segmentId: string;
   version: number;
   evaluated: number;
@@ -72,6 +72,7 @@ export interface Progress {
  */
 export class SegmentEngine {
   private readonly store: SegmentStore;
+  /** Full evaluations running on this instance (their progress is in segment_builds). */
   private readonly running = new Map<string, Progress>();
   private keys = new Map<string, string>();
 
@@ -92,11 +93,6 @@ export class SegmentEngine {
     // Reasons name referred segments by key; the list read last is recent enough for words.
     this.keys = new Map(plans.map((p) => [p.id, p.key]));
     return plans;
-  }
-
-  /** Full evaluations in progress on this instance. */
-  progress(segmentId: string): Progress | null {
-    return this.running.get(segmentId) ?? null;
   }
 
   /**
@@ -239,6 +235,7 @@ export class SegmentEngine {
     this.running.set(plan.id, progress);
     let changed = 0;
     try {
+      await this.store.recordProgress(progress);
       // One moment for the whole pass: windows close for everyone at the same instant.
       const now = new Date();
       const chunkSize = this.chunkSize;
@@ -264,7 +261,10 @@ export class SegmentEngine {
             return changed;
           }
           changed += moved.length;
-          progress.evaluated += ofCustomers ? ids.length : 0;
+          if (ofCustomers) {
+            progress.evaluated += ids.length;
+            await this.store.recordProgress(progress);
+          }
         }
       }
       if (trigger.kind === 'definition') {
@@ -280,6 +280,10 @@ export class SegmentEngine {
       if (this.running.get(plan.id) === progress) {
         this.running.delete(plan.id);
       }
+      await this.store.endProgress(plan.id, plan.version).catch((error: unknown) => {
+        // Shown for two more minutes at most; not worth failing the pass for.
+        this.log.warn({ err: error, segment: plan.id }, 'clearing a build’s progress failed');
+      });
     }
   }
 
