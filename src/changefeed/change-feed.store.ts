@@ -127,7 +127,13 @@ export class ChangeFeedStore {
    * Entries before `cursor` (newest first), for a connection read backwards from the head:
    * `before` null starts at the newest.
    */
-  async readBefore(before: string | null, filter: FeedFilter, limit: number): Promise<FeedEntry[]> {
+  async readBefore(
+    before: string | null,
+    filter: FeedFilter,
+    limit: number,
+    /** Only entries at or after this moment. */
+    since: Date | null = null,
+  ): Promise<FeedEntry[]> {
     const { rows } = await this.db.query<FeedRow>(
       /* sql */ `/* changeFeed.readBefore */
       SELECT cursor::text, stream, segment_id, customer_id, change, size_after, reason, at
@@ -136,9 +142,10 @@ export class ChangeFeedStore {
         AND stream = $2
         AND ($3::uuid[] IS NULL OR segment_id = ANY($3))
         AND ($4::uuid IS NULL OR customer_id = $4)
+        AND ($6::timestamptz IS NULL OR at >= $6)
       ORDER BY change_feed.cursor DESC
       LIMIT $5`,
-      [before, filter.stream, filter.segmentIds ?? null, filter.customerId ?? null, limit],
+      [before, filter.stream, filter.segmentIds ?? null, filter.customerId ?? null, limit, since],
     );
     return rows.map(toEntry);
   }

@@ -66,12 +66,13 @@ export class SegmentFieldsResolver {
 
   @FieldResolver(() => SegmentChangeConnection, {
     description:
-      'Entries and exits, newest first; `after` takes a cursor from this connection (or from a subscription) and pages to older ones.',
+      'Entries and exits, newest first; `after` takes a cursor from this connection (or from a subscription) and pages to older ones; `since` stops at changes made at or after that moment.',
   })
   async changes(
     @Root() segment: Segment,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('since', () => Date, { nullable: true }) since: Date | null,
   ): Promise<SegmentChangeConnection> {
     assertPageSize(first);
     const before = after == null ? null : feedCursor(after, 'after');
@@ -79,6 +80,7 @@ export class SegmentFieldsResolver {
       before,
       { stream: 'segment', segmentIds: [segment.id] },
       first + 1,
+      since,
     );
     const edges = entries.slice(0, first).map((entry) => ({
       cursor: entry.cursor,

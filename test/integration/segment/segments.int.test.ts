@@ -12,6 +12,7 @@ import {
   LinkRelationshipDocument,
   MergeCustomersDocument,
   PreviewSegmentDocument,
+  SegmentChangesSinceDocument,
   SegmentMembershipChangedDocument,
   SegmentStateDocument,
   type SegmentRuleInput,
@@ -353,6 +354,38 @@ describe('live segments', () => {
     assert.equal(erased.errors, undefined, JSON.stringify(erased.errors));
     await relayed(gateway.backends);
     assert.ok(!(await memberIds(spouseOfBuyer.id)).has(partner.id), 'no spouse any more');
+  });
+
+  it('lists the changes since a moment', async () => {
+    const segment = await define({ trait: { key: 'plan', op: 'EQUALS', value: 'since' } });
+    const enter = async (name: string) => {
+      const id = randomUUID();
+      const result = await execute(gateway.url, UpsertCustomerDocument, {
+        input: { id, displayName: name, traits: { plan: 'since' } },
+      });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      await relayed(gateway.backends);
+      return id;
+    };
+    const earlier = await enter('Earlier');
+    const later = await enter('Later');
+    const changes = async (since: Date | null) =>
+      (
+        await execute(gateway.url, SegmentChangesSinceDocument, {
+          id: segment.id,
+          since: since?.toISOString() ?? null,
+        })
+      ).data!.segment!.changes.edges.map((e) => e.node);
+    const all = await changes(null);
+    assert.deepEqual(
+      all.map((c) => c.customerId),
+      [later, earlier],
+    );
+    const afterEarlier = new Date(new Date(all[1]!.at).getTime() + 1);
+    assert.deepEqual(
+      (await changes(afterEarlier)).map((c) => c.customerId),
+      [later],
+    );
   });
 
   it('cart abandoned: in two hours after a cart_add with no purchase, out at the purchase', async () => {
