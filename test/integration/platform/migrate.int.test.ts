@@ -90,6 +90,7 @@ describe('migrate', () => {
         'recommendation_impressions',
         'recommendation_models',
         'schema_migrations',
+        'segment_builds',
         'segment_memberships',
         'segment_versions',
         'segments',
