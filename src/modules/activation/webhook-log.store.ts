@@ -40,6 +40,8 @@ interface DeadLetterRow {
 /** Receivers' answers may be long; the log keeps enough of one to diagnose. */
 const MAX_ERROR_LENGTH = 1_000;
 
+// Ids are read as text (bigint outgrows JS numbers); their ORDER BY names the table's column,
+// or it would sort the text ("9" after "10").
 const DELIVERY_COLUMNS = /* sql */ `id::text, destination_id, delivery_id, first_cursor::text,
   last_cursor::text, change_count, attempt, outcome, http_status, error, duration_ms, at`;
 
@@ -85,7 +87,7 @@ export class WebhookLogStore {
       /* sql */ `/* webhookLog.listDeliveries */
       SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
       WHERE destination_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-      ORDER BY id DESC
+      ORDER BY webhook_deliveries.id DESC
       LIMIT $3`,
       [destinationId, beforeId, limit],
     );
@@ -124,7 +126,7 @@ export class WebhookLogStore {
       /* sql */ `/* webhookLog.listDeadLetters */
       SELECT ${DEAD_LETTER_COLUMNS} FROM webhook_dead_letters
       WHERE destination_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-      ORDER BY id DESC
+      ORDER BY webhook_dead_letters.id DESC
       LIMIT $3`,
       [destinationId, beforeId, limit],
     );

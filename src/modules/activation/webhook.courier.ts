@@ -204,12 +204,24 @@ export class WebhookCourier {
     }
   }
 
-  /** Exponential: base, 2 × base, 4 × base... up to the maximum, ±20 % so retries spread. */
   private backoff(attempt: number): number {
-    const { retryBaseMs, retryMaxMs } = this.settings;
-    const delay = Math.min(retryBaseMs * 2 ** (attempt - 1), retryMaxMs);
-    return Math.round(Math.min(delay * (0.8 + Math.random() * 0.4), retryMaxMs));
+    return retryDelay(attempt, this.settings.retryBaseMs, this.settings.retryMaxMs);
   }
+}
+
+/**
+ * How long to wait after failed attempt `attempt` (1, 2, ...): exponential, base, 2 × base,
+ * 4 × base... up to the maximum, ±20 % (`random` in [0, 1)) so destinations failing together
+ * do not retry together; never above the maximum.
+ */
+export function retryDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random = Math.random(),
+): number {
+  const delay = Math.min(baseMs * 2 ** (attempt - 1), maxMs);
+  return Math.round(Math.min(delay * (0.8 + random * 0.4), maxMs));
 }
 
 function toAttempt(

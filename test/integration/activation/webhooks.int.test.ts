@@ -5,15 +5,20 @@ import { after, before, describe, it } from 'node:test';
 import { FEED_ADVANCED } from '../../../src/changefeed/change-feed.js';
 import { ChangeFeedStore } from '../../../src/changefeed/change-feed.store.js';
 import { verifyWebhookSignature } from '../../../src/modules/activation/webhook.signature.js';
+import { WebhookLogStore } from '../../../src/modules/activation/webhook-log.store.js';
+import { DeliveryOutcome } from '../../../src/modules/activation/webhook.kinds.js';
 import type { WebhookPayload } from '../../../src/modules/activation/webhook.batch.js';
 import {
   CreateApiKeyDocument,
   CreateWebhookDestinationDocument,
+  DefineSegmentDocument,
   type CreateWebhookDestinationInput,
   DeleteWebhookDestinationDocument,
   RedeliverDeadLetterDocument,
   RotateWebhookSecretDocument,
+  SegmentStateDocument,
   UpdateWebhookDestinationDocument,
+  UpsertCustomerDocument,
   WebhookDestinationLogDocument,
   WebhookDestinationsDocument,
 } from '../../__generated__/graphql.js';
@@ -216,6 +221,52 @@ describe('activation webhooks', () => {
     assert.equal(logged.cursor, appended[2]!.cursor);
   });
 
+  it('delivers the entry of a real segment when a customer comes to match its rule, with why', async () => {
+    const key = `vip-${randomUUID().slice(0, 8)}`;
+    const defined = await execute(gateway.url, DefineSegmentDocument, {
+      input: { key, name: 'VIPs', rule: { trait: { key: 'vip', op: 'EQUALS', value: key } } },
+    });
+    assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+    const segmentId = defined.data!.defineSegment.id;
+    await until(
+      () => execute(gateway.url, SegmentStateDocument, { id: segmentId }),
+      (r) => r.data?.segment?.status === 'READY',
+      20_000,
+    );
+    const target = await receiver();
+    const { secret } = await createDestination({
+      name: 'crm',
+      url: target.url,
+      segmentIds: [segmentId],
+    });
+
+    const customerId = randomUUID();
+    const upserted = await execute(gateway.url, UpsertCustomerDocument, {
+      input: { id: customerId, displayName: 'New VIP', traits: { vip: key } },
+    });
+    assert.equal(upserted.errors, undefined, JSON.stringify(upserted.errors));
+
+    const delivered = await until(
+      () => Promise.resolve(deliveredChanges(target)),
+      (changes) => changes.length > 0,
+      15_000,
+    );
+    assert.equal(delivered.length, 1);
+    const [change] = delivered;
+    assert.deepEqual(
+      [change!.customerId, change!.change, change!.segment],
+      [customerId, 'ENTERED', { id: segmentId, key, name: 'VIPs' }],
+    );
+    assert.match(JSON.stringify(change!.reason), /vip/);
+    assert.ok(
+      verifyWebhookSignature(
+        secret,
+        String(target.requests[0]!.headers['c360-signature']),
+        target.requests[0]!.body,
+      ),
+    );
+  });
+
   it('retries a failing receiver with the same batch and delivery id until it answers 2xx, logging each attempt', async () => {
     const segment = await createSegment('retried');
     const target = await receiver((_, count) => (count <= 2 ? 500 : 200));
@@ -282,6 +333,47 @@ describe('activation webhooks', () => {
     assert.deepEqual(
       rest.data!.webhookDestination!.deliveries.edges.map((edge) => edge.node.attempt),
       [2, 1],
+    );
+  });
+
+  it('lists a log of more than nine attempts newest first, and pages through it by number', async () => {
+    const segment = await createSegment('long-log');
+    const target = await receiver();
+    const { destination } = await createDestination({
+      name: 'long log',
+      url: target.url,
+      segmentIds: [segment.id],
+    });
+    const store = new WebhookLogStore(gateway.backends.postgres);
+    for (let attempt = 1; attempt <= 12; attempt += 1) {
+      await store.insertDelivery({
+        destinationId: destination.id,
+        deliveryId: randomUUID(),
+        firstCursor: '1',
+        lastCursor: '1',
+        changeCount: 1,
+        attempt,
+        outcome: DeliveryOutcome.FAILED,
+        httpStatus: 500,
+        error: 'HTTP 500',
+        durationMs: 1,
+      });
+    }
+    const first = await execute(gateway.url, WebhookDestinationLogDocument, {
+      id: destination.id,
+      first: 5,
+    });
+    const page = first.data!.webhookDestination!.deliveries;
+    const rest = await execute(gateway.url, WebhookDestinationLogDocument, {
+      id: destination.id,
+      first: 50,
+      after: page.pageInfo.endCursor,
+    });
+    assert.deepEqual(
+      [...page.edges, ...rest.data!.webhookDestination!.deliveries.edges].map(
+        (e) => e.node.attempt,
+      ),
+      [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
     );
   });
 
