@@ -473,6 +473,14 @@ ui.bucket.addEventListener('change', () => {
   }
 });
 
+// Back from another tab (where a segment may just have been defined, with no member yet to
+// announce it): the list is read again at once rather than at the next refresh.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && session !== null) {
+    void refreshList(session);
+  }
+});
+
 const savedKey = sessionStorage.getItem(KEY_STORAGE);
 if (savedKey !== null) {
   void connect(savedKey);

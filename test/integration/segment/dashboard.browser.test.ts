@@ -24,6 +24,8 @@ interface Customer {
 
 /** Long enough for a segment to be built or a page to update; the waits end at the condition. */
 const WAIT_MS = 30_000;
+/** The dashboard reads its list again this often on its own (dashboard.js). */
+const LIST_REFRESH_MS = 30_000;
 
 describe('the segments dashboard in a browser', () => {
   let gateway: TestApp;
@@ -129,6 +131,24 @@ describe('the segments dashboard in a browser', () => {
       assert.equal(await page.locator(`#feed li[data-customer-id="${id}"]`).count(), 1, id);
     }
     assert.equal(await page.evaluate(() => 'notReloaded' in globalThis), true);
+
+    // Defined elsewhere while the page is open, with nobody in it (so no change announces it):
+    // listed as soon as the page is looked at again, well before the periodic refresh.
+    const emptyKey = `dashboard-empty-${randomUUID().slice(0, 8)}`;
+    const empty = await execute(gateway.url, DefineSegmentDocument, {
+      input: {
+        key: emptyKey,
+        name: 'Nobody yet',
+        rule: { trait: { key: 'plan', op: 'EQUALS', value: emptyKey } },
+      },
+    });
+    assert.equal(empty.errors, undefined, JSON.stringify(empty.errors));
+    // As the browser does when the tab comes to the front (the test's tab never left it).
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+    await page
+      .locator(`tr[data-segment-key="${emptyKey}"]`)
+      .waitFor({ timeout: LIST_REFRESH_MS / 3 });
+    await sizeShown(page, emptyKey, '0');
   });
 
   /** A named customer with an e-mail identity that events can be attributed to. */
