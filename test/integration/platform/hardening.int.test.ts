@@ -78,6 +78,28 @@ describe('one hardening for HTTP and graphql-ws', () => {
     assert.deepEqual(after.data, { __typename: 'Query' }, 'the same socket still answers');
   });
 
+  it('refuses an operation over the depth or cost limit over graphql-ws, as over HTTP', async () => {
+    const deep =
+      '{ customers(first: 1) { edges { node { family { customer { family { customer { family { customer { family { customer { id } } } } } } } } } } } }';
+    const levels = Array.from(
+      { length: 6 },
+      (_, i) => `fragment L${i + 1} on Customer { ...L${i} ...L${i} ...L${i} }`,
+    ).join(' ');
+    const costly = `{ customers(first: 1) { edges { node { ...L6 } } } } fragment L0 on Customer { id displayName createdAt updatedAt } ${levels}`;
+
+    const tooDeep = await overWs(client, deep);
+    assert.deepEqual(codesOf(tooDeep), ['GRAPHQL_VALIDATION_FAILED']);
+    assert.match(tooDeep.errors![0]!.message, /depth/i);
+    const tooCostly = await overWs(client, costly);
+    assert.deepEqual(codesOf(tooCostly), ['GRAPHQL_VALIDATION_FAILED']);
+    assert.equal(tooCostly.errors![0]!.extensions?.['reason'], 'COST_LIMIT_EXCEEDED');
+    assert.deepEqual(
+      (await overWs(client, '{ __typename }')).data,
+      { __typename: 'Query' },
+      'the same socket still answers',
+    );
+  });
+
   it('answers malformed or oversized bodies with JSON errors, never an HTML page', async () => {
     const post = (body: string) =>
       fetch(prod.url, {

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { Redis } from 'ioredis';
 
-import { CustomerUpdatedDocument, UpsertCustomerDocument } from '../../__generated__/graphql.js';
+import {
+  CustomerUpdatedDocument,
+  DefineSegmentDocument,
+  SegmentMembershipChangedDocument,
+  SegmentStateDocument,
+  UpsertCustomerDocument,
+} from '../../__generated__/graphql.js';
 import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
 import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis.js';
 import { relayed, seedCustomer } from '../../support/seed.js';
@@ -94,6 +101,65 @@ describe('subscriptions while Redis is down', () => {
       updates.unsubscribe();
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('a segment subscriber on another instance gets every entry written during the outage, once', async () => {
+    const other = await createTestApp({
+      database: gateway.database,
+      env: { REDIS_URL: redis.url, CHANGE_FEED_POLL_MS: '200' },
+    });
+    const client = wsClient(other.url);
+    try {
+      const key = `outage-${randomUUID().slice(0, 8)}`;
+      const defined = await execute(gateway.url, DefineSegmentDocument, {
+        input: { key, name: key, rule: { trait: { key: 'outage', op: 'EQUALS', value: key } } },
+      });
+      assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
+      const segmentId = defined.data!.defineSegment.id;
+      await until(
+        () => execute(gateway.url, SegmentStateDocument, { id: segmentId }),
+        (r) => r.data?.segment?.status === 'READY',
+        20_000,
+      );
+      const changes = subscribe(client, SegmentMembershipChangedDocument, {
+        segmentIds: [segmentId],
+        afterCursor: '0',
+      });
+      const enter = async (name: string) => {
+        const id = randomUUID();
+        const result = await execute(gateway.url, UpsertCustomerDocument, {
+          input: { id, displayName: name, traits: { outage: key } },
+        });
+        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+        return id;
+      };
+      const entered = [await enter('Before')];
+      await redis.stop();
+      for (const name of ['During 1', 'During 2', 'During 3']) {
+        entered.push(await enter(name));
+      }
+      await redis.restart();
+      entered.push(await enter('After'));
+      // Followers that need Redis retried what came during the outage; nothing is left over.
+      await relayed(gateway.backends);
+
+      const heard = [];
+      for (let i = 0; i < entered.length; i += 1) {
+        const change = await changes.next(20_000);
+        assert.equal(change.errors, undefined, JSON.stringify(change.errors));
+        heard.push(change.data!.segmentMembershipChanged);
+      }
+      assert.deepEqual(
+        heard.map((c) => [c.customerId, c.change]),
+        entered.map((id) => [id, 'ENTERED']),
+        'each entry once, in the order written',
+      );
+      await assert.rejects(changes.next(1_000), 'nothing twice');
+      changes.unsubscribe();
+    } finally {
+      await client.dispose();
+      await other.stop();
     }
   });
 

@@ -14,11 +14,15 @@ import {
   PreviewSegmentDocument,
   SegmentChangesSinceDocument,
   SegmentMembershipChangedDocument,
+  SegmentSizeChangedDocument,
   SegmentStateDocument,
+  SetConsentDocument,
+  TargetCampaignDocument,
   type SegmentRuleInput,
   TrackBatchDocument,
   UnlinkRelationshipDocument,
   UpdateSegmentDocument,
+  UpsertCampaignDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { ChangeFeed } from '../../../src/changefeed/change-feed.js';
@@ -27,7 +31,7 @@ import { SegmentEngine } from '../../../src/modules/segment/evaluation/segment.e
 import { planOf } from '../../../src/modules/segment/evaluation/segment-evaluator.js';
 import { SegmentGraph } from '../../../src/modules/segment/segment.graph.js';
 import { SegmentStore } from '../../../src/modules/segment/segment.store.js';
-import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
+import { actUntilEvent, execute, subscribe, wsClient } from '../../support/graphql-client.js';
 import {
   relayed,
   type SeededCustomer,
@@ -200,6 +204,120 @@ describe('live segments', () => {
     } finally {
       await again.dispose();
     }
+  });
+
+  it('sizes and one customer’s changes, each on its own subscription', async () => {
+    const segment = await define({ trait: { key: 'plan', op: 'EQUALS', value: 'sized' } });
+    const other = await define({ trait: { key: 'plan', op: 'EQUALS', value: 'unsized' } });
+    const watched = randomUUID();
+    const join = async (id: string, plan: string) => {
+      const result = await execute(gateway.url, UpsertCustomerDocument, {
+        input: { id, displayName: `Plan ${plan}`, traits: { plan } },
+      });
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      await relayed(gateway.backends);
+    };
+    const client = wsClient(gateway.url);
+    try {
+      const sizes = subscribe(client, SegmentSizeChangedDocument, { segmentIds: [segment.id] });
+      const size = async () => {
+        const heard = await sizes.next(20_000);
+        assert.equal(heard.errors, undefined, JSON.stringify(heard.errors));
+        assert.equal(heard.data!.segmentSizeChanged.segmentId, segment.id);
+        return heard.data!.segmentSizeChanged.size;
+      };
+      // Sizes have no resume cursor: they start wherever the instance reads when the server
+      // registers the subscription. Members join until one is heard; then every later change is.
+      let joined = 0;
+      const first = await actUntilEvent(sizes, async () => {
+        await join(randomUUID(), 'sized');
+        joined += 1;
+      });
+      for (let last = first.data!.segmentSizeChanged.size; last !== joined;) {
+        last = await size();
+      }
+      const theirs = subscribe(client, SegmentMembershipChangedDocument, {
+        customerId: watched,
+        afterCursor: '0',
+      });
+      await join(randomUUID(), 'unsized');
+      await join(watched, 'sized');
+      await join(watched, 'unsized');
+      assert.deepEqual([await size(), await size()], [joined + 1, joined]);
+      const heardTheirs = [];
+      for (let i = 0; i < 3; i += 1) {
+        const change = await theirs.next(20_000);
+        assert.equal(change.errors, undefined, JSON.stringify(change.errors));
+        const c = change.data!.segmentMembershipChanged;
+        heardTheirs.push([c.customerId, c.segmentId, c.change]);
+      }
+      assert.deepEqual(
+        heardTheirs.map(([customerId]) => customerId),
+        [watched, watched, watched],
+        'only the watched customer',
+      );
+      assert.deepEqual(
+        heardTheirs.map(([, segmentId, change]) => `${segmentId}:${change}`).sort(),
+        [`${other.id}:ENTERED`, `${segment.id}:ENTERED`, `${segment.id}:EXITED`].sort(),
+      );
+      sizes.unsubscribe();
+      theirs.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('identity, consent and campaign writes move the segments that read them', async () => {
+    const phone = await define({ identity: { type: 'PHONE' } });
+    const marketing = await define({ consent: { purpose: 'MARKETING' } });
+    const tag = randomUUID().slice(0, 8);
+    const campaign = await execute(gateway.url, UpsertCampaignDocument, {
+      input: { externalId: `c-${tag}`, name: 'Targeted', channel: 'EMAIL', status: 'ACTIVE' },
+    });
+    const campaignId = campaign.data!.upsertCampaign.id;
+    const targeted = await define({ campaign: { campaignId, relation: 'TARGETED' } });
+    const customer = await seedCustomer(gateway.url, 'Reachable');
+    const isIn = async (segmentId: string) => (await memberIds(segmentId)).has(customer.id);
+    const applied = async (result: Promise<{ errors?: unknown }>) => {
+      const answer = await result;
+      assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+      await relayed(gateway.backends);
+    };
+    assert.deepEqual(
+      [await isIn(phone.id), await isIn(marketing.id), await isIn(targeted.id)],
+      [false, false, false],
+    );
+
+    await applied(
+      execute(gateway.url, UpsertCustomerDocument, {
+        input: {
+          id: customer.id,
+          displayName: 'Reachable',
+          identities: [{ type: 'PHONE', value: '+44 20 7946 0958' }],
+        },
+      }),
+    );
+    assert.ok(await isIn(phone.id), 'a phone added');
+    await applied(
+      execute(gateway.url, SetConsentDocument, {
+        customerId: customer.id,
+        purpose: 'MARKETING',
+        granted: true,
+      }),
+    );
+    assert.ok(await isIn(marketing.id), 'consent granted');
+    await applied(
+      execute(gateway.url, TargetCampaignDocument, { campaignId, customerIds: [customer.id] }),
+    );
+    assert.ok(await isIn(targeted.id), 'targeted');
+    await applied(
+      execute(gateway.url, SetConsentDocument, {
+        customerId: customer.id,
+        purpose: 'MARKETING',
+        granted: false,
+      }),
+    );
+    assert.ok(!(await isIn(marketing.id)), 'consent withdrawn');
   });
 
   it('a member leaves when their window closes', async () => {
