@@ -73,14 +73,26 @@ describe('a schedule that runs on one instance', () => {
     release();
     await first;
 
-    // Once the run is over the lock is left to lapse, and a later period runs elsewhere.
-    await until(
-      async () => redis.exists(lockKey),
-      (n) => n === 0,
-      LOCK_MS * 3,
-    );
+    // Past its first expiry, a run gives the lock back when it ends: the next period is open.
+    assert.equal(await redis.exists(lockKey), 0);
     await b.tick();
     assert.equal(runs.b, 1);
+  });
+
+  it('a run kept alive ends with the lock it first took, not a period more', async () => {
+    const { a, runs, release, lockKey } = instances();
+    const first = a.tick();
+    await until(
+      async () => runs.a,
+      (n) => n === 1,
+      5_000,
+    );
+    // Long enough for one extension (every third of the lock), short of the first expiry.
+    await sleep(LOCK_MS / 2);
+    release();
+    await first;
+    const left = await redis.pttl(lockKey);
+    assert.ok(left > 0 && left <= LOCK_MS / 2, `the lock still had ${left} ms`);
   });
 
   it('a lock that lapsed is not extended over another instance’s', async () => {
