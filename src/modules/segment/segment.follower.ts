@@ -119,9 +119,9 @@ function laneAppliers(
           const trigger = { kind: 'merge', mergedInto: survivorId } as const;
           await engine.evaluate(selected, [mergedId], trigger, new Date(), segments);
           await engine.evaluate(selected, [survivorId], trigger, new Date(), segments);
-          // Their relatives are now the survivor's, and the survivor holds more than before.
-          await engine.onRelativesOf([survivorId], segments);
         }
+        // Their relatives are now the survivors', and the survivors hold more than before.
+        await engine.onRelativesOf(unique(pairs.map((p) => p.survivorId)), segments);
       },
       { order: 200, ...lane },
     ),

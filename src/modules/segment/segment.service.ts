@@ -76,7 +76,7 @@ export class SegmentService {
             ? existing.description
             : checkedDescription(input.description),
         rule,
-        refersTo: await checkReferences(store, rule, id),
+        refersTo: await checkReferences(store, rule, id, { before: existing.refersTo }),
       });
       return { existing, row };
     });
@@ -111,7 +111,7 @@ export class SegmentService {
       throw badInput('sampleSize', 'sampleSize must be 0 to 100');
     }
     const rule = this.ruleOf(input, null, true)!;
-    await checkReferences(this.store, rule, null);
+    await checkReferences(this.store, rule, null, null);
     const evaluator = new LeafEvaluator(this.deps.db, this.deps.graph, new Date());
     let size = 0;
     let evaluated = 0;
@@ -184,13 +184,16 @@ export class SegmentService {
 }
 
 /**
- * Referenced segments exist, do not lead back to `selfId`, and make no chain of references
- * longer than a change ripples through; returns them.
+ * Referenced segments exist, do not lead back to `selfId`, and, for a rule to be stored whose
+ * references are new (`stored`: what it referred to before, if anything), make no chain of
+ * references longer than a change ripples through; returns them. A preview stores nothing and
+ * an edit that keeps the references keeps the chains they make, so neither is held to it.
  */
 async function checkReferences(
   store: SegmentStore,
   rule: Rule,
   selfId: string | null,
+  stored: { before: readonly string[] | null } | null = { before: null },
 ): Promise<string[]> {
   const refersTo = referencedSegments(rule);
   const all = new Map((await store.list()).map((s) => [s.id, s]));
@@ -208,7 +211,9 @@ async function checkReferences(
       );
     }
   }
-  const chain = chainThrough(selfId, refersTo, [...all.values()]);
+  const unchanged = stored?.before != null && sameMembers(stored.before, refersTo);
+  const chain =
+    stored === null || unchanged ? 0 : chainThrough(selfId, refersTo, [...all.values()]);
   if (chain > MAX_CASCADE) {
     throw ruleError(
       'TOO_DEEP',
@@ -229,15 +234,34 @@ function chainThrough(
   rows: readonly { id: string; refersTo: readonly string[] }[],
 ): number {
   const references = new Map(rows.map((r) => [r.id, r.refersTo]));
-  const below = (ids: readonly string[]): number =>
-    ids.length === 0 ? 0 : 1 + Math.max(...ids.map((id) => below(references.get(id) ?? [])));
-  const referrersOf = (id: string) =>
-    rows.filter((r) => r.id !== selfId && r.refersTo.includes(id)).map((r) => r.id);
-  const above = (id: string): number => {
-    const referrers = referrersOf(id);
-    return referrers.length === 0 ? 0 : 1 + Math.max(...referrers.map(above));
+  const referrers = new Map<string, string[]>();
+  for (const row of rows.filter((r) => r.id !== selfId)) {
+    for (const id of row.refersTo) {
+      referrers.set(id, [...(referrers.get(id) ?? []), row.id]);
+    }
+  }
+  // Memoized: segments referred to by many would otherwise be walked once per path.
+  const longest = (next: Map<string, readonly string[]>) => {
+    const known = new Map<string, number>();
+    const from = (id: string): number => {
+      let length = known.get(id);
+      if (length === undefined) {
+        const ids = next.get(id) ?? [];
+        length = ids.length === 0 ? 0 : 1 + Math.max(...ids.map(from));
+        known.set(id, length);
+      }
+      return length;
+    };
+    return from;
   };
-  return below(refersTo) + (selfId === null ? 0 : above(selfId));
+  const below = longest(references);
+  const above = longest(referrers);
+  const down = refersTo.length === 0 ? 0 : 1 + Math.max(...refersTo.map(below));
+  return down + (selfId === null ? 0 : above(selfId));
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
 
 function ruleOfTemplate(template: SegmentTemplateInput): Rule {

@@ -96,6 +96,18 @@ export class SegmentEngine {
   }
 
   /**
+   * The segments time moves (windows, ages, similarity to a drifting reference), built ones
+   * only: a build in progress evaluates everyone with the time it runs at anyway, and a pass
+   * beside it would repeat its work.
+   */
+  async timeDependentPlans(): Promise<SegmentPlan[]> {
+    return (await this.store.list())
+      .filter((row) => row.status === 'ready')
+      .map(planOf)
+      .filter((plan) => plan.deps.timeDependent);
+  }
+
+  /**
    * Evaluates `plans` for the customers, then whatever refers to what changed. With a lane
    * that hands over, only its own segments, the rest through the main lane.
    */
@@ -136,11 +148,12 @@ export class SegmentEngine {
     customerIds: readonly string[],
     change: CustomerChange,
     lane: SegmentLane,
+    all?: readonly SegmentPlan[],
   ): Promise<void> {
     if (customerIds.length === 0) {
       return;
     }
-    const all = await this.plans();
+    all ??= await this.plans();
     const plans = all.filter(lane.evaluates);
     const scope = new Map<string, Set<string>>();
     for (const plan of plans.filter((p) => isAffectedBy(p.deps, change))) {
@@ -162,15 +175,14 @@ export class SegmentEngine {
     lane: SegmentLane,
     known?: readonly string[],
   ): Promise<void> {
-    const types = new Set(
-      (await this.plans()).filter(lane.evaluates).flatMap((p) => [...p.deps.relationshipTypes]),
-    );
-    if (types.size === 0) {
+    const all = await this.plans();
+    const types = new Set(all.filter(lane.evaluates).flatMap((p) => [...p.deps.relationshipTypes]));
+    if (types.size === 0 || customerIds.length === 0) {
       return;
     }
     const relatives = known ?? (await this.graph.anyRelatives(customerIds, [...types]));
     const others = relatives.filter((id) => !customerIds.includes(id));
-    await this.onChange([...new Set(others)], { kind: 'relationship' }, lane);
+    await this.onChange([...new Set(others)], { kind: 'relationship' }, lane, all);
   }
 
   /**
@@ -235,7 +247,7 @@ export class SegmentEngine {
     this.running.set(plan.id, progress);
     let changed = 0;
     try {
-      await this.store.recordProgress(progress);
+      await this.recordProgress(progress);
       // One moment for the whole pass: windows close for everyone at the same instant.
       const now = new Date();
       const chunkSize = this.chunkSize;
@@ -263,7 +275,7 @@ export class SegmentEngine {
           changed += moved.length;
           if (ofCustomers) {
             progress.evaluated += ids.length;
-            await this.store.recordProgress(progress);
+            await this.recordProgress(progress);
           }
         }
       }
@@ -285,6 +297,16 @@ export class SegmentEngine {
         this.log.warn({ err: error, segment: plan.id }, 'clearing a build’s progress failed');
       });
     }
+  }
+
+  /** Progress is for people watching: failing to record it must not fail the pass. */
+  private async recordProgress(progress: Progress): Promise<void> {
+    await this.store.recordProgress(progress).catch((error: unknown) => {
+      this.log.warn(
+        { err: error, segment: progress.segmentId },
+        'recording a build’s progress failed',
+      );
+    });
   }
 
   /**

@@ -31,10 +31,8 @@ export function timeSchedule(options: {
       failure: 'segment time tick failed; the next tick tries again',
     },
     async () => {
-      for (const plan of await engine.plans()) {
-        if (plan.deps.timeDependent) {
-          await engine.evaluateAll(plan, { kind: 'time' });
-        }
+      for (const plan of await engine.timeDependentPlans()) {
+        await engine.evaluateAll(plan, { kind: 'time' });
       }
       await engine.finishAbandoned(10 * 60_000);
       const pruned = await feed.prune(new Date(Date.now() - options.retentionDays * 86_400_000));
