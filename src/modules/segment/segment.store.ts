@@ -54,6 +54,27 @@ export class SegmentStore {
     return rows[0] ?? null;
   }
 
+  /** The database's clock, which stamps vectors' updated_at. */
+  async now(): Promise<Date> {
+    const { rows } = await this.db.query<{ now: Date }>(`/* segments.now */ SELECT now() AS now`);
+    return rows[0]!.now;
+  }
+
+  /** When any of these customers' or products' vectors was last written; null when none has one. */
+  async vectorsUpdatedAt(
+    customerIds: readonly string[],
+    productIds: readonly string[],
+  ): Promise<Date | null> {
+    const { rows } = await this.db.query<{ at: Date | null }>(
+      `/* segments.vectorsUpdatedAt */ SELECT greatest(
+         (SELECT max(updated_at) FROM customer_embeddings WHERE customer_id = ANY($1::uuid[])),
+         (SELECT max(updated_at) FROM item_embeddings
+           WHERE item_kind = 'product' AND item_id = ANY($2::uuid[]))) AS at`,
+      [customerIds, productIds],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /**
    * Makes definition writes of concurrent transactions take turns until commit, so each one's
    * reference checks (cycles, chain length) see the others' references.

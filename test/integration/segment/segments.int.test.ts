@@ -544,12 +544,31 @@ describe('live segments', () => {
     assert.ok(members.has(hiker.id) && members.has(alike.id), 'the same interests are near');
     assert.ok(!members.has(knitter.id), 'other interests are far');
 
+    // The tick evaluates it again only once the reference moved since a pass.
+    const engine = new SegmentEngine(
+      gateway.backends.postgres,
+      new SegmentGraph(gateway.backends.graph),
+      new ChangeFeed(gateway.backends.postgres, gateway.backends.pubSub, createSilentLogger(), {
+        pollMs: 60_000,
+        maxQueue: 10,
+      }),
+      100,
+      createSilentLogger(),
+    );
+    const due = async () =>
+      (await engine.timeDependentPlans()).some((plan) => plan.id === segment.id);
+    assert.equal(await due(), true, 'never evaluated in full on this engine');
+    const [stored] = await new SegmentStore(gateway.backends.postgres).byIds([segment.id]);
+    await engine.evaluateAll(planOf(stored!), { kind: 'time' });
+    assert.equal(await due(), false, 'nothing moved since its pass');
+
     // The reference changes; nobody else does: the members follow on the time tick.
     const moved = await execute(gateway.url, UpsertCustomerDocument, {
       input: { id: hiker.id, displayName: 'Hiker', traits: { interests: ['knitting', 'baking'] } },
     });
     assert.equal(moved.errors, undefined, JSON.stringify(moved.errors));
     await relayed(gateway.backends);
+    assert.equal(await due(), true, 'the reference moved');
     const after = await until(
       () => memberIds(segment.id),
       (ids) => ids.has(knitter.id) && !ids.has(alike.id),

@@ -1,4 +1,9 @@
-import { type CustomerChange, dependenciesOf, isAffectedBy } from '../rule/dependencies.js';
+import {
+  type CustomerChange,
+  dependenciesOf,
+  hasReferences,
+  isAffectedBy,
+} from '../rule/dependencies.js';
 import { describe, type SegmentNamer } from '../rule/describe.js';
 import type { Leaf } from '../rule/rule.js';
 
@@ -100,7 +105,8 @@ function movedBy(leaf: Leaf, trigger: Trigger): boolean {
     return isAffectedBy(dependenciesOf(leaf.rule), trigger.change);
   }
   if (trigger.kind === 'time') {
-    return dependenciesOf(leaf.rule).timeDependent;
+    const deps = dependenciesOf(leaf.rule);
+    return deps.timeDependent || hasReferences(deps);
   }
   return false;
 }

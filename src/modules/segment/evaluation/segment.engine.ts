@@ -2,7 +2,12 @@ import type { ChangeFeed } from '../../../changefeed/change-feed.js';
 import type { Postgres, Queryable } from '../../../datasources/postgres.js';
 import type { Logger } from '../../../logger.js';
 import { OutboxStore } from '../../../outbox/outbox.store.js';
-import { type CustomerChange, isAffectedBy, type RuleDependencies } from '../rule/dependencies.js';
+import {
+  type CustomerChange,
+  hasReferences,
+  isAffectedBy,
+  type RuleDependencies,
+} from '../rule/dependencies.js';
 import type { SegmentGraph } from '../segment.graph.js';
 import { SegmentStore } from '../segment.store.js';
 import { SegmentMembershipsMoved } from '../segment.topics.js';
@@ -74,6 +79,11 @@ export class SegmentEngine {
   private readonly store: SegmentStore;
   /** Full evaluations running on this instance (their progress is in segment_builds). */
   private readonly running = new Map<string, Progress>();
+  /**
+   * When this instance last began a full pass (that completed) of each segment version
+   * comparing with vectors, on the database's clock.
+   */
+  private readonly passedAt = new Map<string, Date>();
   private keys = new Map<string, string>();
 
   constructor(
@@ -96,15 +106,29 @@ export class SegmentEngine {
   }
 
   /**
-   * The segments time moves (windows, ages, similarity to a drifting reference), built ones
-   * only: a build in progress evaluates everyone with the time it runs at anyway, and a pass
-   * beside it would repeat its work.
+   * The segments time has moved: those whose rules move with the clock (windows, ages), and
+   * those comparing with vectors that moved since this instance last evaluated them in full
+   * (or that it never has). Built ones only: a build in progress evaluates everyone with the
+   * time it runs at anyway, and a pass beside it would repeat its work.
    */
   async timeDependentPlans(): Promise<SegmentPlan[]> {
-    return (await this.store.list())
-      .filter((row) => row.status === 'ready')
-      .map(planOf)
-      .filter((plan) => plan.deps.timeDependent);
+    const built = (await this.store.list()).filter((row) => row.status === 'ready').map(planOf);
+    const moved = async (plan: SegmentPlan) => {
+      const passed = this.passedAt.get(`${plan.id}@${plan.version}`);
+      if (passed === undefined) {
+        return true;
+      }
+      const { customerIds, productIds } = plan.deps.references;
+      const at = await this.store.vectorsUpdatedAt([...customerIds], [...productIds]);
+      return at !== null && at >= passed;
+    };
+    const due: SegmentPlan[] = [];
+    for (const plan of built) {
+      if (plan.deps.timeDependent || (hasReferences(plan.deps) && (await moved(plan)))) {
+        due.push(plan);
+      }
+    }
+    return due;
   }
 
   /**
@@ -248,6 +272,8 @@ export class SegmentEngine {
     let changed = 0;
     try {
       await this.recordProgress(progress);
+      // On the database's clock, as vectors are stamped: those written after it are not seen.
+      const started = hasReferences(plan.deps) ? await this.store.now() : null;
       // One moment for the whole pass: windows close for everyone at the same instant.
       const now = new Date();
       const chunkSize = this.chunkSize;
@@ -281,6 +307,9 @@ export class SegmentEngine {
       }
       if (trigger.kind === 'definition') {
         await this.store.markReady(plan.id, plan.version);
+      }
+      if (started !== null) {
+        this.passedAt.set(`${plan.id}@${plan.version}`, started);
       }
       this.log.info(
         { segment: plan.id, version: plan.version, customers: progress.evaluated, changed },

@@ -7,9 +7,10 @@ import type { SegmentEngine } from './segment.engine.js';
 
 /**
  * Time's own changes, on one instance per tick: segments whose rules move with the clock
- * (windows, "days since", membership ages, new arrivals, similarity to a reference that drifts) are evaluated again in full, so a
- * member leaves when their window closes; segments still building after their definer went
- * away are finished; and the change feed is pruned to its retention.
+ * (windows, "days since", membership ages, new arrivals), and those comparing with a vector
+ * that moved since their last pass (similarity), are evaluated again in full, so a member
+ * leaves when their window closes; segments still building after their definer went away are
+ * finished; and the change feed is pruned to its retention.
  */
 export function timeSchedule(options: {
   engine: SegmentEngine;

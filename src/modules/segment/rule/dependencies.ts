@@ -26,6 +26,12 @@ export interface RuleDependencies {
   /** A window, an age or a "since" that moves with the clock: re-checked on the time tick. */
   timeDependent: boolean;
   /**
+   * The vectors similarity conditions compare with (a customer's, a product's): they move
+   * without the members doing anything (the customer's own events, a refit), so the time tick
+   * evaluates the segment again once they moved.
+   */
+  references: { customerIds: Set<string>; productIds: Set<string> };
+  /**
    * Reads what other followers of the outbox write after the write commits (graph edges,
    * campaign targeting, preference vectors, predictions, the product or campaign an event names
    * once the catalogue has it): evaluated in the outbox's main lane, after them. A rule reading only what writes commit to PostgreSQL themselves is evaluated
@@ -42,8 +48,14 @@ function empty(): RuleDependencies {
     relatives: null,
     relationshipTypes: new Set(),
     timeDependent: false,
+    references: { customerIds: new Set(), productIds: new Set() },
     projections: false,
   };
+}
+
+/** Whether the rule compares with vectors that move on their own ({@link RuleDependencies.references}). */
+export function hasReferences(deps: RuleDependencies): boolean {
+  return deps.references.customerIds.size > 0 || deps.references.productIds.size > 0;
 }
 
 export function dependenciesOf(rule: Rule): RuleDependencies {
@@ -111,9 +123,12 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
       deps.kinds.add('profile');
       deps.kinds.add('consent');
       deps.projections = true;
-      // And the reference moves without the members doing anything: the customer's own vector
-      // with their events, a product's with a refit. Re-checked for everyone on the tick.
-      deps.timeDependent = true;
+      if (node.similarTo.customerId !== undefined) {
+        deps.references.customerIds.add(node.similarTo.customerId);
+      }
+      if (node.similarTo.productId !== undefined) {
+        deps.references.productIds.add(node.similarTo.productId);
+      }
     } else if ('inSegment' in node) {
       deps.kinds.add('membership');
       deps.segments.add(node.inSegment.segmentId);
@@ -133,6 +148,7 @@ export function dependenciesOf(rule: Rule): RuleDependencies {
         const sub = dependenciesOf(node.relationship.to);
         deps.relatives = deps.relatives === null ? sub : merge(deps.relatives, sub);
         deps.timeDependent ||= sub.timeDependent;
+        deps.references = mergeReferences(deps.references, sub.references);
       }
     }
   };
@@ -156,7 +172,18 @@ function merge(a: RuleDependencies, b: RuleDependencies): RuleDependencies {
           : merge(a.relatives, b.relatives),
     relationshipTypes: new Set([...a.relationshipTypes, ...b.relationshipTypes]),
     timeDependent: a.timeDependent || b.timeDependent,
+    references: mergeReferences(a.references, b.references),
     projections: a.projections || b.projections,
+  };
+}
+
+function mergeReferences(
+  a: RuleDependencies['references'],
+  b: RuleDependencies['references'],
+): RuleDependencies['references'] {
+  return {
+    customerIds: new Set([...a.customerIds, ...b.customerIds]),
+    productIds: new Set([...a.productIds, ...b.productIds]),
   };
 }
 
