@@ -50,7 +50,7 @@ export class SegmentService {
       rule,
     };
     const row = await this.definitionWrite(async (store) =>
-      store.insert({ ...draft, refersTo: await checkReferences(store, rule, null) }),
+      store.insert({ ...draft, refersTo: await referencesToStore(store, rule, null, null) }),
     );
     if (row === null) {
       throw new GatewayError(ErrorCode.CONFLICT, `a segment with key ${input.key} exists`, {
@@ -76,7 +76,7 @@ export class SegmentService {
             ? existing.description
             : checkedDescription(input.description),
         rule,
-        refersTo: await checkReferences(store, rule, id, { before: existing.refersTo }),
+        refersTo: await referencesToStore(store, rule, id, existing.refersTo),
       });
       return { existing, row };
     });
@@ -111,7 +111,7 @@ export class SegmentService {
       throw badInput('sampleSize', 'sampleSize must be 0 to 100');
     }
     const rule = this.ruleOf(input, null, true)!;
-    await checkReferences(this.store, rule, null, null);
+    await checkReferences(this.store, rule, null);
     const evaluator = new LeafEvaluator(this.deps.db, this.deps.graph, new Date());
     let size = 0;
     let evaluated = 0;
@@ -184,19 +184,17 @@ export class SegmentService {
 }
 
 /**
- * Referenced segments exist, do not lead back to `selfId`, and, for a rule to be stored whose
- * references are new (`stored`: what it referred to before, if anything), make no chain of
- * references longer than a change ripples through; returns them. A preview stores nothing and
- * an edit that keeps the references keeps the chains they make, so neither is held to it.
+ * Referenced segments exist and do not lead back to `selfId`; returns them, with every
+ * segment as read.
  */
 async function checkReferences(
   store: SegmentStore,
   rule: Rule,
   selfId: string | null,
-  stored: { before: readonly string[] | null } | null = { before: null },
-): Promise<string[]> {
+): Promise<{ refersTo: string[]; all: SegmentRow[] }> {
   const refersTo = referencedSegments(rule);
-  const all = new Map((await store.list()).map((s) => [s.id, s]));
+  const rows = await store.list();
+  const all = new Map(rows.map((s) => [s.id, s]));
   const missing = refersTo.filter((id) => !all.has(id));
   if (missing.length > 0) {
     throw ruleError('UNKNOWN_SEGMENT', 'inSegment', `no segment ${missing.join(', ')}`);
@@ -211,9 +209,25 @@ async function checkReferences(
       );
     }
   }
-  const unchanged = stored?.before != null && sameMembers(stored.before, refersTo);
-  const chain =
-    stored === null || unchanged ? 0 : chainThrough(selfId, refersTo, [...all.values()]);
+  return { refersTo, all: rows };
+}
+
+/**
+ * The references a rule to be stored makes, checked (above) and, when they are new to the
+ * segment (`before`: what it referred to until now), held to the longest chain a change
+ * ripples through: an edit that keeps its references keeps the chains they make.
+ */
+async function referencesToStore(
+  store: SegmentStore,
+  rule: Rule,
+  selfId: string | null,
+  before: readonly string[] | null,
+): Promise<string[]> {
+  const { refersTo, all } = await checkReferences(store, rule, selfId);
+  if (before !== null && sameMembers(before, refersTo)) {
+    return refersTo;
+  }
+  const chain = chainThrough(selfId, refersTo, all);
   if (chain > MAX_CASCADE) {
     throw ruleError(
       'TOO_DEEP',
