@@ -54,17 +54,20 @@ async function admin(statement: string): Promise<void> {
 }
 
 /**
- * How many sessions of the database wait on a lock right now. Asked on a connection of its own:
+ * How many sessions of the database wait on a lock right now; with `markers`, only those running
+ * a statement whose text holds one of them (its SQL comment). Asked on a connection of its own:
  * inside a transaction PostgreSQL serves pg_stat_activity from a snapshot, so a lock holder
  * polling it would keep reading the count from its first look.
  */
-export async function lockWaiters(url: string): Promise<number> {
+export async function lockWaiters(url: string, ...markers: string[]): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+       WHERE datname = current_database() AND wait_event_type = 'Lock'
+         AND (cardinality($1::text[]) = 0 OR query LIKE ANY ($1::text[]))`,
+      [markers.map((marker) => `%${marker}%`)],
     );
     return rows[0]!.n;
   } finally {

@@ -11,12 +11,10 @@ import type { WebhookPayload } from '../../../src/modules/activation/webhook.bat
 import {
   CreateApiKeyDocument,
   CreateWebhookDestinationDocument,
-  DefineSegmentDocument,
   type CreateWebhookDestinationInput,
   DeleteWebhookDestinationDocument,
   RedeliverDeadLetterDocument,
   RotateWebhookSecretDocument,
-  SegmentStateDocument,
   UpdateWebhookDestinationDocument,
   UpsertCustomerDocument,
   WebhookDestinationLogDocument,
@@ -25,6 +23,7 @@ import {
 import { execute } from '../../support/graphql-client.js';
 import { createTestDatabase } from '../../support/database.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { defineReadySegment } from '../../support/segments.js';
 import { until } from '../../support/until.js';
 import {
   type ReceivedRequest,
@@ -223,16 +222,11 @@ describe('activation webhooks', () => {
 
   it('delivers the entry of a real segment when a customer comes to match its rule, with why', async () => {
     const key = `vip-${randomUUID().slice(0, 8)}`;
-    const defined = await execute(gateway.url, DefineSegmentDocument, {
-      input: { key, name: 'VIPs', rule: { trait: { key: 'vip', op: 'EQUALS', value: key } } },
+    const segmentId = await defineReadySegment(gateway.url, {
+      key,
+      name: 'VIPs',
+      rule: { trait: { key: 'vip', op: 'EQUALS', value: key } },
     });
-    assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
-    const segmentId = defined.data!.defineSegment.id;
-    await until(
-      () => execute(gateway.url, SegmentStateDocument, { id: segmentId }),
-      (r) => r.data?.segment?.status === 'READY',
-      20_000,
-    );
     const target = await receiver();
     const { secret } = await createDestination({
       name: 'crm',

@@ -57,14 +57,20 @@ describe('a schedule that runs on one instance', () => {
     };
   };
 
-  it('a run longer than its period keeps the lock: no other instance starts beside it', async () => {
-    const { a, b, runs, release, lockKey } = instances();
-    const first = a.tick();
+  /** Starts a's run and resolves once it is under way, with the promise of its end. */
+  const running = async (a: OneInstanceSchedule, runs: { a: number }) => {
+    const ended = a.tick();
     await until(
       async () => runs.a,
       (n) => n === 1,
       5_000,
     );
+    return { ended };
+  };
+
+  it('a run longer than its period keeps the lock: no other instance starts beside it', async () => {
+    const { a, b, runs, release, lockKey } = instances();
+    const { ended: first } = await running(a, runs);
     // Well past the moment the lock taken at the start would have expired on its own.
     await sleep(LOCK_MS * 2.5);
     await b.tick();
@@ -81,12 +87,7 @@ describe('a schedule that runs on one instance', () => {
 
   it('a run kept alive ends with the lock it first took, not a period more', async () => {
     const { a, runs, release, lockKey } = instances();
-    const first = a.tick();
-    await until(
-      async () => runs.a,
-      (n) => n === 1,
-      5_000,
-    );
+    const { ended: first } = await running(a, runs);
     // Long enough for one extension (every third of the lock), short of the first expiry.
     await sleep(LOCK_MS / 2);
     release();
@@ -97,12 +98,7 @@ describe('a schedule that runs on one instance', () => {
 
   it('a lock that lapsed is not extended over another instance’s', async () => {
     const { a, b, runs, release, lockKey } = instances();
-    const first = a.tick();
-    await until(
-      async () => runs.a,
-      (n) => n === 1,
-      5_000,
-    );
+    const { ended: first } = await running(a, runs);
     // As if a's Redis connection stalled past its lock: b's period came and took it.
     await redis.del(lockKey);
     await b.tick();

@@ -6,15 +6,14 @@ import { Redis } from 'ioredis';
 
 import {
   CustomerUpdatedDocument,
-  DefineSegmentDocument,
   SegmentMembershipChangedDocument,
-  SegmentStateDocument,
   UpsertCustomerDocument,
 } from '../../__generated__/graphql.js';
 import { execute, subscribe, wsClient } from '../../support/graphql-client.js';
 import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis.js';
 import { relayed, seedCustomer } from '../../support/seed.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { defineReadySegment } from '../../support/segments.js';
 import { until } from '../../support/until.js';
 
 /*
@@ -112,16 +111,11 @@ describe('subscriptions while Redis is down', () => {
     const client = wsClient(other.url);
     try {
       const key = `outage-${randomUUID().slice(0, 8)}`;
-      const defined = await execute(gateway.url, DefineSegmentDocument, {
-        input: { key, name: key, rule: { trait: { key: 'outage', op: 'EQUALS', value: key } } },
+      const segmentId = await defineReadySegment(gateway.url, {
+        key,
+        name: key,
+        rule: { trait: { key: 'outage', op: 'EQUALS', value: key } },
       });
-      assert.equal(defined.errors, undefined, JSON.stringify(defined.errors));
-      const segmentId = defined.data!.defineSegment.id;
-      await until(
-        () => execute(gateway.url, SegmentStateDocument, { id: segmentId }),
-        (r) => r.data?.segment?.status === 'READY',
-        20_000,
-      );
       const changes = subscribe(client, SegmentMembershipChangedDocument, {
         segmentIds: [segmentId],
         afterCursor: '0',

@@ -31,6 +31,7 @@ import { SegmentEngine } from '../../../src/modules/segment/evaluation/segment.e
 import { planOf } from '../../../src/modules/segment/evaluation/segment-evaluator.js';
 import { SegmentGraph } from '../../../src/modules/segment/segment.graph.js';
 import { SegmentStore } from '../../../src/modules/segment/segment.store.js';
+import { lockWaiters } from '../../support/database.js';
 import { actUntilEvent, execute, subscribe, wsClient } from '../../support/graphql-client.js';
 import {
   relayed,
@@ -110,6 +111,19 @@ describe('live segments', () => {
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     return result.data!.segment;
   };
+
+  /** A segment engine of the test's own on the gateway's stores (a second instance's). */
+  const engineBesideTheGateway = () =>
+    new SegmentEngine(
+      gateway.backends.postgres,
+      new SegmentGraph(gateway.backends.graph),
+      new ChangeFeed(gateway.backends.postgres, gateway.backends.pubSub, createSilentLogger(), {
+        pollMs: 60_000,
+        maxQueue: 10,
+      }),
+      100,
+      createSilentLogger(),
+    );
 
   const memberIds = async (id: string) =>
     new Set((await state(id))!.members.edges.map((e) => e.node.customerId));
@@ -545,16 +559,7 @@ describe('live segments', () => {
     assert.ok(!members.has(knitter.id), 'other interests are far');
 
     // The tick evaluates it again only once the reference moved since a pass.
-    const engine = new SegmentEngine(
-      gateway.backends.postgres,
-      new SegmentGraph(gateway.backends.graph),
-      new ChangeFeed(gateway.backends.postgres, gateway.backends.pubSub, createSilentLogger(), {
-        pollMs: 60_000,
-        maxQueue: 10,
-      }),
-      100,
-      createSilentLogger(),
-    );
+    const engine = engineBesideTheGateway();
     const due = async () =>
       (await engine.timeDependentPlans()).some((plan) => plan.id === segment.id);
     assert.equal(await due(), true, 'never evaluated in full on this engine');
@@ -610,16 +615,7 @@ describe('live segments', () => {
       `INSERT INTO customers (id, display_name, traits) VALUES ($1, 'Silver since', '{"plan":"silver"}')`,
       [late],
     );
-    const engine = new SegmentEngine(
-      gateway.backends.postgres,
-      new SegmentGraph(gateway.backends.graph),
-      new ChangeFeed(gateway.backends.postgres, gateway.backends.pubSub, createSilentLogger(), {
-        pollMs: 60_000,
-        maxQueue: 10,
-      }),
-      100,
-      createSilentLogger(),
-    );
+    const engine = engineBesideTheGateway();
     const moved = await engine.evaluate([planOf(stored)], [id, late], {
       kind: 'change',
       change: { kind: 'profile' },
@@ -744,21 +740,13 @@ describe('live segments', () => {
     // Holds b's row, so the first update stops after its checks, before it stores; the
     // second then comes while the first has not committed.
     const holder = new pg.Client({ connectionString: gateway.database.url });
-    const observer = new pg.Client({ connectionString: gateway.database.url });
     await holder.connect();
-    await observer.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM segments WHERE id = $1 FOR UPDATE', [b.id]);
+      // Only the two updates: the time tick's passes may wait on locks of their own.
       const waiting = () =>
-        observer
-          .query<{ n: number }>(
-            // Only the two updates: the time tick's passes may wait on locks of their own.
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'
-               AND (query LIKE '%segments.update%' OR query LIKE '%segments.lockDefinitions%')`,
-          )
-          .then((r) => r.rows[0]!.n);
+        lockWaiters(gateway.database.url, 'segments.update', 'segments.lockDefinitions');
       const first = refer(b, a);
       assert.equal(await until(waiting, (n) => n === 1, 10_000), 1, 'the first update waits');
       const second = refer(a, b);
@@ -772,7 +760,6 @@ describe('live segments', () => {
       assert.equal((await second).errors?.[0]?.extensions?.['code'], 'SEGMENT_CYCLE');
     } finally {
       await holder.end();
-      await observer.end();
     }
     assert.equal((await state(a.id))!.version, 1, 'the refused update stored nothing');
   });
